@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes sure everything the test suites need is on this machine: node_modules,
+# Debian's Python with torch, requests, pytest and matplotlib, and Chromium for the
+# browser test. Installs what is missing when it can (root with apt-get), and
+# otherwise stops with a message that names exactly what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "storyloom: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+PY=/usr/bin/python3
+APT_PACKAGES=(python3-torch python3-requests python3-pytest python3-matplotlib chromium)
+missing=()
+[ -x "$PY" ] || missing+=(python3)
+if [ -x "$PY" ]; then
+  "$PY" -c 'import torch' 2>/dev/null || missing+=(python3-torch)
+  "$PY" -c 'import requests' 2>/dev/null || missing+=(python3-requests)
+  "$PY" -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
+  "$PY" -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+fi
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "storyloom: installing Debian packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q "${missing[@]}" >/dev/null
+  else
+    echo "storyloom: missing Debian packages: ${missing[*]}" >&2
+    echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
