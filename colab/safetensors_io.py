@@ -1,0 +1,156 @@
+"""A small reader and writer for the safetensors format (Debian has no package).
+
+It follows the format's specification exactly:
+  - 8 bytes: N, an unsigned little-endian 64-bit integer, the size of the header;
+  - N bytes: a UTF-8 JSON object starting with '{', padded with spaces (0x20) so that
+    8 + N is a multiple of 8; keys are tensor names, each mapping to
+    {"dtype", "shape", "data_offsets": [begin, end]}, plus an optional
+    "__metadata__" map of strings to strings;
+  - the byte buffer: tensors, little-endian and row-major, offsets relative to the
+    start of the buffer, covering it entirely with no holes and no overlaps.
+Tensors are written sorted by dtype (widest alignment first) and then by name, as
+the reference implementation does, so both produce the same bytes.
+
+Usage:
+    from colab.safetensors_io import save_file, load_file
+    save_file({"w": torch.zeros(2, 2)}, "model.safetensors", metadata={"format": "pt"})
+    tensors, metadata = load_file("model.safetensors")
+"""
+import json
+import struct
+
+import torch
+
+MAX_HEADER_BYTES = 100_000_000
+
+# The format's dtypes, in the reference implementation's order (used for sorting).
+DTYPES = {
+    "BOOL": (torch.bool, 1), "U8": (torch.uint8, 1), "I8": (torch.int8, 1),
+    "I16": (torch.int16, 2), "F16": (torch.float16, 2), "BF16": (torch.bfloat16, 2),
+    "I32": (torch.int32, 4), "F32": (torch.float32, 4),
+    "F64": (torch.float64, 8), "I64": (torch.int64, 8),
+}
+DTYPE_ORDER = list(DTYPES)
+TORCH_TO_NAME = {torch_dtype: name for name, (torch_dtype, _) in DTYPES.items()}
+
+
+class SafetensorsError(ValueError):
+    """The bytes are not a valid safetensors file."""
+
+
+def _tensor_bytes(tensor):
+    flat = tensor.detach().to("cpu").contiguous().reshape(-1)
+    if flat.dtype == torch.bfloat16:
+        flat = flat.view(torch.int16)
+    return flat.numpy().astype(flat.numpy().dtype.newbyteorder("<"), copy=False).tobytes()
+
+
+def serialize(tensors, metadata=None):
+    """Returns the safetensors bytes for a dict of name -> tensor."""
+    entries = []
+    for name, tensor in tensors.items():
+        if tensor.dtype not in TORCH_TO_NAME:
+            raise SafetensorsError(f"tensor {name!r}: dtype {tensor.dtype} is not supported")
+        entries.append((name, TORCH_TO_NAME[tensor.dtype], tensor))
+    # Widest dtype first, then by name: the reference implementation's order.
+    entries.sort(key=lambda e: (-DTYPE_ORDER.index(e[1]), e[0]))
+    header, chunks, offset = {}, [], 0
+    if metadata:
+        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
+    for name, dtype, tensor in entries:
+        data = _tensor_bytes(tensor)
+        header[name] = {"dtype": dtype, "shape": list(tensor.shape), "data_offsets": [offset, offset + len(data)]}
+        chunks.append(data)
+        offset += len(data)
+    header_bytes = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    header_bytes += b" " * ((8 - len(header_bytes) % 8) % 8)
+    return struct.pack("<Q", len(header_bytes)) + header_bytes + b"".join(chunks)
+
+
+def save_file(tensors, path, metadata=None):
+    """Writes tensors to `path` in the safetensors format."""
+    with open(path, "wb") as f:
+        f.write(serialize(tensors, metadata))
+
+
+def _parse_header(data):
+    if len(data) < 8:
+        raise SafetensorsError(f"file is {len(data)} bytes, too short for the 8-byte header size")
+    (n,) = struct.unpack("<Q", data[:8])
+    if n > MAX_HEADER_BYTES:
+        raise SafetensorsError(f"header size {n} is larger than the limit of {MAX_HEADER_BYTES}")
+    if 8 + n > len(data):
+        raise SafetensorsError(f"header says {n} bytes but the file has only {len(data) - 8} after the size")
+    raw = data[8:8 + n]
+    if not raw.startswith(b"{"):
+        raise SafetensorsError("header does not start with '{'")
+    try:
+        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise SafetensorsError(f"header is not valid UTF-8 JSON: {e}") from None
+    if not isinstance(header, dict):
+        raise SafetensorsError("header is not a JSON object")
+    return header, 8 + n
+
+
+def _no_duplicates(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        raise SafetensorsError("header has a duplicate key")
+    return dict(pairs)
+
+
+def _check_entry(name, entry, buffer_len):
+    if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+        raise SafetensorsError(f"tensor {name!r}: entry must have exactly dtype, shape and data_offsets")
+    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+    if dtype not in DTYPES:
+        raise SafetensorsError(f"tensor {name!r}: unknown dtype {dtype!r}")
+    if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
+        raise SafetensorsError(f"tensor {name!r}: shape must be a list of non-negative integers")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(isinstance(o, int) for o in offsets)):
+        raise SafetensorsError(f"tensor {name!r}: data_offsets must be [begin, end]")
+    begin, end = offsets
+    count = 1
+    for d in shape:
+        count *= d
+    if not 0 <= begin <= end <= buffer_len:
+        raise SafetensorsError(f"tensor {name!r}: data_offsets {offsets} fall outside the {buffer_len}-byte buffer")
+    if end - begin != count * DTYPES[dtype][1]:
+        raise SafetensorsError(f"tensor {name!r}: {end - begin} bytes do not match shape {shape} of {dtype}")
+    return begin, end
+
+
+def deserialize(data):
+    """Parses safetensors bytes into (dict of name -> tensor, metadata dict)."""
+    data = bytes(data)
+    header, start = _parse_header(data)
+    metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise SafetensorsError("__metadata__ must map strings to strings")
+    buffer = data[start:]
+    spans = sorted((_check_entry(name, entry, len(buffer)) + (name,)) for name, entry in header.items())
+    cursor = 0
+    for begin, end, name in spans:
+        if begin != cursor:
+            raise SafetensorsError(f"tensor {name!r}: the byte buffer has a hole or an overlap at {cursor}")
+        cursor = end
+    if cursor != len(buffer):
+        raise SafetensorsError(f"the byte buffer has {len(buffer) - cursor} bytes no tensor covers")
+    tensors = {}
+    for name, entry in header.items():
+        begin, end = entry["data_offsets"]
+        torch_dtype, _ = DTYPES[entry["dtype"]]
+        raw = bytearray(buffer[begin:end])
+        if torch_dtype == torch.bfloat16:
+            flat = torch.frombuffer(raw, dtype=torch.int16).view(torch.bfloat16) if raw else torch.empty(0, dtype=torch_dtype)
+        else:
+            flat = torch.frombuffer(raw, dtype=torch_dtype) if raw else torch.empty(0, dtype=torch_dtype)
+        tensors[name] = flat.reshape(entry["shape"]).clone()
+    return tensors, metadata
+
+
+def load_file(path):
+    """Reads a safetensors file: returns (dict of name -> tensor, metadata dict)."""
+    with open(path, "rb") as f:
+        return deserialize(f.read())

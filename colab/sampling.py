@@ -1,0 +1,150 @@
+"""Sampling, with the same semantics as the TypeScript engine (src/engine/sampler.ts).
+
+Per step and per stream:
+  1. temperature <= 0 means greedy: the first index of the largest logit;
+  2. otherwise logits / temperature, then top-k (keep every logit >= the k-th largest;
+     0 = off), then top-p (sort descending, stably; keep the shortest prefix whose
+     probability mass reaches p; the first always stays; 1 = off);
+  3. draw u in [0, 1) from a counter-based hash of (seed, step), the same 32-bit
+     arithmetic in both languages, and take the first index, in vocabulary order,
+     whose running sum of kept probabilities exceeds u * total.
+Stop rules, checked on each generated character c with n characters before it:
+  "line":     c is a newline (not kept);
+  "sentence": c is a newline, or a space right after . ! or ? (and any closing
+              quotes or parentheses), once n >= min_chars (c is not kept);
+  "none":     only max_chars.
+Every stream also stops at max_chars. The whole prompt primes the state.
+"""
+from dataclasses import asdict, dataclass
+from typing import Optional
+
+import torch
+
+MASK32 = 0xFFFFFFFF
+STOP_RULES = ("sentence", "line", "none")
+DEFAULT_MIN_CHARS = 40
+TERMINALS = ".!?"
+CLOSERS = "\"')"
+
+
+@dataclass
+class SamplingOptions:
+    """How to sample one continuation."""
+
+    temperature: float = 0.8
+    top_k: int = 0
+    top_p: float = 1.0
+    max_chars: int = 280
+    min_chars: Optional[int] = None
+    stop: str = "sentence"
+    seed: int = 0
+
+    def check(self):
+        """Raises ValueError naming the first option out of range.
+
+        An unset min_chars becomes the default, or max_chars when that is smaller.
+        """
+        if self.min_chars is None and isinstance(self.max_chars, int):
+            self.min_chars = min(DEFAULT_MIN_CHARS, self.max_chars)
+        if not 0 <= self.temperature <= 5:
+            raise ValueError("temperature must be between 0 and 5")
+        if not 0 <= self.top_k <= 100_000:
+            raise ValueError("top_k must be between 0 (off) and 100000")
+        if not 0 < self.top_p <= 1:
+            raise ValueError("top_p must be in (0, 1]")
+        if not 1 <= self.max_chars <= 10_000:
+            raise ValueError("max_chars must be between 1 and 10000")
+        if not 0 <= self.min_chars <= self.max_chars:
+            raise ValueError("min_chars must be between 0 and max_chars")
+        if self.stop not in STOP_RULES:
+            raise ValueError(f"stop must be one of {', '.join(STOP_RULES)}")
+        if not 0 <= self.seed <= MASK32:
+            raise ValueError("seed must be a 32-bit unsigned integer")
+        return self
+
+    def to_dict(self):
+        return asdict(self)
+
+
+def _mul32(x, c):
+    """(x * c) mod 2^32 for x in [0, 2^32), keeping every product below 2^63."""
+    lo, hi = c & 0xFFFF, c >> 16
+    return (x * lo + (((x * hi) & 0xFFFF) << 16)) & MASK32
+
+
+def hash32(x):
+    """A 32-bit integer hash (lowbias32); works on ints and int64 tensors alike."""
+    x = x ^ (x >> 16)
+    x = _mul32(x, 0x7FEB352D)
+    x = x ^ (x >> 15)
+    x = _mul32(x, 0x846CA68B)
+    return x ^ (x >> 16)
+
+
+def uniform(seed, step):
+    """The draw for (seed, step) in [0, 1): 24 bits, exact in float32. Ints or tensors."""
+    x = (_mul32(seed, 0x9E3779B1) + _mul32(step + 1, 0x85EBCA77)) & MASK32
+    return (hash32(hash32(x)) >> 8) * (1.0 / 16777216.0)
+
+
+def filter_probs(logits, temperature, top_k, top_p):
+    """logits (B, V); per-stream temperature (B,), top_k (B,), top_p (B,) -> kept probs (B, V)."""
+    B, V = logits.shape
+    t = temperature.clamp(min=1e-6).unsqueeze(1)  # (B, 1)
+    scaled = logits / t
+    k = top_k.clamp(min=0, max=V)
+    kth = torch.sort(scaled, dim=1, descending=True).values.gather(1, (k - 1).clamp(min=0).unsqueeze(1))
+    scaled = torch.where((k.unsqueeze(1) > 0) & (scaled < kth), torch.full_like(scaled, float("-inf")), scaled)
+    probs = torch.softmax(scaled, dim=1)  # (B, V)
+    sorted_p, order = torch.sort(probs, dim=1, descending=True, stable=True)
+    before = torch.cumsum(sorted_p, dim=1) - sorted_p  # mass strictly before each entry
+    drop_sorted = (before >= top_p.unsqueeze(1)) & (top_p.unsqueeze(1) < 1)
+    drop_sorted[:, 0] = False
+    drop = torch.zeros_like(drop_sorted).scatter(1, order, drop_sorted)
+    return probs.masked_fill(drop, 0.0)
+
+
+def choose(logits, probs, temperature, u):
+    """Picks one id per stream: greedy where temperature <= 0, else the inverse CDF at u."""
+    greedy = torch.argmax(logits, dim=1)
+    cdf = torch.cumsum(probs, dim=1)  # (B, V)
+    threshold = (u * cdf[:, -1]).unsqueeze(1)
+    idx = (cdf <= threshold).sum(dim=1)
+    last_kept = probs.shape[1] - 1 - torch.argmax(torch.flip(probs > 0, dims=[1]).int(), dim=1)
+    idx = torch.minimum(idx, last_kept)
+    return torch.where(temperature <= 0, greedy, idx)
+
+
+class StopTracker:
+    """Vectorized stop rules for a batch; all state stays on the device."""
+
+    def __init__(self, vocabulary, options, device):
+        def ids_of(chars):
+            mask = torch.zeros(len(vocabulary), dtype=torch.bool, device=device)
+            for i, ch in enumerate(vocabulary):
+                mask[i] = ch in chars
+            return mask
+
+        self.newline, self.space = ids_of("\n"), ids_of(" \n")
+        self.terminal, self.closer = ids_of(TERMINALS), ids_of(CLOSERS)
+        rule = [STOP_RULES.index(o.stop) for o in options]
+        self.rule = torch.tensor(rule, device=device)
+        self.min_chars = torch.tensor([o.min_chars for o in options], device=device)
+        self.max_chars = torch.tensor([o.max_chars for o in options], device=device)
+        self.after_terminal = torch.zeros(len(options), dtype=torch.bool, device=device)
+
+    def step(self, ids, n):
+        """ids (B,), n (B,) chars before them -> (stop_here (B,), keep_char (B,)) bool."""
+        is_nl, is_space = self.newline[ids], self.space[ids]
+        long_enough = n >= self.min_chars
+        sentence = (self.rule == 0) & long_enough & (is_nl | (is_space & self.after_terminal))
+        line = (self.rule == 1) & is_nl
+        stop_on_char = sentence | line
+        self.after_terminal = self.terminal[ids] | (self.closer[ids] & self.after_terminal)
+        full = (n + 1) >= self.max_chars
+        return stop_on_char | full, ~stop_on_char
+
+    def select(self, keep):
+        """Keeps only the streams in `keep` (B,) bool."""
+        for name in ("rule", "min_chars", "max_chars", "after_terminal"):
+            setattr(self, name, getattr(self, name)[keep])
