@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { readSafetensors, SafetensorsError } from '../../src/engine/safetensors.ts';
+
+/** The reference implementation's own serialization test vector (zeros, I32, 2×2). */
+function reference(): Uint8Array {
+  const header = '{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}    ';
+  return file(header, new Uint8Array(16));
+}
+
+function file(header: string, data: Uint8Array, declared?: number): Uint8Array {
+  const json = new TextEncoder().encode(header);
+  const out = new Uint8Array(8 + json.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(declared ?? json.length), true);
+  out.set(json, 8);
+  out.set(data, 8 + json.length);
+  return out;
+}
+
+function f32(values: number[]): Uint8Array {
+  return new Uint8Array(new Float32Array(values).buffer);
+}
+
+describe('safetensors reader', () => {
+  it('reads the reference test vector', () => {
+    const bytes = reference();
+    expect(new DataView(bytes.buffer).getBigUint64(0, true)).toBe(64n);
+    const { tensors } = readSafetensors(bytes);
+    expect(tensors.get('test')).toEqual({ dtype: 'I32', shape: [2, 2], data: new Float32Array(4) });
+  });
+
+  it('reads float32 values little-endian and row-major, with metadata', () => {
+    const header = '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[1],"data_offsets":[16,20]}}';
+    const { tensors, metadata } = readSafetensors(file(header, f32([1, 2, 3, 4, 5])));
+    expect(metadata).toEqual({ format: 'pt' });
+    expect([...tensors.get('a')!.data]).toEqual([1, 2, 3, 4]);
+    expect([...tensors.get('b')!.data]).toEqual([5]);
+  });
+
+  it('reads F16 and BF16', () => {
+    // 1.5 in F16 is 0x3E00; -2 in BF16 is 0xC000.
+    const header = '{"h":{"dtype":"F16","shape":[1],"data_offsets":[0,2]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[2,4]}}';
+    const { tensors } = readSafetensors(file(header, new Uint8Array([0x00, 0x3e, 0x00, 0xc0])));
+    expect(tensors.get('h')!.data[0]).toBe(1.5);
+    expect(tensors.get('b')!.data[0]).toBe(-2);
+  });
+
+  const invalid: [string, Uint8Array, RegExp][] = [
+    ['too short', new Uint8Array(4), /too short/],
+    ['a header size past the end', file('{}', new Uint8Array(0), 999), /header says 999 bytes/],
+    ['a header that is not an object', file('[1]     ', new Uint8Array(0)), /does not start with/],
+    ['bad JSON', file('{"a":', new Uint8Array(0)), /not valid UTF-8 JSON/],
+    ['an unknown dtype', file('{"a":{"dtype":"F7","shape":[1],"data_offsets":[0,4]}}', f32([1])), /unknown dtype/],
+    ['bytes that do not match the shape', file('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}', f32([1])), /do not match shape/],
+    ['offsets outside the buffer', file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32([1])), /outside/],
+    ['a hole in the buffer', file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32([1, 2])), /hole or an overlap/],
+    ['overlapping tensors', file('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32([1, 2])), /hole or an overlap/],
+    ['bytes no tensor covers', file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', f32([1, 2])), /no tensor covers/],
+    ['an entry with extra keys', file('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}}', f32([1])), /exactly dtype, shape and data_offsets/],
+    ['non-string metadata', file('{"__metadata__":{"a":1}}', new Uint8Array(0)), /__metadata__/],
+  ];
+  it.each(invalid)('rejects %s', (_name, bytes, message) => {
+    expect(() => readSafetensors(bytes)).toThrow(SafetensorsError);
+    expect(() => readSafetensors(bytes)).toThrow(message);
+  });
+});
