@@ -1,0 +1,69 @@
+import { DriveError } from '../drive-error.ts';
+import { badRequest, invalidValue, serviceAccountQuota } from '../errors-catalog.ts';
+import { fileResource } from '../file-resource.ts';
+import { isFolder, type FileRecord } from '../model.ts';
+import { DEFAULT_FILE_FIELDS, FILE_SCHEMA } from '../resource-schemas.ts';
+import { selectFields } from '../select-fields.ts';
+import { findVisible, requireWritable, requireWriteScope } from './common.ts';
+import { applyMetadata, checkWritable } from './file-metadata.ts';
+import { ok, type Reply, type RequestContext } from './handler.ts';
+import { readUploadBody } from './upload-body.ts';
+
+/**
+ * files.create: `POST /drive/v3/files` (metadata only) and
+ * `POST /upload/drive/v3/files?uploadType=media|multipart`.
+ */
+export function createFile(ctx: RequestContext): Reply {
+  requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Create');
+  const { metadata, media } = readUploadBody(ctx);
+  checkWritable(metadata, 'create');
+  const parent = resolveParent(ctx, metadata.parents);
+  // Strict on purpose: folders too, since a fake that allows what Drive may refuse hides bugs.
+  if (ctx.principal.kind === 'service_account' && parent.driveId === undefined) throw serviceAccountQuota();
+  const id = claimId(ctx, metadata.id);
+  const file = ctx.state.newRecord({
+    ...(id === undefined ? {} : { id }),
+    parents: [parent.id],
+    creatorEmail: ctx.principal.email,
+    driveId: parent.driveId,
+    mimeType: media?.contentType ?? 'application/octet-stream',
+  });
+  applyMetadata(file, metadata);
+  if (media && !isFolder(file)) file.content = media.content;
+  if (metadata.trashed === true) Object.assign(file, { trashed: true, explicitlyTrashed: true });
+  ctx.state.commitCreate(file);
+  return ok(selectFields(fileResource(file, ctx.principal), ctx.query.get('fields'), FILE_SCHEMA, DEFAULT_FILE_FIELDS));
+}
+
+/** The parent folder (default: the caller's My Drive), which the caller must be able to write. */
+function resolveParent(ctx: RequestContext, parents: unknown): FileRecord {
+  if (parents !== undefined && (!Array.isArray(parents) || parents.some((p) => typeof p !== 'string'))) {
+    throw invalidValue('parents', 'Invalid value for parents: expected an array of ids');
+  }
+  const ids = (parents as string[] | undefined) ?? [];
+  if (ids.length > 1) {
+    throw new DriveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.');
+  }
+  const { file, access } = findVisible(ctx, ids[0] ?? 'root');
+  if (!isFolder(file)) throw badRequest(`The parent ${file.id} is not a folder.`, 'parents');
+  requireWritable(access);
+  return file;
+}
+
+/**
+ * The id for the new file: a fresh one, or the caller's, which must have come
+ * from generateIds (400) and not be taken yet (409). A retried create with the
+ * same id therefore cannot make a second file.
+ */
+function claimId(ctx: RequestContext, requested: unknown): string | undefined {
+  if (requested === undefined) return undefined;
+  if (typeof requested !== 'string') throw invalidValue('file.id', 'The provided file ID is not usable.');
+  if (ctx.state.store.isUsed(requested)) {
+    throw new DriveError(409, 'duplicate', 'A file already exists with the provided ID.', {
+      location: 'file.id',
+      locationType: 'parameter',
+    });
+  }
+  if (!ctx.state.store.isIssued(requested)) throw invalidValue('file.id', 'The provided file ID is not usable.');
+  return requested;
+}

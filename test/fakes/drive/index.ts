@@ -1,0 +1,15 @@
+/**
+ * A Google Drive v3 fake for tests: start it with `startDriveFake`, point the
+ * real googleapis client at it with a per-call `rootUrl`, and drive it with
+ * the control API. See server.ts for an example.
+ */
+export { startDriveFake } from './server.ts';
+export { DriveFake, type DriveFakeOptions, type FileDump } from './drive-fake.ts';
+export type { CallCounts, MethodCounts } from './call-counts.ts';
+export type { FaultKind, FailNextSpec, RandomFaultSpec } from './faults.ts';
+export { FAULT_KINDS } from './faults.ts';
+export type { MethodName } from './method-names.ts';
+export type { Principal, PrincipalSpec, PrincipalKind, Role, Scope } from './model.ts';
+export { FOLDER_MIME } from './model.ts';
+export type { SharedDriveSpec } from './state.ts';
+export { parseQuery, QueryError } from './query-parser.ts';

@@ -1,0 +1,20 @@
+/** The API method names the fake counts and can fail on purpose. */
+export type MethodName =
+  | 'files.create'
+  | 'files.get'
+  | 'files.get.media'
+  | 'files.list'
+  | 'files.update'
+  | 'files.delete'
+  | 'files.generateIds'
+  | 'changes.list'
+  | 'changes.getStartPageToken'
+  | 'about.get'
+  | 'drives.get'
+  | 'token';
+
+/** Every method name, for validating control requests. */
+export const METHOD_NAMES: readonly MethodName[] = [
+  'files.create', 'files.get', 'files.get.media', 'files.list', 'files.update', 'files.delete',
+  'files.generateIds', 'changes.list', 'changes.getStartPageToken', 'about.get', 'drives.get', 'token',
+];

@@ -1,0 +1,119 @@
+import { AccessRules } from './access.ts';
+import { ChangeLog } from './change-log.ts';
+import { MonotonicClock } from './clock.ts';
+import { FileStore } from './file-store.ts';
+import { newFileId, newRootId } from './ids.ts';
+import { ListIndex } from './list-index.ts';
+import { FOLDER_MIME, type FileRecord, type Principal, type PrincipalSpec, type Role, type SharedDrive } from './model.ts';
+import { PrincipalRegistry } from './principals.ts';
+
+/** What `createSharedDrive` takes. */
+export interface SharedDriveSpec {
+  name: string;
+  /** Member emails (role `writer`) or email → role. */
+  members: string[] | Record<string, Role>;
+  /** A fixed id; by default a Drive-shaped one is made up. */
+  id?: string;
+}
+
+/**
+ * Everything the fake stores, and the bookkeeping every write needs
+ * (change log and list index). Handlers read and write through this.
+ */
+export class DriveState {
+  readonly clock = new MonotonicClock();
+  readonly store = new FileStore();
+  readonly principals = new PrincipalRegistry();
+  readonly drives = new Map<string, SharedDrive>();
+  readonly changes = new ChangeLog();
+  readonly listIndex: ListIndex;
+  readonly access: AccessRules;
+
+  constructor(listLagMs = 0) {
+    this.listIndex = new ListIndex(listLagMs);
+    this.access = new AccessRules(this.store, this.drives);
+  }
+
+  /** Registers a principal; principals with the same email share one My Drive. */
+  addPrincipal(spec: PrincipalSpec): Principal {
+    const existing = this.principals.byEmail(spec.email);
+    const rootId = existing?.rootId ?? newRootId();
+    if (!existing) {
+      this.store.insert(this.newRecord({ id: rootId, name: 'My Drive', mimeType: FOLDER_MIME, creatorEmail: spec.email, isRoot: true }));
+    }
+    return this.principals.add(spec, rootId);
+  }
+
+  /** Creates a shared drive; its root folder has the drive's id. */
+  createSharedDrive(spec: SharedDriveSpec): SharedDrive {
+    const id = spec.id ?? newRootId();
+    const members = Array.isArray(spec.members)
+      ? new Map(spec.members.map((e): [string, Role] => [e, 'writer']))
+      : new Map(Object.entries(spec.members));
+    const drive: SharedDrive = { id, name: spec.name, members, createdTime: this.clock.now() };
+    this.drives.set(id, drive);
+    this.store.insert(this.newRecord({ id, name: spec.name, mimeType: FOLDER_MIME, creatorEmail: '', driveId: id, isRoot: true }));
+    return drive;
+  }
+
+  /** Shares a file (and, for a folder, everything below it) with `email`. */
+  share(fileId: string, email: string, role: Role = 'writer'): void {
+    const file = this.store.get(fileId);
+    if (!file) throw new Error(`share: no file ${fileId}`);
+    file.shares.set(email, role);
+    // Newly reachable files show up in the sharee's changes, as on Drive.
+    for (const f of this.store.subtree(fileId)) this.appendChange(f, false);
+  }
+
+  /** A record with Drive's defaults, timestamped now. */
+  newRecord(fields: Partial<FileRecord> & Pick<FileRecord, 'creatorEmail'>): FileRecord {
+    const now = this.clock.now();
+    return {
+      id: newFileId(),
+      name: 'Untitled',
+      mimeType: 'application/octet-stream',
+      parents: [],
+      createdTime: now,
+      modifiedTime: now,
+      content: Buffer.alloc(0),
+      trashed: false,
+      explicitlyTrashed: false,
+      starred: false,
+      appProperties: {},
+      properties: {},
+      version: 1,
+      lastModifyingEmail: fields.creatorEmail,
+      isRoot: false,
+      shares: new Map(),
+      ...fields,
+    };
+  }
+
+  /** Stores a newly created file and logs it. */
+  commitCreate(file: FileRecord): void {
+    this.store.insert(file);
+    this.listIndex.recordCreate(file, Date.now());
+    this.appendChange(file, false);
+  }
+
+  /** Logs a change to `file`, whose state before the change was `before` (a snapshot). */
+  commitUpdate(before: FileRecord, file: FileRecord): void {
+    file.version += 1;
+    this.listIndex.recordUpdate(before, file, Date.now());
+    this.appendChange(file, false);
+  }
+
+  /** Deletes `file` and everything below it, logging each removal. */
+  commitDelete(file: FileRecord): void {
+    for (const f of this.store.subtree(file.id).reverse()) {
+      const audience = new Set(this.principals.all().filter((p) => this.access.accessOf(p, f)).map((p) => p.email));
+      this.store.remove(f.id);
+      this.listIndex.forget(f.id);
+      this.changes.append({ fileId: f.id, time: this.clock.now(), removed: true, driveId: f.driveId, audience });
+    }
+  }
+
+  private appendChange(file: FileRecord, removed: boolean): void {
+    this.changes.append({ fileId: file.id, time: this.clock.now(), removed, driveId: file.driveId });
+  }
+}
