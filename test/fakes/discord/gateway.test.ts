@@ -1,0 +1,105 @@
+import { Client, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startDiscordFake, type DiscordFake } from './index.ts';
+
+interface RawGateway {
+  send(payload: unknown): void;
+  next(): Promise<{ op: number; t?: string; s?: number; d: any }>;
+  closed: Promise<number>;
+}
+
+/** Opens a raw WebSocket to the fake's gateway, queueing every payload it receives. */
+async function connect(url: string): Promise<RawGateway> {
+  const ws = new WebSocket(url);
+  const queue: any[] = [];
+  const waiters: ((p: any) => void)[] = [];
+  ws.on('message', (data) => {
+    const payload = JSON.parse(String(data));
+    const waiter = waiters.shift();
+    if (waiter) waiter(payload);
+    else queue.push(payload);
+  });
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return {
+    send: (payload) => ws.send(JSON.stringify(payload)),
+    next: () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve))),
+    closed,
+  };
+}
+
+const identify = (token: string, intents: number = GatewayIntentBits.Guilds) => ({
+  op: GatewayOpcodes.Identify,
+  d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' }, shard: [0, 1] },
+});
+
+describe('discord fake: gateway protocol', () => {
+  let fake: DiscordFake;
+  const url = () => `${fake.gatewayUrl}?v=10&encoding=json`;
+
+  beforeEach(async () => {
+    fake = await startDiscordFake();
+  });
+
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  it('sends HELLO, then READY and a GUILD_CREATE with channels, roles and the bot member', async () => {
+    const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], roles: [{ name: 'Story Admin', permissions: 8n }] });
+    const gateway = await connect(url());
+    expect(await gateway.next()).toEqual({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 } });
+    gateway.send(identify(fake.botToken));
+    const ready = await gateway.next();
+    expect(ready).toMatchObject({ op: 0, t: 'READY', s: 1 });
+    expect(ready.d).toMatchObject({
+      v: 10,
+      user: { id: fake.botUser.id, bot: true },
+      guilds: [{ id: guild.id, unavailable: true }],
+      resume_gateway_url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/resume$/),
+      shard: [0, 1],
+      application: { id: fake.applicationId, flags: 0 },
+    });
+    expect(ready.d.session_id).toMatch(/^[0-9a-f]{32}$/);
+    const create = await gateway.next();
+    expect(create).toMatchObject({ t: 'GUILD_CREATE', s: 2, d: { id: guild.id, name: 'Writers', unavailable: false } });
+    expect(create.d.channels.map((c: { name: string }) => c.name)).toEqual(['stories']);
+    expect(create.d.roles.map((r: { name: string }) => r.name)).toEqual(['@everyone', 'storyloom', 'Story Admin']);
+    expect(create.d.members.map((m: { user: { id: string } }) => m.user.id)).toEqual([fake.botUser.id]);
+  });
+
+  it('closes with 4004 on a bad token and 4014 on a privileged intent the app lacks', async () => {
+    const bad = await connect(url());
+    await bad.next();
+    bad.send(identify('not-the-token'));
+    expect(await bad.closed).toBe(4004);
+
+    const greedy = await connect(url());
+    await greedy.next();
+    greedy.send(identify(fake.botToken, GatewayIntentBits.Guilds | GatewayIntentBits.MessageContent));
+    expect(await greedy.closed).toBe(4014);
+  });
+
+  it('closes with 4003 before IDENTIFY, 4012 on a wrong version, and answers an unknown RESUME with op 9', async () => {
+    const early = await connect(url());
+    await early.next();
+    early.send({ op: GatewayOpcodes.PresenceUpdate, d: {} });
+    expect(await early.closed).toBe(4003);
+
+    const old = await connect(`${fake.gatewayUrl}?v=6&encoding=json`);
+    expect(await old.closed).toBe(4012);
+
+    const stale = await connect(url());
+    await stale.next();
+    stale.send({ op: GatewayOpcodes.Resume, d: { token: fake.botToken, session_id: 'gone', seq: 3 } });
+    expect(await stale.next()).toEqual({ op: GatewayOpcodes.InvalidSession, d: false });
+  });
+
+  it('makes discord.js login fail with TokenInvalid when REST refuses the token', async () => {
+    const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.restUrl } });
+    await expect(client.login('fake-but-wrong-token')).rejects.toMatchObject({ code: 'TokenInvalid' });
+    expect(fake.requests({ path: '/gateway/bot' })[0]?.status).toBe(401);
+    await client.destroy();
+  });
+});

@@ -1,0 +1,121 @@
+import { GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes } from 'discord.js';
+import type { WebSocket } from 'ws';
+import { isObject } from '../validation.ts';
+import { GatewaySession } from './session.ts';
+
+/** What a connection needs from the gateway server. */
+export interface ConnectionHooks {
+  botToken: string;
+  heartbeatIntervalMs: number;
+  /** The privileged intents the application may use. */
+  privilegedIntents: number;
+  sessions: Map<string, GatewaySession>;
+  send(socket: WebSocket, payload: unknown): void;
+  /** Logs a payload received from the client. */
+  received(payload: Record<string, unknown>, sessionId: string | undefined): void;
+  /** Sends READY and the GUILD_CREATEs to a freshly identified session. */
+  onIdentified(session: GatewaySession): void;
+}
+
+/** The intents Discord treats as privileged: GuildMembers, GuildPresences, MessageContent. */
+const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15);
+const AFTER_IDENTIFY = new Set<number>([
+  GatewayOpcodes.PresenceUpdate,
+  GatewayOpcodes.VoiceStateUpdate,
+  GatewayOpcodes.RequestGuildMembers,
+  GatewayOpcodes.RequestSoundboardSounds,
+]);
+
+/** One client WebSocket: says HELLO, then handles IDENTIFY, RESUME and heartbeats. */
+export class GatewayConnection {
+  private session: GatewaySession | undefined;
+  /** Set when the server closed the socket, so the close code is not read as the client's. */
+  closedByServer = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly hooks: ConnectionHooks,
+  ) {}
+
+  /** Sends HELLO and starts listening. */
+  start(): void {
+    this.socket.on('message', (data) => this.onMessage(String(data)));
+    this.socket.on('close', (code) => this.onClose(code));
+    this.hooks.send(this.socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.hooks.heartbeatIntervalMs } });
+  }
+
+  /** Closes the socket with a gateway close code. */
+  close(code: number, reason: string): void {
+    this.closedByServer = true;
+    this.socket.close(code, reason);
+  }
+
+  private onMessage(text: string): void {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      return this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+    }
+    if (!isObject(payload)) return this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+    this.hooks.received(payload, this.session?.id);
+    const d = isObject(payload.d) ? payload.d : {};
+    switch (payload.op) {
+      case GatewayOpcodes.Heartbeat:
+        return this.hooks.send(this.socket, { op: GatewayOpcodes.HeartbeatAck });
+      case GatewayOpcodes.Identify:
+        return this.identify(d);
+      case GatewayOpcodes.Resume:
+        return this.resume(d);
+      default:
+        if (!AFTER_IDENTIFY.has(Number(payload.op))) return this.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+        if (!this.session) this.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
+    }
+  }
+
+  private identify(d: Record<string, unknown>): void {
+    if (this.session) return this.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+    if (d.token !== this.hooks.botToken) return this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    const shard = Array.isArray(d.shard) ? d.shard.map(Number) : [0, 1];
+    const [shardId = -1, shardCount = 0] = shard;
+    if (shard.length !== 2 || shardCount < 1 || shardId < 0 || shardId >= shardCount) {
+      return this.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+    }
+    if (typeof d.intents !== 'number') return this.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+    const privileged = d.intents & PRIVILEGED_INTENTS;
+    if ((privileged & ~this.hooks.privilegedIntents) !== 0) {
+      return this.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+    }
+    const session = new GatewaySession(d.intents, [shardId, shardCount], this.hooks.send);
+    this.hooks.sessions.set(session.id, session);
+    this.attach(session);
+    this.hooks.onIdentified(session);
+  }
+
+  private resume(d: Record<string, unknown>): void {
+    if (d.token !== this.hooks.botToken) return this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    const session = this.hooks.sessions.get(String(d.session_id));
+    const missed = session?.missedSince(Number(d.seq));
+    if (!session || !missed) {
+      // Why: Discord answers an unresumable session with op 9 and d=false, then the client re-identifies.
+      return this.hooks.send(this.socket, { op: GatewayOpcodes.InvalidSession, d: false });
+    }
+    session.socket?.terminate();
+    this.attach(session);
+    for (const payload of missed) this.hooks.send(this.socket, payload);
+    session.push(GatewayDispatchEvents.Resumed, null);
+  }
+
+  private attach(session: GatewaySession): void {
+    this.session = session;
+    session.socket = this.socket;
+  }
+
+  private onClose(code: number): void {
+    const session = this.session;
+    if (!session || session.socket !== this.socket) return;
+    session.socket = null;
+    // Why: Discord ends a session when the client closes with 1000/1001; other codes leave it resumable.
+    if (!this.closedByServer && (code === 1000 || code === 1001)) this.hooks.sessions.delete(session.id);
+  }
+}

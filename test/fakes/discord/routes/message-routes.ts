@@ -1,0 +1,71 @@
+import { GatewayDispatchEvents, GatewayIntentBits, type APIMessage } from 'discord.js';
+import type { FakeContext } from '../context.ts';
+import { apiError, ErrorCode } from '../errors.ts';
+import type { RouteRequest, Router } from '../rest/router.ts';
+import { isObject, validateMessage } from '../validation.ts';
+import { openForMessages, requireBotPermission, sendPermission } from './access.ts';
+
+/** Registers channel message routes (send, list, fetch, edit, delete), typing, and attachment downloads. */
+export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
+  router.add('POST', '/channels/:channelId/messages', (req) => ({ status: 200, body: sendMessage(ctx, req) }));
+  router.add('GET', '/channels/:channelId/messages', ({ params, query }) => {
+    ctx.world.requireChannel(params.channelId!);
+    return { status: 200, body: page(ctx.messages.inChannel(params.channelId!), query) };
+  });
+  router.add('GET', '/channels/:channelId/messages/:messageId', ({ params }) => {
+    ctx.world.requireChannel(params.channelId!);
+    return { status: 200, body: ctx.messages.requireInChannel(params.channelId!, params.messageId!) };
+  });
+  router.add('PATCH', '/channels/:channelId/messages/:messageId', ({ params, body, files }) => {
+    ctx.world.requireChannel(params.channelId!);
+    const message = ctx.messages.requireInChannel(params.channelId!, params.messageId!);
+    if (message.author.id !== ctx.bot.user.id) throw apiError(ErrorCode.EditByOtherUser);
+    const json = isObject(body) ? body : {};
+    validateMessage(json, { files: files.length });
+    return { status: 200, body: ctx.messages.edit(message.id, json, files) };
+  });
+  router.add('DELETE', '/channels/:channelId/messages/:messageId', ({ params }) => {
+    ctx.world.requireChannel(params.channelId!);
+    ctx.messages.delete(ctx.messages.requireInChannel(params.channelId!, params.messageId!).id);
+    return { status: 204 };
+  });
+  router.add('POST', '/channels/:channelId/typing', ({ params }) => {
+    ctx.world.requireChannel(params.channelId!);
+    return { status: 204 };
+  });
+  router.add('GET', '/attachments/:channelId/:attachmentId/:filename', ({ params }) => {
+    const stored = ctx.attachments.get(params.attachmentId!);
+    if (!stored) return { status: 404, raw: { data: Buffer.from('Not Found'), contentType: 'text/plain' } };
+    return { status: 200, raw: { data: stored.data, contentType: stored.attachment.content_type ?? 'application/octet-stream' } };
+  }, 'cdn');
+}
+
+function sendMessage(ctx: FakeContext, { params, body, files }: RouteRequest): APIMessage {
+  const channel = ctx.world.requireChannel(params.channelId!);
+  requireBotPermission(ctx, channel, sendPermission(channel));
+  const json = isObject(body) ? body : {};
+  validateMessage(json, { files: files.length, requireContent: true });
+  const reference = isObject(json.message_reference) ? json.message_reference : undefined;
+  const replyTo = reference?.message_id ? ctx.messages.requireInChannel(channel.id, String(reference.message_id)) : undefined;
+  if (openForMessages(channel)) ctx.gateway.dispatch(GatewayDispatchEvents.ThreadUpdate, channel, GatewayIntentBits.Guilds);
+  const extras = replyTo
+    ? { message_reference: { type: 0, message_id: replyTo.id, channel_id: channel.id, guild_id: channel.guild_id }, referenced_message: replyTo }
+    : {};
+  return ctx.messages.create(channel.id, ctx.bot.user, json, files, extras);
+}
+
+/** Applies Discord's `limit` / `before` / `after` / `around` paging; returns newest first. */
+function page(messages: APIMessage[], query: Record<string, string>): APIMessage[] {
+  const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));
+  const newestFirst = [...messages].reverse();
+  const byId = (id: string) => BigInt(id);
+  if (query.before) return newestFirst.filter((m) => byId(m.id) < byId(query.before!)).slice(0, limit);
+  if (query.after) return messages.filter((m) => byId(m.id) > byId(query.after!)).slice(0, limit).reverse();
+  if (query.around) {
+    const index = newestFirst.findIndex((m) => m.id === query.around);
+    if (index < 0) return [];
+    const start = Math.max(0, index - Math.floor(limit / 2));
+    return newestFirst.slice(start, start + limit);
+  }
+  return newestFirst.slice(0, limit);
+}
