@@ -1,0 +1,151 @@
+/**
+ * The mailbox in a local folder (the embedded default, and for local GPUs):
+ * `<root>/<folder>/<name>`. Writes go to a temporary file in the same folder,
+ * are flushed, then renamed into place, so readers never see half a file. News
+ * comes from fs events, with a listing every few hundred milliseconds as the
+ * fallback that catches whatever the events miss.
+ */
+import { randomBytes } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ChangeHub, checkName, FOLDERS, isMailboxName, type ChangeListener, type Folder, type Transport } from './transport.ts';
+
+/** How often the fallback listing runs, when idle and while jobs wait. */
+export interface LocalPolling {
+  idleMs: number;
+  urgentMs: number;
+}
+
+/** A mailbox in a folder on this machine. */
+export class LocalFolderTransport implements Transport {
+  readonly kind = 'local';
+  readonly root: string;
+  private readonly hub = new ChangeHub();
+  private readonly watchers: FSWatcher[] = [];
+  private readonly seen = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private urgent = false;
+  private closed = false;
+
+  constructor(root: string, private readonly polling: LocalPolling = { idleMs: 1000, urgentMs: 200 }) {
+    this.root = resolve(root);
+  }
+
+  get description(): string {
+    return `local folder ${this.root}`;
+  }
+
+  private path(folder: Folder, name: string): string {
+    checkName(name);
+    return join(this.root, folder, name);
+  }
+
+  async open(): Promise<void> {
+    for (const folder of FOLDERS) await mkdir(join(this.root, folder), { recursive: true });
+    await this.scan(false);
+    for (const folder of FOLDERS) {
+      const watcher = watch(join(this.root, folder), (_event, name) => {
+        if (typeof name === 'string' && isMailboxName(name)) void this.check(folder, name);
+      });
+      watcher.on('error', () => undefined);
+      this.watchers.push(watcher);
+    }
+    this.schedule();
+  }
+
+  async put(folder: Folder, name: string, content: string): Promise<void> {
+    const target = this.path(folder, name);
+    const temp = join(this.root, folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async get(folder: Folder, name: string): Promise<string | null> {
+    try {
+      return await readFile(this.path(folder, name), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async delete(folder: Folder, name: string): Promise<void> {
+    try {
+      await unlink(this.path(folder, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+
+  async list(folder: Folder): Promise<string[]> {
+    return (await readdir(join(this.root, folder))).filter(isMailboxName).sort();
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  setUrgent(urgent: boolean): void {
+    if (urgent === this.urgent) return;
+    this.urgent = urgent;
+    if (urgent && this.timer) {
+      clearTimeout(this.timer);
+      this.schedule();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    for (const watcher of this.watchers.splice(0)) watcher.close();
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.scan(true).catch(() => undefined).finally(() => this.schedule());
+    }, this.urgent ? this.polling.urgentMs : this.polling.idleMs);
+    this.timer.unref();
+  }
+
+  /** Looks at one file and emits news if it changed since last seen. */
+  private async check(folder: Folder, name: string): Promise<void> {
+    const key = `${folder}/${name}`;
+    const stamp = await stat(join(this.root, folder, name)).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => null);
+    const before = this.seen.get(key);
+    if (stamp === before || (stamp === null && before === undefined)) return;
+    if (stamp === null) this.seen.delete(key);
+    else this.seen.set(key, stamp);
+    if (!this.closed) this.hub.emit({ folder, name, removed: stamp === null });
+  }
+
+  /** Lists every folder and emits news for what changed (with `emit` false, only records). */
+  private async scan(emit: boolean): Promise<void> {
+    for (const folder of FOLDERS) {
+      const names = new Set(await this.list(folder).catch(() => [] as string[]));
+      for (const key of [...this.seen.keys()].filter((k) => k.startsWith(`${folder}/`))) {
+        const name = key.slice(folder.length + 1);
+        if (!names.has(name)) await this.check(folder, name);
+      }
+      for (const name of names) {
+        if (emit) await this.check(folder, name);
+        else {
+          const s = await stat(join(this.root, folder, name)).catch(() => null);
+          if (s) this.seen.set(`${folder}/${name}`, `${s.mtimeMs}:${s.size}:${s.ino}`);
+        }
+      }
+    }
+  }
+}

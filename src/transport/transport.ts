@@ -1,0 +1,75 @@
+/**
+ * The mailbox as a small interface. LocalFolderTransport and DriveTransport
+ * implement it, and both pass the same contract suite (test/transport/contract.ts).
+ */
+
+/** The mailbox's folders (docs/protocol.md). */
+export const FOLDERS = ['requests', 'responses', 'workers', 'control', 'stories', 'models'] as const;
+/** One of the mailbox's folders. */
+export type Folder = (typeof FOLDERS)[number];
+
+/** News from the mailbox: a file appeared or changed, or went away. */
+export interface Change {
+  folder: Folder;
+  name: string;
+  removed: boolean;
+}
+
+/** A listener for mailbox news. */
+export type ChangeListener = (change: Change) => void;
+
+/** The mailbox, wherever it lives. */
+export interface Transport {
+  /** 'local' or 'drive'. */
+  readonly kind: string;
+  /** Where the mailbox is, for status pages (never a secret). */
+  readonly description: string;
+  /** Creates or checks the folders and starts watching for news. */
+  open(): Promise<void>;
+  /** Writes a file atomically: readers see the old content or the new, never half. */
+  put(folder: Folder, name: string, content: string): Promise<void>;
+  /** Reads a file, or null when it does not exist. */
+  get(folder: Folder, name: string): Promise<string | null>;
+  /** Deletes a file; deleting a missing file is not an error. */
+  delete(folder: Folder, name: string): Promise<void>;
+  /** The names of the files in a folder (temporary files excluded). */
+  list(folder: Folder): Promise<string[]>;
+  /** Calls `listener` for news until the returned function is called. */
+  subscribe(listener: ChangeListener): () => void;
+  /** A hint: true while jobs are waiting, so news should be looked for more often. */
+  setUrgent(urgent: boolean): void;
+  /** Stops watching and releases resources. */
+  close(): Promise<void>;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/** A mailbox file name is plain: letters, digits, '.', '_' and '-', not starting with '.'. */
+export function isMailboxName(name: string): boolean {
+  return NAME.test(name) && !name.includes('..');
+}
+
+/** Throws a RangeError for a name that could escape its folder or hide as a temporary file. */
+export function checkName(name: string): void {
+  if (!isMailboxName(name)) throw new RangeError(`not a mailbox file name: ${JSON.stringify(name)}`);
+}
+
+/** Fans news out to listeners; a failing listener cannot break the others. */
+export class ChangeHub {
+  private readonly listeners = new Set<ChangeListener>();
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(change: Change): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        console.error(`storyloom: a mailbox listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
