@@ -132,3 +132,4 @@ export type Platform = (typeof PLATFORMS)[number];
 export type WorkerState = (typeof WORKER_STATES)[number];
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
+export type Purpose = (typeof PURPOSES)[number];

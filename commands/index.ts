@@ -1,0 +1,21 @@
+/** Every storyloom command, one definition per file. */
+import { add } from './add.ts';
+import { admin } from './admin.ts';
+import { continueCommand } from './continue.ts';
+import { end } from './end.ts';
+import { exportCommand } from './export.ts';
+import { retry } from './retry.ts';
+import { status } from './status.ts';
+import { story } from './story.ts';
+import type { CommandDefinition } from './types.ts';
+import { undo } from './undo.ts';
+
+export type { CommandDefinition, CommandOption } from './types.ts';
+
+/** All commands, in the order help lists them. */
+export const COMMANDS: readonly CommandDefinition[] = [story, continueCommand, add, retry, undo, end, exportCommand, status, admin];
+
+/** The command with this name, if any. */
+export function findCommand(name: string): CommandDefinition | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

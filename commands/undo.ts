@@ -1,0 +1,9 @@
+import type { CommandDefinition } from './types.ts';
+
+/** `/undo`: remove the story's last line. */
+export const undo: CommandDefinition = {
+  name: 'undo',
+  description: "Remove the story's last line (its author, the story's owner or an admin)",
+  scope: 'thread',
+  options: [],
+};

@@ -1,0 +1,76 @@
+/**
+ * Builds the bot from a configuration: transport → jobs → stories → core, plus the
+ * embedded worker's supervisor. main.ts adds the chat adapters; tests use this
+ * directly.
+ */
+import type { Config } from './config.ts';
+import { Core } from './core/core.ts';
+import { Deliveries } from './core/deliveries.ts';
+import { ProgressFeed } from './core/progress-feed.ts';
+import { WorkerSupervisor } from './engine/supervisor.ts';
+import { JobClient } from './jobs/client.ts';
+import { WorkerMonitor } from './jobs/workers.ts';
+import { StoryStore } from './stories/store.ts';
+import type { Transport } from './transport/transport.ts';
+
+/** The running bot, without its chat adapters. */
+export interface Bot {
+  config: Config;
+  transport: Transport;
+  core: Core;
+  jobs: JobClient;
+  workers: WorkerMonitor;
+  stories: StoryStore;
+  deliveries: Deliveries;
+  progress: ProgressFeed;
+  supervisor: WorkerSupervisor | null;
+  stop(): Promise<void>;
+}
+
+/** Core's settings from the configuration. */
+export function coreSettings(config: Config) {
+  return {
+    maxSeedChars: 1000, maxLineChars: 1000,
+    defaultTemperature: config.STORYLOOM_DEFAULT_TEMPERATURE, defaultLength: config.STORYLOOM_DEFAULT_LENGTH,
+    limits: { maxInFlightPerUser: config.STORYLOOM_MAX_IN_FLIGHT, cooldownS: config.STORYLOOM_COOLDOWN_S, maxQueue: config.STORYLOOM_MAX_QUEUE },
+    jobs: { contextChars: config.STORYLOOM_CONTEXT_CHARS, deadlineS: config.STORYLOOM_JOB_DEADLINE_S, topP: 0.95, model: null },
+    adminTimeoutMs: config.STORYLOOM_ADMIN_TIMEOUT_S * 1000,
+  };
+}
+
+/** Opens the mailbox, recovers its state, and starts the bot (and the embedded worker unless it is off). */
+export async function startBot(config: Config, transport: Transport, options: { worker?: boolean; workerEnv?: NodeJS.ProcessEnv; log?: (m: string) => void } = {}): Promise<Bot> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  await transport.open();
+  const workers = new WorkerMonitor(transport, 10, Date.now, log);
+  const jobs = new JobClient(transport, workers, { log });
+  const stories = new StoryStore(transport, log);
+  const deliveries = new Deliveries();
+  const core = new Core(stories, jobs, workers, transport, deliveries, coreSettings(config));
+  const progress = new ProgressFeed(jobs, stories, deliveries, log);
+  await stories.load();
+  await workers.load();
+  const unsubscribe = transport.subscribe((change) => {
+    const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
+    void work.catch((error: Error) => log(`storyloom: ${error.message}`));
+  });
+  const supervisor = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off' ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
+  supervisor?.start();
+  return {
+    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor,
+    async stop() {
+      unsubscribe();
+      progress.stop();
+      jobs.stop();
+      await supervisor?.stop();
+      await transport.close();
+    },
+  };
+}
+
+/** Starts what needs the adapters in place: recovery of jobs and undelivered lines, and progress updates. */
+export async function goLive(bot: Bot): Promise<void> {
+  await bot.jobs.start();
+  await bot.core.storyJobs.deliverUndelivered();
+  bot.progress.start();
+}

@@ -1,0 +1,212 @@
+/**
+ * storyloom's core: the commands, platform-free. Adapters hand it a context (who,
+ * where) and arguments; it checks limits and permissions, changes stories, queues
+ * jobs, and answers with a Reply. Lines, progress and failures that come later go
+ * out through the adapters' ChatDelivery.
+ */
+import { findCommand } from '../../commands/index.ts';
+import type { JobClient } from '../jobs/client.ts';
+import type { Progress } from '../jobs/progress.ts';
+import type { ControlCommand } from '../jobs/protocol.ts';
+import type { WorkerMonitor } from '../jobs/workers.ts';
+import type { Story } from '../stories/schema.ts';
+import type { StoryStore } from '../stories/store.ts';
+import { addHumanLine, attachThread, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
+import { toMarkdown } from '../stories/text.ts';
+import type { Transport } from '../transport/transport.ts';
+import { runAdmin } from './admin.ts';
+import { parseButtonId, storyButtons } from './buttons.ts';
+import type { Deliveries } from './deliveries.ts';
+import { UserError } from './errors.ts';
+import { progressText, statusText } from './format.ts';
+import type { LimitSettings } from './limits.ts';
+import { Limits } from './limits.ts';
+import { checkArgs } from './options.ts';
+import { StoryJobs, type StoryJobSettings } from './story-jobs.ts';
+import { storyText } from './text.ts';
+import type { CommandContext, Reply, StoryEvent } from './types.ts';
+
+/** Core's settings. */
+export interface CoreSettings {
+  maxSeedChars: number;
+  maxLineChars: number;
+  defaultTemperature: number;
+  defaultLength: number;
+  limits: LimitSettings;
+  jobs: StoryJobSettings;
+  adminTimeoutMs: number;
+}
+
+/** Makes the thread a new story lives in; adapters pass one to `start`. */
+export type ThreadMaker = (story: Story) => Promise<{ thread: string; message: string | null } | null>;
+
+/** The platform-free heart of the bot. */
+export class Core {
+  readonly storyJobs: StoryJobs;
+  private readonly limits: Limits;
+  private readonly listeners = new Set<(event: StoryEvent) => void>();
+
+  constructor(
+    readonly stories: StoryStore,
+    readonly jobs: JobClient,
+    readonly workers: WorkerMonitor,
+    private readonly transport: Transport,
+    readonly deliveries: Deliveries,
+    private readonly settings: CoreSettings,
+  ) {
+    this.limits = new Limits(settings.limits);
+    this.storyJobs = new StoryJobs(stories, jobs, deliveries, settings.jobs, (e) => this.emit(e));
+    jobs.setHandler(this.storyJobs);
+  }
+
+  /** Listens to every change of every story (for live views). */
+  onStoryEvent(listener: (event: StoryEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StoryEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** The story a thread command is about: the one living in the context's thread. */
+  storyIdIn(ctx: CommandContext): string {
+    const story = ctx.place.thread ? this.stories.findByThread(ctx.place.platform, ctx.place.thread) : undefined;
+    if (!story) throw new UserError('not_in_story', 'Use this inside a story’s thread (start one with /story).');
+    return story.id;
+  }
+
+  private checkLimits(ctx: CommandContext): void {
+    const pending = this.jobs.pending();
+    const mine = pending.filter((r) => r.user.id === ctx.actor.id).length;
+    this.limits.check(ctx.actor.id, ctx.actor.admin, mine, pending.length);
+  }
+
+  private async queue(ctx: CommandContext, storyId: string, purpose: 'start' | 'continue' | 'retry', replaces: string | null = null): Promise<Reply> {
+    this.checkLimits(ctx);
+    const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.actor, replaces);
+    this.limits.record(ctx.actor.id);
+    const progress = this.jobs.progress().get(jobId);
+    return { text: progress ? progressText(progress) : '⏳ Queued.', ephemeral: false, story, jobId, progress };
+  }
+
+  /** `/story seed [temperature] [length]`. */
+  async start(ctx: CommandContext, raw: Record<string, unknown>, makeThread?: ThreadMaker): Promise<Reply> {
+    const args = checkArgs(findCommand('story')!, raw);
+    const seed = storyText(args.seed, 'seed', this.settings.maxSeedChars);
+    this.checkLimits(ctx);
+    const settings = { temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature, max_chars: (args.length as number | undefined) ?? this.settings.defaultLength };
+    let story = await this.stories.create(createStory(seed, ctx.actor, ctx.place, settings));
+    this.emit({ kind: 'started', story });
+    const made = makeThread ? await makeThread(story) : null;
+    if (made) {
+      story = await this.stories.update(story.id, (s) => {
+        const attached = attachThread(s, made.thread, made.message);
+        return { story: attached, result: attached };
+      });
+      this.emit({ kind: 'thread', story });
+    }
+    return this.queue(ctx, story.id, 'start');
+  }
+
+  /** `/continue`, or the Continue button. */
+  async continue(ctx: CommandContext, storyId: string): Promise<Reply> {
+    return this.queue(ctx, storyId, 'continue');
+  }
+
+  /** `/add text`: a person's own line. */
+  async add(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply> {
+    const text = storyText(raw, 'line', this.settings.maxLineChars);
+    const story = await this.stories.update(storyId, (s) => {
+      const after = addHumanLine(s, text, ctx.actor);
+      return { story: after, result: after };
+    });
+    const line = story.lines[story.lines.length - 1];
+    this.emit({ kind: 'line', story, line });
+    return { text: 'Added your line.', ephemeral: false, story, line, buttons: storyButtons(story) };
+  }
+
+  private checkVersion(story: Story, version: number | undefined): void {
+    if (version !== undefined && version !== story.version) {
+      throw new UserError('moved_on', 'This story has moved on since that button; use the buttons on its newest line.');
+    }
+  }
+
+  /** `/retry`: the model's last line, written again. */
+  async retry(ctx: CommandContext, storyId: string, version?: number): Promise<Reply> {
+    const story = this.stories.get(storyId);
+    this.checkVersion(story, version);
+    return this.queue(ctx, storyId, 'retry', retryTarget(story, ctx.actor).id);
+  }
+
+  /** `/undo`: removes the last line. */
+  async undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply> {
+    this.checkVersion(this.stories.get(storyId), version);
+    const { story, removed } = await this.stories.update(storyId, (s) => {
+      const out = undo(s, ctx.actor);
+      return { story: out.story, result: out };
+    });
+    this.emit({ kind: 'undo', story, line: removed });
+    return { text: `Removed the last line (by ${removed.kind === 'model' ? 'the model' : removed.by.name || removed.by.id}).`, ephemeral: false, story, buttons: storyButtons(story) };
+  }
+
+  /** `/end`: closes the story, withdrawing a job in flight. */
+  async end(ctx: CommandContext, storyId: string): Promise<Reply> {
+    const pending = this.stories.get(storyId).pending;
+    const story = await this.stories.update(storyId, (s) => {
+      const ended = endStory(s, ctx.actor);
+      return { story: ended, result: ended };
+    });
+    if (pending) await this.jobs.cancel(pending.job_id);
+    this.emit({ kind: 'ended', story });
+    const people = new Set(story.lines.map((l) => l.by.id)).size;
+    return { text: `The end. ${story.lines.length} lines by ${people} ${people === 1 ? 'person' : 'people'} and the model. Use /export for the whole story.`, ephemeral: false, story, buttons: [] };
+  }
+
+  /** `/export`: the story as Markdown with attribution. */
+  async export(_ctx: CommandContext, storyId: string): Promise<Reply> {
+    const story = this.stories.get(storyId);
+    const slug = story.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
+    return { text: `“${story.title}”, ${story.lines.length} lines.`, ephemeral: false, story, file: { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' } };
+  }
+
+  /** `/status`: worker health, the queue, and the asker's jobs. */
+  status(ctx: CommandContext): Reply {
+    const progress = this.jobs.progress();
+    const mine: Progress[] = this.jobs.pending().filter((r) => r.user.id === ctx.actor.id).map((r) => progress.get(r.job_id)!).filter(Boolean);
+    return { text: statusText(this.workers.workers(), this.jobs.pending().length, mine), ephemeral: true };
+  }
+
+  /** `/admin action`: for admins only; confirmed by the worker's heartbeat. */
+  async admin(ctx: CommandContext, raw: Record<string, unknown>): Promise<Reply> {
+    if (!ctx.actor.admin) throw new UserError('forbidden', 'Only storyloom admins can control the worker.');
+    const { action } = checkArgs(findCommand('admin')!, raw);
+    const outcome = await runAdmin(this.transport, this.workers, action as ControlCommand, ctx.actor, this.settings.adminTimeoutMs);
+    return { text: outcome.text, ephemeral: true };
+  }
+
+  /** A button press, from any platform. */
+  async press(ctx: CommandContext, customId: string): Promise<Reply> {
+    const { action, storyId, version } = parseButtonId(customId);
+    if (action === 'continue') return this.continue(ctx, storyId);
+    if (action === 'retry') return this.retry(ctx, storyId, version);
+    if (action === 'undo') return this.undo(ctx, storyId, version);
+    return this.end(ctx, storyId);
+  }
+
+  /** Runs a command by name, for text-command adapters. Thread commands use the context's thread unless given a story. */
+  async run(ctx: CommandContext, name: string, raw: Record<string, unknown>, storyId?: string): Promise<Reply> {
+    const def = findCommand(name);
+    if (!def) throw new UserError('unknown_command', `There is no /${name}. Try /story, /continue, /add, /retry, /undo, /end, /export or /status.`);
+    if (name === 'story') return this.start(ctx, raw);
+    if (name === 'status') return this.status(ctx);
+    if (name === 'admin') return this.admin(ctx, raw);
+    const id = storyId ?? this.storyIdIn(ctx);
+    if (name === 'continue') return this.continue(ctx, id);
+    if (name === 'add') return this.add(ctx, id, checkArgs(def, raw).text);
+    if (name === 'retry') return this.retry(ctx, id);
+    if (name === 'undo') return this.undo(ctx, id);
+    if (name === 'end') return this.end(ctx, id);
+    return this.export(ctx, id);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Errors a user can fix, kept apart from internal errors. Only chat adapters
+ * catch at the edge and turn errors into replies: a UserError's message is shown
+ * as it is; anything else becomes a short apology and a log line.
+ */
+
+/** The codes of the errors a user can see. */
+export type UserErrorCode =
+  | 'empty' | 'too_long' | 'bad_option' | 'unknown_command' | 'not_found' | 'not_in_story'
+  | 'story_ended' | 'busy' | 'forbidden' | 'cooldown' | 'in_flight_cap' | 'queue_full'
+  | 'nothing_to_undo' | 'nothing_to_retry' | 'moved_on' | 'timeout';
+
+/** An error with a plain message meant for the user who caused it. */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(readonly code: UserErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/** True for errors whose message may be shown to the user. */
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

@@ -1,0 +1,73 @@
+/**
+ * The words storyloom says, platform-neutral: progress, failures, status. Adapters
+ * add their own markup around them and escape what users and the model wrote.
+ */
+import type { Progress } from '../jobs/progress.ts';
+import type { ErrorCode, Heartbeat } from '../jobs/protocol.ts';
+import type { WorkerView } from '../jobs/workers.ts';
+
+/** "about 20 s", "about 3 min". */
+export function roughly(seconds: number): string {
+  if (seconds < 60) return `about ${Math.max(1, Math.round(seconds / 5) * 5 || 1)} s`;
+  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min`;
+  return `about ${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** One line that says where a waiting job stands. */
+export function progressText(p: Progress): string {
+  switch (p.state) {
+    case 'writing':
+      return p.etaS === null ? '✍️ Writing…' : `✍️ Writing… (${roughly(p.etaS)})`;
+    case 'queued':
+      return `⏳ #${p.position} in line${p.etaS === null ? '' : `, ${roughly(p.etaS)}`}`;
+    case 'paused':
+      return `⏸️ The worker is paused. Your request is saved (#${p.position} in line) and will run when it resumes.`;
+    default:
+      return `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when a worker is back.`;
+  }
+}
+
+/** What to tell a user whose job failed, by the worker's error code. */
+export function failureText(code: ErrorCode | 'deadline', message: string): string {
+  switch (code) {
+    case 'expired':
+    case 'deadline':
+      return 'No worker got to your line in time, so it was dropped. Press Continue to ask again.';
+    case 'cancelled':
+      return 'That line was cancelled.';
+    case 'model_error':
+      return `The model could not write that line (${message}). Try again, or ask an admin to check the worker.`;
+    case 'bad_request':
+    case 'unsupported_version':
+      return `The worker could not read that request (${message}). The worker and the bot may be different versions.`;
+    default:
+      return `Something went wrong while writing that line (${message}). Try again.`;
+  }
+}
+
+function ago(iso: string): string {
+  return roughly(Math.max(0, (Date.now() - Date.parse(iso)) / 1000));
+}
+
+function workerLine(w: WorkerView): string {
+  const b: Heartbeat = w.heartbeat;
+  const parts = [`${b.worker_id} (${b.kind}): ${w.fresh ? b.state : `offline, last seen ${ago(b.at)} ago`}`];
+  if (w.fresh) {
+    parts.push(`${b.device.name}${b.device.memory_total_mb ? ` ${Math.round(b.device.memory_used_mb ?? 0)}/${Math.round(b.device.memory_total_mb)} MB` : ''}`);
+    if (b.model) parts.push(`model ${b.model.name}`);
+    parts.push(`${Math.round(b.chars_per_second)} chars/s`, `${b.jobs_done} lines written`);
+    if (b.runtime_ends_at) parts.push(`runtime ends in ${roughly(Math.max(0, (Date.parse(b.runtime_ends_at) - Date.now()) / 1000))}`);
+    if (b.message) parts.push(`note: ${b.message}`);
+  }
+  return `• ${parts.join(' · ')}`;
+}
+
+/** The status report: workers, the queue, and the asker's own jobs. */
+export function statusText(workers: WorkerView[], queueLength: number, mine: Progress[]): string {
+  const online = workers.filter((w) => w.fresh);
+  const lines = [online.length ? `Workers online: ${online.length}` : 'No worker is online. Requests are saved and will run when one is back.'];
+  lines.push(...workers.slice(0, 5).map(workerLine));
+  lines.push(`Queue: ${queueLength} line${queueLength === 1 ? '' : 's'} waiting.`);
+  lines.push(mine.length ? `Your lines: ${mine.map(progressText).join('; ')}` : 'You have no lines waiting.');
+  return lines.join('\n');
+}

@@ -1,0 +1,137 @@
+/**
+ * Jobs for stories: a story's prompt becomes a request; a response becomes a line
+ * (or a regenerated job when the story changed meanwhile, once), and is delivered
+ * to the story's chat. The story records each line's job id, so a response is
+ * applied once, even across restarts.
+ */
+import { randomInt } from 'node:crypto';
+import type { JobClient, JobHandler } from '../jobs/client.ts';
+import type { Person, Purpose, Request, Response, Sampling } from '../jobs/protocol.ts';
+import type { Line, Story } from '../stories/schema.ts';
+import type { StoryStore } from '../stories/store.ts';
+import { applyResult, beginJob, clearJob, isStale, markDelivered, newJobId } from '../stories/story.ts';
+import { promptFor, storyText } from '../stories/text.ts';
+import { storyButtons } from './buttons.ts';
+import type { Deliveries } from './deliveries.ts';
+import { failureText } from './format.ts';
+import type { StoryEvent } from './types.ts';
+
+/** How jobs are made. */
+export interface StoryJobSettings {
+  contextChars: number;
+  deadlineS: number;
+  topP: number;
+  model: string | null;
+}
+
+/** Submits stories' jobs and handles their responses. */
+export class StoryJobs implements JobHandler {
+  constructor(
+    private readonly stories: StoryStore,
+    private readonly jobs: JobClient,
+    private readonly deliveries: Deliveries,
+    private readonly settings: StoryJobSettings,
+    private readonly emit: (event: StoryEvent) => void,
+  ) {}
+
+  private sampling(story: Story): Sampling {
+    const { temperature, max_chars } = story.settings;
+    return { temperature, top_k: 0, top_p: this.settings.topP, max_chars, min_chars: Math.min(40, max_chars), stop: 'sentence', seed: randomInt(0, 2 ** 32) };
+  }
+
+  private request(story: Story, jobId: string, purpose: Purpose, attempt: number, by: Person, replacesLine: string | null): { request: Request; contextStart: number } {
+    const upTo = replacesLine ? story.lines.findIndex((l) => l.id === replacesLine) : -1;
+    const lines = upTo >= 0 ? story.lines.slice(0, upTo) : story.lines;
+    const { prompt, contextStart } = promptFor(story, this.settings.contextChars, lines);
+    const now = new Date();
+    const request: Request = {
+      v: 1, type: 'request', job_id: jobId, story_id: story.id, story_version: story.version, purpose, attempt,
+      created_at: now.toISOString(), deadline: new Date(now.getTime() + this.settings.deadlineS * 1000).toISOString(),
+      prompt, sampling: this.sampling(story), model: this.settings.model, user: { id: by.id, name: by.name },
+      reply: { platform: story.place.platform, channel: story.place.channel, thread: story.place.thread },
+    };
+    return { request, contextStart };
+  }
+
+  /** Queues a job for the story's next line (or for the line it replaces). */
+  async submit(storyId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1): Promise<{ jobId: string; story: Story }> {
+    const jobId = newJobId();
+    const { story, request } = await this.stories.update(storyId, (before) => {
+      const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt);
+      const { request, contextStart } = this.request(begun, jobId, purpose, attempt, by, replacesLine);
+      const story = { ...begun, context_start: contextStart };
+      return { story, result: { story, request } };
+    });
+    try {
+      await this.jobs.submit(request);
+    } catch (error) {
+      await this.stories.update(storyId, (s) => ({ story: clearJob(s, jobId), result: undefined }));
+      throw error;
+    }
+    this.emit({ kind: 'pending', story });
+    return { jobId, story };
+  }
+
+  async response(request: Request, response: Response): Promise<void> {
+    let story: Story;
+    try {
+      story = this.stories.get(request.story_id);
+    } catch {
+      return;
+    }
+    const applied = story.lines.find((l) => l.job_id === request.job_id);
+    if (applied) return applied.delivered ? undefined : this.deliver(story, applied);
+    if (story.pending?.job_id !== request.job_id) return;
+    const text = response.ok ? response.result.text.trim() : '';
+    if (!response.ok || !text) {
+      const why = response.ok ? failureText('model_error', 'it wrote nothing') : failureText(response.error.code, response.error.message);
+      return this.fail(story.id, request.job_id, why);
+    }
+    if (isStale(story) && story.pending.attempt < 2) {
+      await this.stories.update(story.id, (s) => ({ story: clearJob(s, request.job_id), result: undefined }));
+      await this.submit(story.id, 'regenerate', story.pending.requested_by, story.pending.replaces_line, story.pending.attempt + 1);
+      return;
+    }
+    const { story: after, line } = await this.stories.update(story.id, (s) => {
+      const out = applyResult(s, request.job_id, text, request.sampling, response.result.model);
+      return { story: out.story, result: out };
+    });
+    this.emit({ kind: 'line', story: after, line });
+    await this.deliver(after, line);
+  }
+
+  async expired(request: Request): Promise<void> {
+    const story = this.stories.all().find((s) => s.id === request.story_id);
+    if (story?.pending?.job_id === request.job_id) await this.fail(story.id, request.job_id, failureText('deadline', ''));
+  }
+
+  private async fail(storyId: string, jobId: string, text: string): Promise<void> {
+    const story = this.stories.get(storyId);
+    const requestedBy = story.pending?.requested_by ?? story.owner;
+    const after = await this.stories.update(storyId, (s) => {
+      const cleared = clearJob(s, jobId);
+      return { story: cleared, result: cleared };
+    });
+    this.emit({ kind: 'pending', story: after });
+    await this.deliveries.for(after.place.platform).deliverFailure({ story: after, jobId, requestedBy, text });
+  }
+
+  private async deliver(story: Story, line: Line): Promise<void> {
+    await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons: storyButtons(story) });
+    await this.stories.update(story.id, (s) => ({ story: markDelivered(s, line.id), result: undefined }));
+  }
+
+  /** Posts lines that were applied but never posted (the bot stopped in between). */
+  async deliverUndelivered(): Promise<void> {
+    for (const story of this.stories.all()) {
+      for (const line of story.lines.filter((l) => !l.delivered)) {
+        await this.deliver(story, line).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The whole text of a story, for status pages and tests. */
+  static text(story: Story): string {
+    return storyText(story.lines);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The embedded worker's process: `node --import tsx src/engine/worker-main.ts`.
+ * It reads the same configuration as the bot, opens the mailbox, and runs the
+ * worker until SIGTERM. A `restart` control exits with RESTART_EXIT_CODE, and the
+ * supervisor (src/engine/supervisor.ts) starts it again with fresh code and model.
+ */
+import { loadConfig } from '../config.ts';
+import { makeTransport } from '../transport/factory.ts';
+import { Engine } from './engine.ts';
+import { resolveModel } from './models.ts';
+import { EmbeddedWorker } from './worker.ts';
+import pkg from '../../package.json' with { type: 'json' };
+
+/** The exit code that asks the supervisor for a restart. */
+export const RESTART_EXIT_CODE = 75;
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const transport = await makeTransport(config);
+  await transport.open();
+  const log = (message: string) => console.error(message);
+  const worker = new EmbeddedWorker(transport, {
+    workerId: config.STORYLOOM_WORKER_ID, kind: 'embedded', version: pkg.version,
+    mode: config.STORYLOOM_LOCAL_WORKER === 'always' ? 'always' : 'auto',
+    batchMax: config.STORYLOOM_WORKER_BATCH, intervalS: config.STORYLOOM_HEARTBEAT_S,
+    heartbeatOnBatch: transport.kind === 'local',
+    loadEngine: (model) => Engine.load(resolveModel(model ?? config.STORYLOOM_MODEL), config.STORYLOOM_WORKER_BATCH),
+    onRestart: () => void transport.close().finally(() => process.exit(RESTART_EXIT_CODE)),
+    log,
+  });
+  const shutdown = () => {
+    void worker.stop().then(() => transport.close()).finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  await worker.start();
+  log(`storyloom worker ${config.STORYLOOM_WORKER_ID}: ${worker.engine ? `model ${worker.engine.info.name}` : worker.message}, mailbox ${transport.description}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`storyloom worker: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+/**
+ * The embedded worker: the loop the Colab worker runs too (docs/protocol.md).
+ * It watches requests/, takes batches in round-robin-by-user order, generates on
+ * the CPU engine, writes responses/, writes a heartbeat every few seconds, and
+ * obeys control files. A bad request gets an error response; the worker never dies
+ * of one job.
+ */
+import { parseFile } from '../jobs/parse.ts';
+import type { Heartbeat, Request, WorkerState } from '../jobs/protocol.ts';
+import { nextBatch } from '../jobs/schedule.ts';
+import type { Change, Transport } from '../transport/transport.ts';
+import type { Engine } from './engine.ts';
+import { WorkerMetrics } from './metrics.ts';
+import { applyControl, type AppliedControl } from './worker-control.ts';
+import { buildHeartbeat, isFreshOther } from './worker-heartbeat.ts';
+import { errorResponse, okResponse, readIncoming, writeResponse, type Incoming } from './worker-io.ts';
+
+/** How an embedded worker runs. */
+export interface WorkerOptions {
+  workerId: string;
+  kind: string;
+  /** 'always' takes jobs; 'auto' stands by while another worker's heartbeat is fresh. */
+  mode: 'auto' | 'always';
+  batchMax: number;
+  intervalS: number;
+  version: string;
+  /** Write a heartbeat when a batch starts and ends too (cheap locally, costly on Drive). */
+  heartbeatOnBatch: boolean;
+  loadEngine: (model: string | null) => Promise<Engine>;
+  onRestart: () => void;
+  log: (message: string) => void;
+}
+
+/** One worker over one mailbox. */
+export class EmbeddedWorker {
+  state: WorkerState = 'starting';
+  engine: Engine | null = null;
+  modelLoadedAt = new Date().toISOString();
+  message: string | null = null;
+  readonly startedAt = new Date().toISOString();
+  readonly metrics = new WorkerMetrics();
+  readonly applied: AppliedControl[] = [];
+  private readonly known = new Map<string, Incoming>();
+  private readonly answered = new Set<string>();
+  private readonly others = new Map<string, Heartbeat>();
+  private active: string[] = [];
+  private wanted: WorkerState = 'running';
+  private timer: NodeJS.Timeout | undefined;
+  private wake: () => void = () => undefined;
+  private stopped = false;
+  private loopDone: Promise<void> = Promise.resolve();
+
+  constructor(readonly transport: Transport, readonly options: WorkerOptions) {}
+
+  /** Loads the model, reads the mailbox, and starts the loop and the heartbeat. */
+  async start(): Promise<void> {
+    await this.reload(null);
+    for (const name of await this.transport.list('responses')) this.answered.add(name.replace(/\.json$/, ''));
+    for (const name of await this.transport.list('workers')) await this.onChange({ folder: 'workers', name, removed: false });
+    for (const name of await this.transport.list('requests')) await this.onChange({ folder: 'requests', name, removed: false });
+    this.transport.subscribe((change) => void this.onChange(change).catch((e: Error) => this.options.log(`storyloom worker: ${e.message}`)));
+    for (const name of await this.transport.list('control')) await this.onChange({ folder: 'control', name, removed: false });
+    this.settle();
+    await this.beat();
+    this.timer = setInterval(() => void this.beat().catch((e: Error) => this.options.log(`storyloom worker: heartbeat failed: ${e.message}`)), this.options.intervalS * 1000);
+    this.loopDone = this.loop();
+  }
+
+  /** Stops taking work, finishes the batch in hand, and writes a last heartbeat. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    clearInterval(this.timer);
+    await this.loopDone;
+    this.state = 'stopping';
+    await this.beat().catch(() => undefined);
+  }
+
+  /** Loads the model (or another one); on failure keeps the old one and says why. */
+  async reload(model: string | null): Promise<boolean> {
+    try {
+      this.engine = await this.options.loadEngine(model);
+      this.modelLoadedAt = new Date().toISOString();
+      this.message = null;
+      return true;
+    } catch (error) {
+      this.message = `model failed to load: ${(error as Error).message}`;
+      this.options.log(`storyloom worker: ${this.message}`);
+      return false;
+    }
+  }
+
+  /** Sets the state an admin asked for (standby may still override 'running'). */
+  want(state: WorkerState): void {
+    this.wanted = state;
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.state === 'stopping') return;
+    const deferring = this.options.mode === 'auto' && [...this.others.values()].some((b) => isFreshOther(b, this.options.workerId));
+    this.state = this.wanted === 'running' && deferring ? 'standby' : this.wanted;
+    this.wake();
+  }
+
+  async onChange(change: Change): Promise<void> {
+    const id = change.name.replace(/\.json$/, '');
+    if (change.folder === 'requests') {
+      if (change.removed) return void (this.known.delete(id), this.answered.delete(id));
+      const incoming = await readIncoming(this.transport, change.name);
+      if (incoming) this.known.set(id, incoming);
+      this.wake();
+    } else if (change.folder === 'responses' && !change.removed) {
+      this.answered.add(id);
+    } else if (change.folder === 'control' && !change.removed) {
+      await applyControl(this, change.name);
+    } else if (change.folder === 'workers' && id !== this.options.workerId) {
+      const text = change.removed ? null : await this.transport.get('workers', change.name);
+      const beat = text ? safeHeartbeat(text) : null;
+      if (beat) this.others.set(id, beat);
+      else this.others.delete(id);
+      this.settle();
+    }
+  }
+
+  /** Writes the heartbeat now. */
+  async beat(): Promise<void> {
+    if (this.state !== 'stopping') this.settle();
+    const heartbeat = buildHeartbeat(this, this.active, this.known.size - this.answered.size);
+    await this.transport.put('workers', `${this.options.workerId}.json`, `${JSON.stringify(heartbeat)}\n`);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 1000).unref();
+      });
+      if (this.stopped || this.state !== 'running' || !this.engine) continue;
+      const batch = await this.pick();
+      if (batch.length) await this.run(batch);
+    }
+  }
+
+  /** Answers unreadable and expired requests at once, and returns the next batch. */
+  private async pick(): Promise<Request[]> {
+    const valid: Request[] = [];
+    for (const incoming of this.known.values()) {
+      if (this.answered.has(incoming.jobId) || 'foreign' in incoming) continue;
+      if ('error' in incoming) {
+        const code = incoming.error.code === 'unsupported_version' ? 'unsupported_version' : 'bad_request';
+        await this.respond(errorResponse(incoming.jobId, this.options.workerId, code, incoming.error.message), false);
+      } else if (Date.parse(incoming.request.deadline) < Date.now()) {
+        await this.respond(errorResponse(incoming.jobId, this.options.workerId, 'expired', 'the deadline passed before a worker reached this job'), false);
+      } else valid.push(incoming.request);
+    }
+    return nextBatch(valid.map((r) => ({ jobId: r.job_id, userId: r.user.id, r })), this.options.batchMax).map((w) => w.r);
+  }
+
+  private async respond(response: Parameters<typeof writeResponse>[1], ok: boolean): Promise<void> {
+    await writeResponse(this.transport, response);
+    this.answered.add(response.job_id);
+    if (!ok) this.metrics.jobsFailed++;
+  }
+
+  private async run(batch: Request[]): Promise<void> {
+    const engine = this.engine!;
+    this.active = batch.map((r) => r.job_id);
+    if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
+    const started = performance.now();
+    let results: Awaited<ReturnType<Engine['generate']>> | null = null;
+    let failure = '';
+    try {
+      results = await engine.generate(batch.map((r) => ({ prompt: r.prompt, options: toEngineOptions(r) })));
+    } catch (error) {
+      failure = (error as Error).message;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const ms = Math.round(seconds * 1000);
+    const { name, sha256 } = engine.info;
+    for (const [i, r] of batch.entries()) {
+      const result = results?.[i];
+      if (result) await this.respond(okResponse(r.job_id, this.options.workerId, { text: result.text, stop: result.stop, model: name, model_sha256: sha256, device: 'cpu (embedded)', ms }), true);
+      else await this.respond(errorResponse(r.job_id, this.options.workerId, 'internal', failure || 'no result'), false);
+    }
+    const chars = results?.reduce((n, g) => n + g.text.length, 0) ?? 0;
+    this.metrics.batch(chars, seconds, results ? batch.length : 0, 0);
+    this.active = [];
+    if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
+  }
+}
+
+function toEngineOptions(r: Request) {
+  const s = r.sampling;
+  return { temperature: s.temperature, topK: s.top_k, topP: s.top_p, maxChars: s.max_chars, minChars: s.min_chars ?? undefined, stop: s.stop, seed: s.seed };
+}
+
+function safeHeartbeat(text: string): Heartbeat | null {
+  try {
+    return parseFile('heartbeat', text);
+  } catch {
+    return null;
+  }
+}

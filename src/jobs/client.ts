@@ -1,0 +1,210 @@
+/**
+ * The bot's side of jobs: submit a request, track it, hand its response to a
+ * handler exactly once (keyed by job id), then clean up: the request first, then
+ * the response, so a worker never answers a job twice. On start it recovers:
+ * requests still in the mailbox are tracked again, and responses that arrived
+ * while the bot was down are handled.
+ */
+import type { Change, Transport } from '../transport/transport.ts';
+import { parseFile, ProtocolError, serialize } from './parse.ts';
+import { progressOf, type Progress } from './progress.ts';
+import type { Request, Response } from './protocol.ts';
+import type { WorkerMonitor } from './workers.ts';
+
+/** What the job client calls; core implements it. */
+export interface JobHandler {
+  /** A job's response arrived. Resolving means it was applied and delivered; throwing keeps it for a later try. */
+  response(request: Request, response: Response): Promise<void>;
+  /** A job's deadline passed with no response; its request is then withdrawn. */
+  expired(request: Request): Promise<void>;
+}
+
+/** Tuning for the job client. */
+export interface JobClientOptions {
+  /** How often tracked jobs are checked for deadlines and retried (ms). */
+  sweepMs: number;
+  /** Extra time after a deadline before giving up on a job (ms). */
+  deadlineGraceMs: number;
+  /** How long to wait before handing a response over again after its delivery failed (ms). */
+  retryMs: number;
+  clock: () => number;
+  log: (message: string) => void;
+}
+
+const DEFAULTS: JobClientOptions = { sweepMs: 1000, deadlineGraceMs: 5000, retryMs: 30_000, clock: Date.now, log: console.warn };
+/** How many finished job ids are remembered, to discard late duplicate responses. */
+const REMEMBERED = 10_000;
+const jobIdOf = (name: string) => name.replace(/\.json$/, '');
+
+/** Submits and tracks jobs through the mailbox. */
+export class JobClient {
+  private readonly options: JobClientOptions;
+  private readonly waiting = new Map<string, Request>();
+  private readonly inHand = new Set<string>();
+  private readonly done = new Set<string>();
+  private readonly retryAt = new Map<string, number>();
+  private handler: JobHandler | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly transport: Transport, private readonly workers: WorkerMonitor, options: Partial<JobClientOptions> = {}) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Sets who handles responses and expiries. */
+  setHandler(handler: JobHandler): void {
+    this.handler = handler;
+  }
+
+  /** Recovers what is in the mailbox and starts sweeping. */
+  async start(): Promise<void> {
+    for (const name of await this.transport.list('requests')) await this.readRequest(name);
+    for (const name of await this.transport.list('responses')) await this.onResponse(name);
+    this.timer = setInterval(() => void this.sweep(), this.options.sweepMs);
+    this.timer.unref();
+  }
+
+  /** Stops sweeping. */
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Writes the request (one atomic create) and tracks it. */
+  async submit(request: Request): Promise<void> {
+    this.waiting.set(request.job_id, request);
+    this.transport.setUrgent(true);
+    try {
+      await this.transport.put('requests', `${request.job_id}.json`, serialize(request));
+    } catch (error) {
+      this.waiting.delete(request.job_id);
+      throw error;
+    }
+  }
+
+  /** Withdraws a job: its request is deleted and its response, if one comes, is discarded. */
+  async cancel(jobId: string): Promise<void> {
+    this.waiting.delete(jobId);
+    this.remember(jobId);
+    await this.transport.delete('requests', `${jobId}.json`);
+    await this.transport.delete('responses', `${jobId}.json`);
+    this.transport.setUrgent(this.waiting.size > 0);
+  }
+
+  /** The requests still waiting for a response. */
+  pending(): Request[] {
+    return [...this.waiting.values()].sort((a, b) => (a.job_id < b.job_id ? -1 : 1));
+  }
+
+  /** Where each waiting job stands. */
+  progress(): Map<string, Progress> {
+    return progressOf(this.pending(), this.workers.workers());
+  }
+
+  /** Feeds mailbox news. */
+  async onChange(change: Change): Promise<void> {
+    if (change.removed) return;
+    if (change.folder === 'responses') await this.onResponse(change.name);
+    else if (change.folder === 'workers') await this.workers.onChange(change);
+  }
+
+  private async readRequest(name: string): Promise<void> {
+    const text = await this.transport.get('requests', name);
+    if (text === null) return;
+    try {
+      const request = parseFile('request', text);
+      if (!this.done.has(request.job_id)) this.waiting.set(request.job_id, request);
+    } catch (error) {
+      this.options.log(`storyloom: ignoring requests/${name}: ${(error as Error).message}`);
+    }
+    this.transport.setUrgent(this.waiting.size > 0);
+  }
+
+  private async onResponse(name: string): Promise<void> {
+    const jobId = jobIdOf(name);
+    if (this.inHand.has(jobId)) return;
+    this.inHand.add(jobId);
+    try {
+      await this.handleResponse(name, jobId);
+    } finally {
+      this.inHand.delete(jobId);
+    }
+  }
+
+  private async handleResponse(name: string, jobId: string): Promise<void> {
+    const request = this.waiting.get(jobId);
+    if (this.done.has(jobId) || !request) {
+      // Already delivered, withdrawn, or a response to a job this bot never asked for.
+      if (await this.isOurs(name)) await this.transport.delete('responses', name);
+      return;
+    }
+    const text = await this.transport.get('responses', name);
+    if (text === null) return;
+    let response: Response;
+    try {
+      response = parseFile('response', text);
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'not_ours') return;
+      response = unreadable(jobId, (error as Error).message);
+    }
+    if (!this.handler) throw new Error('JobClient has no handler');
+    if ((this.retryAt.get(jobId) ?? 0) > this.options.clock()) return;
+    try {
+      await this.handler.response(request, response);
+    } catch (error) {
+      this.retryAt.set(jobId, this.options.clock() + this.options.retryMs);
+      this.options.log(`storyloom: job ${jobId} not delivered yet, will try again: ${(error as Error).message}`);
+      return;
+    }
+    await this.finish(jobId);
+  }
+
+  private remember(jobId: string): void {
+    this.done.add(jobId);
+    this.retryAt.delete(jobId);
+    if (this.done.size > REMEMBERED) this.done.delete(this.done.values().next().value!);
+  }
+
+  private async finish(jobId: string): Promise<void> {
+    this.remember(jobId);
+    this.waiting.delete(jobId);
+    await this.transport.delete('requests', `${jobId}.json`);
+    await this.transport.delete('responses', `${jobId}.json`);
+    this.transport.setUrgent(this.waiting.size > 0);
+  }
+
+  private async isOurs(name: string): Promise<boolean> {
+    const text = await this.transport.get('responses', name);
+    if (text === null) return false;
+    try {
+      parseFile('response', text);
+      return true;
+    } catch (error) {
+      return !(error instanceof ProtocolError && error.code === 'not_ours');
+    }
+  }
+
+  /** Gives up on jobs past their deadline, and retries responses whose delivery failed. */
+  private async sweep(): Promise<void> {
+    const now = this.options.clock();
+    for (const request of [...this.waiting.values()]) {
+      if (Date.parse(request.deadline) + this.options.deadlineGraceMs > now || this.inHand.has(request.job_id)) continue;
+      this.inHand.add(request.job_id);
+      try {
+        await this.handler?.expired(request);
+        await this.cancel(request.job_id);
+      } catch (error) {
+        this.options.log(`storyloom: expiring job ${request.job_id} failed: ${(error as Error).message}`);
+      } finally {
+        this.inHand.delete(request.job_id);
+      }
+    }
+    const responses = await this.transport.list('responses').catch(() => [] as string[]);
+    for (const name of responses) await this.onResponse(name);
+  }
+}
+
+function unreadable(jobId: string, why: string): Response {
+  return {
+    v: 1, type: 'response', job_id: jobId, worker_id: 'unknown', finished_at: new Date().toISOString(), ok: false,
+    error: { code: 'internal', message: `the worker's response could not be read: ${why}` },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Stories, persisted through the transport in `stories/`. The store keeps them in
+ * memory, serializes the updates of each story (one at a time, in order), and
+ * finds a story by the chat thread it lives in.
+ */
+import { UserError } from '../core/errors.ts';
+import { PROTOCOL_VERSION, type Platform } from '../jobs/protocol.ts';
+import type { Transport } from '../transport/transport.ts';
+import { Story } from './schema.ts';
+
+const threadKey = (platform: Platform, thread: string) => `${platform}:${thread}`;
+
+/** Reads a story file, or returns a reason it cannot be read. */
+export function parseStory(text: string): Story | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  if ((doc as { v?: unknown })?.v !== PROTOCOL_VERSION) return `unsupported version ${JSON.stringify((doc as { v?: unknown })?.v)}`;
+  const parsed = Story.safeParse(doc);
+  return parsed.success ? parsed.data : `invalid story: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`;
+}
+
+/** Every story the bot knows, backed by the mailbox's `stories/` folder. */
+export class StoryStore {
+  private readonly stories = new Map<string, Story>();
+  private readonly threads = new Map<string, string>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly transport: Transport, private readonly log: (message: string) => void = console.warn) {}
+
+  /** Loads every story file; unreadable ones are reported and left alone. */
+  async load(): Promise<number> {
+    for (const name of await this.transport.list('stories')) {
+      const text = await this.transport.get('stories', name);
+      if (text === null) continue;
+      const story = parseStory(text);
+      if (typeof story === 'string') this.log(`storyloom: skipping stories/${name}: ${story}`);
+      else this.remember(story);
+    }
+    return this.stories.size;
+  }
+
+  private remember(story: Story): void {
+    this.stories.set(story.id, story);
+    if (story.place.thread) this.threads.set(threadKey(story.place.platform, story.place.thread), story.id);
+  }
+
+  /** The story, or a UserError when there is none with that id. */
+  get(id: string): Story {
+    const story = this.stories.get(id);
+    if (!story) throw new UserError('not_found', 'That story does not exist (any more).');
+    return story;
+  }
+
+  /** The story living in a chat thread, if any. */
+  findByThread(platform: Platform, thread: string): Story | undefined {
+    const id = this.threads.get(threadKey(platform, thread));
+    return id ? this.stories.get(id) : undefined;
+  }
+
+  /** Every story in memory. */
+  all(): Story[] {
+    return [...this.stories.values()];
+  }
+
+  /** Saves a new story. */
+  async create(story: Story): Promise<Story> {
+    return this.serialize(story.id, async () => {
+      await this.transport.put('stories', `${story.id}.json`, `${JSON.stringify(story)}\n`);
+      this.remember(story);
+      return story;
+    });
+  }
+
+  /**
+   * Changes a story: `change` gets the latest version and returns the new one
+   * (or the same object for no change) and a result. Updates of one story run
+   * one at a time; the new version is saved before the result is returned.
+   */
+  async update<T>(id: string, change: (story: Story) => { story: Story; result: T }): Promise<T> {
+    return this.serialize(id, async () => {
+      const before = this.get(id);
+      const { story, result } = change(before);
+      if (story !== before) {
+        await this.transport.put('stories', `${id}.json`, `${JSON.stringify(story)}\n`);
+        this.remember(story);
+      }
+      return result;
+    });
+  }
+
+  private serialize<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return next;
+  }
+}

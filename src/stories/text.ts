@@ -1,0 +1,60 @@
+/**
+ * A story as text: the prompt for its next line, and its Markdown export.
+ */
+import type { Line, Story } from './schema.ts';
+
+/** Once the prompt outgrows the budget, its start jumps so that it fills at most this share. */
+const REFILL = 0.6;
+
+/** The story's text from line `from` on: lines joined by a space. */
+export function storyText(lines: readonly Line[], from = 0): string {
+  return lines.slice(from).map((l) => l.text).join(' ');
+}
+
+/**
+ * The prompt for the next line: the whole story, trimmed from the front to the
+ * model's context budget. The start moves forward in jumps (to REFILL of the
+ * budget), not a little each time, so a worker's story cache keeps hitting.
+ * Returns the prompt and the (possibly advanced) first line to keep.
+ */
+export function promptFor(story: Story, budget: number, lines: readonly Line[] = story.lines): { prompt: string; contextStart: number } {
+  let start = Math.min(story.context_start, Math.max(0, lines.length - 1));
+  if (storyText(lines, start).length > budget) {
+    while (start < lines.length - 1 && storyText(lines, start).length > budget * REFILL) start++;
+  }
+  let prompt = storyText(lines, start);
+  if (prompt.length > budget) prompt = prompt.slice(prompt.length - budget);
+  // A trailing space makes the model start a new word rather than finish the last one.
+  return { prompt: /\s$/.test(prompt) ? prompt : `${prompt} `, contextStart: start };
+}
+
+/** Escapes what Markdown would read as markup: emphasis, code, links, HTML, tables, and block markers at a line's start. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/([\\`*_[\]<>|~])/g, '\\$1')
+    .replace(/^(\s*)([#>+-]|\d+\.)(?=\s)/gm, (_m, space: string, marker: string) => `${space}\\${marker}`);
+}
+
+function byline(l: Line): string {
+  const who = l.by.name || l.by.id;
+  if (l.kind === 'model') return `the model${l.model ? ` (${l.model})` : ''}, asked by ${who}`;
+  return l.kind === 'seed' ? `${who} (seed)` : who;
+}
+
+/** The story as Markdown: the text, then every line with who wrote it and when. */
+export function toMarkdown(story: Story): string {
+  const people = [...new Set(story.lines.map((l) => l.by.name || l.by.id))];
+  const out = [
+    `# ${escapeMarkdown(story.title)}`,
+    '',
+    `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} on ${story.created_at.slice(0, 10)}; ` +
+      `${story.lines.length} lines by ${escapeMarkdown(people.join(', '))}, with the model.${story.status === 'ended' ? ' The end.' : ''}*`,
+    '',
+    ...story.lines.flatMap((l) => [escapeMarkdown(l.text), '']),
+    '## Who wrote what',
+    '',
+    ...story.lines.map((l, i) => `${i + 1}. ${escapeMarkdown(byline(l))}, ${l.at.replace('T', ' ').slice(0, 16)} UTC: ${escapeMarkdown(l.text.replace(/\s+/g, ' '))}`),
+    '',
+  ];
+  return out.join('\n');
+}

@@ -1,0 +1,43 @@
+/** A ChatDelivery that records what core asks it to deliver, for tests. */
+import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../src/core/types.ts';
+
+/** Records deliveries and lets tests wait for them. */
+export class RecordingDelivery implements ChatDelivery {
+  readonly lines: LineDelivery[] = [];
+  readonly progress: ProgressDelivery[] = [];
+  readonly failures: FailureDelivery[] = [];
+  /** Set to make deliveries throw (a chat platform that is down). */
+  failing = false;
+
+  async deliverLine(d: LineDelivery): Promise<void> {
+    if (this.failing) throw new Error('chat is down');
+    this.lines.push(d);
+  }
+
+  async deliverProgress(d: ProgressDelivery): Promise<void> {
+    this.progress.push(d);
+  }
+
+  async deliverFailure(d: FailureDelivery): Promise<void> {
+    if (this.failing) throw new Error('chat is down');
+    this.failures.push(d);
+  }
+
+  /** How many times each job's line was delivered. */
+  deliveriesByJob(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const d of this.lines) counts.set(d.jobId, (counts.get(d.jobId) ?? 0) + 1);
+    return counts;
+  }
+
+  /** Waits until the job's line (or failure) has been delivered. */
+  async waitFor(jobId: string, timeoutMs = 30_000): Promise<LineDelivery | FailureDelivery> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find((d) => d.jobId === jobId) ?? this.failures.find((d) => d.jobId === jobId);
+      if (found) return found;
+      if (Date.now() > end) throw new Error(`job ${jobId} was not delivered within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
