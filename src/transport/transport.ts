@@ -32,7 +32,7 @@ export interface Transport {
   get(folder: Folder, name: string): Promise<string | null>;
   /** Deletes a file; deleting a missing file is not an error. */
   delete(folder: Folder, name: string): Promise<void>;
-  /** The names of the files in a folder (temporary files excluded). */
+  /** The names of the files in a folder (temporary files excluded); may come from the transport's own index. */
   list(folder: Folder): Promise<string[]>;
   /** Calls `listener` for news until the returned function is called. */
   subscribe(listener: ChangeListener): () => void;
