@@ -71,7 +71,8 @@ export class ConfigError extends Error {
 
 /** Checks an environment (process.env by default) and returns the configuration. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const known = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k]]));
+  // An empty value (KEY= in .env) means the key is unset.
+  const known = Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = ConfigSchema.safeParse(known);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,0 +1,18 @@
+/**
+ * A chat adapter connects one platform to core: it turns the platform's commands,
+ * buttons and messages into core calls, renders replies, and delivers what core
+ * sends later (lines, progress, failures). Only adapters catch errors at the edge:
+ * a UserError becomes its message; anything else an apology and a log line.
+ */
+import type { ChatDelivery } from '../core/types.ts';
+
+/** One chat platform, started and stopped by main.ts. */
+export interface ChatAdapter extends ChatDelivery {
+  /** 'discord', 'slack' or 'playground'. */
+  readonly platform: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** What an adapter shows for an error that is not the user's. */
+export const APOLOGY = 'Sorry, something went wrong on our side. Please try again in a moment.';

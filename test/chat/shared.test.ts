@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { splitText } from '../../src/chat/split.ts';
+import { EditThrottle } from '../../src/chat/throttle.ts';
+
+describe('splitText', () => {
+  it('keeps short text whole', () => {
+    expect(splitText('Short.', 2000)).toEqual(['Short.']);
+  });
+
+  it('splits on sentence ends under the limit', () => {
+    const sentence = 'The keeper climbed the stairs, counting each one as he went. ';
+    const pieces = splitText(sentence.repeat(80), 2000);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const p of pieces) {
+      expect(p.length).toBeLessThanOrEqual(2000);
+      expect(p.endsWith('.')).toBe(true);
+    }
+    expect(pieces.join(' ')).toBe(sentence.repeat(80).trim());
+  });
+
+  it('falls back to spaces, then to a hard cut, and never splits a surrogate pair', () => {
+    expect(splitText('word '.repeat(1000), 100).every((p) => p.length <= 100 && !p.startsWith(' '))).toBe(true);
+    const emoji = '\u{1F408}'.repeat(3000);
+    const pieces = splitText(emoji, 2000);
+    expect(pieces.join('')).toBe(emoji);
+    expect(pieces.every((p) => p.length <= 2000 && !/^[\uDC00-\uDFFF]/.test(p))).toBe(true);
+  });
+});
+
+describe('EditThrottle', () => {
+  it('sends at most once per interval, the latest value winning', async () => {
+    const sent: [string, number, number][] = [];
+    const started = Date.now();
+    const throttle = new EditThrottle<number>(async (key, v) => void sent.push([key, v, Date.now() - started]), 200);
+    for (let i = 1; i <= 10; i++) {
+      throttle.update('m', i);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent[0][1]).toBe(1);
+    expect(sent.at(-1)![1]).toBe(10);
+    for (let i = 1; i < sent.length; i++) expect(sent[i][2] - sent[i - 1][2]).toBeGreaterThanOrEqual(190);
+    expect(sent.length).toBeLessThanOrEqual(4);
+  });
+
+  it('settle drops what is queued', async () => {
+    const sent: number[] = [];
+    const throttle = new EditThrottle<number>(async (_k, v) => void sent.push(v), 1000);
+    throttle.update('m', 1);
+    await new Promise((r) => setTimeout(r, 20));
+    throttle.update('m', 2);
+    await throttle.settle('m');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent).toEqual([1]);
+  });
+});
