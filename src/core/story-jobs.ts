@@ -26,6 +26,8 @@ export interface StoryJobSettings {
 
 /** Submits stories' jobs and handles their responses. */
 export class StoryJobs implements JobHandler {
+  private readonly delivering = new Set<string>();
+
   constructor(
     private readonly stories: StoryStore,
     private readonly jobs: JobClient,
@@ -117,8 +119,15 @@ export class StoryJobs implements JobHandler {
   }
 
   private async deliver(story: Story, line: Line): Promise<void> {
-    await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons: storyButtons(story) });
-    await this.stories.update(story.id, (s) => ({ story: markDelivered(s, line.id), result: undefined }));
+    // The startup sweep and a late response can reach the same line at once; post it once.
+    if (this.delivering.has(line.id)) return;
+    this.delivering.add(line.id);
+    try {
+      await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons: storyButtons(story) });
+      await this.stories.update(story.id, (s) => ({ story: markDelivered(s, line.id), result: undefined }));
+    } finally {
+      this.delivering.delete(line.id);
+    }
   }
 
   /** Posts lines that were applied but never posted (the bot stopped in between). */

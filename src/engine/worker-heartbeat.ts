@@ -22,5 +22,6 @@ export function buildHeartbeat(worker: EmbeddedWorker, active: string[], queued:
     active_jobs: [...active], queued: Math.max(0, queued), batch_max: options.batchMax,
     chars_per_second: metrics.charsPerSecond.value ?? 0, batch_seconds: metrics.batchSeconds.value,
     jobs_done: metrics.jobsDone, jobs_failed: metrics.jobsFailed, applied_controls: worker.applied.slice(-20), message: worker.message,
+    served: { ...worker.served }, batches: worker.batches,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { parseFile } from '../jobs/parse.ts';
 import type { Heartbeat, Request, WorkerState } from '../jobs/protocol.ts';
-import { nextBatch } from '../jobs/schedule.ts';
+import { nextBatch, recordServed, type Served } from '../jobs/schedule.ts';
 import type { Change, Transport } from '../transport/transport.ts';
 import type { Engine } from './engine.ts';
 import { WorkerMetrics } from './metrics.ts';
@@ -40,6 +40,9 @@ export class EmbeddedWorker {
   readonly startedAt = new Date().toISOString();
   readonly metrics = new WorkerMetrics();
   readonly applied: AppliedControl[] = [];
+  /** The round-robin's memory: who was served in which batch. */
+  served: Served = {};
+  batches = 0;
   private readonly known = new Map<string, Incoming>();
   private readonly answered = new Set<string>();
   private readonly others = new Map<string, Heartbeat>();
@@ -154,7 +157,7 @@ export class EmbeddedWorker {
         await this.respond(errorResponse(incoming.jobId, this.options.workerId, 'expired', 'the deadline passed before a worker reached this job'), false);
       } else valid.push(incoming.request);
     }
-    return nextBatch(valid.map((r) => ({ jobId: r.job_id, userId: r.user.id, r })), this.options.batchMax).map((w) => w.r);
+    return nextBatch(valid.map((r) => ({ jobId: r.job_id, userId: r.user.id, r })), this.options.batchMax, this.served).map((w) => w.r);
   }
 
   private async respond(response: Parameters<typeof writeResponse>[1], ok: boolean): Promise<void> {
@@ -166,6 +169,8 @@ export class EmbeddedWorker {
   private async run(batch: Request[]): Promise<void> {
     const engine = this.engine!;
     this.active = batch.map((r) => r.job_id);
+    this.batches++;
+    this.served = recordServed(this.served, batch.map((r) => r.user.id));
     if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
     const started = performance.now();
     let results: Awaited<ReturnType<Engine['generate']>> | null = null;

@@ -29,7 +29,8 @@ export function progressOf(waiting: readonly Request[], workers: readonly Worker
   const active = new Set(fresh.flatMap((w) => w.heartbeat.active_jobs));
   const out = new Map<string, Progress>();
   const best = serving.find((w) => w.heartbeat.state === 'running') ?? serving[0];
-  const queued = runOrder(waiting.filter((r) => !active.has(r.job_id)).map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r })));
+  const served = best?.heartbeat.served ?? {};
+  const queued = runOrder(waiting.filter((r) => !active.has(r.job_id)).map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r })), served);
   for (const r of waiting) if (active.has(r.job_id)) out.set(r.job_id, { jobId: r.job_id, state: 'writing', position: null, etaS: batchSeconds(best, r) });
   const idle = best === undefined || best.heartbeat.state !== 'running';
   const state: JobState = !idle ? 'queued' : fresh.some((w) => w.heartbeat.state === 'paused' || w.heartbeat.state === 'draining') ? 'paused' : 'offline';

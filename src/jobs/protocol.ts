@@ -106,6 +106,10 @@ export const Heartbeat = z.object({
   jobs_failed: z.number().int().min(0),
   applied_controls: z.array(z.object({ command_id: z.string(), command: z.enum(CONTROL_COMMANDS), applied_at: Time })).max(100),
   message: z.string().max(2000).nullable(),
+  /** For each user, the service number of the last job served for them (at most 200): the round-robin's memory. */
+  served: z.record(z.string(), z.number().int().min(0)).default({}),
+  /** Batches this worker has run since it started (the number of the last one). */
+  batches: z.number().int().min(0).default(0),
 });
 
 /** control/<command_id>.json: an admin command for one worker or all ('*'). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextBatch, runOrder } from '../../src/jobs/schedule.ts';
+import { nextBatch, recordServed, runOrder, SERVED_LIMIT } from '../../src/jobs/schedule.ts';
 
 const job = (jobId: string, userId: string) => ({ jobId, userId });
 
@@ -19,5 +19,32 @@ describe('run order', () => {
     const waiting = [job('1', 'a'), job('2', 'a'), job('3', 'b')];
     expect(nextBatch(waiting, 2).map((j) => j.jobId)).toEqual(['1', '3']);
     expect(nextBatch([], 4)).toEqual([]);
+  });
+});
+
+describe('round-robin memory', () => {
+  it('users last served longest ago go first, so nobody starves behind older floods', () => {
+    const flood = ['a', 'b', 'c'].flatMap((u, i) => [0, 1, 2].map((k) => job(`${i}${k}`, u)));
+    const late = job('99', 'late');
+    let served = {};
+    const firstBatch = nextBatch([...flood, late], 2, served);
+    expect(firstBatch.map((j) => j.userId)).toEqual(['a', 'b']);
+    served = recordServed(served, firstBatch.map((j) => j.userId));
+    const rest = [...flood, late].filter((j) => !firstBatch.includes(j));
+    expect(nextBatch(rest, 2, served).map((j) => j.userId)).toEqual(['c', 'late']);
+  });
+
+  it('within one batch, the order of service carries on into the next round', () => {
+    const served = recordServed({}, ['a', 'b', 'c']);
+    const waiting = [job('1', 'c'), job('2', 'b'), job('3', 'a'), job('4', 'new')];
+    expect(runOrder(waiting, served).map((j) => j.userId)).toEqual(['new', 'a', 'b', 'c']);
+  });
+
+  it('remembers at most SERVED_LIMIT users, the most recent', () => {
+    let served = {};
+    for (let b = 1; b <= 300; b++) served = recordServed(served, [`user${b}`]);
+    expect(Object.keys(served)).toHaveLength(SERVED_LIMIT);
+    expect(served).toHaveProperty('user300', 300);
+    expect(served).not.toHaveProperty('user100');
   });
 });

@@ -1,0 +1,130 @@
+/** Core commands at their edges: bad input from users, limits, stale results, versions. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Bot } from '../../src/app.ts';
+import { UserError } from '../../src/core/errors.ts';
+import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
+import { tinyModel } from '../helpers/models.ts';
+import { until } from '../helpers/worker-process.ts';
+
+const bots: Bot[] = [];
+const workers: EmbeddedWorker[] = [];
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    await w.stop();
+    await w.transport.close();
+  }
+  await Promise.all(bots.splice(0).map((b) => b.stop()));
+});
+
+async function bot(overrides: Record<string, string> = {}) {
+  const started = await startTestBot(testConfig({ STORYLOOM_MAX_IN_FLIGHT: '50', ...overrides }));
+  bots.push(started.bot);
+  return started;
+}
+
+async function refused(work: Promise<unknown>): Promise<string> {
+  const error = await work.then(() => null, (e: unknown) => e);
+  expect(error).toBeInstanceOf(UserError);
+  return (error as UserError).code;
+}
+
+const thread = async (s: { id: string }) => ({ thread: `t-${s.id}`, message: null });
+
+describe('bad input from users gets a clear error and loses nothing', () => {
+  it.each([
+    ['an empty seed', { seed: '' }, 'bad_option'],
+    ['a seed of spaces', { seed: '   \n\t ' }, 'empty'],
+    ['a seed of emoji only', { seed: '\u{1F408}\u{1F408}' }, 'empty'],
+    ['a 100,000-character seed', { seed: 'x'.repeat(100_000) }, 'too_long'],
+    ['a temperature out of range', { seed: 'Hi there.', temperature: 5 }, 'bad_option'],
+    ['a length that is not a number', { seed: 'Hi there.', length: 'long' }, 'bad_option'],
+    ['a length out of range', { seed: 'Hi there.', length: 5 }, 'bad_option'],
+  ])('%s', async (_name, raw, code) => {
+    const { bot: b } = await bot();
+    expect(await refused(b.core.start(ctx('ann'), raw))).toBe(code);
+    expect(b.stories.all()).toHaveLength(0);
+    const ok = await b.core.start(ctx('ann'), { seed: 'A good seed.' });
+    expect(ok.story!.lines[0].text).toBe('A good seed.');
+  });
+
+  it('cleans control characters, NUL, bidi overrides and zalgo, and keeps emoji and any script', async () => {
+    const { bot: b } = await bot();
+    const seed = 'The\u0000 cat\u0007 \u202eevil\u202c Z\u0334\u0335\u0336\u0337a \u{1F408} \u05e9\u05dc\u05d5\u05dd café';
+    const reply = await b.core.start(ctx('ann'), { seed });
+    expect(reply.story!.lines[0].text).toBe('The cat evil Z\u0334\u0335a \u{1F408} \u05e9\u05dc\u05d5\u05dd café');
+  });
+
+  it('thread commands outside a story thread, and unknown commands, say what to do', async () => {
+    const { bot: b } = await bot();
+    expect(await refused(b.core.run(ctx('ann'), 'continue', {}))).toBe('not_in_story');
+    expect(await refused(b.core.run(ctx('ann'), 'dance', {}))).toBe('unknown_command');
+    expect(await refused(b.core.press(ctx('ann'), 'sl:explode:x:1'))).toBe('unknown_command');
+  });
+});
+
+describe('limits', () => {
+  it('caps the lines one person has waiting', async () => {
+    const { bot: b } = await bot({ STORYLOOM_MAX_IN_FLIGHT: '2' });
+    await b.core.start(ctx('ann'), { seed: 'One.' });
+    await b.core.start(ctx('ann'), { seed: 'Two.' });
+    expect(await refused(b.core.start(ctx('ann'), { seed: 'Three.' }))).toBe('in_flight_cap');
+    await b.core.start(ctx('bob'), { seed: 'Bob may.' });
+  });
+
+  it('asks people to slow down, but not admins', async () => {
+    const { bot: b } = await bot({ STORYLOOM_COOLDOWN_S: '60' });
+    await b.core.start(ctx('ann'), { seed: 'One.' });
+    expect(await refused(b.core.start(ctx('ann'), { seed: 'Two.' }))).toBe('cooldown');
+    await b.core.start(ctx('root', { admin: true }), { seed: 'Admin one.' });
+    await b.core.start(ctx('root', { admin: true }), { seed: 'Admin two.' });
+  });
+
+  it('caps the whole queue', async () => {
+    const { bot: b } = await bot({ STORYLOOM_MAX_QUEUE: '2' });
+    await b.core.start(ctx('ann'), { seed: 'One.' });
+    await b.core.start(ctx('bob'), { seed: 'Two.' });
+    expect(await refused(b.core.start(ctx('cy'), { seed: 'Three.' }))).toBe('queue_full');
+  });
+
+  it('one job in flight per story', async () => {
+    const { bot: b } = await bot();
+    const reply = await b.core.start(ctx('ann'), { seed: 'One.' }, thread);
+    expect(await refused(b.core.continue(ctx('bob'), reply.story!.id))).toBe('busy');
+  });
+});
+
+describe('story jobs', () => {
+  it('a result that went stale while it was written is regenerated once, against the new text', async () => {
+    const { bot: b, delivery } = await bot();
+    const reply = await b.core.start(ctx('ann'), { seed: 'The ship left the harbour.' }, thread);
+    const id = reply.story!.id;
+    await b.core.add(ctx('bob'), id, 'A storm was coming.');
+    workers.push(await startTestWorker(b.config, await tinyModel()));
+    await until(() => delivery.lines.length === 1, 60_000, 'the regenerated line');
+    const story = b.stories.get(id);
+    expect(story.lines.map((l) => l.kind)).toEqual(['seed', 'human', 'model']);
+    expect(story.lines[2].job_id).not.toBe(reply.jobId);
+    expect(delivery.lines[0].jobId).toBe(story.lines[2].job_id);
+  });
+
+  it('buttons from an older version refuse to retry or undo', async () => {
+    const { bot: b } = await bot();
+    const reply = await b.core.start(ctx('ann'), { seed: 'One.' }, thread);
+    const id = reply.story!.id;
+    await b.core.add(ctx('ann'), id, 'Two.');
+    expect(await refused(b.core.press(ctx('ann'), `sl:undo:${id}:0`))).toBe('moved_on');
+  });
+
+  it('ending a story withdraws its job in flight', async () => {
+    const { bot: b } = await bot();
+    const reply = await b.core.start(ctx('ann'), { seed: 'One.' }, thread);
+    const request = join(b.config.STORYLOOM_DATA_DIR, 'mailbox/requests', `${reply.jobId}.json`);
+    expect(existsSync(request)).toBe(true);
+    await b.core.end(ctx('ann'), reply.story!.id);
+    expect(existsSync(request)).toBe(false);
+    expect(b.jobs.pending()).toEqual([]);
+  });
+});
