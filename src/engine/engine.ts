@@ -5,6 +5,7 @@
  */
 import { ArtifactError, loadArtifact, type Artifact } from './artifact.ts';
 import { LstmRuntime, type LstmState } from './lstm.ts';
+import { StateCache } from './state-cache.ts';
 import { Normalizer } from './normalize.ts';
 import { checkSampling, chooseNext, StopTracker, type SamplingOptions } from './sampler.ts';
 
@@ -26,9 +27,22 @@ export interface EngineInfo {
   contextChars: number;
 }
 
+/** A continuation to generate; `cacheKey` (a story id) lets the state cache skip text primed before. */
+export interface GenerationRequest {
+  prompt: string;
+  options?: Partial<SamplingOptions>;
+  cacheKey?: string;
+}
+
 /** A stream while it is being generated. */
 interface Stream {
   ids: number[];
+  /** How many of `ids` are already in `state` (from the cache). */
+  primed: number;
+  cacheKey?: string;
+  /** The ids fed to the model so far: primed, then generated. */
+  fed: number[];
+  logits?: Float32Array;
   options: SamplingOptions;
   state: LstmState;
   tracker: StopTracker;
@@ -44,6 +58,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** A loaded model that generates text on the CPU. */
 export class Engine {
   private readonly index: Map<string, number>;
+  /** States after each story's latest text (see StateCache). */
+  readonly cache = new StateCache();
 
   private constructor(readonly artifact: Artifact, private readonly runtime: LstmRuntime, private readonly normalizer: Normalizer) {
     this.index = new Map(artifact.vocabulary.map((ch, i) => [ch, i]));
@@ -99,30 +115,40 @@ export class Engine {
     return out;
   }
 
-  /** Primes streams of different lengths in lockstep; returns each one's last logits. */
+  /** Primes streams of different lengths in lockstep (from where the cache left each); returns each one's last logits. */
   private async prime(streams: Stream[]): Promise<Float32Array[]> {
-    const last: Float32Array[] = new Array(streams.length);
-    const longest = Math.max(...streams.map((s) => s.ids.length));
+    const last: Float32Array[] = streams.map((s) => s.logits ?? new Float32Array(0));
+    const longest = Math.max(...streams.map((s) => s.ids.length - s.primed));
     for (let t = 0; t < longest; t++) {
-      const live = streams.map((s, i) => [s, i] as const).filter(([s]) => s.ids.length > t);
-      const logits = this.stepStreams(live.map(([s]) => s), (s) => s.ids[t]);
+      const live = streams.map((s, i) => [s, i] as const).filter(([s]) => s.ids.length - s.primed > t);
+      const logits = this.stepStreams(live.map(([s]) => s), (s) => s.ids[s.primed + t]);
       live.forEach(([, i], j) => (last[i] = logits[j]));
       if (t % 64 === 63) await yieldToEventLoop();
     }
     return last;
   }
 
+  private stream(request: GenerationRequest): Stream {
+    const checked = checkSampling(request.options ?? {});
+    const ids = this.encode(request.prompt);
+    const cached = request.cacheKey ? this.cache.lookup(request.cacheKey, ids) : undefined;
+    // With nothing new to prime the cached logits stand in; otherwise priming makes new ones.
+    return {
+      ids, primed: cached?.ids.length ?? 0, cacheKey: request.cacheKey, fed: [...ids], logits: cached?.logits,
+      options: checked, state: cached?.state ?? this.runtime.newState(), tracker: new StopTracker(checked), out: '', n: 0, pending: 0, done: false, stop: 'max_chars',
+    };
+  }
+
   /** Continues each prompt with its options, all streams in lockstep. */
-  async generate(requests: { prompt: string; options?: Partial<SamplingOptions> }[]): Promise<Generation[]> {
-    const streams: Stream[] = requests.map(({ prompt, options }) => {
-      const checked = checkSampling(options ?? {});
-      return { ids: this.encode(prompt), options: checked, state: this.runtime.newState(), tracker: new StopTracker(checked), out: '', n: 0, pending: 0, done: false, stop: 'max_chars' };
-    });
+  async generate(requests: GenerationRequest[]): Promise<Generation[]> {
+    const streams = requests.map((r) => this.stream(r));
     if (streams.length === 0) return [];
     let logits = await this.prime(streams);
+    streams.forEach((s, b) => (s.logits = logits[b]));
     let live = streams;
     for (let step = 1; live.length > 0; step++) {
       live.forEach((s, b) => {
+        // logits[b] belongs to live[b]: the streams still going, in order.
         s.pending = chooseNext(logits[b], s.options, s.n);
         const ch = this.artifact.vocabulary[s.pending];
         const { stop, keep } = s.tracker.step(ch, s.n);
@@ -132,8 +158,10 @@ export class Engine {
       live = live.filter((s) => !s.done);
       if (live.length === 0) break;
       logits = this.stepStreams(live, (s) => s.pending);
+      live.forEach((s, b) => (s.fed.push(s.pending), (s.logits = logits[b])));
       if (step % 32 === 0) await yieldToEventLoop();
     }
+    for (const s of streams) if (s.cacheKey) this.cache.store(s.cacheKey, s.fed, s.state, s.logits!);
     return streams.map((s) => ({ text: s.out, stop: s.stop }));
   }
 }

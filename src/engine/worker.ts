@@ -176,7 +176,7 @@ export class EmbeddedWorker {
     let results: Awaited<ReturnType<Engine['generate']>> | null = null;
     let failure = '';
     try {
-      results = await engine.generate(batch.map((r) => ({ prompt: r.prompt, options: toEngineOptions(r) })));
+      results = await engine.generate(batch.map((r) => ({ prompt: r.prompt, options: toEngineOptions(r), cacheKey: r.story_id })));
     } catch (error) {
       failure = (error as Error).message;
     }
