@@ -12,7 +12,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 PY=/usr/bin/python3
-APT_PACKAGES=(python3-torch python3-requests python3-pytest python3-matplotlib chromium)
+APT_PACKAGES=(python3-torch python3-requests python3-pytest python3-matplotlib chromium fonts-noto-color-emoji)
 missing=()
 [ -x "$PY" ] || missing+=(python3)
 if [ -x "$PY" ]; then
@@ -22,6 +22,8 @@ if [ -x "$PY" ]; then
   "$PY" -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
 fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Emoji in progress messages; without it, browser screenshots show empty boxes.
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,2 +1,40 @@
-/** storyloom's composition root. The wiring lands with the mailbox core. */
-console.log('storyloom: nothing to run yet');
+/**
+ * storyloom's composition root: config → transport → jobs → stories → core → chat
+ * adapters (+ the embedded worker). With no platform tokens, `npm start` runs the
+ * playground on a local folder mailbox with the embedded CPU worker.
+ */
+import { goLive, startBot } from './app.ts';
+import type { ChatAdapter } from './chat/adapter.ts';
+import { createPlaygroundAdapter } from './chat/playground/adapter.ts';
+import { ConfigError, describeConfig, loadConfig } from './config.ts';
+import { makeTransport } from './transport/factory.ts';
+
+const log = (message: string) => console.error(message);
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  const bot = await startBot(config, await makeTransport(config), { log });
+  const adapters: ChatAdapter[] = [];
+  if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
+  for (const adapter of adapters) await adapter.start();
+  await goLive(bot);
+  console.log(`storyloom is running: ${describeConfig(config)}`);
+  for (const adapter of adapters) if ('url' in adapter) console.log(`  playground: ${adapter.url}`);
+  if (!adapters.length) console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('storyloom: stopping…');
+    for (const adapter of adapters) await adapter.stop().catch(() => undefined);
+    await bot.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: Error) => {
+  console.error(error instanceof ConfigError || error.message.startsWith('storyloom:') ? error.message : `storyloom: failed to start: ${error.stack}`);
+  process.exit(1);
+});
