@@ -46,3 +46,10 @@ describe('config from a copied .env.example', () => {
     expect(config.DISCORD_TOKEN).toBeUndefined();
   });
 });
+
+describe('the README', () => {
+  it('documents every configuration key', () => {
+    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+    for (const key of Object.keys(ConfigSchema.shape)) expect(readme).toContain(`\`${key}\``);
+  });
+});
