@@ -1,0 +1,128 @@
+/**
+ * One interaction's answer. It defers within Discord's 3 s, then edits the reply,
+ * adds followups, and reports errors privately. When the interaction token no
+ * longer works (10062 past the deadline, 50027 or 10015 once it expired), it
+ * carries on with the bot token: a message in the interaction's channel or
+ * thread, edited in place from then on.
+ */
+import { MessageFlags, type Message, type RepliableInteraction } from 'discord.js';
+import { isTokenGone } from './api-errors.ts';
+import { channelOf, displayName } from './context.ts';
+import { NO_MENTIONS, escapeStory, type Body } from './render.ts';
+
+/** Interaction tokens live 15 minutes; stop using one a little before that. */
+const TOKEN_LIFETIME_MS = 14.5 * 60_000;
+
+/** Replies to one interaction, falling back to the bot token when its token is gone. */
+export class Responder {
+  /** When the interaction arrived (its token's clock). */
+  readonly receivedAt = Date.now();
+  private viaChannel = false;
+  private ephemeral = false;
+  private shown = false;
+  private posted: Message | null = null;
+
+  constructor(
+    private readonly interaction: RepliableInteraction,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** The interaction, for logs: `/story` or `button sl:continue:…`. */
+  get label(): string {
+    return this.interaction.isChatInputCommand() ? `/${this.interaction.commandName}` : `button ${this.interaction.isButton() ? this.interaction.customId : this.interaction.id}`;
+  }
+
+  /** Acknowledges the interaction (Discord shows "thinking…"); only the user sees an ephemeral one. */
+  async defer(ephemeral: boolean): Promise<void> {
+    this.ephemeral = ephemeral;
+    try {
+      await this.interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    } catch (error) {
+      this.fallBack(error);
+    }
+  }
+
+  /** Shows `body` as the reply, and returns the message (a channel message once the token is gone). */
+  async show(body: Body): Promise<Message> {
+    if (!this.viaChannel) {
+      try {
+        const message = await this.interaction.editReply({ ...body, allowedMentions: NO_MENTIONS });
+        this.shown = true;
+        return message;
+      } catch (error) {
+        this.fallBack(error);
+      }
+    }
+    this.posted = this.posted ? await this.posted.edit({ ...body, allowedMentions: NO_MENTIONS }) : await this.send(body);
+    this.shown = true;
+    return this.posted;
+  }
+
+  /** Adds a message after the reply (a followup, or a channel message once the token is gone). */
+  async more(body: Body): Promise<Message> {
+    if (!this.viaChannel) {
+      try {
+        return await this.interaction.followUp({ ...body, allowedMentions: NO_MENTIONS, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      } catch (error) {
+        this.fallBack(error);
+      }
+    }
+    return this.send(body);
+  }
+
+  /** Edits the reply while that is still possible; false once it is not (the caller posts elsewhere). */
+  async editIfLive(content: string): Promise<boolean> {
+    if (this.viaChannel) {
+      if (!this.posted) return false;
+      this.posted = await this.posted.edit({ content, allowedMentions: NO_MENTIONS });
+      return true;
+    }
+    if (Date.now() - this.receivedAt > TOKEN_LIFETIME_MS) return false;
+    try {
+      await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS });
+      return true;
+    } catch (error) {
+      if (!isTokenGone(error)) throw error;
+      return false;
+    }
+  }
+
+  /** Tells the user what went wrong: privately while the token works, else in the channel with their name. */
+  async fail(text: string): Promise<void> {
+    if (!this.viaChannel) {
+      try {
+        await this.failPrivately(text);
+        return;
+      } catch (error) {
+        this.fallBack(error);
+      }
+    }
+    await this.send({ content: `**${escapeStory(displayName(this.interaction))}**: ${text}` });
+  }
+
+  private async failPrivately(content: string): Promise<void> {
+    const i = this.interaction;
+    const reply = { content, allowedMentions: NO_MENTIONS, flags: MessageFlags.Ephemeral } as const;
+    if (!i.deferred && !i.replied) {
+      await i.reply(reply);
+    } else if (this.ephemeral) {
+      await i.editReply({ content, allowedMentions: NO_MENTIONS });
+    } else {
+      // Why: a public "thinking…" cannot turn private; remove it (unless it already shows something) and answer privately.
+      if (!this.shown) await i.deleteReply();
+      await i.followUp(reply);
+    }
+  }
+
+  private fallBack(error: unknown): void {
+    if (!isTokenGone(error)) throw error;
+    if (!this.viaChannel) this.log(`storyloom discord: ${this.label}: the interaction token no longer works (${(error as { code: unknown }).code}); answering with the bot token`);
+    this.viaChannel = true;
+  }
+
+  private async send(body: Body): Promise<Message> {
+    const channel = await channelOf(this.interaction);
+    if (!channel?.isSendable()) throw new Error(`channel ${this.interaction.channelId} does not take messages`);
+    return channel.send({ ...body, allowedMentions: NO_MENTIONS });
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Discord, when things go sideways: admin commands confirmed by the worker's
+ * heartbeat, a bot restarted mid-job, interaction tokens that expired or were
+ * never answered in time, rate limits, and internal errors.
+ */
+import { MessageFlags, type APIMessage } from 'discord.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { APOLOGY } from '../../../src/chat/adapter.ts';
+import type { Story } from '../../../src/stories/schema.ts';
+import { customIds, startDiscordWorld, type DiscordWorld } from './world.ts';
+
+describe('Discord: admin, restarts, expired tokens and errors', () => {
+  let w: DiscordWorld;
+  let threadId: string;
+  beforeAll(async () => {
+    w = await startDiscordWorld();
+    ({ threadId } = await w.startStory(w.ana, 'The night train left the valley.'));
+  });
+  afterAll(() => w?.close());
+
+  const lines = () => w.fake.channelMessages(threadId).filter((m) => customIds(m).length > 0);
+  const workerState = () => w.bot.workers.workers().find((v) => v.heartbeat.worker_id === 'embedded-test')!.heartbeat.state;
+  async function admin(action: string): Promise<APIMessage> {
+    const sent = w.command(w.boss, 'admin', { action });
+    return w.fake.waitForOriginal(sent.id, new RegExp(`${action} confirmed`), 20_000);
+  }
+  async function privateAnswer(id: string): Promise<APIMessage> {
+    return w.fake.waitFor(() => {
+      const state = w.fake.interactionState(id)!;
+      return state.ephemeral && state.original && !(state.original.flags! & MessageFlags.Loading) ? state.original : state.followups[0];
+    });
+  }
+
+  /** Waits until no job is pending and every line is marked delivered (core does that just after posting). */
+  async function settled(): Promise<Story> {
+    return w.fake.waitFor(() => {
+      const story = w.bot.stories.findByThread('discord', threadId)!;
+      return w.bot.jobs.pending().length === 0 && story.lines.every((l) => l.delivered) ? story : undefined;
+    }, 10_000, 'the job to settle');
+  }
+
+  it('/status answers privately with the worker, the queue and your lines', async () => {
+    await settled();
+    const sent = w.command(w.ana, 'status');
+    const answer = await privateAnswer(sent.id);
+    expect(answer.content).toMatch(/^Workers online: 1\n• embedded-test \(embedded\): running/);
+    expect(answer.content).toContain('You have no lines waiting.');
+    expect(w.fake.interactionState(sent.id)).toMatchObject({ ephemeral: true, deferred: true });
+  });
+
+  it('refuses /admin to a non-admin privately, and confirms an admin’s pause once the heartbeat shows it', async () => {
+    const refused = w.command(w.ana, 'admin', { action: 'pause' });
+    expect((await privateAnswer(refused.id)).content).toBe('Only storyloom admins can control the worker.');
+    expect(workerState()).toBe('running');
+    const confirmed = await admin('pause');
+    expect(confirmed.content).toMatch(/^✅ embedded-test: pause confirmed \(state paused\)\.$/);
+    expect(w.fake.interactionState(confirmed.interaction_metadata!.id)!.ephemeral).toBe(true);
+    expect(workerState()).toBe('paused');
+  });
+
+  it('keeps a job across a restart: the new bot posts its line in the thread with the bot token', async () => {
+    const sent = w.command(w.ana, 'continue', {}, threadId);
+    await w.fake.waitForOriginal(sent.id, /⏸️ The worker is paused\. Your request is saved \(#1 in line\)/, 10_000);
+    await w.restart();
+    const restartedAt = Date.now();
+    await admin('resume');
+    await w.fake.waitFor(() => lines().length === 2, 30_000, 'the line after the restart');
+    const post = w.fake.requests({ method: 'POST', path: `/channels/${threadId}/messages` }).at(-1)!;
+    expect(post.at).toBeGreaterThan(restartedAt);
+    expect(post.headers.authorization).toBe(`Bot ${w.fake.botToken}`);
+    const story = await settled();
+    expect(story.lines.map((l) => l.kind)).toEqual(['seed', 'model', 'model']);
+  });
+
+  it('falls back to the thread when the interaction token has expired', async () => {
+    await admin('pause');
+    const sent = w.command(w.ben, 'continue', {}, threadId);
+    await w.fake.waitForOriginal(sent.id, /⏸️/, 10_000);
+    w.fake.expireInteractionToken(sent.id);
+    await admin('resume');
+    await w.fake.waitFor(() => lines().length === 3, 30_000, 'the line after the token expired');
+    await w.fake.waitForRequest({ method: 'PATCH', path: new RegExp(`^/webhooks/\\d+/${sent.token}/messages/%40original$`), status: 401 });
+    expect(w.fake.interactionState(sent.id)!.original!.content).toMatch(/⏸️/);
+  });
+
+  it('keeps a waiting reply up to date, at most one edit every 2 s, and closes the reply of a line /end withdrew', async () => {
+    await admin('pause');
+    const first = w.command(w.ana, 'story', { seed: 'First in line.' });
+    const firstOpening = await w.fake.waitForOriginal(first.id, /⏸️ .*\(#1 in line\)/, 10_000);
+    const second = w.command(w.ben, 'story', { seed: 'Second in line.' });
+    await w.fake.waitForOriginal(second.id, /⏸️ .*\(#2 in line\)/, 10_000);
+    w.command(w.ana, 'end', {}, firstOpening.id);
+    await w.fake.waitForOriginal(first.id, /\n\n🛑 The story ended before this line was written\.$/);
+    await w.fake.waitForOriginal(second.id, /⏸️ .*\(#1 in line\)/, 10_000);
+    await admin('resume');
+    await w.fake.waitForOriginal(second.id, new RegExp(`\n\n${LINE_POSTED}$`), 30_000);
+    const edits = w.fake.requests({ method: 'PATCH', path: new RegExp(`/${second.token}/messages/%40original$`) });
+    // The opening itself, then progress (throttled), then the outcome (sent at once).
+    const progress = edits.slice(1, -1);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < progress.length; i++) expect(progress[i].at - progress[i - 1].at).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('answers with the bot token when the interaction is unknown (10062): the story opens in the channel', async () => {
+    w.fake.failNext(/^\/interactions\/\d+\/[^/]+\/callback$/, { status: 404, body: { code: 10062, message: 'Unknown interaction' } });
+    const sent = w.command(w.ben, 'story', { seed: 'A late answer still counts.' });
+    const opening = await w.fake.waitFor(() => w.fake.channelMessages(w.channelId).find((m) => m.content.includes(LINE_POSTED) && m.content.includes('A late answer')), 30_000);
+    expect(w.fake.interactionState(sent.id)!.acknowledged).toBe(false);
+    expect(opening.interaction_metadata).toBeUndefined();
+    expect(opening.content).toMatch(/^📖 \*\*Ben\*\* started a story:\nA late answer still counts\./);
+    const story = w.bot.stories.findByThread('discord', opening.id)!;
+    expect(story.place.message).toBe(opening.id);
+    expect(w.fake.channelMessages(opening.id).filter((m) => customIds(m).length > 0)).toHaveLength(1);
+  });
+
+  it('lets discord.js wait out a 429 on the thread, then posts the line', async () => {
+    w.fake.rateLimitNext(new RegExp(`^/channels/${threadId}/messages$`), { retryAfter: 0.3, method: 'POST' });
+    // The first line's Continue button was posted before the restart: buttons carry all they need.
+    const first = lines()[0];
+    const pressed = w.press(w.ana, first, customIds(first)[0]);
+    await w.fake.waitForOriginal(pressed.id, new RegExp(LINE_POSTED), 30_000);
+    expect(w.fake.requests({ method: 'POST', path: `/channels/${threadId}/messages`, status: 429 })).toHaveLength(1);
+    expect(lines()).toHaveLength(4);
+  });
+
+  it('turns an internal error into a private apology and a log line, and carries on', async () => {
+    w.fake.failNext(/\/threads$/, { status: 400, body: { code: 160004, message: 'A thread has already been created for this message' } });
+    const broken = w.command(w.ana, 'story', { seed: 'This one will not get a thread.' });
+    const apology = await w.fake.waitFor(() => w.fake.interactionState(broken.id)!.followups[0]);
+    expect(apology.content).toBe(APOLOGY);
+    expect(apology.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(w.logs.some((l) => l.startsWith('storyloom discord: /story failed: DiscordAPIError[160004]'))).toBe(true);
+
+    w.fake.failNext(/\/threads$/, { status: 403, body: { code: 50013, message: 'Missing Permissions' } });
+    const forbidden = w.command(w.ana, 'story', { seed: 'Nor will this one.' });
+    const told = await w.fake.waitFor(() => w.fake.interactionState(forbidden.id)!.followups[0]);
+    expect(told.content).toMatch(/^storyloom is missing a permission in this channel/);
+
+    const status = w.command(w.ana, 'status');
+    expect((await privateAnswer(status.id)).content).toMatch(/^Workers online: 1/);
+    expect(w.logs.join('\n')).not.toMatch(new RegExp(`${w.fake.botToken}|fake-interaction-token`));
+  });
+});
