@@ -7,6 +7,7 @@ import { goLive, startBot } from './app.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { createDiscordAdapter } from './chat/discord/index.ts';
 import { createPlaygroundAdapter } from './chat/playground/adapter.ts';
+import { createSlackAdapter } from './chat/slack/adapter.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
 import { makeTransport } from './transport/factory.ts';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const adapters: ChatAdapter[] = [];
   if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
   if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));
+  if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot, log));
   for (const adapter of adapters) await adapter.start();
   await goLive(bot);
   console.log(`storyloom is running: ${describeConfig(config)}`);

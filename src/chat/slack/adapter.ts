@@ -1,0 +1,100 @@
+/**
+ * The Slack adapter: a Bolt app (Socket Mode or HTTP) whose handlers turn slash
+ * commands, buttons, thread replies and mentions into core calls, and which
+ * delivers core's lines, progress and failures into story threads.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import type { Bot } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
+import type { ChatAdapter } from '../adapter.ts';
+import { BoltLogger, buildBoltApp, type SlackMode } from './bolt-app.ts';
+import { SlackDelivery } from './delivery.ts';
+import { registerButtons } from './handlers/buttons.ts';
+import { registerCommands } from './handlers/commands.ts';
+import { registerMentions } from './handlers/mentions.ts';
+import { registerThreadReplies } from './handlers/thread-replies.ts';
+import type { SlackKit } from './kit.ts';
+import { ChannelPacer } from './pacer.ts';
+import { SlackPeople } from './people.ts';
+import { SlackPoster } from './poster.ts';
+import { RecentKeys } from './recent.ts';
+import { ReplyRenderer } from './replies.ts';
+import { StatusMessages } from './status-messages.ts';
+
+/** Tuning, mostly for tests; the defaults follow Slack's limits. */
+export interface SlackAdapterOptions {
+  /** The least time between two posts to one channel (Slack allows about one a second). Default 1000 ms. */
+  postIntervalMs?: number;
+  /** The least time between two edits of a status message. Default 2000 ms. */
+  editIntervalMs?: number;
+  /** Socket Mode: the reconnect delay, times the failures in a row. Default 5000 ms (Bolt's). */
+  clientPingTimeoutMs?: number;
+}
+
+/** storyloom on Slack. */
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = 'slack';
+  readonly mode: SlackMode;
+  private readonly app: App;
+  private readonly delivery: ChatDelivery;
+  private readonly status: StatusMessages;
+  private server: Server | undefined;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(private readonly config: Config, private readonly bot: Bot, private readonly log: (message: string) => void, options: SlackAdapterOptions = {}) {
+    ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), { clientPingTimeoutMs: options.clientPingTimeoutMs }));
+    const poster = new SlackPoster(this.app.client, new ChannelPacer(options.postIntervalMs ?? 1000));
+    this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
+    this.delivery = new SlackDelivery(poster, this.status, log);
+    const kit: SlackKit = {
+      core: bot.core, stories: bot.stories, poster, log, recent: new RecentKeys(),
+      people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS), replies: new ReplyRenderer(poster, this.status),
+    };
+    registerCommands(this.app, kit);
+    registerButtons(this.app, kit);
+    registerThreadReplies(this.app, kit);
+    registerMentions(this.app, kit);
+    // The last net: handlers guard themselves, so this only sees Bolt's own failures.
+    this.app.error(async (error) => log(`storyloom slack: ${error.message}`));
+  }
+
+  /** HTTP mode: the port the receiver listens on, once started. */
+  get port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async start(): Promise<void> {
+    this.bot.deliveries.register('slack', this);
+    // An ended story's waiting status message goes: its job was withdrawn.
+    this.unsubscribe = this.bot.core.onStoryEvent((event) => {
+      if (event.kind === 'ended' && event.story.place.platform === 'slack') void this.status.closeStory(event.story.id);
+    });
+    const started = await (this.mode === 'http' ? this.app.start(this.config.SLACK_PORT) : this.app.start());
+    if (this.mode === 'http') this.server = started as Server;
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.app.stop();
+  }
+
+  deliverLine(delivery: LineDelivery): Promise<void> {
+    return this.delivery.deliverLine(delivery);
+  }
+
+  deliverProgress(delivery: ProgressDelivery): Promise<void> {
+    return this.delivery.deliverProgress(delivery);
+  }
+
+  deliverFailure(delivery: FailureDelivery): Promise<void> {
+    return this.delivery.deliverFailure(delivery);
+  }
+}
+
+/** The Slack adapter for main.ts: Socket Mode with SLACK_APP_TOKEN, HTTP mode (SLACK_SIGNING_SECRET, SLACK_PORT) without. */
+export function createSlackAdapter(config: Config, bot: Bot, log: (message: string) => void, options: SlackAdapterOptions = {}): SlackAdapter {
+  return new SlackAdapter(config, bot, log, options);
+}

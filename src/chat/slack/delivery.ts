@@ -1,0 +1,38 @@
+/**
+ * What core asks the Slack adapter to deliver later: lines (a thread reply with
+ * the story's buttons; the job's status message is then deleted), progress (the
+ * status message, edited) and failures (the status message becomes the notice).
+ */
+import { storyButtons } from '../../core/buttons.ts';
+import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
+import type { Story } from '../../stories/schema.ts';
+import type { SlackPlace, SlackPoster } from './poster.ts';
+import { lineMessage, noticeMessage } from './render.ts';
+import type { StatusMessages } from './status-messages.ts';
+
+/** Where a story's messages go: its thread, or its channel when it has none. */
+export function placeOf(story: Story): SlackPlace {
+  return { channel: story.place.channel, thread: story.place.thread };
+}
+
+/** Delivers lines, progress and failures to Slack threads. */
+export class SlackDelivery implements ChatDelivery {
+  constructor(private readonly poster: SlackPoster, private readonly status: StatusMessages, private readonly log: (message: string) => void) {}
+
+  async deliverLine({ story, line, jobId, buttons }: LineDelivery): Promise<void> {
+    const status = await this.status.close(jobId);
+    await this.poster.post(placeOf(story), lineMessage({ line, buttons }));
+    if (status) await this.poster.delete(status).catch((error: Error) => this.log(`storyloom slack: status message not deleted: ${error.message}`));
+  }
+
+  async deliverProgress({ story, jobId, text }: ProgressDelivery): Promise<void> {
+    this.status.show(jobId, story.id, placeOf(story), text);
+  }
+
+  async deliverFailure({ story, jobId, text }: FailureDelivery): Promise<void> {
+    const status = await this.status.close(jobId);
+    const notice = noticeMessage(`⚠️ ${text}`, storyButtons(story));
+    if (status) await this.poster.update(status, notice);
+    else await this.poster.post(placeOf(story), notice);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The story buttons. One global handler takes every action id that starts with
+ * `sl:` and hands it to core, which decodes the action, story and version: so
+ * buttons keep working after a restart. A resent press (same trigger_id) is
+ * acked and otherwise ignored.
+ */
+import type { App } from '@slack/bolt';
+import { guard } from '../edge.ts';
+import { contextFor, firstTime, type SlackKit, tellByResponseUrl } from '../kit.ts';
+import type { SlackPlace } from '../poster.ts';
+
+/** Registers the handler for every storyloom button. */
+export function registerButtons(app: App, kit: SlackKit): void {
+  app.action(/^sl:/, async ({ ack, body, action, respond, context }) => {
+    await ack();
+    if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
+    if (!firstTime(kit, [`trigger:${body.trigger_id}`], context)) return;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    if (!channel) return;
+    const place: SlackPlace = { channel, thread: body.message?.thread_ts ?? body.message?.ts ?? null };
+    const tell = tellByResponseUrl(respond);
+    await guard(`the ${action.text.text} button`, kit.log, tell, async () => {
+      const ctx = await contextFor(kit, body.user.id, place, body.user.name);
+      const reply = await kit.core.press(ctx, action.action_id);
+      await kit.replies.show(reply, place, tell);
+    });
+  });
+}

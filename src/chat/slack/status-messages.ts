@@ -1,0 +1,81 @@
+/**
+ * One status message per waiting job, in the story's thread: posted when the
+ * job is queued, edited as its place in line and ETA change (at most once every
+ * two seconds), and handed over when the line (or a failure) arrives. A job that
+ * finished before its status message got its turn to be posted gets none.
+ */
+import { EditThrottle } from '../throttle.ts';
+import type { MessageRef, SlackPlace, SlackPoster } from './poster.ts';
+import { plainMessage } from './render.ts';
+
+interface Status {
+  storyId: string;
+  posted: Promise<MessageRef | null>;
+  shown: string;
+  closed: boolean;
+}
+
+/** The most finished job ids remembered (to skip late status posts). */
+const FINISHED_KEPT = 2000;
+
+/** Status messages of waiting jobs, by job id. */
+export class StatusMessages {
+  private readonly byJob = new Map<string, Status>();
+  private readonly finished = new Set<string>();
+  private readonly edits: EditThrottle<string>;
+
+  constructor(private readonly poster: SlackPoster, private readonly log: (message: string) => void, editIntervalMs = 2000) {
+    this.edits = new EditThrottle<string>((jobId, text) => this.edit(jobId, text), editIntervalMs);
+  }
+
+  /** Shows `text` as the job's status: posts the message the first time, edits it after that. */
+  show(jobId: string, storyId: string, place: SlackPlace, text: string): void {
+    if (this.finished.has(jobId)) return;
+    const known = this.byJob.get(jobId);
+    if (known) {
+      this.edits.update(jobId, text);
+      return;
+    }
+    const status: Status = { storyId, shown: text, closed: false, posted: Promise.resolve(null) };
+    status.posted = this.poster.post(place, plainMessage(text), () => !status.closed).catch((error: Error) => {
+      this.log(`storyloom slack: status message for job ${jobId} not posted: ${error.message}`);
+      return null;
+    });
+    this.byJob.set(jobId, status);
+    // Counts the post as the first edit, so the next one waits a whole interval.
+    this.edits.update(jobId, text);
+  }
+
+  /** Ends the job's status: no more edits; resolves with its message, if one was posted. */
+  async close(jobId: string): Promise<MessageRef | null> {
+    this.remember(jobId);
+    const status = this.byJob.get(jobId);
+    if (!status) return null;
+    status.closed = true;
+    this.byJob.delete(jobId);
+    await this.edits.settle(jobId);
+    return status.posted;
+  }
+
+  /** Closes the status of every job of a story and deletes their messages (the story ended). */
+  async closeStory(storyId: string): Promise<void> {
+    const jobs = [...this.byJob].filter(([, s]) => s.storyId === storyId).map(([jobId]) => jobId);
+    for (const jobId of jobs) {
+      const ref = await this.close(jobId);
+      if (ref) await this.poster.delete(ref).catch((error: Error) => this.log(`storyloom slack: status message not deleted: ${error.message}`));
+    }
+  }
+
+  private async edit(jobId: string, text: string): Promise<void> {
+    const status = this.byJob.get(jobId);
+    const ref = status ? await status.posted : null;
+    if (!status || status.closed || !ref || text === status.shown) return;
+    status.shown = text;
+    await this.poster.update(ref, plainMessage(text)).catch((error: Error) => this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`));
+  }
+
+  private remember(jobId: string): void {
+    this.finished.add(jobId);
+    if (this.finished.size > FINISHED_KEPT) this.finished.delete(this.finished.values().next().value!);
+  }
+}
