@@ -70,6 +70,7 @@ def sample_batch(model, vocabulary, logits, state, options, device, sync_every=1
         reason[rows] = torch.where(stop & ~done, torch.where(keep, 2, 1), reason[rows])
         done = done | stop
         if (t + 1) % sync_every == 0 or t + 1 == longest:
+            n_out[rows] = n  # before compaction drops the finished streams' counts
             live = ~done
             if not bool(live.any()):
                 break

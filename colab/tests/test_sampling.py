@@ -102,3 +102,14 @@ def test_stop_reasons(tiny):
 
 def test_no_input_character_breaks_sampling(tiny):
     assert isinstance(gen(tiny, prompt="\u0000\u202e\u05e9\U0001F600Z\u0334a\ud800" + "x" * 3000, max_chars=20), str)
+
+
+def test_streams_that_stop_early_keep_their_text_in_a_batch(tiny):
+    """Regression: compacting finished streams out of the batch must not lose their text."""
+    model, artifact = tiny
+    prompts = ["The old house ", "She opened the door and looked at the long hallway. ", "It "]
+    options = [SamplingOptions(temperature=0.8, seed=100 + i, max_chars=40 + 60 * i, stop="none") for i in range(3)]
+    together = generate(model, artifact, prompts, options, sync_every=4)
+    alone = [generate(model, artifact, [p], [o], sync_every=4)[0] for p, o in zip(prompts, options)]
+    assert together == alone
+    assert [len(text) for text, _ in together] == [40, 100, 160]
