@@ -44,9 +44,28 @@ def step(model, ids, state):
     return model.head(y[:, 0]), state
 
 
+class Sampled:
+    """What lockstep sampling made: results [(text, stop_reason)] and, when captured,
+    each stream's last logits (B, V) and state ((L, B, H), (L, B, H)) after its prompt
+    and every generated character but the one that stopped it (see `fed_text`)."""
+
+    def __init__(self, results, final=None):
+        self.results, self.final = results, final
+
+
+def fed_text(text, reason):
+    """The generated text a captured final state has read: all of it after a stop rule
+    (the stopping character is not kept), all but the last character at max_chars."""
+    return text if reason == "stop_rule" else text[:-1]
+
+
 @torch.no_grad()
-def sample_batch(model, vocabulary, logits, state, options, device, sync_every=16):
-    """Samples continuations for primed streams -> list of (text, stop_reason)."""
+def sample_streams(model, vocabulary, logits, state, options, device, sync_every=16, on_sync=None, capture=False):
+    """Samples continuations for primed streams, all in lockstep on the device -> Sampled.
+
+    The host looks at the batch only every `sync_every` steps: to drop finished streams
+    and to call `on_sync()`, which may raise to abandon the batch.
+    """
     B = len(options)
     temperature = torch.tensor([o.temperature for o in options], device=device)
     top_k = torch.tensor([o.top_k for o in options], device=device)
@@ -60,16 +79,21 @@ def sample_batch(model, vocabulary, logits, state, options, device, sync_every=1
     n = torch.zeros(B, dtype=torch.long, device=device)
     done = torch.zeros(B, dtype=torch.bool, device=device)
     tracker = StopTracker(vocabulary, options, device)
+    final = (logits.clone(), state[0].clone(), state[1].clone()) if capture else None
     for t in range(longest):
         u = uniform(seeds, n).float()
         ids = choose(logits, filter_probs(logits, temperature, top_k, top_p), temperature, u)
         stop, keep = tracker.step(ids, n)
+        if capture:  # the state that chose the stopping character: prompt + kept text so far
+            _capture(final, rows, stop & ~done, logits, state)
         write = keep & ~done
         out[rows, n.clamp(max=longest - 1)] = torch.where(write, ids, out[rows, n.clamp(max=longest - 1)])
         n = n + write.long()
         reason[rows] = torch.where(stop & ~done, torch.where(keep, 2, 1), reason[rows])
         done = done | stop
         if (t + 1) % sync_every == 0 or t + 1 == longest:
+            if on_sync is not None:
+                on_sync()
             n_out[rows] = n  # before compaction drops the finished streams' counts
             live = ~done
             if not bool(live.any()):
@@ -83,7 +107,20 @@ def sample_batch(model, vocabulary, logits, state, options, device, sync_every=1
     n_out[rows] = n
     out, n_out, reason = out.cpu(), n_out.cpu(), reason.cpu()
     texts = ["".join(vocabulary[i] for i in out[b, : n_out[b]].tolist()) for b in range(B)]
-    return [(texts[b], STOP_REASONS[int(reason[b])] or "max_chars") for b in range(B)]
+    return Sampled([(texts[b], STOP_REASONS[int(reason[b])] or "max_chars") for b in range(B)], final)
+
+
+def _capture(final, rows, just, logits, state):
+    """Copies logits (b, V) and state (L, b, H) of the streams that `just` (b,) stopped."""
+    f_logits, f_h, f_c = final
+    f_logits[rows] = torch.where(just.unsqueeze(1), logits, f_logits[rows])
+    f_h[:, rows] = torch.where(just.view(1, -1, 1), state[0], f_h[:, rows])
+    f_c[:, rows] = torch.where(just.view(1, -1, 1), state[1], f_c[:, rows])
+
+
+def sample_batch(model, vocabulary, logits, state, options, device, sync_every=16):
+    """Samples continuations for primed streams -> list of (text, stop_reason)."""
+    return sample_streams(model, vocabulary, logits, state, options, device, sync_every).results
 
 
 def generate(model, artifact, prompts, options, device="cpu", sync_every=16):

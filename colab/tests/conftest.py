@@ -29,3 +29,29 @@ def train_tiny(out_dir, name="tiny", steps=30, extra=()):
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
     return train_tiny(str(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="session")
+def chaos_model(tmp_path_factory):
+    """A random-weights model over letters, digits, punctuation, space and newline."""
+    from colab.tests.random_model import write_random_model
+
+    return write_random_model(tmp_path_factory.mktemp("chaos"))
+
+
+@pytest.fixture(scope="session")
+def nospace_model(tmp_path_factory):
+    """A random-weights model whose vocabulary has no whitespace (normalization drops it)."""
+    from colab.tests.random_model import NO_SPACE_VOCAB, write_random_model
+
+    return write_random_model(tmp_path_factory.mktemp("nospace"), "nospace", NO_SPACE_VOCAB)
+
+
+@pytest.fixture(scope="session")
+def drive_fake():
+    """The Drive v3 fake, started once (`npx tsx test/fakes/drive/cli.ts`)."""
+    from colab.tests.drive_fake import DriveFake
+
+    fake = DriveFake(ROOT)
+    yield fake
+    fake.close()

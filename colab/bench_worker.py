@@ -1,0 +1,143 @@
+"""Benchmark: the batched worker engine against a naive one-request-at-a-time loop.
+
+The naive loop serves requests one after another, priming character by character
+and sampling with a host sync per character (`.item()`), the way textgenrnn and
+char-rnn sample. The worker engine serves all requests in one batch: one packed
+priming pass, then lockstep sampling on the device. Aggregate chars/s at 1, 8 and
+64 concurrent requests, and the time for the next line of a 5,000-character story
+with and without the story state cache. Medians over --repeats runs.
+
+Usage:
+    python -m colab.bench_worker                                   # CPU, random weights shaped like `small`
+    python -m colab.bench_worker --model colab/models/small.json
+    python -m colab.bench_worker --device cuda --hidden-size 1024 --layers 3
+"""
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+
+import torch
+
+from colab.artifact import load_artifact
+from colab.engine import BatchEngine
+from colab.generate import encode_prompt
+from colab.model import CharLSTM, ModelConfig, save_artifact
+from colab.story_cache import StoryStateCache
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "brown-fiction.txt")
+VOCAB = sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?'\"-()\n&*/"))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="Batched worker vs naive per-request sampling.")
+    p.add_argument("--model", help="a model artifact (default: random weights of the size below)")
+    p.add_argument("--hidden-size", type=int, default=512, help="hidden size of the random-weights model")
+    p.add_argument("--layers", type=int, default=2, help="LSTM layers of the random-weights model")
+    p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--concurrency", default="1,8,64", help="numbers of concurrent requests")
+    p.add_argument("--max-chars", type=int, default=120, help="characters generated per request")
+    p.add_argument("--prompt-chars", type=int, default=100, help="prompt length per request")
+    p.add_argument("--naive-sample", type=int, default=8,
+                   help="time the naive loop on at most this many requests and scale (it serves them one by one)")
+    p.add_argument("--story-chars", type=int, default=5000, help="story length for the cache test")
+    p.add_argument("--repeats", type=int, default=3, help="runs per measurement (the median is shown)")
+    p.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    return p.parse_args(argv)
+
+
+def random_artifact(hidden, layers, directory):
+    torch.manual_seed(0)
+    model = CharLSTM(ModelConfig(len(VOCAB), 64, hidden, layers, 0.0))
+    save_artifact(model, VOCAB, directory, "bench")
+    return os.path.join(directory, "bench.json")
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+@torch.no_grad()
+def naive_generate(model, artifact, prompt, max_chars, temperature, device, generator):
+    """One request, char-rnn style: prime char by char, sample with a host sync per character."""
+    state, logits = None, None
+    for i in encode_prompt(artifact, prompt):
+        logits, state = model(torch.tensor([[i]], device=device), state)
+    out = []
+    for _ in range(max_chars):
+        probs = torch.softmax(logits[0, -1] / temperature, dim=0)
+        i = torch.multinomial(probs, 1, generator=generator).item()  # the host waits here, every character
+        out.append(artifact.vocabulary[i])
+        logits, state = model(torch.tensor([[i]], device=device), state)
+    return "".join(out)
+
+
+def requests_for(n, prompts, max_chars, story=None):
+    return [{"story_id": story or f"story-{k}", "prompt": prompts[k % len(prompts)],
+             "sampling": {"temperature": 0.8, "top_k": 0, "top_p": 1.0, "max_chars": max_chars, "min_chars": None,
+                          "stop": "none", "seed": k}} for k in range(n)]
+
+
+def timed(fn, device, repeats):
+    times = []
+    for _ in range(repeats):
+        sync(device)
+        start = time.perf_counter()
+        fn()
+        sync(device)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_concurrency(model, artifact, device, args, prompts):
+    generator = torch.Generator(device=device).manual_seed(0)
+    print(f"{'requests':>8} {'naive chars/s':>14} {'batched chars/s':>16} {'ratio':>7}")
+    for n in (int(x) for x in args.concurrency.split(",")):
+        chars, timed_n = n * args.max_chars, min(n, args.naive_sample)
+        naive = timed(lambda: [naive_generate(model, artifact, prompts[k % len(prompts)], args.max_chars, 0.8, device,
+                                              generator) for k in range(timed_n)], device, args.repeats) * n / timed_n
+        engine = BatchEngine(model, artifact, device)
+        batched = timed(lambda: engine.run(requests_for(n, prompts, args.max_chars)), device, args.repeats)
+        note = f"  (naive timed on {timed_n} of {n}, scaled)" if timed_n < n else ""
+        print(f"{n:>8} {chars / naive:>14,.0f} {chars / batched:>16,.0f} {naive / batched:>6.1f}x{note}", flush=True)
+
+
+def bench_cache(model, artifact, device, args, text):
+    story = text[: args.story_chars]
+    cached = BatchEngine(model, artifact, device, StoryStateCache(16))
+    line, _ = cached.run(requests_for(1, [story], 120, story="s"))[0]
+    nxt = requests_for(1, [story + line + " "], 120, story="s")
+
+    def with_cache():
+        cached.run(nxt)  # every repeat finds the state after the story and the previous line
+    without = BatchEngine(model, artifact, device)
+    t_cache = timed(with_cache, device, args.repeats)
+    t_fresh = timed(lambda: without.run(nxt), device, args.repeats)
+    print(f"next line of a {len(story):,}-char story: {t_fresh * 1000:,.0f} ms without the cache, "
+          f"{t_cache * 1000:,.0f} ms with it ({t_fresh / t_cache:.1f}x)")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.model or random_artifact(args.hidden_size, args.layers, tmp)
+        model, artifact = load_artifact(path, device=device)
+    with open(CORPUS, encoding="utf-8") as f:
+        text = f.read(200_000)
+    paragraphs = [p for p in text.split("\n") if len(p) >= args.prompt_chars]
+    prompts = [p[: args.prompt_chars] for p in paragraphs[:64]]
+    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{platform.processor() or 'cpu'}, {args.threads} thread(s)"
+    print(f"model {artifact.name}: {model.parameter_count():,} parameters (hidden {model.config.hidden_size}, "
+          f"{model.config.num_layers} layers); device {device.type} ({where}); torch {torch.__version__}; "
+          f"{args.max_chars} chars per request, {args.prompt_chars}-char prompts; median of {args.repeats}")
+    bench_concurrency(model, artifact, device, args, prompts)
+    bench_cache(model, artifact, device, args, text)
+
+
+if __name__ == "__main__":
+    main()

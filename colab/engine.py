@@ -1,0 +1,87 @@
+"""The worker's generator: a loaded model that continues many requests in one batch.
+
+Every request's primed ids start from the longest state the story cache holds for
+its story (or from zeros) and only the rest is run, in one packed pass per window
+of `prime_window` characters; then all streams sample in lockstep on the device
+(colab/generate.py). After the batch, the cache keeps each story's state after its
+prompt, and after its prompt plus the generated text, for the story's next line.
+
+Usage:
+    engine = BatchEngine(model, artifact, "cuda", StoryStateCache(256))
+    results = engine.run(requests)   # requests as colab/protocol.py parses them -> [(text, stop)]
+"""
+import torch
+
+from colab.generate import encode_prompt, fed_text, prime, sample_streams
+from colab.sampling import SamplingOptions
+from colab.story_cache import StoryStateCache
+
+
+def options_of(request):
+    """The request's sampling settings, checked."""
+    s = request["sampling"]
+    return SamplingOptions(s["temperature"], s["top_k"], s["top_p"], s["max_chars"], s.get("min_chars"),
+                           s["stop"], s["seed"]).check()
+
+
+class BatchEngine:
+    """Generates for batches of requests, remembering story states between batches."""
+
+    def __init__(self, model, artifact, device, cache=None, sync_every=16, prime_window=1024):
+        self.model, self.artifact, self.device = model, artifact, device
+        self.cache = cache if cache is not None else StoryStateCache(0)
+        self.sync_every, self.prime_window = sync_every, prime_window
+        self.index = {ch: i for i, ch in enumerate(artifact.vocabulary)}
+        self.primed_chars = 0  # characters run through priming: what the cache saves
+        self.generated_chars = 0
+
+    @torch.no_grad()
+    def run(self, requests, on_sync=None):
+        """Continues every request's prompt -> list of (text, stop_reason), in order."""
+        stories = [r["story_id"] for r in requests]
+        id_lists = [encode_prompt(self.artifact, r["prompt"]) for r in requests]
+        options = [options_of(r) for r in requests]
+        logits, state = self.prime_all(stories, id_lists)
+        sampled = sample_streams(self.model, self.artifact.vocabulary, logits, state, options, self.device,
+                                 self.sync_every, on_sync, capture=self.cache.enabled)
+        if self.cache.enabled:
+            f_logits, f_h, f_c = sampled.final
+            for b, (text, reason) in enumerate(sampled.results):
+                ids = id_lists[b] + [self.index[ch] for ch in fed_text(text, reason)]
+                self.cache.store(stories[b], ids, f_logits[b], f_h[:, b], f_c[:, b])
+        self.generated_chars += sum(len(text) for text, _ in sampled.results)
+        return sampled.results
+
+    def prime_all(self, stories, id_lists):
+        """Primes every stream from its cached prefix -> logits (B, V), state ((L, B, H), (L, B, H))."""
+        cfg = self.model.config
+        B, L, H = len(id_lists), cfg.num_layers, cfg.hidden_size
+        h = torch.zeros(L, B, H, device=self.device)
+        c = torch.zeros(L, B, H, device=self.device)
+        logits = self.model.head(h[-1])  # (B, V): what an empty prompt gives
+        starts = [0] * B
+        for b, (story, ids) in enumerate(zip(stories, id_lists)):
+            hit = self.cache.lookup(story, ids)
+            if hit:
+                starts[b], logits[b], h[:, b], c[:, b] = hit
+        todo = [b for b in range(B) if len(id_lists[b]) > starts[b]]
+        if todo:
+            rest = [id_lists[b][starts[b]:] for b in todo]
+            t_logits, (t_h, t_c) = self.prime_windows(rest, (h[:, todo], c[:, todo]))
+            logits[todo], h[:, todo], c[:, todo] = t_logits, t_h, t_c
+        for b in range(B):
+            self.cache.store(stories[b], id_lists[b], logits[b], h[:, b], c[:, b])
+        return logits, (h, c)
+
+    def prime_windows(self, id_lists, state):
+        """Runs id lists on from `state`, `prime_window` characters at a time (bounded memory)."""
+        h, c = state  # (L, B, H) each
+        logits = torch.zeros(len(id_lists), self.model.config.vocab_size, device=self.device)
+        longest = max(len(ids) for ids in id_lists)
+        for start in range(0, longest, self.prime_window):
+            live = [b for b, ids in enumerate(id_lists) if len(ids) > start]
+            chunk = [id_lists[b][start:start + self.prime_window] for b in live]
+            w_logits, (w_h, w_c) = prime(self.model, chunk, self.device, (h[:, live], c[:, live]))
+            logits[live], h[:, live], c[:, live] = w_logits, w_h, w_c
+            self.primed_chars += sum(len(ids) for ids in chunk)
+        return logits, (h, c)

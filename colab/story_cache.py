@@ -1,0 +1,77 @@
+"""A bounded LRU of LSTM states, so a story's next line primes only its new text.
+
+An entry holds the state and the last logits after a story's primed ids, keyed by
+the story id and a hash of those ids. A request whose primed ids start with a
+cached entry's ids starts from that entry and primes only the rest; the result is
+the same as priming from scratch (colab/tests/test_story_cache.py checks it).
+
+Usage:
+    cache = StoryStateCache(max_entries=256)
+    hit = cache.lookup(story_id, ids)          # -> (n, logits (V,), h (L, H), c (L, H)) or None
+    cache.store(story_id, ids, logits, h, c)
+"""
+import hashlib
+from array import array
+from collections import OrderedDict
+
+
+def _digest(packed, n):
+    """sha256 of the first n ids, `packed` being all ids as 32-bit integers."""
+    return hashlib.sha256(packed[: 4 * n]).digest()
+
+
+def _pack(ids):
+    return array("I", ids).tobytes()
+
+
+class StoryStateCache:
+    """LRU by entries; max_entries 0 turns it off."""
+
+    def __init__(self, max_entries=256):
+        self.max_entries = max_entries
+        self.entries = OrderedDict()  # (story_id, n, digest) -> (logits (V,), h (L, H), c (L, H))
+        self.by_story = {}  # story_id -> {(story_id, n, digest)}
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self):
+        return self.max_entries > 0
+
+    def __len__(self):
+        return len(self.entries)
+
+    def lookup(self, story_id, ids):
+        """The longest cached prefix of `ids` for this story -> (n, logits, h, c), or None."""
+        if not self.enabled:
+            return None
+        packed, best = _pack(ids), None
+        for key in self.by_story.get(story_id, ()):
+            _, n, digest = key
+            if n <= len(ids) and (best is None or n > best[1]) and _digest(packed, n) == digest:
+                best = key
+        if best is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.entries.move_to_end(best)
+        return (best[1], *self.entries[best])
+
+    def store(self, story_id, ids, logits, h, c):
+        """Keeps the state after `ids`: logits (V,), h and c (L, H), copied off any batch tensor."""
+        if not self.enabled or not ids:
+            return
+        key = (story_id, len(ids), _digest(_pack(ids), len(ids)))
+        self.entries[key] = (logits.detach().clone(), h.detach().clone(), c.detach().clone())
+        self.entries.move_to_end(key)
+        self.by_story.setdefault(story_id, set()).add(key)
+        while len(self.entries) > self.max_entries:
+            old, _ = self.entries.popitem(last=False)
+            keys = self.by_story[old[0]]
+            keys.discard(old)
+            if not keys:
+                del self.by_story[old[0]]
+
+    def clear(self):
+        """Forgets everything (the model changed)."""
+        self.entries.clear()
+        self.by_story.clear()

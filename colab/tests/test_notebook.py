@@ -1,0 +1,59 @@
+"""colab/storyloom.ipynb: a valid nbformat 4 notebook whose cells do what the README promises."""
+import ast
+import json
+import os
+import re
+
+from colab.tests.conftest import ROOT
+
+with open(os.path.join(ROOT, "colab", "storyloom.ipynb"), encoding="utf-8") as f:
+    NB = json.load(f)
+CODE = ["".join(c["source"]) for c in NB["cells"] if c["cell_type"] == "code"]
+TEXT = "".join("".join(c["source"]) for c in NB["cells"])
+
+
+def test_it_is_an_nbformat_4_notebook():
+    assert NB["nbformat"] == 4 and NB["nbformat_minor"] >= 4
+    assert NB["metadata"]["kernelspec"]["name"] == "python3" and NB["metadata"]["accelerator"] == "GPU"
+    ids = [c["id"] for c in NB["cells"]]
+    assert len(set(ids)) == len(ids)
+    for cell in NB["cells"]:
+        assert cell["cell_type"] in ("markdown", "code") and isinstance(cell["source"], list)
+        assert isinstance(cell["metadata"], dict)
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+def test_every_code_cell_is_python_once_shell_lines_are_set_aside():
+    for source in CODE:
+        python = re.sub(r"^(\s*)[!%].*$", r"\1pass", source, flags=re.M)
+        ast.parse(python)
+
+
+def test_the_cells_come_in_order():
+    steps = ["nvidia-smi", "git clone", "authenticate_user()", "MAILBOX_FOLDER_ID = ", "colab.train", "colab.worker"]
+    where = [next(i for i, s in enumerate(CODE) if step in s) for step in steps]
+    assert where == sorted(where)
+    assert "torch.cuda.is_available()" in CODE[0] and "files.upload()" in CODE[1]
+    assert "#@param" in CODE[3] and "plot.update(fig)" in CODE[4] and 'mailbox.put("models"' in CODE[4]
+    assert "status.update(" in CODE[5] and "SIGTERM" in CODE[5]
+
+
+def test_it_is_honest_about_colab():
+    for words in ("12 hours", "sooner when idle", "not guaranteed", "web service offerings",
+                  "distributed computing workers", "paid Colab plan", "local runtime"):
+        assert words in TEXT, words
+
+
+def test_the_notebook_reads_the_lines_the_worker_and_training_print(tmp_path, chaos_model):
+    from colab.tests.worker_helpers import make_worker
+
+    w = make_worker(tmp_path / "mailbox", chaos_model, status_lines=True)
+    line = [x for x in w.out.getvalue().splitlines() if "status:" in x][-1]
+    assert line.startswith("storyloom worker: status: ") and "storyloom worker: status: " in CODE[5]
+    assert line.endswith("running, queued 0, active 0, 0 chars/s, done 0, failed 0")
+    pattern = re.search(r're\.match\(r"(.+?)", line\)', CODE[4]).group(1)
+    train_log = "step 250 chars 2.0M train 2.1234 val 2.2345 lr 3.00e-03 1.2 min"  # as colab/train.py logs
+    assert re.match(pattern, train_log).groups() == ("250", "2.1234", "2.2345")
+    assert "log(f\"step {state.step} chars {state.chars_seen / 1e6:.1f}M train {" in open(
+        os.path.join(ROOT, "colab", "train.py"), encoding="utf-8").read()
