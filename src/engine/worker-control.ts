@@ -3,7 +3,7 @@
  * it is for this worker, show the effect in a heartbeat written at once, record
  * it, and delete the file. Restart hands over to the process supervisor.
  */
-import { parseFile } from '../jobs/parse.ts';
+import { parseFile, type ProtocolError } from '../jobs/parse.ts';
 import type { ControlCommand } from '../jobs/protocol.ts';
 import type { EmbeddedWorker } from './worker.ts';
 
@@ -23,6 +23,8 @@ export async function applyControl(worker: EmbeddedWorker, name: string): Promis
   try {
     control = parseFile('control', text);
   } catch (error) {
+    // Files that are not ours are left alone; our own unreadable ones are removed so they do not linger.
+    if ((error as ProtocolError).code === 'not_ours') return;
     options.log(`storyloom worker: deleting unreadable control/${name}: ${(error as Error).message}`);
     await transport.delete('control', name);
     return;

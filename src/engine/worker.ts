@@ -6,7 +6,7 @@
  * of one job.
  */
 import { parseFile } from '../jobs/parse.ts';
-import type { Heartbeat, Request, WorkerState } from '../jobs/protocol.ts';
+import type { ErrorCode, Heartbeat, Request, WorkerState } from '../jobs/protocol.ts';
 import { nextBatch, recordServed, type Served } from '../jobs/schedule.ts';
 import type { Change, Transport } from '../transport/transport.ts';
 import type { Engine } from './engine.ts';
@@ -153,11 +153,22 @@ export class EmbeddedWorker {
       if ('error' in incoming) {
         const code = incoming.error.code === 'unsupported_version' ? 'unsupported_version' : 'bad_request';
         await this.respond(errorResponse(incoming.jobId, this.options.workerId, code, incoming.error.message), false);
-      } else if (Date.parse(incoming.request.deadline) < Date.now()) {
-        await this.respond(errorResponse(incoming.jobId, this.options.workerId, 'expired', 'the deadline passed before a worker reached this job'), false);
-      } else valid.push(incoming.request);
+      } else {
+        const refusal = this.refusal(incoming.jobId, incoming.request);
+        if (refusal) await this.respond(errorResponse(incoming.jobId, this.options.workerId, refusal[0], refusal[1]), false);
+        else valid.push(incoming.request);
+      }
     }
     return nextBatch(valid.map((r) => ({ jobId: r.job_id, userId: r.user.id, r })), this.options.batchMax, this.served).map((w) => w.r);
+  }
+
+  /** Why a readable request gets an error instead of a line, if it does (the same rules as colab/worker_core.py). */
+  private refusal(fileJobId: string, r: Request): [ErrorCode, string] | null {
+    if (r.job_id !== fileJobId) return ['bad_request', `job_id ${r.job_id} does not match the file name ${fileJobId}.json`];
+    if (Date.parse(r.deadline) < Date.now()) return ['expired', 'the deadline passed before a worker reached this job'];
+    const model = this.engine?.info.name;
+    if (r.model !== null && r.model !== model) return ['model_error', `this worker runs model '${model}', not '${r.model}'`];
+    return null;
   }
 
   private async respond(response: Parameters<typeof writeResponse>[1], ok: boolean): Promise<void> {

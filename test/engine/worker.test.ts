@@ -162,3 +162,23 @@ function readControlGone(config: Config, id: string): boolean {
     return true;
   }
 }
+
+describe('embedded worker, the same rules as the Colab worker', () => {
+  it('refuses a job_id that differs from its file name, and a model it does not run', async () => {
+    const { mailbox, response } = await setup();
+    await mailbox.put('requests', '01JDQ3Z7N8X2K4M6P8R0T2V410.json', request('01JDQ3Z7N8X2K4M6P8R0T2V411'));
+    await mailbox.put('requests', '01JDQ3Z7N8X2K4M6P8R0T2V412.json', request('01JDQ3Z7N8X2K4M6P8R0T2V412', { model: 'medium' }));
+    const mismatch = await response('01JDQ3Z7N8X2K4M6P8R0T2V410');
+    expect(mismatch.ok === false && mismatch.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/does not match the file name/) });
+    const model = await response('01JDQ3Z7N8X2K4M6P8R0T2V412');
+    expect(model.ok === false && model.error).toMatchObject({ code: 'model_error', message: "this worker runs model 'tiny', not 'medium'" });
+  });
+
+  it('leaves control files that are not ours alone', async () => {
+    const { mailbox, config } = await setup();
+    await mailbox.put('control', 'notes.json', vector('invalid/not-ours-drive-file.json'));
+    await mailbox.put('control', 'garbage.json', '{not json');
+    await until(() => readControlGone(config, 'garbage'), 10_000, 'the garbage control file to go');
+    expect(readControlGone(config, 'notes')).toBe(false);
+  });
+});
