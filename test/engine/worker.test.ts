@@ -41,14 +41,18 @@ async function setup(options: Parameters<typeof startTestWorker>[2] = {}) {
   return { config, mailbox, worker, response, heartbeat };
 }
 
-function existsResponse(config: Config, id: string): boolean {
+/** Whether `<folder>/<id>.json` is in the test mailbox. */
+function inMailbox(config: Config, folder: string, id: string): boolean {
   try {
-    readFileSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/responses', `${id}.json`));
+    readFileSync(join(config.STORYLOOM_DATA_DIR, 'mailbox', folder, `${id}.json`));
     return true;
   } catch {
     return false;
   }
 }
+
+const existsResponse = (config: Config, id: string) => inMailbox(config, 'responses', id);
+const readControlGone = (config: Config, id: string) => !inMailbox(config, 'control', id);
 
 function request(jobId: string, overrides: Record<string, unknown> = {}): string {
   const base = JSON.parse(vector('valid/request-start.json'));
@@ -154,14 +158,6 @@ describe('embedded worker', () => {
   });
 });
 
-function readControlGone(config: Config, id: string): boolean {
-  try {
-    readFileSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control', `${id}.json`));
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 describe('embedded worker, the same rules as the Colab worker', () => {
   it('refuses a job_id that differs from its file name, and a model it does not run', async () => {
