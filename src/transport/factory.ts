@@ -1,7 +1,7 @@
-/** Makes the configured transport: a local folder, or (issue 6) a Google Drive folder. */
+/** Makes the configured transport: a local folder, or a Google Drive folder. */
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { ConfigError } from '../config.ts';
+import { makeDriveTransport, type MailboxSide } from './drive/from-config.ts';
 import { LocalFolderTransport } from './local.ts';
 import type { Transport } from './transport.ts';
 
@@ -10,8 +10,12 @@ export function localMailboxDir(config: Config): string {
   return join(config.STORYLOOM_DATA_DIR, 'mailbox');
 }
 
-/** The transport the configuration asks for (not yet opened). */
-export async function makeTransport(config: Config): Promise<Transport> {
-  if (config.STORYLOOM_MAILBOX === 'local') return new LocalFolderTransport(localMailboxDir(config));
-  throw new ConfigError('storyloom: STORYLOOM_MAILBOX=drive is not available in this build.');
+/**
+ * The transport the configuration asks for (not yet opened). `side` matters on
+ * Drive only: the bot and the embedded worker each keep their own page token
+ * (`<data dir>/drive-<side>.json`), and only the bot does housekeeping.
+ */
+export async function makeTransport(config: Config, side: MailboxSide): Promise<Transport> {
+  if (config.STORYLOOM_MAILBOX === 'drive') return makeDriveTransport(config, side);
+  return new LocalFolderTransport(localMailboxDir(config));
 }

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:drive`: the Drive mailbox's round-trip overhead against the
+ * Drive fake with 150 ms added to every call. A job goes submit → worker sees
+ * it → instant response → bot sees it (no generation); the bot is the real
+ * JobClient over DriveTransport. Reports latency percentiles, API calls per
+ * job (the path, and cleanup deletes apart) and idle calls per minute, and
+ * compares with the original design: each side lists its folder every 4 s.
+ *
+ *   npm run bench:drive [-- --jobs 160 --users 8 --fast-ms 250 --idle-s 60]
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { DriveApi } from '../src/transport/drive/api.ts';
+import { DriveTransport } from '../src/transport/drive/drive.ts';
+import { initMailbox } from '../src/transport/drive/init.ts';
+import { openMailbox, type MailboxFolders } from '../src/transport/drive/mailbox-folders.ts';
+import { startDriveFake, type DriveFake } from '../test/fakes/drive/index.ts';
+import { InstantResponder, makeRequest, RecordingBot } from '../test/transport/drive/job-harness.ts';
+import { apiFor } from '../test/transport/drive/world.ts';
+
+const { values: args } = parseArgs({ options: {
+  jobs: { type: 'string', default: '160' }, users: { type: 'string', default: '8' },
+  'fast-ms': { type: 'string', default: '250' }, 'latency-ms': { type: 'string', default: '150' }, 'idle-s': { type: 'string', default: '60' },
+} });
+const LATENCY = Number(args['latency-ms']);
+const PATH_METHODS = ['files.create', 'files.generateIds', 'changes.list', 'files.get.media'];
+const LABELS = ['bot', 'worker', 'legacy-bot', 'legacy-worker'];
+
+/** A round-trip run's numbers. */
+interface RunResult { name: string; jobs: number; ms: number[]; path: number; cleanup: number; bySide: Record<string, number> }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function sum(counts: Record<string, number> | undefined, methods: string[]): number {
+  return methods.reduce((n, m) => n + (counts?.[m] ?? 0), 0);
+}
+
+/** Closed loop: `users` users each submit a job, wait for its delivery, and submit the next. */
+async function roundTrips(name: string, fake: DriveFake, submit: (user: string) => Promise<string>, delivered: (id: string) => number | undefined, labels: string[], jobs: number, users: number): Promise<RunResult> {
+  fake.resetCounts();
+  const ms: number[] = [];
+  let left = jobs;
+  await Promise.all(Array.from({ length: users }, async (_, u) => {
+    while (left-- > 0) {
+      const started = performance.now();
+      const id = await submit(`user-${u}`);
+      while (delivered(id) === undefined) await sleep(5);
+      ms.push(delivered(id)! - started);
+    }
+  }));
+  await sleep(1000); // let the cleanup deletes land before counting
+  const counts = fake.counts().byPrincipal;
+  const bySide = Object.fromEntries(labels.map((l) => [l, sum(counts[l]?.calls, PATH_METHODS) / jobs]));
+  return {
+    name, jobs, ms: ms.sort((a, b) => a - b),
+    path: labels.reduce((n, l) => n + sum(counts[l]?.calls, PATH_METHODS), 0) / jobs,
+    cleanup: labels.reduce((n, l) => n + sum(counts[l]?.calls, ['files.delete']), 0) / jobs,
+    bySide,
+  };
+}
+
+/** The original design: the bot and the worker each list their folder every 4 s. */
+class ListingPoller {
+  readonly seen = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly api: DriveApi, private readonly folderId: string, private readonly onFile: (id: string, name: string) => Promise<void>) {}
+  start(offsetMs: number, everyMs = 4000): void {
+    const tick = async () => {
+      const files = await this.api.listFiles(`'${this.folderId}' in parents and trashed = false`, undefined, 'listing');
+      await Promise.all(files.filter((f) => !this.seen.has(f.id)).map((f) => {
+        this.seen.add(f.id);
+        return this.onFile(f.id, f.name);
+      }));
+    };
+    this.timer = setTimeout(() => {
+      this.timer = setInterval(() => void tick().catch(() => undefined), everyMs);
+    }, offsetMs);
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+  }
+}
+
+/** Bot and worker of the original design, on the same mailbox. */
+function legacyPair(fake: DriveFake, folders: MailboxFolders) {
+  const botApi = apiFor(fake, 'legacy-bot-token');
+  const workerApi = apiFor(fake, 'legacy-worker-token');
+  const deliveredAt = new Map<string, number>();
+  const requestIds = new Map<string, string>();
+  const worker = new ListingPoller(workerApi, folders.ids.requests, async (id, name) => {
+    const request = JSON.parse(await workerApi.download(id, 'reading')) as { job_id: string };
+    await workerApi.createFile((await workerApi.generateIds(1))[0], folders.ids.responses, name, JSON.stringify({ job_id: request.job_id, text: 'x' }), 'answering');
+  });
+  const bot = new ListingPoller(botApi, folders.ids.responses, async (id, name) => {
+    const jobId = (JSON.parse(await botApi.download(id, 'reading')) as { job_id: string }).job_id;
+    deliveredAt.set(jobId, performance.now());
+    await botApi.deleteFile(requestIds.get(jobId)!, 'cleaning up');
+    await botApi.deleteFile(id, 'cleaning up');
+    void name;
+  });
+  const submit = async (user: string) => {
+    const request = makeRequest(user);
+    const meta = await botApi.createFile((await botApi.generateIds(1))[0], folders.ids.requests, `${request.job_id}.json`, JSON.stringify(request), 'submitting');
+    requestIds.set(request.job_id, meta.id);
+    return request.job_id;
+  };
+  return { bot, worker, deliveredAt, submit };
+}
+
+function report(r: RunResult): void {
+  const sides = Object.entries(r.bySide).filter(([, n]) => n > 0).map(([l, n]) => `${l} ${n.toFixed(2)}`).join(', ');
+  console.log(`${r.name.padEnd(44)} p50 ${(percentile(r.ms, 50) / 1000).toFixed(2)} s  p90 ${(percentile(r.ms, 90) / 1000).toFixed(2)} s  p99 ${(percentile(r.ms, 99) / 1000).toFixed(2)} s  ` +
+    `calls/job ${r.path.toFixed(2)} (${sides}) + cleanup deletes ${r.cleanup.toFixed(2)}`);
+}
+
+type Transports = (label: string, polling: { fastMs: number; slowMs: number }) => DriveTransport;
+
+/** The changes-feed mailbox: JobClient and an instant worker, each on a DriveTransport. */
+async function feedRuns(fake: DriveFake, transport: Transports, fastMs: number, runs: [users: number, jobs: number][]): Promise<void> {
+  const bot = new RecordingBot(transport('bot', { fastMs, slowMs: 10_000 }));
+  const worker = new InstantResponder(transport('worker', { fastMs, slowMs: 10_000 }));
+  await bot.transport.open();
+  await worker.transport.open();
+  await bot.start();
+  await worker.start();
+  const submit = async (user: string) => {
+    const request = makeRequest(user);
+    await bot.jobs.submit(request);
+    return request.job_id;
+  };
+  for (const [users, jobs] of runs) {
+    report(await roundTrips(`changes feed, poll ${fastMs} ms, ${users} user${users > 1 ? 's' : ''}`, fake, submit, (id) => bot.deliveredAt.get(id), ['bot', 'worker'], jobs, users));
+  }
+  // One mailbox user at a time: this bot would tidy away the other design's responses.
+  bot.stop();
+  worker.stop();
+  await Promise.all([bot.transport.close(), worker.transport.close()]);
+}
+
+/** Idle calls a minute per side: production polling, a heartbeat every 5 s; the original design's pollers run alongside. */
+async function idleRun(fake: DriveFake, transport: Transports, idleS: number): Promise<void> {
+  console.log(`\nIdle for ${idleS} s (after 16 s to settle), production polling (1000/10000 ms), the worker's heartbeat every 5 s:`);
+  const bot = new RecordingBot(transport('bot', { fastMs: 1000, slowMs: 10_000 }));
+  const worker = transport('worker', { fastMs: 1000, slowMs: 10_000 });
+  await bot.transport.open();
+  await worker.open();
+  await bot.start();
+  const beat = setInterval(() => void worker.put('workers', 'bench-worker.json', JSON.stringify({ v: 1, type: 'heartbeat', at: new Date().toISOString() })), 5000);
+  await sleep(16_000);
+  fake.resetCounts();
+  await sleep(idleS * 1000);
+  const counts = fake.counts().byPrincipal;
+  for (const label of LABELS) {
+    const calls = counts[label]?.calls ?? {};
+    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    console.log(`  ${label.padEnd(14)} ${(total * 60 / idleS).toFixed(1)} calls/min  ${JSON.stringify(Object.fromEntries(Object.entries(calls).map(([m, n]) => [m, +(n * 60 / idleS).toFixed(1)])))}`);
+  }
+  clearInterval(beat);
+  bot.stop();
+  await Promise.all([bot.transport.close(), worker.close()]);
+}
+
+async function main(): Promise<void> {
+  const jobs = Number(args.jobs);
+  const users = Number(args.users);
+  const fastMs = Number(args['fast-ms']);
+  const fake = await startDriveFake({ principals: LABELS.map((label) => ({ token: `${label}-token`, email: 'me@example.com', label })) });
+  const { rootId } = await initMailbox(apiFor(fake, 'bot-token'));
+  const folders = await openMailbox(apiFor(fake, 'bot-token'), rootId);
+  fake.setLatency(LATENCY);
+  const transport: Transports = (label, polling) => new DriveTransport({ api: apiFor(fake, `${label}-token`, { timeoutMs: 10_000 }), folderId: rootId, polling, log: () => undefined });
+  console.log(`Drive fake, ${LATENCY} ms per call; instant responses, no generation. Calls/job: ${PATH_METHODS.join(', ')}.\n`);
+
+  await feedRuns(fake, transport, fastMs, [[users, jobs], [1, Math.min(jobs, 40)]]);
+  await feedRuns(fake, transport, 1000, [[users, Math.min(jobs, 80)]]);
+
+  const legacy = legacyPair(fake, folders);
+  // Half a period apart: the average case (in phase, every job would wait two full periods).
+  legacy.bot.start(0);
+  legacy.worker.start(2000);
+  report(await roundTrips(`original: list every 4 s, ${users} users`, fake, legacy.submit, (id) => legacy.deliveredAt.get(id), ['legacy-bot', 'legacy-worker'], Math.min(jobs, 80), users));
+
+  await idleRun(fake, transport, Number(args['idle-s']));
+  legacy.bot.stop();
+  legacy.worker.stop();
+  await fake.close();
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,199 @@
+/**
+ * The Drive v3 calls the mailbox makes, on googleapis, each with `rootUrl`
+ * (googleapis ignores the client-level one for uploads), `retry: false` (the
+ * policy is ours, in backoff.ts), a timeout, and supportsAllDrives. Failures
+ * come out as DriveMailboxError with a message that says what to do.
+ */
+import type { OAuth2Client } from 'google-auth-library';
+// The same factory as `google.drive`, without loading every Google API.
+import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive/index.js';
+import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy, type RetryOutcome } from './backoff.ts';
+import { DriveMailboxError, type DriveFailure } from './errors.ts';
+import { explainFailure, type CredentialKind } from './explain.ts';
+import { Limiter } from './limiter.ts';
+
+/** The Drive folder MIME type. */
+export const FOLDER_MIME = 'application/vnd.google-apps.folder';
+/** Google's Drive API base URL. */
+export const GOOGLE_API_URL = 'https://www.googleapis.com';
+const FILE_FIELDS = 'id,name,mimeType,parents,trashed,version,modifiedTime,driveId';
+
+/** What the mailbox needs to know about a file. */
+export interface FileMeta {
+  id: string;
+  name: string;
+  mimeType: string;
+  parents: string[];
+  trashed: boolean;
+  /** Drive's per-file version; 0 when unknown. */
+  version: number;
+  /** modifiedTime in epoch ms; 0 when unknown. */
+  modifiedMs: number;
+  driveId?: string;
+}
+
+/** One page of the changes feed. */
+export interface ChangePage {
+  changes: { fileId: string; removed: boolean; file?: FileMeta }[];
+  nextPageToken?: string;
+  newStartPageToken?: string;
+}
+
+/** How to reach Drive. */
+export interface DriveApiOptions {
+  auth: OAuth2Client;
+  kind: CredentialKind;
+  /** Base URL, default Google's; a test fake's URL in tests. */
+  apiUrl?: string;
+  /** Per-call timeout (ms). Default 30 s. */
+  timeoutMs?: number;
+  /** Calls in flight at once. Default 8. */
+  maxConcurrent?: number;
+  backoff?: BackoffPolicy;
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/** Drive v3, as the mailbox uses it. */
+export class DriveApi {
+  readonly kind: CredentialKind;
+  readonly auth: OAuth2Client;
+  private readonly drive: drive_v3.Drive;
+  private readonly rootUrl: string;
+  private readonly timeoutMs: number;
+  private readonly policy: BackoffPolicy;
+  private readonly sleep?: (ms: number) => Promise<unknown>;
+  private readonly limiter: Limiter;
+
+  constructor(options: DriveApiOptions) {
+    this.kind = options.kind;
+    this.auth = options.auth;
+    this.drive = drive({ version: 'v3', auth: options.auth });
+    this.rootUrl = `${(options.apiUrl ?? GOOGLE_API_URL).replace(/\/+$/, '')}/`;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.policy = options.backoff ?? DEFAULT_BACKOFF;
+    this.sleep = options.sleep;
+    this.limiter = new Limiter(options.maxConcurrent ?? 8);
+  }
+
+  /** The per-call options: on every call, uploads included. */
+  private get opts() {
+    return { rootUrl: this.rootUrl, retry: false, timeout: this.timeoutMs } as const;
+  }
+
+  private run<T>(what: string, call: () => Promise<T>, accept?: (f: DriveFailure, attempt: number) => T | undefined): Promise<T> {
+    return withBackoff(() => this.limiter.run(call), this.policy, { accept, sleep: this.sleep, fail: (o) => this.failure(what, o) });
+  }
+
+  private failure(what: string, { failure, attempts }: RetryOutcome): Error {
+    const error = explainFailure(failure, what, this.kind);
+    if (error.code !== 'drive_error' || attempts < this.policy.attempts) return error;
+    return new DriveMailboxError('gave_up', `storyloom: Drive kept failing while ${what}; gave up after ${attempts} attempts (last: ${failure.status ?? 'no answer'} ${failure.reason ?? ''} ${failure.message}).`, failure.status, failure.reason);
+  }
+
+  /** Fresh file ids, for creates that a retry cannot duplicate. */
+  async generateIds(count: number): Promise<string[]> {
+    const res = await this.run('getting new file ids', () => this.drive.files.generateIds({ count, space: 'drive', type: 'files', fields: 'ids' }, this.opts));
+    return res.data.ids ?? [];
+  }
+
+  /** Creates a file with its content in one multipart upload, under an id from generateIds. */
+  async createFile(id: string, parentId: string, name: string, content: string, what: string): Promise<FileMeta> {
+    return this.run(what, () => this.drive.files.create({
+      requestBody: { id, name, parents: [parentId], mimeType: 'application/json' },
+      media: { mimeType: 'application/json', body: content },
+      supportsAllDrives: true, fields: FILE_FIELDS,
+    }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, 'application/json'));
+  }
+
+  /** Creates a folder under an id from generateIds. */
+  async createFolder(id: string, parentId: string, name: string): Promise<FileMeta> {
+    return this.run(`creating the folder ${name}`, () => this.drive.files.create({
+      requestBody: { id, name, parents: [parentId], mimeType: FOLDER_MIME }, supportsAllDrives: true, fields: FILE_FIELDS,
+    }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, FOLDER_MIME));
+  }
+
+  /** Replaces a file's content, by id. */
+  async updateContent(id: string, content: string, what: string): Promise<FileMeta> {
+    return this.run(what, () => this.drive.files.update({
+      fileId: id, media: { mimeType: 'application/json', body: content }, supportsAllDrives: true, fields: FILE_FIELDS,
+    }, this.opts).then((r) => toMeta(r.data)));
+  }
+
+  /** A file's content as text. */
+  async download(id: string, what: string): Promise<string> {
+    return this.run(what, () => this.drive.files.get({ fileId: id, alt: 'media', supportsAllDrives: true }, { ...this.opts, responseType: 'text' })
+      .then((r) => String(r.data)));
+  }
+
+  /** Deletes a file; a 404 means it is already gone, which is fine. */
+  async deleteFile(id: string, what: string): Promise<void> {
+    await this.run(what, () => this.drive.files.delete({ fileId: id, supportsAllDrives: true }, this.opts).then(() => true), (f) => (f.status === 404 ? true : undefined));
+  }
+
+  /** A file's metadata. */
+  async getFile(id: string, what: string): Promise<FileMeta> {
+    return this.run(what, () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FILE_FIELDS }, this.opts).then((r) => toMeta(r.data)));
+  }
+
+  /** Every file matching `q`, following pages (in a shared drive, `driveId` narrows the search to it). */
+  async listFiles(q: string, driveId: string | undefined, what: string): Promise<FileMeta[]> {
+    const files: FileMeta[] = [];
+    let pageToken: string | undefined;
+    do {
+      const token = pageToken;
+      const res = await this.run(what, () => this.drive.files.list({
+        q, pageSize: 1000, pageToken: token, fields: `nextPageToken,files(${FILE_FIELDS})`,
+        supportsAllDrives: true, includeItemsFromAllDrives: true, ...(driveId ? { corpora: 'drive', driveId } : {}),
+      }, this.opts));
+      files.push(...(res.data.files ?? []).map(toMeta));
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    return files;
+  }
+
+  /** Where the changes feed starts now. */
+  async startPageToken(driveId: string | undefined): Promise<string> {
+    const res = await this.run('starting the changes feed', () => this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(driveId ? { driveId } : {}) }, this.opts));
+    if (!res.data.startPageToken) throw new DriveMailboxError('drive_error', 'storyloom: Drive gave no start page token for the changes feed.');
+    return res.data.startPageToken;
+  }
+
+  /** One page of changes since `pageToken`, with the fields the mailbox needs. */
+  async listChanges(pageToken: string, driveId: string | undefined): Promise<ChangePage> {
+    const res = await this.run('reading the changes feed', () => this.drive.changes.list({
+      pageToken, pageSize: 1000, includeItemsFromAllDrives: true, supportsAllDrives: true, includeRemoved: true,
+      fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FILE_FIELDS}))`, ...(driveId ? { driveId } : {}),
+    }, this.opts));
+    return {
+      changes: (res.data.changes ?? []).map((c) => ({ fileId: c.fileId ?? '', removed: c.removed === true, ...(c.file ? { file: toMeta(c.file) } : {}) })),
+      ...(res.data.nextPageToken ? { nextPageToken: res.data.nextPageToken } : {}),
+      ...(res.data.newStartPageToken ? { newStartPageToken: res.data.newStartPageToken } : {}),
+    };
+  }
+
+  /** The signed-in account's email address. */
+  async accountEmail(): Promise<string> {
+    const res = await this.run('asking who is signed in', () => this.drive.about.get({ fields: 'user(emailAddress)' }, this.opts));
+    return res.data.user?.emailAddress ?? 'an unknown account';
+  }
+
+  /** The scopes the current access token was granted, when the token endpoint said (user credentials do). */
+  grantedScopes(): string[] | undefined {
+    const scope = this.auth.credentials?.scope;
+    return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : undefined;
+  }
+}
+
+/** A 409 on a retried create with our own id: the earlier attempt landed. */
+function landed(id: string, name: string, parentId: string, mimeType: string) {
+  return (failure: DriveFailure, attempt: number): FileMeta | undefined =>
+    failure.status === 409 && attempt > 1 ? { id, name, mimeType, parents: [parentId], trashed: false, version: 0, modifiedMs: 0 } : undefined;
+}
+
+function toMeta(f: drive_v3.Schema$File): FileMeta {
+  return {
+    id: f.id ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', parents: f.parents ?? [], trashed: f.trashed === true,
+    version: Number(f.version ?? 0) || 0, modifiedMs: f.modifiedTime ? Date.parse(f.modifiedTime) || 0 : 0,
+    ...(f.driveId ? { driveId: f.driveId } : {}),
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * The mailbox in a Google Drive folder, on googleapis Drive v3.
+ *
+ * - Files are addressed by id through a name → id index (folder-index.ts),
+ *   built once at open and kept current by the changes feed and our own writes.
+ * - New files are created in one multipart upload carrying the content, under
+ *   an id from files.generateIds (id-pool.ts): atomic, and a retry cannot
+ *   make a second copy. An existing name is overwritten by id.
+ * - News comes from changes.list with a page token saved per side
+ *   (mailbox-sync.ts), polled quickly while jobs wait and slowly when idle.
+ * - Every call retries transient failures with capped, jittered backoff
+ *   (api.ts, backoff.ts) and explains the ones it cannot fix (explain.ts).
+ */
+import { ChangeHub, checkName, type ChangeListener, type Folder, type Transport } from '../transport.ts';
+import type { DriveApi } from './api.ts';
+import { DriveMailboxError, isNotFound } from './errors.ts';
+import { FolderIndex } from './folder-index.ts';
+import { Housekeeper, type HousekeepingRules } from './housekeeping.ts';
+import { IdPool } from './id-pool.ts';
+import { KeyedQueue } from './keyed-queue.ts';
+import { openMailbox, type MailboxFolders } from './mailbox-folders.ts';
+import { MailboxSync } from './mailbox-sync.ts';
+import { PollPace, type PollIntervals } from './poll-pace.ts';
+import { loadSyncState } from './sync-state.ts';
+
+/** How a DriveTransport works. */
+export interface DriveTransportOptions {
+  api: DriveApi;
+  /** The mailbox root folder (DRIVE_FOLDER_ID). */
+  folderId: string;
+  /** DRIVE_POLL_FAST_MS and DRIVE_POLL_SLOW_MS. */
+  polling: PollIntervals;
+  /** Where this side keeps its page token and index; none: start afresh each time. */
+  stateFile?: string;
+  /**
+   * How old the index may be when `list` answers from it (ms). Default twice
+   * the slow poll interval, so that, with polling running, `list` makes no
+   * call. 0 makes every `list` catch up first (read-after-write across sides).
+   */
+  listMaxAgeMs?: number;
+  /** Ids taken per files.generateIds call. Default 100. */
+  idBlock?: number;
+  /** The least time between saves of the state file (ms). Default 1000. */
+  saveEveryMs?: number;
+  /** Clear abandoned heartbeats and control files (the bot's side only). */
+  housekeeping?: HousekeepingRules;
+  clock?: () => number;
+  log?: (message: string) => void;
+}
+
+/** A mailbox in a Google Drive folder. */
+export class DriveTransport implements Transport {
+  readonly kind = 'drive';
+  private readonly hub = new ChangeHub();
+  private readonly index = new FolderIndex();
+  private readonly writes = new KeyedQueue();
+  private readonly pace: PollPace;
+  private readonly ids: IdPool;
+  private readonly clock: () => number;
+  private readonly log: (message: string) => void;
+  private folders: MailboxFolders | undefined;
+  private sync: MailboxSync | undefined;
+  private housekeeper: Housekeeper | undefined;
+
+  constructor(private readonly options: DriveTransportOptions) {
+    this.pace = new PollPace(options.polling);
+    this.ids = new IdPool(options.api, options.idBlock ?? 100);
+    this.clock = options.clock ?? Date.now;
+    this.log = options.log ?? ((m) => console.error(m));
+  }
+
+  get description(): string {
+    const where = this.folders?.driveId ? `Shared Drive ${this.folders.driveId}` : 'My Drive';
+    return `Google Drive folder ${this.options.folderId} (${where})`;
+  }
+
+  async open(): Promise<void> {
+    const { api, folderId, stateFile } = this.options;
+    const folders = await openMailbox(api, folderId);
+    const saved = stateFile ? await loadSyncState(stateFile, folderId, this.log) : undefined;
+    const sync = new MailboxSync({
+      api, folders, index: this.index, hub: this.hub, pace: this.pace, stateFile,
+      saveEveryMs: this.options.saveEveryMs ?? 1000, clock: this.clock, log: this.log,
+    });
+    await sync.open(saved);
+    [this.folders, this.sync] = [folders, sync];
+    if (this.options.housekeeping) {
+      this.housekeeper = new Housekeeper(this, this.options.housekeeping, this.clock, this.log);
+      this.housekeeper.start();
+    }
+  }
+
+  async put(folder: Folder, name: string, content: string): Promise<void> {
+    checkName(name);
+    const { folderIds } = this.opened();
+    await this.writes.run(`${folder}/${name}`, async () => {
+      for (const entry of this.index.entries(folder, name)) {
+        try {
+          this.remember(folder, name, await this.options.api.updateContent(entry.id, content, `writing ${folder}/${name}`));
+          return;
+        } catch (error) {
+          // Deleted by the other side meanwhile: create it again.
+          if (!isNotFound(error)) throw error;
+          this.index.bury(entry.id);
+        }
+      }
+      const id = await this.ids.take();
+      this.remember(folder, name, await this.options.api.createFile(id, folderIds[folder], name, content, `creating ${folder}/${name}`));
+    });
+  }
+
+  async get(folder: Folder, name: string): Promise<string | null> {
+    checkName(name);
+    for (const entry of await this.lookUp(folder, name)) {
+      try {
+        return await this.options.api.download(entry.id, `reading ${folder}/${name}`);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        this.index.bury(entry.id);
+      }
+    }
+    return null;
+  }
+
+  async delete(folder: Folder, name: string): Promise<void> {
+    checkName(name);
+    this.opened();
+    await this.writes.run(`${folder}/${name}`, async () => {
+      for (const entry of await this.lookUp(folder, name)) {
+        try {
+          await this.options.api.deleteFile(entry.id, `deleting ${folder}/${name}`);
+        } catch (error) {
+          // Not ours to delete: forget it on this side, so that callers do not retry it forever.
+          if (error instanceof DriveMailboxError && error.code === 'not_allowed') this.index.remove(entry.id);
+          throw error;
+        }
+        this.index.bury(entry.id);
+      }
+    });
+  }
+
+  async list(folder: Folder): Promise<string[]> {
+    const { sync } = this.opened();
+    if (this.clock() - sync.lastStart > (this.options.listMaxAgeMs ?? 2 * this.options.polling.slowMs)) await sync.fresh();
+    return this.index.names(folder);
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    return this.hub.subscribe(listener);
+  }
+
+  setUrgent(urgent: boolean): void {
+    if (this.pace.setUrgent(urgent)) this.sync?.reschedule();
+  }
+
+  async close(): Promise<void> {
+    await this.housekeeper?.stop();
+    await this.sync?.close();
+  }
+
+  /** The files of a folder with their last modification, from the index (for housekeeping). */
+  filesIn(folder: Folder): { name: string; modifiedMs: number }[] {
+    return this.index.filesIn(folder).map((e) => ({ name: e.name, modifiedMs: e.modifiedMs }));
+  }
+
+  /** The index entries for a name; for a name never seen, after catching up with the feed once. */
+  private async lookUp(folder: Folder, name: string) {
+    const { sync } = this.opened();
+    const known = this.index.entries(folder, name);
+    if (known.length || this.index.wasRemoved(folder, name)) return known;
+    await sync.fresh();
+    return this.index.entries(folder, name);
+  }
+
+  private remember(folder: Folder, name: string, meta: { id: string; version: number; modifiedMs: number }): void {
+    this.index.upsert({ id: meta.id, folder, name, version: meta.version, modifiedMs: meta.modifiedMs || this.clock() });
+    if (folder === 'requests' || folder === 'responses' || folder === 'control') this.pace.activity();
+  }
+
+  private opened(): { folderIds: Record<Folder, string>; sync: MailboxSync } {
+    if (!this.folders || !this.sync) throw new Error('storyloom: the Drive mailbox is not open yet');
+    return { folderIds: this.folders.ids, sync: this.sync };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Clears what piles up in the mailbox besides delivered jobs (which the job
+ * client deletes): heartbeats of workers that have been silent for a day
+ * (every Colab session is a new worker id), and control files no worker took
+ * within an hour (an admin command sent while no worker ran). Ages come from
+ * the index's modifiedTime, so a sweep reads nothing: its only calls are the
+ * deletes. The bot runs it; workers do not.
+ */
+
+/** When files count as abandoned, and how often to look. */
+export interface HousekeepingRules {
+  everyMs: number;
+  heartbeatMaxAgeMs: number;
+  controlMaxAgeMs: number;
+}
+
+/** Look every 10 minutes; heartbeats silent for 24 h and control files older than 1 h go. */
+export const DEFAULT_HOUSEKEEPING: HousekeepingRules = { everyMs: 10 * 60_000, heartbeatMaxAgeMs: 24 * 3600_000, controlMaxAgeMs: 3600_000 };
+
+/** What the housekeeper needs from the mailbox. */
+export interface HousekeptMailbox {
+  /** The files of a folder with their last modification (epoch ms; 0 when unknown). */
+  filesIn(folder: 'workers' | 'control'): { name: string; modifiedMs: number }[];
+  delete(folder: 'workers' | 'control', name: string): Promise<void>;
+}
+
+/** Deletes abandoned heartbeats and control files, now and then. */
+export class Housekeeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<string[]> | undefined;
+
+  constructor(
+    private readonly mailbox: HousekeptMailbox,
+    readonly rules: HousekeepingRules = DEFAULT_HOUSEKEEPING,
+    private readonly clock: () => number = Date.now,
+    private readonly log: (message: string) => void = console.warn,
+  ) {}
+
+  /** Sweeps every `rules.everyMs`. */
+  start(): void {
+    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${e.message}`)), this.rules.everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops sweeping and waits for a sweep in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Deletes what is abandoned now; returns the paths deleted. */
+  sweep(): Promise<string[]> {
+    this.running ??= this.sweepOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<string[]> {
+    const now = this.clock();
+    const deleted: string[] = [];
+    const plan: ['workers' | 'control', number, string][] = [
+      ['workers', this.rules.heartbeatMaxAgeMs, 'a heartbeat'],
+      ['control', this.rules.controlMaxAgeMs, 'a control file no worker took'],
+    ];
+    for (const [folder, maxAgeMs, what] of plan) {
+      for (const file of this.mailbox.filesIn(folder)) {
+        if (file.modifiedMs === 0 || now - file.modifiedMs <= maxAgeMs) continue;
+        await this.mailbox.delete(folder, file.name);
+        deleted.push(`${folder}/${file.name}`);
+        this.log(`storyloom: housekeeping removed ${folder}/${file.name}, ${what} untouched for ${Math.round((now - file.modifiedMs) / 60_000)} min`);
+      }
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Keeps one side's index current from Drive's changes feed. At open: the
+ * saved page token and index (sync-state.ts), or a fresh token taken before
+ * the listing, then one listing of the six folders, then a catch-up, so the
+ * index is complete before anyone reads it. Afterwards it polls at the pace
+ * of poll-pace.ts, and anyone who needs news from after a moment (a read of
+ * an unknown name) can ask for a catch-up that starts after it; concurrent
+ * askers share one call.
+ */
+import { isMailboxName, type ChangeHub, type Folder } from '../transport.ts';
+import { FOLDER_MIME, type DriveApi } from './api.ts';
+import { catchUp } from './changes-feed.ts';
+import { DriveMailboxError } from './errors.ts';
+import type { FolderIndex } from './folder-index.ts';
+import type { MailboxFolders } from './mailbox-folders.ts';
+import type { PollPace } from './poll-pace.ts';
+import { saveSyncState, type SyncState } from './sync-state.ts';
+
+/** Folders whose news counts as job activity (it keeps polling quick). */
+const JOB_FOLDERS: ReadonlySet<Folder> = new Set(['requests', 'responses', 'control']);
+
+/** What a MailboxSync works with. */
+export interface MailboxSyncOptions {
+  api: DriveApi;
+  folders: MailboxFolders;
+  index: FolderIndex;
+  hub: ChangeHub;
+  pace: PollPace;
+  stateFile?: string;
+  /** The least time between two saves of the state file (ms). */
+  saveEveryMs: number;
+  clock: () => number;
+  log: (message: string) => void;
+}
+
+/** The changes feed, the poll timer and the saved state of one side. */
+export class MailboxSync {
+  /** When the latest catch-up started (clock ms). */
+  lastStart = Number.NEGATIVE_INFINITY;
+  private token = '';
+  private started = 0;
+  private inflight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private lastSave = 0;
+  private dirty = false;
+  private failures = 0;
+  private closed = false;
+
+  constructor(private readonly o: MailboxSyncOptions) {}
+
+  /** Builds the index (saved state, listing, catch-up), saves, and starts polling. */
+  async open(saved: SyncState | undefined): Promise<void> {
+    const { api, folders, index } = this.o;
+    this.token = saved?.pageToken ?? (await api.startPageToken(folders.driveId));
+    for (const entry of saved?.entries ?? []) index.upsert(entry);
+    await this.listAll();
+    await this.fresh();
+    this.dirty = true;
+    await this.save();
+    this.schedule();
+  }
+
+  /** Resolves after a catch-up that started after this call (joining one if it already did); at once when closed. */
+  async fresh(): Promise<void> {
+    if (this.closed) return;
+    const mark = this.started;
+    while (this.inflight) {
+      if (this.started > mark) return this.inflight;
+      await this.inflight.catch(() => undefined);
+    }
+    return this.begin();
+  }
+
+  /** Polls sooner, when the pace just changed. */
+  reschedule(): void {
+    this.schedule();
+  }
+
+  /** Stops polling, waits for a catch-up in progress, and saves. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    clearTimeout(this.saveTimer);
+    await this.inflight?.catch(() => undefined);
+    this.dirty = true;
+    await this.save();
+  }
+
+  private begin(): Promise<void> {
+    this.started++;
+    this.lastStart = this.o.clock();
+    const run: Promise<void> = this.catchUpOnce().finally(() => {
+      if (this.inflight === run) this.inflight = undefined;
+    });
+    this.inflight = run;
+    return run;
+  }
+
+  private async catchUpOnce(): Promise<void> {
+    const { api, folders, index, hub, pace } = this.o;
+    let active = false;
+    try {
+      await catchUp(api, folders.driveId, this.token, index, folders.folderOf, (news, token) => {
+        if (token !== this.token) [this.token, this.dirty] = [token, true];
+        for (const change of news) {
+          active ||= JOB_FOLDERS.has(change.folder);
+          if (!this.closed) hub.emit(change);
+        }
+      });
+      pace.polled(active);
+      this.failures = 0;
+    } catch (error) {
+      if (!isBadPageToken(error)) throw error;
+      this.o.log(`storyloom: Drive no longer accepts the saved page token (${(error as Error).message}); reading the mailbox afresh`);
+      this.token = await api.startPageToken(folders.driveId);
+      await this.listAll();
+      this.dirty = true;
+    } finally {
+      this.scheduleSave();
+    }
+  }
+
+  /** One listing of the six folders into the index (startup only: listing lags behind writes). */
+  private async listAll(): Promise<void> {
+    const { api, folders, index } = this.o;
+    const q = `(${Object.values(folders.ids).map((id) => `'${id}' in parents`).join(' or ')}) and trashed = false`;
+    for (const file of await api.listFiles(q, folders.driveId, 'listing the mailbox')) {
+      const folder = file.parents.map((p) => folders.folderOf.get(p)).find((f) => f !== undefined);
+      if (folder === undefined || file.mimeType === FOLDER_MIME || !isMailboxName(file.name)) continue;
+      const before = index.get(file.id);
+      if (!before || file.version >= before.version) index.upsert({ id: file.id, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs });
+    }
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    const wait = Math.max(0, this.lastStart + this.o.pace.delayMs() - this.o.clock());
+    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.closed) return;
+    if (this.inflight) await this.inflight.catch(() => undefined);
+    else if (this.o.clock() >= this.lastStart + this.o.pace.delayMs()) await this.begin().catch((e: Error) => this.pollFailed(e));
+    this.schedule();
+  }
+
+  private pollFailed(error: Error): void {
+    this.o.pace.failed();
+    this.failures++;
+    if (this.failures === 1 || this.failures % 10 === 0) this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${error.message}`);
+  }
+
+  private scheduleSave(): void {
+    if (!this.o.stateFile || !this.dirty || this.saveTimer || this.closed) return;
+    const wait = Math.max(0, this.lastSave + this.o.saveEveryMs - this.o.clock());
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, wait);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the token and the index, one save at a time. */
+  private save(): Promise<void> {
+    const path = this.o.stateFile;
+    if (!path || !this.dirty) return this.saving;
+    this.saving = this.saving.then(async () => {
+      this.dirty = false;
+      this.lastSave = this.o.clock();
+      await saveSyncState(path, { folderId: this.o.folders.rootId, pageToken: this.token, entries: this.o.index.all() });
+    }).catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${error.message}`));
+    return this.saving;
+  }
+}
+
+/** Drive's answer to a page token it no longer knows (changes.list is the only call a catch-up makes). */
+function isBadPageToken(error: unknown): boolean {
+  return error instanceof DriveMailboxError && (error.status === 400 || error.status === 404);
+}
