@@ -14,8 +14,10 @@ import { makeTransport } from './transport/factory.ts';
 const log = (message: string) => console.error(message);
 
 async function main(): Promise<void> {
+  // The process stays up: a stray rejection (a chat platform or Drive misbehaving) is logged, not fatal.
+  process.on('unhandledRejection', (reason) => log(`storyloom: unhandled error: ${reason instanceof Error ? reason.stack : String(reason)}`));
   const config = await loadConfig();
-  const bot = await startBot(config, await makeTransport(config), { log });
+  const bot = await startBot(config, await makeTransport(config, 'bot'), { log });
   const adapters: ChatAdapter[] = [];
   if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
   if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));

@@ -16,7 +16,7 @@ export const RESTART_EXIT_CODE = 75;
 
 async function main(): Promise<void> {
   const config = await loadConfig();
-  const transport = await makeTransport(config);
+  const transport = await makeTransport(config, 'worker');
   await transport.open();
   const log = (message: string) => console.error(message);
   const worker = new EmbeddedWorker(transport, {

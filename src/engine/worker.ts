@@ -43,7 +43,8 @@ export class EmbeddedWorker {
   /** The round-robin's memory: who was served in which batch. */
   served: Served = {};
   batches = 0;
-  private readonly known = new Map<string, Incoming>();
+  /** Requests seen, by job id: read, or null until a batch needs them (a standing-by worker reads nothing). */
+  private readonly known = new Map<string, Incoming | null>();
   private readonly answered = new Set<string>();
   private readonly others = new Map<string, Heartbeat>();
   private active: string[] = [];
@@ -110,8 +111,8 @@ export class EmbeddedWorker {
     const id = change.name.replace(/\.json$/, '');
     if (change.folder === 'requests') {
       if (change.removed) return void (this.known.delete(id), this.answered.delete(id));
-      const incoming = await readIncoming(this.transport, change.name);
-      if (incoming) this.known.set(id, incoming);
+      // A changed request is read afresh when a batch needs it.
+      this.known.set(id, null);
       this.wake();
     } else if (change.folder === 'responses' && !change.removed) {
       this.answered.add(id);
@@ -148,8 +149,15 @@ export class EmbeddedWorker {
   /** Answers unreadable and expired requests at once, and returns the next batch. */
   private async pick(): Promise<Request[]> {
     const valid: Request[] = [];
-    for (const incoming of this.known.values()) {
-      if (this.answered.has(incoming.jobId) || 'foreign' in incoming) continue;
+    for (const [id, seen] of [...this.known]) {
+      if (this.answered.has(id)) continue;
+      const incoming = seen ?? (await readIncoming(this.transport, `${id}.json`));
+      if (!incoming) {
+        this.known.delete(id);
+        continue;
+      }
+      this.known.set(id, incoming);
+      if ('foreign' in incoming) continue;
       if ('error' in incoming) {
         const code = incoming.error.code === 'unsupported_version' ? 'unsupported_version' : 'bad_request';
         await this.respond(errorResponse(incoming.jobId, this.options.workerId, code, incoming.error.message), false);

@@ -59,7 +59,8 @@ export class JobClient {
   async start(): Promise<void> {
     for (const name of await this.transport.list('requests')) await this.readRequest(name);
     for (const name of await this.transport.list('responses')) await this.onResponse(name);
-    this.timer = setInterval(() => void this.sweep(), this.options.sweepMs);
+    // A sweep that fails (the mailbox unreachable for a while) is logged and tried again next time.
+    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${e.message}`)), this.options.sweepMs);
     this.timer.unref();
   }
 

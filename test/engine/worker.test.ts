@@ -178,3 +178,20 @@ describe('embedded worker, the same rules as the Colab worker', () => {
     expect(readControlGone(config, 'notes')).toBe(false);
   });
 });
+
+describe('embedded worker, standing by', () => {
+  it('reads no request while another worker serves, and reads them when it takes over', async () => {
+    const { mailbox, worker, response } = await setup({ mode: 'auto' });
+    const other = JSON.parse(vector('valid/heartbeat-colab.json'));
+    await mailbox.put('workers', 'colab-7f3a.json', JSON.stringify({ ...other, at: new Date().toISOString(), interval_s: 1 }));
+    await until(() => worker.state === 'standby', 10_000, 'standby');
+    let reads = 0;
+    const get = worker.transport.get.bind(worker.transport);
+    worker.transport.get = async (folder, name) => (folder === 'requests' && reads++, get(folder, name));
+    await mailbox.put('requests', '01JDQ3Z7N8X2K4M6P8R0T2V420.json', request('01JDQ3Z7N8X2K4M6P8R0T2V420'));
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(reads).toBe(0);
+    expect((await response('01JDQ3Z7N8X2K4M6P8R0T2V420')).ok).toBe(true);
+    expect(reads).toBe(1);
+  });
+});
