@@ -52,8 +52,13 @@ class DriveTransport(Transport):
         return root.get("driveId")
 
     def _find_folders(self):
-        children = self.client.list_children(self.root_id, self.drive_id)
-        found = {f["name"]: f["id"] for f in children if f.get("mimeType") == FOLDER_MIME}
+        children = [f for f in self.client.list_children(self.root_id, self.drive_id) if f.get("mimeType") == FOLDER_MIME]
+        doubled = sorted({f["name"] for f in children if f["name"] in FOLDERS and [c["name"] for c in children].count(f["name"]) > 1})
+        if doubled:
+            # The bot refuses such a mailbox too: two folders of one name could split the two sides.
+            raise MailboxError(f"the mailbox folder {self.root_id} has more than one subfolder named "
+                               f"{', '.join(doubled)}: keep one of each (trash the others)")
+        found = {f["name"]: f["id"] for f in children}
         missing = [f for f in FOLDERS if f not in found]
         if missing:
             raise MailboxError(f"the mailbox folder {self.root_id} lacks the subfolders {', '.join(missing)}: "

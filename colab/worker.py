@@ -69,7 +69,7 @@ def parse_args(argv=None):
     p.add_argument("--worker-id", help="this worker's id (default: <kind>-<4 hex>); kept across restarts")
     p.add_argument("--batch-max", type=int, default=64, help="the most requests in one batch (halved on CUDA OOM)")
     p.add_argument("--interval", type=float, help="seconds between heartbeats (default 5 local, 10 on Drive)")
-    p.add_argument("--poll", type=float, help="seconds between looks for news while busy (default 0.25 local, 2 on Drive)")
+    p.add_argument("--poll", type=float, help="seconds between looks for news while busy (default 0.25 local, 0.5 on Drive)")
     p.add_argument("--idle-poll", type=float, help="seconds between looks for news once idle for 30 s "
                    "(default: as --poll locally, 5 on Drive, to stay under 30 API calls a minute)")
     p.add_argument("--runtime-hours", type=float, help="when the runtime ends, in hours after it started "
@@ -108,7 +108,7 @@ def make_config(args, kind):
     worker_id = args.worker_id or f"{kind}-{os.urandom(2).hex()}"
     return WorkerConfig(
         worker_id=worker_id, kind=kind, model=args.model, batch_max=args.batch_max,
-        interval_s=args.interval or (10.0 if drive else 5.0), poll_s=args.poll or (2.0 if drive else 0.25),
+        interval_s=args.interval or (10.0 if drive else 5.0), poll_s=args.poll or (0.5 if drive else 0.25),
         idle_poll_s=args.idle_poll or (5.0 if drive else 0.0),
         runtime_ends_at=runtime_ends_at(args.runtime_hours, kind), cache_entries=args.cache_entries,
         sync_every=args.sync_every, io_threads=args.io_threads or (8 if drive else 1), slow_ms=args.slow_ms,

@@ -108,6 +108,14 @@ def test_missing_subfolders_name_mailbox_init(drive_fake):
         DriveTransport(client(drive_fake), root)
 
 
+def test_two_subfolders_of_one_name_are_refused(drive_fake):
+    c = client(drive_fake)
+    root = make_mailbox(c)
+    make_folder(c, "requests", parent=root)
+    with pytest.raises(MailboxError, match="more than one subfolder named requests"):
+        DriveTransport(client(drive_fake), root)
+
+
 def test_a_service_account_writing_into_my_drive_is_told_to_use_a_shared_drive(drive_fake, mailbox):
     drive_fake.control("POST", "share", {"fileId": mailbox, "email": "sa@example.iam.gserviceaccount.com"})
     box = DriveTransport(client(drive_fake, token="tok-sa"), mailbox)
