@@ -97,8 +97,15 @@ export class Core {
     this.checkLimits(ctx);
     const settings = { temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature, max_chars: (args.length as number | undefined) ?? this.settings.defaultLength };
     let story = await this.stories.create(createStory(seed, ctx.actor, ctx.place, settings));
+    let made: Awaited<ReturnType<ThreadMaker>> = null;
+    try {
+      made = makeThread ? await makeThread(story) : null;
+    } catch (error) {
+      // No thread, no story: nobody could see or continue it.
+      await this.stories.remove(story.id);
+      throw error;
+    }
     this.emit({ kind: 'started', story });
-    const made = makeThread ? await makeThread(story) : null;
     if (made) {
       story = await this.stories.update(story.id, (s) => {
         const attached = attachThread(s, made.thread, made.message);

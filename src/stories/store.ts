@@ -75,6 +75,16 @@ export class StoryStore {
     });
   }
 
+  /** Removes a story that never got going (its chat thread could not be made). */
+  async remove(id: string): Promise<void> {
+    return this.serialize(id, async () => {
+      const story = this.stories.get(id);
+      await this.transport.delete('stories', `${id}.json`);
+      this.stories.delete(id);
+      if (story?.place.thread) this.threads.delete(threadKey(story.place.platform, story.place.thread));
+    });
+  }
+
   /**
    * Changes a story: `change` gets the latest version and returns the new one
    * (or the same object for no change) and a result. Updates of one story run

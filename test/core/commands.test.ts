@@ -128,3 +128,13 @@ describe('story jobs', () => {
     expect(b.jobs.pending()).toEqual([]);
   });
 });
+
+describe('starting a story', () => {
+  it('a chat that cannot make the thread leaves no story behind', async () => {
+    const { bot: b } = await bot();
+    await expect(b.core.start(ctx('ann'), { seed: 'Lost at sea.' }, async () => { throw new Error('channel_not_found'); })).rejects.toThrow('channel_not_found');
+    expect(b.stories.all()).toEqual([]);
+    expect(b.jobs.pending()).toEqual([]);
+    expect(await b.transport.list('stories')).toEqual([]);
+  });
+});
