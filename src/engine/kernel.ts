@@ -1,9 +1,10 @@
 /**
- * Compiles storyloom's SIMD kernel (kernel.wat) with wabt and binds it to a memory
- * sized for one model. The kernel is the only hot loop of the CPU engine.
+ * Compiles storyloom's SIMD kernel (its text comes from kernel-wat.ts) with wabt
+ * and binds it to a memory sized for one model. The kernel is the only hot loop
+ * of the CPU engine.
  */
-import { readFileSync } from 'node:fs';
 import wabtInit from 'wabt';
+import { kernelWat } from './kernel-wat.ts';
 
 /** `y[b][r] += dot(w[r], x[b])`: w is rows×k, x is batch×k, y is batch×rows (byte offsets). */
 export type GemmAcc = (w: number, x: number, y: number, rows: number, k: number, batch: number) => void;
@@ -19,8 +20,7 @@ let compiled: Promise<WebAssembly.Module> | undefined;
 function compile(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     const wabt = await wabtInit();
-    const source = readFileSync(new URL('./kernel.wat', import.meta.url), 'utf8');
-    const parsed = wabt.parseWat('kernel.wat', source, { simd: true });
+    const parsed = wabt.parseWat('kernel.wat', kernelWat(), { simd: true });
     try {
       return await WebAssembly.compile(new Uint8Array(parsed.toBinary({}).buffer));
     } finally {
