@@ -8,6 +8,7 @@
  *
  *   npm run bench:drive [-- --jobs 160 --users 8 --fast-ms 250 --idle-s 60]
  */
+import { parseConfig } from '../src/config.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { DriveApi } from '../src/transport/drive/api.ts';
@@ -142,9 +143,10 @@ async function feedRuns(fake: DriveFake, transport: Transports, fastMs: number, 
 
 /** Idle calls a minute per side: production polling, a heartbeat every 5 s; the original design's pollers run alongside. */
 async function idleRun(fake: DriveFake, transport: Transports, idleS: number): Promise<void> {
-  console.log(`\nIdle for ${idleS} s (after 16 s to settle), production polling (1000/10000 ms), the worker's heartbeat every 5 s:`);
-  const bot = new RecordingBot(transport('bot', { fastMs: 1000, slowMs: 10_000 }));
-  const worker = transport('worker', { fastMs: 1000, slowMs: 10_000 });
+  const { DRIVE_POLL_FAST_MS: fastMs, DRIVE_POLL_SLOW_MS: slowMs } = parseConfig({});
+  console.log(`\nIdle for ${idleS} s (after 16 s to settle), default polling (${fastMs}/${slowMs} ms), the worker's heartbeat every 5 s:`);
+  const bot = new RecordingBot(transport('bot', { fastMs, slowMs }));
+  const worker = transport('worker', { fastMs, slowMs });
   await bot.transport.open();
   await worker.open();
   await bot.start();
