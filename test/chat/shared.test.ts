@@ -43,6 +43,39 @@ describe('EditThrottle', () => {
     expect(sent.length).toBeLessThanOrEqual(4);
   });
 
+  it('counts the interval from the end of a slow send, so queued edits never go out in a burst', async () => {
+    const calls: { v: number; start: number; end: number }[] = [];
+    const started = Date.now();
+    // The first send waits 700 ms (like an edit waiting for its message to be posted).
+    const throttle = new EditThrottle<number>(async (_k, v) => {
+      const call = { v, start: Date.now() - started, end: 0 };
+      calls.push(call);
+      if (v === 0) await new Promise((r) => setTimeout(r, 700));
+      call.end = Date.now() - started;
+    }, 200);
+    for (let i = 0; i <= 12; i++) {
+      throttle.update('m', i);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls[0].v).toBe(0);
+    expect(calls.at(-1)!.v).toBe(12);
+    for (let i = 1; i < calls.length; i++) expect(calls[i].start - calls[i - 1].end).toBeGreaterThanOrEqual(190);
+    expect(calls.length).toBeLessThanOrEqual(4);
+  });
+
+  it('settle does not wait out the interval', async () => {
+    const sent: number[] = [];
+    const throttle = new EditThrottle<number>(async (_k, v) => void sent.push(v), 5000);
+    throttle.update('m', 1);
+    await new Promise((r) => setTimeout(r, 20));
+    throttle.update('m', 2);
+    const t0 = Date.now();
+    await throttle.settle('m');
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect(sent).toEqual([1]);
+  });
+
   it('settle drops what is queued', async () => {
     const sent: number[] = [];
     const throttle = new EditThrottle<number>(async (_k, v) => void sent.push(v), 1000);
