@@ -124,8 +124,9 @@ describe('StatusMessages', () => {
       await vi.advanceTimersByTimeAsync(3000);
       status.show('job1', 'story1', place, 'too late');
       await vi.advanceTimersByTimeAsync(3000);
-      // The post counts as the first edit: the only edit comes a whole interval later, with the latest text.
-      expect(poster.calls).toEqual([['post', '#3 in line', 20], ['update', 'writing', 2000]]);
+      // The post counts as the first edit: the only edit comes a whole interval after the post
+      // landed (at 20 ms), with the latest text.
+      expect(poster.calls).toEqual([['post', '#3 in line', 20], ['update', 'writing', 2020]]);
     } finally {
       vi.useRealTimers();
     }
