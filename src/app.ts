@@ -24,6 +24,7 @@ export interface Bot {
   deliveries: Deliveries;
   progress: ProgressFeed;
   supervisor: WorkerSupervisor | null;
+  log: (message: string) => void;
   stop(): Promise<void>;
 }
 
@@ -57,7 +58,7 @@ export async function startBot(config: Config, transport: Transport, options: { 
   const supervisor = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off' ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
   supervisor?.start();
   return {
-    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor,
+    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor, log,
     async stop() {
       unsubscribe();
       progress.stop();
@@ -72,5 +73,8 @@ export async function startBot(config: Config, transport: Transport, options: { 
 export async function goLive(bot: Bot): Promise<void> {
   await bot.jobs.start();
   await bot.core.storyJobs.deliverUndelivered();
+  const tracked = new Set(bot.jobs.pending().map((r) => r.job_id));
+  const resubmitted = await bot.core.storyJobs.resubmitLost(tracked);
+  if (resubmitted.length) bot.log(`storyloom: submitted ${resubmitted.length} job(s) again that stories waited for but the mailbox never got`);
   bot.progress.start();
 }

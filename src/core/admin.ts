@@ -34,7 +34,8 @@ export function showsEffect(command: ControlCommand, commandId: string, before: 
     case 'resume':
       return applied(after, commandId) && (after.state === 'running' || after.state === 'standby');
     case 'drain':
-      return applied(after, commandId) && after.state === 'draining';
+      // Drained: in-flight work finished, nothing new taken.
+      return applied(after, commandId) && after.state === 'draining' && after.active_jobs.length === 0;
   }
 }
 

@@ -107,15 +107,37 @@ export class StoryJobs implements JobHandler {
     if (story?.pending?.job_id === request.job_id) await this.fail(story.id, request.job_id, failureText('deadline', ''));
   }
 
+  /**
+   * Tells the story's chat that its job failed, then forgets the job. In that order: a
+   * failed delivery leaves the job pending, so the job client's retry finds it again
+   * and the message is not lost.
+   */
   private async fail(storyId: string, jobId: string, text: string): Promise<void> {
     const story = this.stories.get(storyId);
     const requestedBy = story.pending?.requested_by ?? story.owner;
+    await this.deliveries.for(story.place.platform).deliverFailure({ story: clearJob(story, jobId), jobId, requestedBy, text });
     const after = await this.stories.update(storyId, (s) => {
       const cleared = clearJob(s, jobId);
       return { story: cleared, result: cleared };
     });
     this.emit({ kind: 'pending', story: after });
-    await this.deliveries.for(after.place.platform).deliverFailure({ story: after, jobId, requestedBy, text });
+  }
+
+  /**
+   * Submits again the jobs that stories wait for but the mailbox never got (the bot
+   * stopped between saving a story and writing its request), so no story stays busy
+   * for good. `tracked` are the job ids the job client knows.
+   */
+  async resubmitLost(tracked: Set<string>): Promise<string[]> {
+    const resubmitted: string[] = [];
+    for (const story of this.stories.all()) {
+      const pending = story.pending;
+      if (!pending || tracked.has(pending.job_id) || story.status !== 'open') continue;
+      await this.stories.update(story.id, (s) => ({ story: clearJob(s, pending.job_id), result: undefined }));
+      const { jobId } = await this.submit(story.id, pending.purpose, pending.requested_by, pending.replaces_line, pending.attempt);
+      resubmitted.push(jobId);
+    }
+    return resubmitted;
   }
 
   private async deliver(story: Story, line: Line): Promise<void> {

@@ -47,6 +47,8 @@ export class EmbeddedWorker {
   private readonly known = new Map<string, Incoming | null>();
   private readonly answered = new Set<string>();
   private readonly others = new Map<string, Heartbeat>();
+  /** Requests whose last read failed (logged once each). */
+  private readonly readFailures = new Set<string>();
   private active: string[] = [];
   private wanted: WorkerState = 'running';
   private timer: NodeJS.Timeout | undefined;
@@ -110,7 +112,7 @@ export class EmbeddedWorker {
   async onChange(change: Change): Promise<void> {
     const id = change.name.replace(/\.json$/, '');
     if (change.folder === 'requests') {
-      if (change.removed) return void (this.known.delete(id), this.answered.delete(id));
+      if (change.removed) return void (this.known.delete(id), this.answered.delete(id), this.readFailures.delete(id));
       // A changed request is read afresh when a batch needs it.
       this.known.set(id, null);
       this.wake();
@@ -141,8 +143,26 @@ export class EmbeddedWorker {
         setTimeout(resolve, 1000).unref();
       });
       if (this.stopped || this.state !== 'running' || !this.engine) continue;
-      const batch = await this.pick();
-      if (batch.length) await this.run(batch);
+      try {
+        const batch = await this.pick();
+        if (batch.length) await this.run(batch);
+      } catch (error) {
+        // The mailbox failed us (a write that would not go through): log it, try again next pass.
+        this.options.log(`storyloom worker: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  /** Reads a request; a read that fails (an unreadable file, the mailbox away) is logged once and tried again later. */
+  private async read(id: string): Promise<Incoming | null | undefined> {
+    try {
+      const incoming = await readIncoming(this.transport, `${id}.json`);
+      this.readFailures.delete(id);
+      return incoming;
+    } catch (error) {
+      if (!this.readFailures.has(id)) this.options.log(`storyloom worker: requests/${id}.json could not be read: ${(error as Error).message}`);
+      this.readFailures.add(id);
+      return undefined;
     }
   }
 
@@ -151,7 +171,8 @@ export class EmbeddedWorker {
     const valid: Request[] = [];
     for (const [id, seen] of [...this.known]) {
       if (this.answered.has(id)) continue;
-      const incoming = seen ?? (await readIncoming(this.transport, `${id}.json`));
+      const incoming = seen ?? (await this.read(id));
+      if (incoming === undefined) continue;
       if (!incoming) {
         this.known.delete(id);
         continue;
@@ -204,8 +225,11 @@ export class EmbeddedWorker {
     const { name, sha256 } = engine.info;
     for (const [i, r] of batch.entries()) {
       const result = results?.[i];
-      if (result) await this.respond(okResponse(r.job_id, this.options.workerId, { text: result.text, stop: result.stop, model: name, model_sha256: sha256, device: 'cpu (embedded)', ms }), true);
-      else await this.respond(errorResponse(r.job_id, this.options.workerId, 'internal', failure || 'no result'), false);
+      const response = result
+        ? okResponse(r.job_id, this.options.workerId, { text: result.text, stop: result.stop, model: name, model_sha256: sha256, device: 'cpu (embedded)', ms })
+        : errorResponse(r.job_id, this.options.workerId, 'internal', failure || 'no result');
+      // A response that cannot be written stays unanswered: a later pass makes it again.
+      await this.respond(response, Boolean(result)).catch((error: Error) => this.options.log(`storyloom worker: the response to job ${r.job_id} was not written: ${error.message}`));
     }
     const chars = results?.reduce((n, g) => n + g.text.length, 0) ?? 0;
     this.metrics.batch(chars, seconds, results ? batch.length : 0, 0);

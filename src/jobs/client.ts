@@ -3,7 +3,9 @@
  * handler exactly once (keyed by job id), then clean up: the request first, then
  * the response, so a worker never answers a job twice. On start it recovers:
  * requests still in the mailbox are tracked again, and responses that arrived
- * while the bot was down are handled.
+ * while the bot was down are handled. Until then, news of responses is left for
+ * that recovery: a response to a job not yet tracked again is not taken for a
+ * stranger's and deleted.
  */
 import type { Change, Transport } from '../transport/transport.ts';
 import { parseFile, ProtocolError, serialize } from './parse.ts';
@@ -43,8 +45,12 @@ export class JobClient {
   private readonly inHand = new Set<string>();
   private readonly done = new Set<string>();
   private readonly retryAt = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  /** Request files that could not be read at recovery: deleted once a worker has answered them. */
+  private readonly unreadable = new Set<string>();
   private handler: JobHandler | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private recovered = false;
 
   constructor(private readonly transport: Transport, private readonly workers: WorkerMonitor, options: Partial<JobClientOptions> = {}) {
     this.options = { ...DEFAULTS, ...options };
@@ -58,6 +64,8 @@ export class JobClient {
   /** Recovers what is in the mailbox and starts sweeping. */
   async start(): Promise<void> {
     for (const name of await this.transport.list('requests')) await this.readRequest(name);
+    // From here on, news of a response finds its job tracked; earlier ones are in this listing.
+    this.recovered = true;
     for (const name of await this.transport.list('responses')) await this.onResponse(name);
     // A sweep that fails (the mailbox unreachable for a while) is logged and tried again next time.
     this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${e.message}`)), this.options.sweepMs);
@@ -81,10 +89,43 @@ export class JobClient {
     }
   }
 
+  /**
+   * Waits for a job's response to be delivered (the handler resolved) -> the response.
+   * Rejects with a JobWaitError when `timeoutMs` passes first (the job goes on), when the
+   * job is cancelled or expires, or when `signal` aborts (which cancels the job).
+   */
+  wait(jobId: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
+    if (!this.waiting.has(jobId)) return Promise.reject(new JobWaitError(jobId, 'unknown', `job ${jobId} is not waiting`));
+    return new Promise<Response>((resolve, reject) => {
+      const waiter: Waiter = {
+        settle: (outcome) => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', onAbort);
+          this.waiters.get(jobId)?.delete(waiter);
+          if (this.waiters.get(jobId)?.size === 0) this.waiters.delete(jobId);
+          if (outcome instanceof JobWaitError) reject(outcome);
+          else resolve(outcome);
+        },
+      };
+      const onAbort = () => {
+        waiter.settle(new JobWaitError(jobId, 'aborted', `waiting for job ${jobId} was aborted; the job is cancelled`));
+        void this.cancel(jobId).catch((e: Error) => this.options.log(`storyloom: cancelling job ${jobId} failed: ${e.message}`));
+      };
+      const timer = options.timeoutMs === undefined ? undefined
+        : setTimeout(() => waiter.settle(new JobWaitError(jobId, 'timeout', `job ${jobId} has no response after ${options.timeoutMs} ms`)), options.timeoutMs);
+      timer?.unref();
+      if (!this.waiters.has(jobId)) this.waiters.set(jobId, new Set());
+      this.waiters.get(jobId)!.add(waiter);
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   /** Withdraws a job: its request is deleted and its response, if one comes, is discarded. */
   async cancel(jobId: string): Promise<void> {
     this.waiting.delete(jobId);
     this.remember(jobId);
+    this.settleWaiters(jobId, new JobWaitError(jobId, 'cancelled', `job ${jobId} was cancelled or expired`));
     await this.transport.delete('requests', `${jobId}.json`);
     await this.transport.delete('responses', `${jobId}.json`);
     this.transport.setUrgent(this.waiting.size > 0);
@@ -103,17 +144,20 @@ export class JobClient {
   /** Feeds mailbox news. */
   async onChange(change: Change): Promise<void> {
     if (change.removed) return;
-    if (change.folder === 'responses') await this.onResponse(change.name);
-    else if (change.folder === 'workers') await this.workers.onChange(change);
+    if (change.folder === 'responses') {
+      if (this.recovered) await this.onResponse(change.name);
+    } else if (change.folder === 'workers') await this.workers.onChange(change);
   }
 
   private async readRequest(name: string): Promise<void> {
-    const text = await this.transport.get('requests', name);
-    if (text === null) return;
     try {
+      const text = await this.transport.get('requests', name);
+      if (text === null) return;
       const request = parseFile('request', text);
       if (!this.done.has(request.job_id)) this.waiting.set(request.job_id, request);
     } catch (error) {
+      // Not a request this bot can track (unreadable, or not ours): it must not stop recovery.
+      if (!(error instanceof ProtocolError && error.code === 'not_ours')) this.unreadable.add(name);
       this.options.log(`storyloom: ignoring requests/${name}: ${(error as Error).message}`);
     }
     this.transport.setUrgent(this.waiting.size > 0);
@@ -134,7 +178,11 @@ export class JobClient {
     const request = this.waiting.get(jobId);
     if (this.done.has(jobId) || !request) {
       // Already delivered, withdrawn, or a response to a job this bot never asked for.
-      if (await this.isOurs(name)) await this.transport.delete('responses', name);
+      if (await this.isOurs(name)) {
+        // An unreadable request has had its (error) answer: neither file is of use any more.
+        if (this.unreadable.delete(name)) await this.transport.delete('requests', name);
+        await this.transport.delete('responses', name);
+      }
       return;
     }
     const text = await this.transport.get('responses', name);
@@ -155,7 +203,7 @@ export class JobClient {
       this.options.log(`storyloom: job ${jobId} not delivered yet, will try again: ${(error as Error).message}`);
       return;
     }
-    await this.finish(jobId);
+    await this.finish(jobId, response);
   }
 
   private remember(jobId: string): void {
@@ -164,12 +212,17 @@ export class JobClient {
     if (this.done.size > REMEMBERED) this.done.delete(this.done.values().next().value!);
   }
 
-  private async finish(jobId: string): Promise<void> {
+  private async finish(jobId: string, response: Response): Promise<void> {
     this.remember(jobId);
     this.waiting.delete(jobId);
+    this.settleWaiters(jobId, response);
     await this.transport.delete('requests', `${jobId}.json`);
     await this.transport.delete('responses', `${jobId}.json`);
     this.transport.setUrgent(this.waiting.size > 0);
+  }
+
+  private settleWaiters(jobId: string, outcome: Response | JobWaitError): void {
+    for (const waiter of [...(this.waiters.get(jobId) ?? [])]) waiter.settle(outcome);
   }
 
   private async isOurs(name: string): Promise<boolean> {
@@ -201,6 +254,18 @@ export class JobClient {
     const responses = await this.transport.list('responses').catch(() => [] as string[]);
     for (const name of responses) await this.onResponse(name);
   }
+}
+
+/** Why `JobClient.wait` gave up. */
+export class JobWaitError extends Error {
+  constructor(readonly jobId: string, readonly reason: 'timeout' | 'cancelled' | 'aborted' | 'unknown', message: string) {
+    super(message);
+    this.name = 'JobWaitError';
+  }
+}
+
+interface Waiter {
+  settle(outcome: Response | JobWaitError): void;
 }
 
 function unreadable(jobId: string, why: string): Response {

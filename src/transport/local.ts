@@ -90,7 +90,9 @@ export class LocalFolderTransport implements Transport {
   }
 
   async list(folder: Folder): Promise<string[]> {
-    return (await readdir(join(this.root, folder))).filter(isMailboxName).sort();
+    // Only files: a folder or anything else that happens to be named like a mailbox file is not one.
+    const entries = await readdir(join(this.root, folder), { withFileTypes: true });
+    return entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isMailboxName(e.name)).map((e) => e.name).sort();
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -123,7 +125,7 @@ export class LocalFolderTransport implements Transport {
   /** Looks at one file and emits news if it changed since last seen. */
   private async check(folder: Folder, name: string): Promise<void> {
     const key = `${folder}/${name}`;
-    const stamp = await stat(join(this.root, folder, name)).then((s) => `${s.mtimeMs}:${s.size}:${s.ino}`, () => null);
+    const stamp = await stat(join(this.root, folder, name)).then((s) => (s.isFile() ? `${s.mtimeMs}:${s.size}:${s.ino}` : null), () => null);
     const before = this.seen.get(key);
     if (stamp === before || (stamp === null && before === undefined)) return;
     if (stamp === null) this.seen.delete(key);
