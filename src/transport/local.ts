@@ -11,10 +11,12 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { join, resolve } from 'node:path';
 import { ChangeHub, checkName, FOLDERS, isMailboxName, type ChangeListener, type Folder, type Transport } from './transport.ts';
 
-/** How often the fallback listing runs, when idle and while jobs wait. */
+/** How often the fallback listing runs, when idle and while jobs wait; and whether fs events are used at all. */
 export interface LocalPolling {
   idleMs: number;
   urgentMs: number;
+  /** False for file systems whose events cannot be trusted (some network mounts): listing alone then. */
+  events?: boolean;
 }
 
 /** A mailbox in a folder on this machine. */
@@ -44,7 +46,7 @@ export class LocalFolderTransport implements Transport {
   async open(): Promise<void> {
     for (const folder of FOLDERS) await mkdir(join(this.root, folder), { recursive: true });
     await this.scan(false);
-    for (const folder of FOLDERS) {
+    for (const folder of this.polling.events === false ? [] : FOLDERS) {
       const watcher = watch(join(this.root, folder), (_event, name) => {
         if (typeof name === 'string' && isMailboxName(name)) void this.check(folder, name);
       });

@@ -110,6 +110,30 @@ describe('story jobs', () => {
     expect(delivery.lines[0].jobId).toBe(story.lines[2].job_id);
   });
 
+  it('a regenerated job prompts with the new text, and a second stale result is applied, not regenerated again', async () => {
+    const { bot: b, delivery } = await bot();
+    const reply = await b.core.start(ctx('ann'), { seed: 'The ship left the harbour.' }, thread);
+    const id = reply.story!.id;
+    const ok = (jobId: string, text: string) => ({
+      v: 1 as const, type: 'response' as const, job_id: jobId, worker_id: 'w', finished_at: new Date().toISOString(), ok: true as const,
+      result: { text, stop: 'stop_rule' as const, model: 'small', model_sha256: null, device: 'cpu', ms: 1 },
+    });
+    const requestOf = (jobId: string) => b.jobs.pending().find((r) => r.job_id === jobId)!;
+    await b.core.add(ctx('bob'), id, 'A storm was coming.');
+    await b.core.storyJobs.response(requestOf(reply.jobId!), ok(reply.jobId!, 'Stale words.'));
+    const second = b.stories.get(id).pending!;
+    expect(second).toMatchObject({ attempt: 2, purpose: 'regenerate' });
+    expect(requestOf(second.job_id).prompt).toMatch(/A storm was coming\.\s*$/);
+    await b.core.add(ctx('cy'), id, 'The gulls went quiet.');
+    await b.core.storyJobs.response(requestOf(second.job_id), ok(second.job_id, 'Rain fell on the deck.'));
+    const story = b.stories.get(id);
+    expect(story.pending).toBeNull();
+    expect(story.lines.map((l) => [l.kind, l.text])).toEqual([
+      ['seed', 'The ship left the harbour.'], ['human', 'A storm was coming.'], ['human', 'The gulls went quiet.'], ['model', 'Rain fell on the deck.'],
+    ]);
+    expect(delivery.lines.map((d) => d.jobId)).toEqual([second.job_id]);
+  });
+
   it('buttons from an older version refuse to retry or undo', async () => {
     const { bot: b } = await bot();
     const reply = await b.core.start(ctx('ann'), { seed: 'One.' }, thread);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,6 +34,49 @@ describe('LocalFolderTransport', () => {
     expect(readdirSync(root).sort()).toEqual(['control', 'models', 'requests', 'responses', 'stories', 'workers']);
     await t.put('requests', 'a.json', '{}');
     expect(readdirSync(join(root, 'requests'))).toEqual(['a.json']);
+    await t.close();
+  });
+
+  it('news comes from fs events alone, with the listing far off', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyloom-mailbox-'));
+    const t = new LocalFolderTransport(root, { idleMs: 600_000, urgentMs: 600_000 });
+    await t.open();
+    const news: string[] = [];
+    t.subscribe((c) => news.push(`${c.folder}/${c.name}`));
+    const started = Date.now();
+    writeFileSync(join(root, 'requests', 'evented.json'), '{}');
+    while (!news.includes('requests/evented.json') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    await t.close();
+    expect(news).toContain('requests/evented.json');
+  });
+
+  it('news comes from the listing alone, with fs events off', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyloom-mailbox-'));
+    const t = new LocalFolderTransport(root, { idleMs: 100, urgentMs: 50, events: false });
+    await t.open();
+    const news: string[] = [];
+    t.subscribe((c) => news.push(`${c.folder}/${c.name}${c.removed ? ' removed' : ''}`));
+    writeFileSync(join(root, 'requests', 'listed.json'), '{}');
+    const started = Date.now();
+    while (!news.includes('requests/listed.json') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    rmSync(join(root, 'requests', 'listed.json'));
+    while (!news.includes('requests/listed.json removed') && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+    await t.close();
+    expect(news).toEqual(['requests/listed.json', 'requests/listed.json removed']);
+  });
+
+  it('a folder named like a mailbox file is not listed, and brings no news', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyloom-mailbox-'));
+    const t = await openLocal(root);
+    const news: string[] = [];
+    t.subscribe((c) => news.push(c.name));
+    mkdirSync(join(root, 'requests', 'folder.json'));
+    writeFileSync(join(root, 'requests', 'file.json'), '{}');
+    const started = Date.now();
+    while (!news.includes('file.json') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await t.list('requests')).toEqual(['file.json']);
+    expect(news).not.toContain('folder.json');
     await t.close();
   });
 
