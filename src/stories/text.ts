@@ -22,10 +22,11 @@ export function promptFor(story: Story, budget: number, lines: readonly Line[] =
   if (storyText(lines, start).length > budget) {
     while (start < lines.length - 1 && storyText(lines, start).length > budget * REFILL) start++;
   }
-  let prompt = storyText(lines, start);
-  if (prompt.length > budget) prompt = prompt.slice(prompt.length - budget);
   // A trailing space makes the model start a new word rather than finish the last one.
-  return { prompt: /\s$/.test(prompt) ? prompt : `${prompt} `, contextStart: start };
+  const text = storyText(lines, start);
+  let prompt = /\s$/.test(text) ? text : `${text} `;
+  if (prompt.length > budget) prompt = prompt.slice(prompt.length - budget);
+  return { prompt, contextStart: start };
 }
 
 /** Escapes what Markdown would read as markup: emphasis, code, links, HTML, tables, and block markers at a line's start. */

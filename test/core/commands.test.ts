@@ -116,7 +116,7 @@ describe('story jobs', () => {
     const id = reply.story!.id;
     const ok = (jobId: string, text: string) => ({
       v: 1 as const, type: 'response' as const, job_id: jobId, worker_id: 'w', finished_at: new Date().toISOString(), ok: true as const,
-      result: { text, stop: 'stop_rule' as const, model: 'small', model_sha256: null, device: 'cpu', ms: 1 },
+      result: { text, stop: 'stop_rule' as const, model: 'small', model_sha256: 'a'.repeat(64), device: 'cpu', ms: 1 },
     });
     const requestOf = (jobId: string) => b.jobs.pending().find((r) => r.job_id === jobId)!;
     await b.core.add(ctx('bob'), id, 'A storm was coming.');
