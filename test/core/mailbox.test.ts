@@ -97,6 +97,38 @@ describe('waiting', () => {
     client.stop();
     await transport.close();
   });
+
+  it('a response the chat keeps refusing is retried until the deadline, then the job is dropped and cleaned up', async () => {
+    const config = testConfig();
+    const transport = testTransport(config);
+    await transport.open();
+    const client = new JobClient(transport, new WorkerMonitor(transport), { sweepMs: 50, deadlineGraceMs: 100, retryMs: 50, log: () => undefined });
+    let tries = 0;
+    const expired: string[] = [];
+    client.setHandler({
+      response: async () => {
+        tries++;
+        throw new Error('Missing Permissions');
+      },
+      expired: async (r: Request) => void expired.push(r.job_id),
+    });
+    await client.start();
+    const request: Request = { ...JSON.parse(vector('valid/request-start.json')), deadline: new Date(Date.now() + 400).toISOString() };
+    await client.submit(request);
+    const response = JSON.parse(vector('valid/response-ok.json'));
+    await transport.put('responses', `${request.job_id}.json`, JSON.stringify({ ...response, job_id: request.job_id }));
+    await until(() => expired.length === 1, 5000, 'the deadline');
+    await new Promise((r) => setTimeout(r, 300));
+    const triesAtEnd = tries;
+    expect(triesAtEnd).toBeGreaterThan(1);
+    expect(client.pending()).toEqual([]);
+    expect(await transport.get('requests', `${request.job_id}.json`)).toBeNull();
+    expect(await transport.get('responses', `${request.job_id}.json`)).toBeNull();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(tries).toBe(triesAtEnd);
+    client.stop();
+    await transport.close();
+  });
 });
 
 function safeRead(path: string): string | null {
