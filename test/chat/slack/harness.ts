@@ -3,6 +3,7 @@
  * HTTP), the real bot and core on a temporary local mailbox, the Slack adapter
  * with its real Bolt app, and an embedded worker with the tiny model.
  */
+import { expect } from 'vitest';
 import { goLive, startBot, type Bot } from '../../../src/app.ts';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/chat/slack/adapter.ts';
 import type { Config } from '../../../src/config.ts';
@@ -80,11 +81,13 @@ export function expectNoSecretsLogged(world: SlackWorld): void {
   }
 }
 
-/** Polls until `probe` gives something truthy. */
-export async function until<T>(probe: () => T | undefined | null | false, what: string, timeoutMs = 20_000): Promise<T> {
+type Falsy<T> = T | undefined | null | false;
+
+/** Polls until `probe` gives (or resolves with) something truthy. */
+export async function until<T>(probe: () => Falsy<T> | Promise<Falsy<T>>, what: string, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -134,9 +137,10 @@ export function buttonOf(message: StoredMessage, action: string): string {
   return button.action_id;
 }
 
-/** Presses a story button on a message. */
+/** Presses a story button on a message; checks the press was acked within Slack's 3 s. */
 export async function press(world: SlackWorld, message: StoredMessage, action: string, user?: string) {
   const delivery = await world.fake.clickButton({ message, actionId: buttonOf(message, action), user });
-  await delivery.waitForAck();
+  const ack = await delivery.waitForAck();
+  expect(ack.ackMs, `the ack of the ${action} button`).toBeLessThan(3000);
   return delivery;
 }

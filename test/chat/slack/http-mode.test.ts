@@ -1,7 +1,8 @@
 /**
  * The Slack adapter end to end in HTTP mode against the Slack fake (signed
  * requests to Bolt's receiver): the shared story, delivery, admin, formatting
- * and error tests, and signature checks.
+ * and error tests, signature checks, and the scripted-worker tests (progress
+ * edits, generated mentions, redelivered events).
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { adminTests, ADMIN_ID } from './admin-rules.ts';
@@ -9,6 +10,7 @@ import { redeliveryTests } from './delivery-rules.ts';
 import { errorTests } from './error-rules.ts';
 import { formattingTests } from './formatting-rules.ts';
 import { startSlackWorld, stopSlackWorld, type SlackWorld } from './harness.ts';
+import { scriptedWorkerTests } from './scripted-worker-rules.ts';
 import { signatureTests } from './signature-rules.ts';
 import { storyFlowTests } from './story-flow.ts';
 
@@ -27,4 +29,8 @@ describe('the Slack adapter in HTTP mode', () => {
   formattingTests(get);
   errorTests(get);
   signatureTests(get);
+});
+
+describe('the Slack adapter in HTTP mode with a scripted worker', () => {
+  scriptedWorkerTests('http');
 });

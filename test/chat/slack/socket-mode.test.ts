@@ -1,6 +1,7 @@
 /**
  * The Slack adapter end to end in Socket Mode against the Slack fake: the shared
- * story, delivery, admin, formatting and error tests, and reconnects mid-job.
+ * story, delivery, admin, formatting and error tests, the scripted-worker tests
+ * (progress edits, generated mentions, redelivered events), and reconnects mid-job.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { adminTests, ADMIN_ID } from './admin-rules.ts';
@@ -9,6 +10,7 @@ import { errorTests } from './error-rules.ts';
 import { formattingTests } from './formatting-rules.ts';
 import { startSlackWorld, stopSlackWorld, type SlackWorld } from './harness.ts';
 import { reconnectTests } from './reconnect-rules.ts';
+import { scriptedWorkerTests } from './scripted-worker-rules.ts';
 import { storyFlowTests } from './story-flow.ts';
 
 describe('the Slack adapter in Socket Mode', () => {
@@ -29,4 +31,8 @@ describe('the Slack adapter in Socket Mode', () => {
 
 describe('the Slack adapter across Socket Mode reconnects', () => {
   reconnectTests();
+});
+
+describe('the Slack adapter in Socket Mode with a scripted worker', () => {
+  scriptedWorkerTests('socket');
 });
