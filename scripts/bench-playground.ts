@@ -3,8 +3,10 @@
  * worker in its own process): N simulated users each send R commands (/story, then
  * /continue in its thread, each after the last line arrived on the event stream).
  * Prints throughput and the p50/p99 of command → line, and checks none was lost.
+ * Only `line` events count as answered; `failure` events are counted apart. After
+ * `--deadline` seconds it stops waiting and lists the job ids still unanswered.
  *
- * Usage: npm run bench:playground -- [--users 200] [--requests 5] [--model small]
+ * Usage: npm run bench:playground -- [--users 200] [--requests 5] [--model small] [--deadline 600]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import { resolveModel } from '../src/engine/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '200' }, requests: { type: 'string', default: '5' }, model: { type: 'string', default: 'small' }, batch: { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { users: { type: 'string', default: '200' }, requests: { type: 'string', default: '5' }, model: { type: 'string', default: 'small' }, batch: { type: 'string', default: '16' }, deadline: { type: 'string', default: '600' } } });
 const users = Number(values.users), perUser = Number(values.requests);
 const dir = mkdtempSync(join(tmpdir(), 'storyloom-pgload-'));
 const env = { STORYLOOM_DATA_DIR: dir, STORYLOOM_COOLDOWN_S: '0', STORYLOOM_MAX_QUEUE: String(users * 2), STORYLOOM_LOCAL_WORKER: 'always', STORYLOOM_MODEL: resolveModel(values.model!), STORYLOOM_WORKER_BATCH: values.batch!, STORYLOOM_WORKER_ID: 'embedded-pgload', PLAYGROUND_PORT: '0' };
@@ -29,6 +31,8 @@ await goLive(bot);
 await bot.workers.waitFor((w) => w.some((x) => x.fresh && x.heartbeat.state === 'running'), 60_000);
 
 const arrived = new Map<string, number>();
+const failed = new Map<string, string>();
+const submitted = new Set<string>();
 const waiters = new Map<string, () => void>();
 const stream = await fetch(`${playground.url}/api/events`);
 void (async () => {
@@ -39,8 +43,10 @@ void (async () => {
       const frame = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       if (!frame.startsWith('event: line') && !frame.startsWith('event: failure')) continue;
-      const { jobId } = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { jobId: string };
-      arrived.set(jobId, (arrived.get(jobId) ?? 0) + 1);
+      const { jobId, text } = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { jobId: string; text?: string };
+      // A failure ends the wait for that job, but it is not an answered line.
+      if (frame.startsWith('event: failure')) failed.set(jobId, text ?? '');
+      else arrived.set(jobId, (arrived.get(jobId) ?? 0) + 1);
       waiters.get(jobId)?.();
     }
   }
@@ -50,30 +56,46 @@ async function command(user: string, text: string, thread?: string): Promise<{ j
   const res = await fetch(`${playground.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, text, thread }) });
   const body = (await res.json()) as { reply: { jobId: string }; storyId: string; error?: { message: string } };
   if (!res.ok) throw new Error(`${res.status} ${body.error?.message}`);
+  submitted.add(body.reply.jobId);
   return { jobId: body.reply.jobId, storyId: body.storyId };
 }
-const line = (jobId: string) => (arrived.has(jobId) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(jobId, resolve)));
+/** Resolves true when the job's line arrived, false when it failed. */
+const line = (jobId: string) =>
+  arrived.has(jobId) || failed.has(jobId) ? Promise.resolve(arrived.has(jobId)) : new Promise<boolean>((resolve) => waiters.set(jobId, () => resolve(arrived.has(jobId))));
 
 const latencies: number[] = [];
 async function user(i: number): Promise<void> {
   let t = performance.now();
   const first = await command(`user${i}`, `/story Story ${i}: the lighthouse keeper climbed the stairs. --length 120`);
-  await line(first.jobId);
-  latencies.push(performance.now() - t);
+  if (await line(first.jobId)) latencies.push(performance.now() - t);
   for (let r = 1; r < perUser; r++) {
     t = performance.now();
     const { jobId } = await command(`user${i}`, '/continue', first.storyId);
-    await line(jobId);
-    latencies.push(performance.now() - t);
+    if (await line(jobId)) latencies.push(performance.now() - t);
   }
 }
 const started = performance.now();
-await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
+const deadlineS = Number(values.deadline);
+let timedOut = false;
+const errors: string[] = [];
+await Promise.race([
+  Promise.all(Array.from({ length: users }, (_, i) => user(i).catch((error: Error) => void errors.push(`user${i}: ${error.message}`)))),
+  new Promise<void>((resolve) => setTimeout(() => {
+    timedOut = true;
+    resolve();
+  }, deadlineS * 1000)),
+]);
 const seconds = (performance.now() - started) / 1000;
 const twice = [...arrived.values()].filter((n) => n > 1).length;
+const unanswered = [...submitted].filter((id) => !arrived.has(id) && !failed.has(id));
 console.log(`playground API load: ${users} users × ${perUser} commands = ${latencies.length} lines in ${seconds.toFixed(1)} s (${(latencies.length / seconds).toFixed(1)} lines/s), ` +
-  `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; answered ${arrived.size}/${users * perUser}, twice: ${twice}`);
+  `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; answered ${arrived.size}/${users * perUser}, ` +
+  `failed: ${failed.size}, unanswered: ${unanswered.length}, twice: ${twice}`);
+if (timedOut) console.log(`stopped waiting after the ${deadlineS} s deadline; ${users * perUser - submitted.size} commands were never sent`);
+for (const [jobId, text] of failed) console.log(`  failed ${jobId}: ${text}`);
+for (const jobId of unanswered) console.log(`  unanswered ${jobId}`);
+for (const error of errors) console.log(`  command error ${error}`);
 await playground.stop();
 await bot.stop();
 rmSync(dir, { recursive: true, force: true });
-process.exit(arrived.size === users * perUser && twice === 0 ? 0 : 1);
+process.exit(arrived.size === users * perUser && failed.size === 0 && twice === 0 && !timedOut && errors.length === 0 ? 0 : 1);

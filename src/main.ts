@@ -19,11 +19,18 @@ async function main(): Promise<void> {
   const config = await loadConfig();
   const bot = await startBot(config, await makeTransport(config, 'bot'), { log });
   const adapters: ChatAdapter[] = [];
-  if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
-  if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));
-  if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot, log));
-  for (const adapter of adapters) await adapter.start();
-  await goLive(bot);
+  try {
+    if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
+    if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));
+    if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot, log));
+    for (const adapter of adapters) await adapter.start();
+    await goLive(bot);
+  } catch (error) {
+    // The embedded worker is already forked: stop it with the bot, or it would outlive us.
+    for (const adapter of adapters) await adapter.stop().catch(() => undefined);
+    await bot.stop().catch((e: Error) => log(`storyloom: stopping after a failed start: ${e.message}`));
+    throw error;
+  }
   console.log(`storyloom is running: ${describeConfig(config)}`);
   for (const adapter of adapters) if ('url' in adapter) console.log(`  playground: ${adapter.url}`);
   if (!adapters.length) console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');

@@ -1,8 +1,9 @@
 /**
  * The embedded worker's process: `node --import tsx src/engine/worker-main.ts`.
  * It reads the same configuration as the bot, opens the mailbox, and runs the
- * worker until SIGTERM. A `restart` control exits with RESTART_EXIT_CODE, and the
- * supervisor (src/engine/supervisor.ts) starts it again with fresh code and model.
+ * worker until SIGTERM, or until its parent's IPC channel closes (the parent is
+ * gone). A `restart` control exits with RESTART_EXIT_CODE, and the supervisor
+ * (src/engine/supervisor.ts) starts it again with fresh code and model.
  */
 import { loadConfig } from '../config.ts';
 import { makeTransport } from '../transport/factory.ts';
@@ -15,6 +16,9 @@ import pkg from '../../package.json' with { type: 'json' };
 export const RESTART_EXIT_CODE = 75;
 
 async function main(): Promise<void> {
+  let stopping: (() => void) | undefined;
+  // Forked with an IPC channel (the supervisor): when the parent goes, its channel closes, and so do we.
+  if (process.send) process.once('disconnect', () => (stopping ? stopping() : process.exit(0)));
   const config = await loadConfig();
   const transport = await makeTransport(config, 'worker');
   await transport.open();
@@ -31,6 +35,8 @@ async function main(): Promise<void> {
   const shutdown = () => {
     void worker.stop().then(() => transport.close()).finally(() => process.exit(0));
   };
+  stopping = shutdown;
+  if (process.send && !process.connected) return shutdown();
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   await worker.start();

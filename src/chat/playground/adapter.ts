@@ -32,7 +32,11 @@ export class PlaygroundAdapter implements ChatAdapter {
   private server: Server | undefined;
   private unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly config: Config, private readonly bot: Bot, private readonly log: (message: string) => void) {
+  private healthTimer: NodeJS.Timeout | undefined;
+  private lastHealth = '';
+
+  /** `healthCheckMs`: how often heartbeats are re-checked for freshness, since a worker that goes silent writes nothing. */
+  constructor(private readonly config: Config, private readonly bot: Bot, private readonly log: (message: string) => void, private readonly options: { healthCheckMs?: number } = {}) {
     this.api = new PlaygroundApi(bot.core, config.PLAYGROUND_ADMINS);
   }
 
@@ -57,10 +61,24 @@ export class PlaygroundAdapter implements ChatAdapter {
     });
     this.bot.deliveries.register('playground', this);
     this.unsubscribe.push(this.bot.core.onStoryEvent((e) => this.events.send('story', { kind: e.kind, story: storyView(e.story) })));
-    this.unsubscribe.push(this.bot.workers.subscribe(() => this.events.send('worker', workerHealth(this.bot.workers.workers()))));
+    this.unsubscribe.push(this.bot.workers.subscribe(() => this.sendWorker(true)));
+    // A heartbeat going stale changes no file, so no change event comes: look again on a timer.
+    this.healthTimer = setInterval(() => this.sendWorker(false), this.options.healthCheckMs ?? 1000);
+    this.healthTimer.unref();
+    this.sendWorker(false);
+  }
+
+  /** Pushes the worker's health: on every heartbeat change, or when the timer sees it go online/offline or change state. */
+  private sendWorker(always: boolean): void {
+    const health = workerHealth(this.bot.workers.workers());
+    const key = `${health.online}:${health.id}:${health.state}`;
+    if (!always && key === this.lastHealth) return;
+    this.lastHealth = key;
+    this.events.send('worker', health);
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.healthTimer);
     for (const off of this.unsubscribe.splice(0)) off();
     this.events.close();
     const server = this.server;
@@ -69,7 +87,8 @@ export class PlaygroundAdapter implements ChatAdapter {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://playground');
+    // The request target is appended to a fixed origin, so `//host`-style or odd targets stay a path and never throw.
+    const url = new URL(`http://playground${req.url?.startsWith('/') ? req.url : '/'}`);
     try {
       if (req.method === 'GET' && url.pathname === '/api/events') return this.events.open(res);
       if (req.method === 'GET' && url.pathname === '/healthz') {

@@ -20,6 +20,16 @@ export function contextFor(user: string, admins: readonly string[], thread: stri
   return { actor: { id: `pg:${name.toLowerCase()}`, name, admin: admins.some((a) => a.toLowerCase() === name.toLowerCase()) }, place: { platform: 'playground', channel: 'general', thread } };
 }
 
+/** Decodes one %-encoded part of a path; a malformed encoding (`%`, `%E0%A4%A`) is a 400, not a 500. */
+export function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch (error) {
+    if (error instanceof URIError) throw new HttpError(400, 'bad_request', `The path has a malformed %-encoding: ${JSON.stringify(part.slice(0, 40))}.`);
+    throw error;
+  }
+}
+
 /** Serves /api/* for one request. */
 export class PlaygroundApi {
   constructor(private readonly core: Core, private readonly admins: readonly string[]) {}
@@ -62,7 +72,8 @@ export class PlaygroundApi {
     }
     const story = /^\/api\/stories\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && story) {
-      const found = this.core.stories.all().find((s) => s.id === decodeURIComponent(story[1]));
+      const id = decodePathPart(story[1]);
+      const found = this.core.stories.all().find((s) => s.id === id);
       if (!found) throw new HttpError(404, 'not_found', 'There is no such story.');
       return sendJson(res, 200, storyView(found)), true;
     }

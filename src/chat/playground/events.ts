@@ -30,6 +30,7 @@ export class EventHub {
   /** Ends every stream. */
   close(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
     for (const res of this.clients) res.end();
     this.clients.clear();
   }

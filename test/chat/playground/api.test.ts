@@ -134,6 +134,45 @@ describe('playground API', () => {
     expect((await get('/api/nothing')).status).toBe(404);
     expect((await get('/nothing')).status).toBe(404);
   });
+
+  it.each([
+    ['a bare %', '/api/stories/%'],
+    ['a cut-off UTF-8 sequence', '/api/stories/%E0%A4%A'],
+    ['an invalid UTF-8 byte', '/api/stories/%FF'],
+  ])('a story id with %s is a 400 with a clear message, not a 500', async (_name, path) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/malformed %-encoding/) });
+  });
+
+  it('odd request targets and bad query encodings are 4xx, never 5xx', async () => {
+    expect((await get('/api/whoami?user=%')).status).toBe(400);
+    expect((await get('//api/stories')).status).toBe(404);
+    expect((await get('/api/stories/%2F..%2F')).status).toBe(404);
+  });
+
+  it.each([
+    ['a missing user', { customId: 'sl:continue:x:1' }, 400, /"user" is missing/],
+    ['a missing customId', { user: 'Ann' }, 400, /"customId" is missing/],
+    ['an empty body', {}, 400, /is missing/],
+    ['a number for customId', { user: 'Ann', customId: 7 }, 400, /must be a string/],
+    ['an oversized customId', { user: 'Ann', customId: 'x'.repeat(101) }, 413, /over 100 characters/],
+  ])('POST /api/button with %s → %i', async (_name, body, status, message) => {
+    const res = await post('/api/button', body);
+    expect(res.status).toBe(status);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('an admin pauses and resumes the worker through the API, and sees it confirmed', async () => {
+    const paused = await post('/api/command', { user: 'Root', text: '/admin pause' });
+    expect(paused.status).toBe(200);
+    expect(paused.body.reply.text).toBe('✅ embedded-test: pause confirmed (state paused).');
+    expect((await get('/healthz')).body.worker.state).toBe('paused');
+    const resumed = await post('/api/command', { user: 'Root', text: '/admin resume' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.reply.text).toBe('✅ embedded-test: resume confirmed (state running).');
+    expect((await get('/healthz')).body.worker.state).toBe('running');
+  }, 60_000);
 });
 
 describe('playground startup', () => {

@@ -1,17 +1,19 @@
 /**
  * The playground in a real browser (Debian's Chromium through playwright-core):
- * two browser contexts are two users writing one story together.
+ * two browser contexts are two users writing one story together; progress while a
+ * job waits; a tab catching up after its event stream dropped.
  * Screenshots go to test-artifacts/playground/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
 import { SMALL_MODEL } from '../../helpers/models.ts';
-import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
+import { startTestPlayground, writeHeartbeat, type TestPlayground } from '../../helpers/playground.ts';
 import { ROOT } from '../../helpers/python.ts';
+import { until } from '../../helpers/worker-process.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test-artifacts/playground');
@@ -106,4 +108,107 @@ describe('the playground in a browser', () => {
     await phone.keyboard.press('Enter');
     await expect.poll(() => phone.getByTestId('channel-notices').textContent()).toMatch(/\/story needs seed/);
   }, 60_000);
+});
+
+describe('the playground in a browser: progress, authors, and catching up after a dropped stream', () => {
+  let pg: TestPlayground;
+  let browser: Browser;
+  let worker: EmbeddedWorker | undefined;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with apt-get install chromium (npm test does this).`);
+    mkdirSync(SHOTS, { recursive: true });
+    pg = await startTestPlayground();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (worker) {
+      await worker.stop();
+      await worker.transport.close();
+    }
+    await pg?.stop();
+  });
+
+  async function as(name: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${pg.url}/?user=${encodeURIComponent(name)}`);
+    await expect.poll(() => page.getByTestId('me').textContent()).toBe(name);
+    return page;
+  }
+  const lines = (page: Page) => page.locator('[data-testid=lines] li');
+  const authors = (page: Page) => page.locator('[data-testid=lines] li .by').allTextContents();
+  /** Records every text the progress box shows, so a state held briefly is not missed between polls. */
+  const recordProgress = (page: Page) => page.evaluate(() => {
+    const box = document.querySelector('[data-testid=progress]')!;
+    const seen: string[] = ((window as any).progressSeen = []);
+    new MutationObserver(() => {
+      if (!(box as HTMLElement).hidden && seen.at(-1) !== box.textContent) seen.push(box.textContent ?? '');
+    }).observe(box, { childList: true, characterData: true, subtree: true, attributes: true });
+  });
+  const progressSeen = (page: Page) => page.evaluate(() => (window as any).progressSeen as string[]);
+
+  it('a waiting story shows "#1 in line", then "Writing…"; both users see every line’s author', async () => {
+    const ann = await as('Ann');
+    const bob = await as('Bob');
+    await recordProgress(ann);
+    // A worker that is up but has not taken the job yet (a heartbeat written by hand, fresh for 100 s: 3 × 30 s + grace).
+    writeHeartbeat(pg.config, { worker_id: 'busy-worker', interval_s: 30 });
+    await expect.poll(() => ann.getByTestId('worker').textContent()).toMatch(/^busy-worker · running/);
+
+    await ann.getByTestId('channel-composer').locator('input').fill('/story The quiet harbour at dawn. --length 60');
+    await ann.keyboard.press('Enter');
+    await expect.poll(() => ann.getByTestId('progress').textContent()).toBe('⏳ #1 in line');
+    await bob.locator('[data-testid=stories] li').first().click();
+    await expect.poll(() => bob.getByTestId('progress').textContent()).toBe('⏳ #1 in line');
+    await ann.screenshot({ path: join(SHOTS, '5-in-line.png') });
+
+    // The worker takes the job: its heartbeat lists it as active.
+    const jobId = pg.bot.jobs.pending()[0].job_id;
+    writeHeartbeat(pg.config, { worker_id: 'busy-worker', interval_s: 30, active_jobs: [jobId] });
+    await expect.poll(() => ann.getByTestId('progress').textContent()).toBe('✍️ Writing…');
+    await expect.poll(() => bob.getByTestId('progress').textContent()).toBe('✍️ Writing…');
+    const seen = await progressSeen(ann);
+    expect(seen.indexOf('⏳ #1 in line')).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf('✍️ Writing…')).toBeGreaterThan(seen.indexOf('⏳ #1 in line'));
+
+    // The hand-written worker goes away and a real one writes the line.
+    rmSync(join(pg.config.STORYLOOM_DATA_DIR, 'mailbox/workers/busy-worker.json'));
+    worker = await startTestWorker(pg.config, SMALL_MODEL);
+    await expect.poll(() => lines(ann).count(), { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => lines(bob).count(), { timeout: 30_000 }).toBe(2);
+    await bob.getByTestId('buttons').locator('button[data-action=continue]').click();
+    await expect.poll(() => lines(ann).count(), { timeout: 60_000 }).toBe(3);
+    await bob.getByTestId('thread-composer').locator('input').fill('Bob rows out past the breakwater.');
+    await bob.keyboard.press('Enter');
+    const expected = ['Ann · seed', 'storyloom (small) for Ann', 'storyloom (small) for Bob', 'Bob'];
+    await expect.poll(() => authors(ann), { timeout: 30_000 }).toEqual(expected);
+    await expect.poll(() => authors(bob), { timeout: 30_000 }).toEqual(expected);
+  }, 180_000);
+
+  it('a tab whose event stream dropped catches up when it reconnects', async () => {
+    const dee = await as('Dee');
+    await dee.locator('[data-testid=stories] li').first().click();
+    await expect.poll(() => lines(dee).count()).toBe(4);
+    const storyId = pg.bot.core.stories.all()[0].id;
+
+    // Drop the stream, and keep the page from reconnecting until we let it.
+    await dee.route('**/api/events', (route) => route.abort());
+    pg.playground.events.close();
+    await until(() => pg.playground.events.size === 0, 5_000, 'the streams to close');
+    const post = (body: unknown) => fetch(`${pg.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ user: 'Eve', text: 'Eve writes while Dee is away.', thread: storyId })).status).toBe(200);
+    expect((await post({ user: 'Eve', text: '/story Eve’s own tale --length 40' })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Missed while down: the page still shows the old state.
+    expect(await lines(dee).count()).toBe(4);
+    expect(await dee.locator('[data-testid=stories] li .title').allTextContents()).not.toContain('Eve’s own tale');
+
+    const reloads = Promise.all(['/api/stories', `/api/stories/${storyId}`, '/healthz'].map((path) => dee.waitForRequest((r) => new URL(r.url()).pathname === path, { timeout: 30_000 })));
+    await dee.unroute('**/api/events');
+    await reloads;
+    await expect.poll(() => lines(dee).count(), { timeout: 30_000 }).toBe(5);
+    expect(await lines(dee).nth(4).locator('.by').textContent()).toBe('Eve');
+    await expect.poll(() => dee.locator('[data-testid=stories] li .title').allTextContents(), { timeout: 30_000 }).toContain('Eve’s own tale');
+  }, 120_000);
 });

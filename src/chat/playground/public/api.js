@@ -17,9 +17,25 @@ export const api = {
   health: () => call('GET', '/healthz'),
 };
 
-/** Calls `on[event](data)` for every server-sent event. */
-export function listen(on) {
-  const source = new EventSource('/api/events');
-  for (const [event, handler] of Object.entries(on)) source.addEventListener(event, (e) => handler(JSON.parse(e.data)));
-  return source;
+/**
+ * Calls `on[event](data)` for every server-sent event, and `onReconnect()` each time
+ * the stream opens again after a drop (events sent meanwhile were missed).
+ */
+export function listen(on, onReconnect) {
+  let dropped = false;
+  const connect = () => {
+    const source = new EventSource('/api/events');
+    source.addEventListener('error', () => {
+      dropped = true;
+      // The browser retries by itself, unless it gave up on the stream: then open a new one.
+      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
+    });
+    source.addEventListener('open', () => {
+      if (!dropped) return;
+      dropped = false;
+      onReconnect();
+    });
+    for (const [event, handler] of Object.entries(on)) source.addEventListener(event, (e) => handler(JSON.parse(e.data)));
+  };
+  connect();
 }

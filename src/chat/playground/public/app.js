@@ -79,6 +79,21 @@ async function press(customId) {
   }
 }
 
+/** After the event stream was down: reload the story list, the open story and the worker's health. */
+async function catchUp() {
+  for (const s of (await api.stories()).stories.reverse()) {
+    if (!s.pending) state.progress.delete(s.id);
+    if (s.id !== state.current) remember(s);
+  }
+  if (state.current) {
+    const story = await api.story(state.current);
+    remember(story);
+    if (!story.pending) state.progress.delete(story.id);
+  }
+  renderWorker((await api.health()).worker);
+  draw();
+}
+
 async function boot() {
   const name = pickName();
   if (name) await setName(name).catch(() => askName());
@@ -114,7 +129,7 @@ async function boot() {
       draw();
     },
     worker: renderWorker,
-  });
+  }, () => catchUp().catch((error) => notice('channel', error.message, true)));
 }
 
 boot().catch((error) => notice('channel', error.message, true));
