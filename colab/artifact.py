@@ -19,10 +19,11 @@ import torch
 
 from colab.model import ARCHITECTURE, ARTIFACT_VERSION, ArtifactError, CharLSTM, ModelConfig, expected_shapes
 from colab.normalize import Normalizer
-from colab.safetensors_io import SafetensorsError, deserialize
+from colab.safetensors_io import TORCH_TO_NAME, RawTensor, SafetensorsError, deserialize
 
 REQUIRED_KEYS = ("v", "name", "architecture", "vocabulary", "normalization", "weights")
 CONFIG_KEYS = ("vocab_size", "embedding_dim", "hidden_size", "num_layers")
+WEIGHT_DTYPES = ("F16", "BF16", "F32", "F64")
 
 
 @dataclass
@@ -118,8 +119,10 @@ def _check_tensors(path, config, tensors):
         tensor = tensors[name]
         if list(tensor.shape) != shape:
             raise ArtifactError(f"weights file {path}: {name} has shape {list(tensor.shape)}, expected {shape}")
-        if not tensor.is_floating_point():
-            raise ArtifactError(f"weights file {path}: {name} must be floating point, not {tensor.dtype}")
+        if isinstance(tensor, RawTensor) or not tensor.is_floating_point():
+            dtype = tensor.dtype if isinstance(tensor, RawTensor) else TORCH_TO_NAME.get(tensor.dtype, tensor.dtype)
+            raise ArtifactError(f"weights file {path}: unsupported dtype {dtype} for weights ({name}); "
+                                f"storyloom reads the floating-point dtypes {', '.join(WEIGHT_DTYPES)}")
         if not torch.isfinite(tensor.float()).all():
             raise ArtifactError(f"weights file {path}: {name} holds NaN or infinite values")
 

@@ -1,6 +1,6 @@
 """Running a batch so that no single failure stops the rest.
 
-- CUDA out of memory: free the cache, halve the batch, and run the halves (the
+- CUDA out of memory (or cuDNN/cuBLAS failing to allocate): free the cache, halve the batch, and run the halves (the
   worker keeps the smaller cap for later batches, through `on_halve`).
 - Any other exception in a batch of several jobs: run each job alone, so only the
   job that really fails gets an error.
@@ -11,12 +11,16 @@ Usage:
 import torch
 
 
+# What cuDNN and cuBLAS say when they cannot allocate their workspace: memory, too.
+OOM_MESSAGES = ("out of memory", "CUDNN_STATUS_ALLOC_FAILED", "CUBLAS_STATUS_ALLOC_FAILED")
+
+
 def is_oom(error):
-    """Whether `error` is the GPU running out of memory."""
+    """Whether `error` is the GPU running out of memory (torch's OOM, or a cuDNN/cuBLAS alloc failure)."""
     oom_type = getattr(torch.cuda, "OutOfMemoryError", None)
     if oom_type is not None and isinstance(error, oom_type):
         return True
-    return isinstance(error, RuntimeError) and "out of memory" in str(error)
+    return isinstance(error, RuntimeError) and any(m in str(error) for m in OOM_MESSAGES)
 
 
 def _free_gpu_memory():

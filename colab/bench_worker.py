@@ -5,7 +5,12 @@ and sampling with a host sync per character (`.item()`), the way textgenrnn and
 char-rnn sample. The worker engine serves all requests in one batch: one packed
 priming pass, then lockstep sampling on the device. Aggregate chars/s at 1, 8 and
 64 concurrent requests, and the time for the next line of a 5,000-character story
-with and without the story state cache. Medians over --repeats runs.
+with and without the story state cache. Medians over --repeats runs. The chars/s
+figures include priming each request's prompt; a separate figure gives the time of
+one lockstep sampling step at 64 streams, the sampling loop alone (on CUDA, timed
+between torch.cuda.synchronize() calls). Without --model the weights are random,
+shaped like the size given (by default like `small`: 2 x 512, 64-d embedding), so the
+speed is a trained model's but the text is noise.
 
 Usage:
     python -m colab.bench_worker                                   # CPU, random weights shaped like `small`
@@ -22,8 +27,8 @@ import time
 import torch
 
 from colab.artifact import load_artifact
-from colab.engine import BatchEngine
-from colab.generate import encode_prompt
+from colab.engine import BatchEngine, options_of
+from colab.generate import encode_prompt, sample_streams
 from colab.model import CharLSTM, ModelConfig, save_artifact
 from colab.story_cache import StoryStateCache
 
@@ -33,7 +38,7 @@ VOCAB = sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description="Batched worker vs naive per-request sampling.")
-    p.add_argument("--model", help="a model artifact (default: random weights of the size below)")
+    p.add_argument("--model", help="a model artifact (default: random weights shaped by --hidden-size and --layers)")
     p.add_argument("--hidden-size", type=int, default=512, help="hidden size of the random-weights model")
     p.add_argument("--layers", type=int, default=2, help="LSTM layers of the random-weights model")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
@@ -45,6 +50,8 @@ def parse_args(argv=None):
     p.add_argument("--story-chars", type=int, default=5000, help="story length for the cache test")
     p.add_argument("--repeats", type=int, default=3, help="runs per measurement (the median is shown)")
     p.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    p.add_argument("--step-streams", type=int, default=64,
+                   help="concurrent streams for the time-per-sampling-step figure (0: skip it)")
     return p.parse_args(argv)
 
 
@@ -105,6 +112,37 @@ def bench_concurrency(model, artifact, device, args, prompts):
         print(f"{n:>8} {chars / naive:>14,.0f} {chars / batched:>16,.0f} {naive / batched:>6.1f}x{note}", flush=True)
 
 
+def bench_step(model, artifact, device, args, prompts):
+    """Time per lockstep sampling step at --step-streams streams: the sampling loop only.
+
+    Priming runs before the clock starts. The loop's own sync points call `mark`, which
+    synchronizes the device and notes the time; the last one comes right after the last
+    step's sampling, so the figure leaves out the final copy to the host and decoding.
+    Every stream runs all --max-chars steps (stop rule "none").
+    """
+    n = args.step_streams
+    engine = BatchEngine(model, artifact, device)
+    requests = requests_for(n, prompts, args.max_chars)
+    options = [options_of(r) for r in requests]
+    id_lists = [encode_prompt(artifact, r["prompt"]) for r in requests]
+    per_step = []
+    for _ in range(args.repeats + 1):  # the first run warms up (cuDNN, allocator) and is not counted
+        logits, state = engine.prime_all([r["story_id"] for r in requests], id_lists)
+        marks = []
+
+        def mark():
+            sync(device)
+            marks.append(time.perf_counter())
+        sync(device)
+        start = time.perf_counter()
+        sample_streams(model, artifact.vocabulary, logits, state, options, device, engine.sync_every, mark)
+        per_step.append((marks[-1] - start) / args.max_chars)
+    us = statistics.median(per_step[1:]) * 1e6
+    print(f"sampling step at {n} streams: {us:,.1f} us per lockstep step ({n * 1e6 / us:,.0f} chars/s; "
+          f"sampling loop only, priming excluded, {args.max_chars} steps, median of {args.repeats})", flush=True)
+    return us
+
+
 def bench_cache(model, artifact, device, args, text):
     story = text[: args.story_chars]
     cached = BatchEngine(model, artifact, device, StoryStateCache(16))
@@ -132,10 +170,14 @@ def main(argv=None):
     paragraphs = [p for p in text.split("\n") if len(p) >= args.prompt_chars]
     prompts = [p[: args.prompt_chars] for p in paragraphs[:64]]
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"{platform.processor() or 'cpu'}, {args.threads} thread(s)"
-    print(f"model {artifact.name}: {model.parameter_count():,} parameters (hidden {model.config.hidden_size}, "
+    what = artifact.name if args.model else "with random weights (not a trained model: speed only)"
+    print(f"model {what}: {model.parameter_count():,} parameters (hidden {model.config.hidden_size}, "
           f"{model.config.num_layers} layers); device {device.type} ({where}); torch {torch.__version__}; "
           f"{args.max_chars} chars per request, {args.prompt_chars}-char prompts; median of {args.repeats}")
     bench_concurrency(model, artifact, device, args, prompts)
+    print("(chars/s count whole requests: priming the prompt, then sampling)")
+    if args.step_streams > 0:
+        bench_step(model, artifact, device, args, prompts)
     bench_cache(model, artifact, device, args, text)
 
 

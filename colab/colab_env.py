@@ -110,12 +110,26 @@ def pick_device(name):
 
 
 def device_info(device):
-    """The heartbeat's `device`: type, name, and GPU memory in MB (None off CUDA)."""
-    if device.type == "cuda":
-        free, total = torch.cuda.mem_get_info(device)
-        return {"type": "cuda", "name": torch.cuda.get_device_name(device),
-                "memory_total_mb": round(total / 2 ** 20), "memory_used_mb": round((total - free) / 2 ** 20)}
-    return {"type": device.type, "name": device.type, "memory_total_mb": None, "memory_used_mb": None}
+    """The heartbeat's `device`: type, name, and GPU memory in MB (None off CUDA, or when unknown).
+
+    Never raises: it runs at startup, in every heartbeat and after every batch, and a
+    device query that fails (an older torch, a driver hiccup) must not stop the worker.
+    """
+    if device.type != "cuda":
+        return {"type": device.type, "name": device.type, "memory_total_mb": None, "memory_used_mb": None}
+    # An index, not a torch.device: older torch's mem_get_info only takes an int.
+    index = device.index
+    try:
+        index = torch.cuda.current_device() if index is None else index
+        name = torch.cuda.get_device_name(index)
+    except Exception:  # noqa: BLE001 - a label is not worth a crash
+        name = "cuda"
+    try:
+        free, total = torch.cuda.mem_get_info(index)
+        total_mb, used_mb = round(total / 2 ** 20), round((total - free) / 2 ** 20)
+    except Exception:  # noqa: BLE001 - missing in old torch, or the query failed
+        total_mb = used_mb = None
+    return {"type": "cuda", "name": name, "memory_total_mb": total_mb, "memory_used_mb": used_mb}
 
 
 def device_label(info):

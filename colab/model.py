@@ -6,7 +6,9 @@ validation loss. Nothing is read from the training script. The TypeScript engine
 (src/engine) loads the same two files.
 
 Usage:
-    from colab.model import load_artifact
+    from colab.model import CharLSTM, ModelConfig, save_artifact
+    save_artifact(CharLSTM(ModelConfig(len(vocabulary))), vocabulary, "colab/models", "mine")
+    from colab.artifact import load_artifact      # loading and checking live in colab/artifact.py
     model, artifact = load_artifact("colab/models/small.json")
 """
 import hashlib
@@ -73,6 +75,17 @@ def expected_shapes(config):
         shapes[f"lstm.bias_ih_l{k}"] = [4 * H]
         shapes[f"lstm.bias_hh_l{k}"] = [4 * H]
     return shapes
+
+
+def weights_bytes(config):
+    """The size of an artifact's float32 tensor data, in bytes (the header adds under 2 kB)."""
+    total = 0
+    for shape in expected_shapes(config).values():
+        count = 1
+        for n in shape:
+            count *= n
+        total += 4 * count
+    return total
 
 
 def save_artifact(model, vocabulary, directory, name, *, normalization=None, sampling=None,

@@ -8,6 +8,9 @@ It follows the format's specification exactly:
     "__metadata__" map of strings to strings;
   - the byte buffer: tensors, little-endian and row-major, offsets relative to the
     start of the buffer, covering it entirely with no holes and no overlaps.
+The reader takes every dtype of the format (sizes checked in bits, so the packed F4
+and F6 work too); the ones torch has here come back as tensors, the rest as RawTensor
+bytes, for the caller to refuse by name (colab/artifact.py does, for weights).
 Tensors are written sorted by dtype (widest alignment first) and then by name, as
 the reference implementation does, so both produce the same bytes.
 
@@ -23,15 +26,35 @@ import torch
 
 MAX_HEADER_BYTES = 100_000_000
 
-# The format's dtypes, in the reference implementation's order (used for sorting).
+# Every dtype of the format, in the reference implementation's order (used for sorting),
+# with its size in bits. The sub-byte ones (F4, F6_*) are packed: a tensor's bit count
+# must be a whole number of bytes.
+DTYPE_BITS = {
+    "BOOL": 8, "F4": 4, "F6_E2M3": 6, "F6_E3M2": 6, "U8": 8, "I8": 8,
+    "F8_E5M2": 8, "F8_E4M3": 8, "F8_E8M0": 8, "F8_E4M3FNUZ": 8, "F8_E5M2FNUZ": 8,
+    "I16": 16, "U16": 16, "F16": 16, "BF16": 16, "I32": 32, "U32": 32, "F32": 32,
+    "C64": 64, "F64": 64, "I64": 64, "U64": 64,
+}
+DTYPE_ORDER = list(DTYPE_BITS)
+# The dtypes read into and written from torch tensors (torch 1.13 has all of these);
+# any other dtype is read as a RawTensor.
 DTYPES = {
     "BOOL": (torch.bool, 1), "U8": (torch.uint8, 1), "I8": (torch.int8, 1),
     "I16": (torch.int16, 2), "F16": (torch.float16, 2), "BF16": (torch.bfloat16, 2),
     "I32": (torch.int32, 4), "F32": (torch.float32, 4),
     "F64": (torch.float64, 8), "I64": (torch.int64, 8),
 }
-DTYPE_ORDER = list(DTYPES)
 TORCH_TO_NAME = {torch_dtype: name for name, (torch_dtype, _) in DTYPES.items()}
+
+
+class RawTensor:
+    """A tensor of a dtype torch cannot hold here (U16, F8_E4M3, F4, ...): its bytes, unconverted."""
+
+    def __init__(self, dtype, shape, data):
+        self.dtype, self.shape, self.data = dtype, list(shape), bytes(data)
+
+    def __repr__(self):
+        return f"RawTensor({self.dtype}, shape={self.shape}, {len(self.data)} bytes)"
 
 
 class SafetensorsError(ValueError):
@@ -104,7 +127,7 @@ def _check_entry(name, entry, buffer_len):
     if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
         raise SafetensorsError(f"tensor {name!r}: entry must have exactly dtype, shape and data_offsets")
     dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if dtype not in DTYPES:
+    if not isinstance(dtype, str) or dtype not in DTYPE_BITS:
         raise SafetensorsError(f"tensor {name!r}: unknown dtype {dtype!r}")
     if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
         raise SafetensorsError(f"tensor {name!r}: shape must be a list of non-negative integers")
@@ -116,13 +139,20 @@ def _check_entry(name, entry, buffer_len):
         count *= d
     if not 0 <= begin <= end <= buffer_len:
         raise SafetensorsError(f"tensor {name!r}: data_offsets {offsets} fall outside the {buffer_len}-byte buffer")
-    if end - begin != count * DTYPES[dtype][1]:
+    bits = count * DTYPE_BITS[dtype]
+    if bits % 8:
+        raise SafetensorsError(f"tensor {name!r}: shape {shape} of {dtype} is not a whole number of bytes")
+    if end - begin != bits // 8:
         raise SafetensorsError(f"tensor {name!r}: {end - begin} bytes do not match shape {shape} of {dtype}")
     return begin, end
 
 
 def deserialize(data):
-    """Parses safetensors bytes into (dict of name -> tensor, metadata dict)."""
+    """Parses safetensors bytes into (dict of name -> tensor, metadata dict).
+
+    Tensors of a dtype torch has here come back as torch tensors; any other dtype of
+    the format (U16, U32, U64, the F8, F6 and F4 floats, C64) as a RawTensor.
+    """
     data = bytes(data)
     header, start = _parse_header(data)
     metadata = header.pop("__metadata__", None) or {}
@@ -140,6 +170,9 @@ def deserialize(data):
     tensors = {}
     for name, entry in header.items():
         begin, end = entry["data_offsets"]
+        if entry["dtype"] not in DTYPES:
+            tensors[name] = RawTensor(entry["dtype"], entry["shape"], buffer[begin:end])
+            continue
         torch_dtype, _ = DTYPES[entry["dtype"]]
         raw = bytearray(buffer[begin:end])
         if torch_dtype == torch.bfloat16:

@@ -120,10 +120,8 @@ class StopTracker:
 
     def __init__(self, vocabulary, options, device):
         def ids_of(chars):
-            mask = torch.zeros(len(vocabulary), dtype=torch.bool, device=device)
-            for i, ch in enumerate(vocabulary):
-                mask[i] = ch in chars
-            return mask
+            # Built on the host, then one copy: a per-element write to a GPU tensor is one H2D copy each.
+            return torch.tensor([ch in chars for ch in vocabulary], dtype=torch.bool).to(device)
 
         self.newline, self.space = ids_of("\n"), ids_of(" \n")
         self.terminal, self.closer = ids_of(TERMINALS), ids_of(CLOSERS)

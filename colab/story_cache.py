@@ -3,7 +3,7 @@
 An entry holds the state and the last logits after a story's primed ids, keyed by
 the story id and a hash of those ids. A request whose primed ids start with a
 cached entry's ids starts from that entry and primes only the rest; the result is
-the same as priming from scratch (colab/tests/test_story_cache.py checks it).
+the same as priming from scratch (colab/tests/test_engine.py checks it).
 
 Usage:
     cache = StoryStateCache(max_entries=256)

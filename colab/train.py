@@ -9,7 +9,7 @@ The best model by validation loss is written as `<out-dir>/<name>.safetensors` +
 
 Usage:
     python -m colab.train --name small --max-minutes 60
-    python -m colab.train --text my_stories.txt --name mine --hidden-size 1024 --device cuda
+    python -m colab.train --text my_stories.txt --name mine --hidden-size 640 --device cuda
     python -m colab.train --name small --resume          # continue after a disconnect
 """
 import argparse
@@ -23,11 +23,15 @@ from datetime import datetime, timezone
 import torch
 from torch import nn
 
-from colab.model import CharLSTM, ModelConfig, save_artifact
+from colab.model import CharLSTM, ModelConfig, save_artifact, weights_bytes
 from colab.normalize import DEFAULT_RULES
 from colab.plot import write_loss_curve
 from colab.train_state import Checkpoint, device_description, evaluate, pick_device
 from colab.training_data import CorpusError, StreamBatches, read_corpus
+
+
+# Logged after every checkpoint save; colab/train_sync.py watches for it.
+CHECKPOINT_SAVED = "storyloom train: checkpoint saved: "
 
 
 def parse_args(argv=None):
@@ -57,6 +61,8 @@ def parse_args(argv=None):
     p.add_argument("--amp", choices=["auto", "off"], default="auto", help="mixed precision on a GPU (auto) or never")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     p.add_argument("--seed", type=int, default=1234, help="random seed")
+    p.add_argument("--max-mb", type=float, default=0,
+                   help="refuse to start when the weights file would exceed this many MB (10^6 bytes; 0: no limit)")
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
     args = p.parse_args(argv)
     if args.max_steps <= 0 and args.max_minutes <= 0:
@@ -81,13 +87,44 @@ def progress_of(args, state, elapsed):
     return max(parts)
 
 
+def amp_dtype_for(device_type, amp):
+    """The autocast dtype for a device -> torch.float16, or None (full precision).
+
+    fp16 with a GradScaler on every GPU: autocast runs cuDNN's LSTM in fp16 whatever
+    dtype it is asked for (so bf16 would mean fp16 without loss scaling), and
+    torch.cuda.is_bf16_supported() says True even on a T4, where bf16 is emulated.
+    """
+    if amp == "off" or device_type != "cuda":
+        return None
+    return torch.float16
+
+
+def grad_scaler():
+    """A CUDA GradScaler, under whichever name this torch has it (torch.amp in >= 2.3)."""
+    amp = getattr(torch, "amp", None)
+    if amp is not None and hasattr(amp, "GradScaler"):
+        try:
+            return amp.GradScaler("cuda")
+        except TypeError:  # an older torch.amp.GradScaler without a device argument
+            pass
+    return torch.cuda.amp.GradScaler()
+
+
 def amp_settings(args, device):
     """-> (autocast dtype or None, GradScaler or None)."""
-    if args.amp == "off" or device.type != "cuda":
-        return None, None
-    if torch.cuda.is_bf16_supported():
-        return torch.bfloat16, None
-    return torch.float16, torch.cuda.amp.GradScaler()
+    dtype = amp_dtype_for(device.type, args.amp)
+    return dtype, (grad_scaler() if dtype == torch.float16 else None)
+
+
+def check_size(config, max_mb, log=print):
+    """Logs the weights file's expected size; refuses (SystemExit) when it is over max_mb (> 0)."""
+    mb = weights_bytes(config) / 1e6
+    log(f"storyloom train: the artifact's weights will be {mb:.1f} MB (float32, hidden {config.hidden_size}, "
+          f"{config.num_layers} layers)")
+    if max_mb > 0 and mb > max_mb:
+        raise SystemExit(f"storyloom train: a {mb:.1f} MB artifact is over --max-mb {max_mb:g}; "
+                         "choose a smaller --hidden-size, --num-layers or --embedding-dim")
+    return mb
 
 
 def train_step(model, optimizer, scaler, amp_dtype, batch, hidden, args, device):
@@ -138,6 +175,8 @@ def run(args):
     device = pick_device(args.device)
     corpus = read_corpus(args.text, args.min_char_count)
     config = ModelConfig(len(corpus.vocabulary), args.embedding_dim, args.hidden_size, args.num_layers, args.dropout)
+    log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
+    check_size(config, args.max_mb, log)
     model = CharLSTM(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay, betas=(0.9, 0.99))
     amp_dtype, scaler = amp_settings(args, device)
@@ -145,7 +184,6 @@ def run(args):
     batches = StreamBatches(corpus.train, args.batch_size, args.seq_len, generator)
     ckpt = Checkpoint(args.checkpoint or os.path.join("colab", "checkpoints", f"{args.name}.pt"))
     state = ckpt.load(args, corpus, model, optimizer, scaler, batches, generator) if args.resume else Checkpoint.fresh()
-    log = (lambda *a: None) if args.quiet else (lambda *a: print(*a, flush=True))
     log(f"storyloom train: {model.parameter_count():,} parameters, vocabulary {len(corpus.vocabulary)}, "
         f"{len(corpus.train):,} training chars, device {device_description(device)}, step {state.step}")
     started, hidden, last_ckpt = time.time() - state.elapsed, None, time.time()
@@ -169,6 +207,7 @@ def run(args):
                 export(model, corpus, args, state, device, elapsed, val)
         if time.time() - last_ckpt > args.checkpoint_minutes * 60:
             ckpt.save(args, corpus, model, optimizer, scaler, batches, generator, state, time.time() - started)
+            log(f"{CHECKPOINT_SAVED}{ckpt.path} at step {state.step}")  # the notebook copies it off the runtime
             last_ckpt = time.time()
     val = evaluate(model, corpus.val, device, amp_dtype)
     state.record_val(val)
@@ -176,6 +215,7 @@ def run(args):
         state.best_val = val
         export(model, corpus, args, state, device, time.time() - started, val)
     ckpt.save(args, corpus, model, optimizer, scaler, batches, generator, state, time.time() - started)
+    log(f"{CHECKPOINT_SAVED}{ckpt.path} at step {state.step}")
     print(f"storyloom train: done. best val loss {state.best_val:.4f} nats/char after {state.step} steps, "
           f"{(time.time() - started) / 60:.1f} min; artifact in {args.out_dir}/{args.name}.json", flush=True)
     return state.best_val

@@ -1,4 +1,5 @@
 """Training bookkeeping: progress, validation, devices, and resumable checkpoints."""
+import inspect
 import os
 import random
 from dataclasses import asdict, dataclass, field
@@ -68,6 +69,19 @@ def device_description(device):
     return device.type
 
 
+def load_trusted(path):
+    """torch.load of a file this project wrote itself (a training checkpoint), on the CPU.
+
+    A checkpoint holds more than tensors (the args dict, RNG states, the history), so it
+    needs the full unpickler: torch >= 2.6 defaults to weights_only=True, which refuses it.
+    Only for trusted local files; model artifacts are safetensors and never go through here.
+    """
+    kwargs = {}
+    if "weights_only" in inspect.signature(torch.load).parameters:
+        kwargs["weights_only"] = False
+    return torch.load(path, map_location="cpu", **kwargs)
+
+
 class Checkpoint:
     """A resumable training checkpoint, written atomically."""
 
@@ -97,7 +111,7 @@ class Checkpoint:
         if not os.path.exists(self.path):
             print(f"storyloom train: no checkpoint at {self.path}; starting fresh", flush=True)
             return TrainState()
-        blob = torch.load(self.path, map_location="cpu")
+        blob = load_trusted(self.path)
         if blob["corpus_sha256"] != corpus.sha256 or blob["vocabulary"] != corpus.vocabulary:
             raise SystemExit(f"storyloom train: checkpoint {self.path} was trained on another text; "
                              "pass --checkpoint with a new path, or the same --text")

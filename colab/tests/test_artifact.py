@@ -51,6 +51,30 @@ def bad_json(path):
         f.write('{"v": 1, "name": ')
 
 
+def stored_as(tensor, dtype, bits):
+    """Rewrites the weights file with `tensor` stored as `dtype` (zeros of `bits` each)."""
+    def edit(data):
+        (n,) = struct.unpack("<Q", data[:8])
+        header, buffer = json.loads(data[8:8 + n]), bytes(data[8 + n:])
+        meta = header.pop("__metadata__", None)
+        out, chunks, offset = ({"__metadata__": meta} if meta else {}), [], 0
+        for name, entry in sorted(header.items(), key=lambda e: e[1]["data_offsets"][0]):
+            begin, end = entry["data_offsets"]
+            chunk = buffer[begin:end]
+            if name == tensor:
+                count = 1
+                for d in entry["shape"]:
+                    count *= d
+                chunk, entry = bytes(count * bits // 8), dict(entry, dtype=dtype)
+            out[name] = dict(entry, data_offsets=[offset, offset + len(chunk)])
+            chunks.append(chunk)
+            offset += len(chunk)
+        h = json.dumps(out).encode()
+        h += b" " * ((8 - len(h) % 8) % 8)
+        return struct.pack("<Q", len(h)) + h + b"".join(chunks)
+    return lambda p: edit_weights(p, edit)
+
+
 BROKEN = [
     ("a missing json key", lambda p: edit_json(p, lambda d: d.pop("vocabulary")), "missing 'vocabulary'"),
     ("an unknown architecture", lambda p: edit_json(p, lambda d: d["architecture"].update(type="transformer")),
@@ -63,6 +87,10 @@ BROKEN = [
     ("a truncated weights file", lambda p: edit_weights(p, lambda d: d[:-100], fix_hash=False), "does not match the sha256"),
     ("a truncated weights file without a hash", truncated_without_hash, "not valid safetensors"),
     ("NaN weights", lambda p: edit_weights(p, nan_in_head_bias), "head.bias holds NaN"),
+    ("integer weights", stored_as("head.bias", "I32", 32), r"unsupported dtype I32 for weights \(head.bias\)"),
+    ("unsigned weights", stored_as("head.bias", "U32", 32), r"unsupported dtype U32 for weights \(head.bias\)"),
+    ("8-bit float weights", stored_as("embedding.weight", "F8_E4M3", 8),
+     r"unsupported dtype F8_E4M3 for weights \(embedding.weight\)"),
     ("bad normalization rules", lambda p: edit_json(p, lambda d: d["normalization"].update(unknown="explode")),
      "bad normalization rules"),
 ]

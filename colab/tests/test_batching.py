@@ -19,6 +19,8 @@ def fails_above(limit, error):
 @pytest.mark.parametrize("error", [
     torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"),
     RuntimeError("CUDA error: out of memory"),
+    RuntimeError("cuDNN error: CUDNN_STATUS_ALLOC_FAILED"),
+    RuntimeError("CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`"),
 ])
 def test_out_of_memory_halves_the_batch_and_goes_on(error):
     run, calls = fails_above(2, error)
@@ -55,3 +57,5 @@ def test_abandoning_passes_through():
 
 def test_is_oom_tells_oom_from_other_errors():
     assert not is_oom(RuntimeError("shape mismatch")) and not is_oom(ValueError("out of memory"))
+    assert not is_oom(RuntimeError("cuDNN error: CUDNN_STATUS_EXECUTION_FAILED"))
+    assert is_oom(RuntimeError("cuDNN error: CUDNN_STATUS_ALLOC_FAILED"))

@@ -98,3 +98,30 @@ def test_bad_command_lines_are_refused(argv, capsys, monkeypatch):
     monkeypatch.delenv("DRIVE_FOLDER_ID", raising=False)
     with pytest.raises(SystemExit):
         parse_args(argv)
+
+
+def test_device_info_asks_cuda_by_index_and_never_raises(monkeypatch):
+    import torch
+
+    seen = []
+
+    def mem_get_info(device=None):
+        seen.append(device)
+        if not isinstance(device, int):  # older torch takes an index only
+            raise TypeError("an integer is required")
+        return 3 * 2 ** 20, 8 * 2 ** 20
+    monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=None: "Tesla T4")
+    monkeypatch.setattr(torch.cuda, "mem_get_info", mem_get_info)
+    info = colab_env.device_info(torch.device("cuda"))
+    assert info == {"type": "cuda", "name": "Tesla T4", "memory_total_mb": 8, "memory_used_mb": 5}
+    assert seen == [0]
+    assert colab_env.device_info(torch.device("cuda:1"))["memory_total_mb"] == 8 and seen[-1] == 1
+
+    def broken(*a, **k):
+        raise RuntimeError("CUDA driver hiccup")
+    monkeypatch.setattr(torch.cuda, "mem_get_info", broken)
+    monkeypatch.setattr(torch.cuda, "get_device_name", broken)
+    info = colab_env.device_info(torch.device("cuda"))
+    assert info == {"type": "cuda", "name": "cuda", "memory_total_mb": None, "memory_used_mb": None}
+    assert colab_env.device_label(info) == "cuda"

@@ -35,8 +35,81 @@ def test_the_cells_come_in_order():
     where = [next(i for i, s in enumerate(CODE) if step in s) for step in steps]
     assert where == sorted(where)
     assert "torch.cuda.is_available()" in CODE[0] and "files.upload()" in CODE[1]
-    assert "#@param" in CODE[3] and "plot.update(fig)" in CODE[4] and 'mailbox.put("models"' in CODE[4]
+    assert "#@param" in CODE[3] and "plot.update(fig)" in CODE[4]
     assert "status.update(" in CODE[5] and "SIGTERM" in CODE[5]
+
+
+def test_the_code_comes_from_the_repository_the_readme_badge_opens():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        badge = re.search(r"colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/", f.read()).group(1)
+    assert f'REPO_URL = "https://github.com/{badge}"  #@param' in CODE[1]
+    assert f"github.com/{badge}" in TEXT
+
+
+def train_cell_namespace(mailbox, tmp_path, monkeypatch, lines):
+    """Runs the training cell with TRAIN = True, a fake `colab.train` process printing `lines`,
+    and the mailbox given -> (the command it ran, its namespace)."""
+    import subprocess
+    import sys
+    import types
+
+    from colab import train_sync
+
+    ran = []
+
+    class FakeProcess:
+        def __init__(self, cmd, **kw):
+            ran.append(cmd)
+            self.stdout = iter(lines)
+
+        def wait(self):
+            return 0
+    ipython, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
+    display.display = lambda *a, **k: types.SimpleNamespace(update=lambda fig: None)
+    ipython.display, ipython.get_ipython = display, lambda: None
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    monkeypatch.setattr(subprocess, "Popen", FakeProcess)
+    real_init = train_sync.TrainingSync.__init__
+    monkeypatch.setattr(train_sync.TrainingSync, "__init__",
+                        lambda self, mb, name, **kw: real_init(self, mb, name, scratch=str(tmp_path / "content")))
+    import matplotlib
+    matplotlib.use("Agg")
+    source = CODE[4].replace("TRAIN = False", "TRAIN = True")
+    namespace = {"mailbox": mailbox}
+    exec(compile(source, "train-cell", "exec"), namespace)
+    return ran[0], namespace
+
+
+def test_training_in_a_folder_mailbox_checkpoints_into_it(tmp_path, monkeypatch):
+    from colab.local_transport import LocalFolderTransport
+
+    box = LocalFolderTransport(str(tmp_path / "mailbox"))
+    cmd, ns = train_cell_namespace(box, tmp_path, monkeypatch, [])
+    models = os.path.join(str(tmp_path / "mailbox"), "models")
+    assert cmd[cmd.index("--out-dir") + 1] == models
+    assert cmd[cmd.index("--checkpoint") + 1] == os.path.join(models, "checkpoints", "small.pt")
+    assert "--resume" in cmd and not cmd[cmd.index("--checkpoint") + 1].startswith("/content")
+    assert ns["MODEL"] == os.path.join(models, "small.json")
+
+
+def test_training_with_a_drive_mailbox_copies_the_checkpoint_into_it_and_fetches_it_back(tmp_path, monkeypatch):
+    from colab.tests.test_train_sync import RemoteMailbox
+    from colab.train import CHECKPOINT_SAVED
+
+    box = RemoteMailbox()
+    box.files[("models", "small.checkpoint.pt")] = b"from the last runtime"
+    scratch = tmp_path / "content"
+    saved = f"{CHECKPOINT_SAVED}{scratch}/checkpoints/small.pt at step 500\n"
+    cmd, ns = train_cell_namespace(box, tmp_path, monkeypatch, [saved])
+    checkpoint = cmd[cmd.index("--checkpoint") + 1]
+    assert checkpoint == str(scratch / "checkpoints" / "small.pt") and "--resume" in cmd
+    with open(checkpoint, "rb") as f:  # fetched before training resumed
+        assert f.read() == b"from the last runtime"
+    assert ns["sync"].uploads >= 1 and ("models", "small.checkpoint.pt") in box.puts
+    assert "sync.on_line(line)" in CODE[4] and "sync.finish()" in CODE[4]
+    minutes = float(cmd[cmd.index("--checkpoint-minutes") + 1])
+    assert minutes <= 5
 
 
 def test_it_is_honest_about_colab():

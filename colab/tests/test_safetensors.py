@@ -1,9 +1,10 @@
+import json
 import struct
 
 import pytest
 import torch
 
-from colab.safetensors_io import SafetensorsError, deserialize, serialize
+from colab.safetensors_io import RawTensor, SafetensorsError, deserialize, serialize
 
 # The reference implementation's own test vector: zeros, I32, 2x2, header padded to 8.
 REFERENCE = (b'@\x00\x00\x00\x00\x00\x00\x00{"test":{"dtype":"I32","shape":[2,2],"data_offsets":[0,16]}}    '
@@ -43,7 +44,27 @@ def test_round_trip_keeps_values_dtypes_and_metadata():
         assert back[name].dtype == tensor.dtype and torch.equal(back[name], tensor)
 
 
+@pytest.mark.parametrize("dtype, shape, size", [
+    ("U16", [3], 6), ("U32", [2, 2], 16), ("U64", [1], 8), ("F8_E4M3", [5], 5), ("F8_E5M2", [2, 3], 6),
+    ("F8_E8M0", [4], 4), ("F4", [6], 3), ("F6_E2M3", [4], 3), ("C64", [2], 16), ("U8", [0], 0),
+])
+def test_reader_reads_every_dtype_of_the_spec(dtype, shape, size):
+    header = '{"a":{"dtype":"%s","shape":%s,"data_offsets":[0,%d]},"b":{"dtype":"F32","shape":[1],"data_offsets":[%d,%d]}}' % (
+        dtype, json.dumps(shape), size, size, size + 4)
+    payload = bytes(range(size)) + struct.pack("<f", 2.5)
+    tensors, _ = deserialize(raw(header, payload))
+    assert tensors["b"].tolist() == [2.5]
+    a = tensors["a"]
+    if isinstance(a, RawTensor):
+        assert (a.dtype, a.shape, a.data) == (dtype, shape, bytes(range(size)))
+    else:
+        assert list(a.shape) == shape
+
+
 @pytest.mark.parametrize("data, message", [
+    (raw('{"a":{"dtype":"U16","shape":[2],"data_offsets":[0,2]}}', b"\0" * 2), "do not match shape"),
+    (raw('{"a":{"dtype":"F4","shape":[3],"data_offsets":[0,2]}}', b"\0" * 2), "not a whole number of bytes"),
+    (raw('{"a":{"dtype":3,"shape":[1],"data_offsets":[0,4]}}', b"\0" * 4), "unknown dtype"),
     (b"\x00" * 4, "too short"),
     (raw("{}", declared=999), "header says 999 bytes"),
     (raw("[1]     "), "does not start with"),

@@ -113,3 +113,22 @@ def test_streams_that_stop_early_keep_their_text_in_a_batch(tiny):
     alone = [generate(model, artifact, [p], [o], sync_every=4)[0] for p, o in zip(prompts, options)]
     assert together == alone
     assert [len(text) for text, _ in together] == [40, 100, 160]
+
+
+def test_stop_masks_are_built_on_the_host_and_moved_in_one_copy(monkeypatch):
+    vocab = list('ab .!?"\')\n')
+    copies = []
+    real_to = torch.Tensor.to
+
+    def counting_to(self, *args, **kwargs):
+        copies.append(args)
+        return real_to(self, *args, **kwargs)
+    monkeypatch.setattr(torch.Tensor, "to", counting_to)
+    tracker = StopTracker(vocab, [SamplingOptions().check()], "cpu")
+    assert len(copies) == 4  # one per mask, none per vocabulary entry
+
+    def chars(mask):
+        return "".join(ch for ch, m in zip(vocab, mask.tolist()) if m)
+    assert (chars(tracker.newline), chars(tracker.space)) == ("\n", " \n")
+    assert (chars(tracker.terminal), chars(tracker.closer)) == (".!?", '"\')')
+    assert tracker.newline.dtype == torch.bool and tracker.newline.shape == (len(vocab),)

@@ -11,6 +11,7 @@ import torch
 from colab import train
 from colab.artifact import load_artifact
 from colab.tests.conftest import train_tiny
+from colab.train_state import load_trusted
 from colab.training_data import CorpusError, read_corpus
 
 
@@ -33,7 +34,7 @@ def test_a_few_steps_train_quickly_and_record_everything(tmp_path):
 def test_resume_continues_from_the_checkpoint(tmp_path):
     train_tiny(str(tmp_path), steps=10)
     train_tiny(str(tmp_path), steps=20, extra=["--resume"])
-    blob = torch.load(os.path.join(tmp_path, "tiny.pt"))
+    blob = load_trusted(os.path.join(tmp_path, "tiny.pt"))
     assert blob["state"]["step"] == 20
     assert blob["state"]["chars_seen"] == 20 * 8 * 32
 
@@ -70,3 +71,90 @@ def test_every_flag_has_help():
     assert "--hidden-size" in out.getvalue()
     source = inspect.getsource(train.parse_args)
     assert source.count("add_argument(") == source.count("help=")
+
+
+@pytest.mark.parametrize("device_type, amp, expected", [
+    ("cuda", "auto", torch.float16),
+    ("cuda", "off", None),
+    ("cpu", "auto", None),
+    ("mps", "auto", None),
+])
+def test_mixed_precision_is_fp16_on_a_gpu_and_off_elsewhere(device_type, amp, expected):
+    assert train.amp_dtype_for(device_type, amp) is expected
+
+
+def test_amp_settings_add_a_scaler_for_fp16_even_where_torch_claims_bf16(monkeypatch):
+    made = []
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)  # what newer torch says on a T4
+    monkeypatch.setattr(train, "grad_scaler", lambda: made.append(1) or "scaler")
+    args = train.parse_args(["--max-steps", "1"])
+    assert train.amp_settings(args, torch.device("cuda")) == (torch.float16, "scaler")
+    assert train.amp_settings(args, torch.device("cpu")) == (None, None) and made == [1]
+    off = train.parse_args(["--max-steps", "1", "--amp", "off"])
+    assert train.amp_settings(off, torch.device("cuda")) == (None, None) and made == [1]
+
+
+@pytest.mark.filterwarnings("ignore:torch.cuda.amp.GradScaler is enabled")
+def test_the_grad_scaler_comes_from_whichever_api_this_torch_has():
+    scaler = train.grad_scaler()  # no GPU here: a disabled scaler, but the constructor must exist
+    assert hasattr(scaler, "scale") and hasattr(scaler, "unscale_")
+
+
+def test_the_expected_artifact_size_is_printed_and_a_limit_refuses_up_front(tmp_path, capsys):
+    path = train_tiny(str(tmp_path), steps=2)
+    weights = os.path.getsize(path[: -len(".json")] + ".safetensors")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        train.check_size(load_artifact(path)[0].config, 0, print)
+    mb = float(out.getvalue().split("will be ")[1].split(" MB")[0])
+    assert abs(mb - weights / 1e6) < 0.1
+    for sub in ("capped", "fits"):
+        os.makedirs(tmp_path / sub)
+    with pytest.raises(SystemExit, match="over --max-mb 0.01"):
+        train_tiny(str(tmp_path / "capped"), steps=2, extra=["--max-mb", "0.01"])
+    assert not os.path.exists(tmp_path / "capped" / "tiny.pt")
+    train_tiny(str(tmp_path / "fits"), steps=2, extra=["--max-mb", "25"])
+
+
+def test_the_readme_medium_recipe_fits_the_25_mb_cap():
+    import re
+
+    from colab.model import ModelConfig, weights_bytes
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    hidden = int(re.search(r"colab\.train --name medium\s+--hidden-size (\d+)", readme).group(1))
+    assert weights_bytes(ModelConfig(77, 64, hidden, 2)) / 1e6 <= 25
+    assert weights_bytes(ModelConfig(77, 64, 512, 2)) == 4 * 3_329_421  # the shipped small's parameters
+
+
+def test_each_checkpoint_is_announced_for_the_notebook(tmp_path):
+    train_tiny(str(tmp_path), steps=1)  # writes the text
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert train.main(["--text", str(tmp_path / "tiny.txt"), "--name", "tiny", "--out-dir", str(tmp_path),
+                           "--checkpoint", str(tmp_path / "tiny.pt"), "--hidden-size", "16", "--embedding-dim", "8",
+                           "--batch-size", "4", "--seq-len", "16", "--max-steps", "3", "--eval-every", "100",
+                           "--checkpoint-minutes", "0"]) == 0
+    lines = [x for x in out.getvalue().splitlines() if x.startswith(train.CHECKPOINT_SAVED)]
+    assert len(lines) == 4 and lines[-1].endswith("tiny.pt at step 3")  # after steps 1, 2, 3, and the final save
+
+
+def test_checkpoints_load_with_the_full_unpickler_whatever_torch_defaults_to(tmp_path, monkeypatch):
+    from colab import train_state
+
+    train_tiny(str(tmp_path), steps=2)
+    calls = []
+    real_load = torch.load
+
+    def load_defaulting_to_weights_only(f, map_location=None, *, weights_only=True, **kw):  # torch >= 2.6
+        calls.append(weights_only)
+        return real_load(f, map_location=map_location, **kw)
+    monkeypatch.setattr(torch, "load", load_defaulting_to_weights_only)
+    assert train_state.load_trusted(os.path.join(tmp_path, "tiny.pt"))["state"]["step"] == 2
+    assert calls == [False]
+
+    def load_without_the_argument(f, map_location=None, **kw):  # an old torch
+        assert "weights_only" not in kw
+        return real_load(f, map_location=map_location)
+    monkeypatch.setattr(torch, "load", load_without_the_argument)
+    assert train_state.load_trusted(os.path.join(tmp_path, "tiny.pt"))["state"]["step"] == 2

@@ -10,18 +10,30 @@ export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 
-/** One tensor, as float32 values, whatever its stored dtype (which `dtype` keeps). */
+/**
+ * One tensor, as float32 values, whatever its stored dtype (which `dtype` keeps).
+ * A dtype with no single real value per element (the packed F4 and F6 floats, the
+ * FNUZ 8-bit floats, complex C64) has an empty `data`, and its bytes in `raw`.
+ */
 export interface Tensor {
   dtype: string;
   shape: number[];
   data: Float32Array;
+  raw?: Uint8Array;
 }
 
 const MAX_HEADER_BYTES = 100_000_000;
-const DTYPE_BYTES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, I16: 2, F16: 2, BF16: 2, I32: 4, F32: 4, F64: 8, I64: 8,
+/**
+ * Every dtype of the format, with its size in bits (the reference implementation's
+ * list). F4 and F6 are packed: a tensor's bit count must be a whole number of bytes.
+ */
+const DTYPE_BITS: Record<string, number> = {
+  BOOL: 8, F4: 4, F6_E2M3: 6, F6_E3M2: 6, U8: 8, I8: 8,
+  F8_E5M2: 8, F8_E4M3: 8, F8_E8M0: 8, F8_E4M3FNUZ: 8, F8_E5M2FNUZ: 8,
+  I16: 16, U16: 16, F16: 16, BF16: 16, I32: 32, U32: 32, F32: 32,
+  C64: 64, F64: 64, I64: 64, U64: 64,
 };
-/** The dtypes that hold floating-point numbers. */
+/** The floating-point dtypes the engine takes for weights (src/engine/artifact.ts). */
 export const FLOAT_DTYPES = new Set(['F16', 'BF16', 'F32', 'F64']);
 
 const READERS: Record<string, (view: DataView, at: number) => number> = {
@@ -29,8 +41,14 @@ const READERS: Record<string, (view: DataView, at: number) => number> = {
   U8: (v, at) => v.getUint8(at),
   I8: (v, at) => v.getInt8(at),
   I16: (v, at) => v.getInt16(at, true),
+  U16: (v, at) => v.getUint16(at, true),
   I32: (v, at) => v.getInt32(at, true),
+  U32: (v, at) => v.getUint32(at, true),
   I64: (v, at) => Number(v.getBigInt64(at, true)),
+  U64: (v, at) => Number(v.getBigUint64(at, true)),
+  F8_E4M3: (v, at) => e4m3ToFloat(v.getUint8(at)),
+  F8_E5M2: (v, at) => halfToFloat(v.getUint8(at) << 8),
+  F8_E8M0: (v, at) => (v.getUint8(at) === 0xff ? NaN : 2 ** (v.getUint8(at) - 127)),
   F16: (v, at) => halfToFloat(v.getUint16(at, true)),
   BF16: (v, at) => bfloat16ToFloat(v.getUint16(at, true)),
   F32: (v, at) => v.getFloat32(at, true),
@@ -74,7 +92,7 @@ function checkEntry(name: string, value: unknown, bufferLength: number): Entry {
     throw new SafetensorsError(`tensor ${name}: entry must have exactly dtype, shape and data_offsets`);
   }
   const { dtype, shape, data_offsets: offsets } = entry;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) throw new SafetensorsError(`tensor ${name}: unknown dtype ${String(dtype)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype)) throw new SafetensorsError(`tensor ${name}: unknown dtype ${String(dtype)}`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new SafetensorsError(`tensor ${name}: shape must be a list of non-negative integers`);
   }
@@ -85,16 +103,25 @@ function checkEntry(name: string, value: unknown, bufferLength: number): Entry {
   if (!(begin >= 0 && begin <= end && end <= bufferLength)) {
     throw new SafetensorsError(`tensor ${name}: data_offsets [${begin}, ${end}] fall outside the ${bufferLength}-byte buffer`);
   }
-  const count = (shape as number[]).reduce((a, d) => a * d, 1);
-  if (end - begin !== count * DTYPE_BYTES[dtype]) {
+  const bits = (shape as number[]).reduce((a, d) => a * d, 1) * DTYPE_BITS[dtype];
+  if (bits % 8 !== 0) {
+    throw new SafetensorsError(`tensor ${name}: shape [${shape}] of ${dtype} is not a whole number of bytes`);
+  }
+  if (end - begin !== bits / 8) {
     throw new SafetensorsError(`tensor ${name}: ${end - begin} bytes do not match shape [${shape}] of ${dtype}`);
   }
   return { name, dtype, shape: shape as number[], begin, end };
 }
 
+function toTensor(entry: Entry, bytes: Uint8Array): Tensor {
+  const { dtype, shape } = entry;
+  if (!(dtype in READERS)) return { dtype, shape, data: new Float32Array(0), raw: bytes.slice() };
+  return { dtype, shape, data: toFloat32(bytes, dtype) };
+}
+
 function toFloat32(bytes: Uint8Array, dtype: string): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const size = DTYPE_BYTES[dtype];
+  const size = DTYPE_BITS[dtype] / 8;
   const out = new Float32Array(bytes.byteLength / size);
   const read = READERS[dtype];
   for (let i = 0; i < out.length; i++) out[i] = read(view, i * size);
@@ -108,6 +135,16 @@ function bfloat16ToFloat(bits: number): number {
   return bfloatScratch.getFloat32(0, true);
 }
 
+/** F8_E4M3 (the "fn" variant): bias 7, no infinities, S.1111.111 is NaN. */
+function e4m3ToFloat(b: number): number {
+  const sign = b & 0x80 ? -1 : 1;
+  const exponent = (b >> 3) & 0x0f;
+  const mantissa = b & 0x07;
+  if (exponent === 0x0f && mantissa === 0x07) return NaN;
+  if (exponent === 0) return sign * 2 ** -6 * (mantissa / 8);
+  return sign * 2 ** (exponent - 7) * (1 + mantissa / 8);
+}
+
 function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exponent = (h >> 10) & 0x1f;
@@ -117,7 +154,7 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
-/** Parses safetensors bytes; every tensor's values come back as float32. */
+/** Parses safetensors bytes; every tensor's values come back as float32 (see `Tensor` for the exceptions). */
 export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const { header, start } = parseHeader(bytes);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
@@ -135,7 +172,7 @@ export function readSafetensors(bytes: Uint8Array): { tensors: Map<string, Tenso
   if (cursor !== buffer.length) throw new SafetensorsError(`the byte buffer has ${buffer.length - cursor} bytes no tensor covers`);
   const tensors = new Map<string, Tensor>();
   for (const entry of entries) {
-    tensors.set(entry.name, { dtype: entry.dtype, shape: entry.shape, data: toFloat32(buffer.subarray(entry.begin, entry.end), entry.dtype) });
+    tensors.set(entry.name, toTensor(entry, buffer.subarray(entry.begin, entry.end)));
   }
   return { tensors, metadata };
 }
