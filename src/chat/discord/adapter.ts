@@ -30,9 +30,10 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly parts: AdapterParts;
   private readonly handler: InteractionHandler;
 
-  constructor(config: Config, bot: Bot, private readonly log: (message: string) => void) {
+  /** `clock` tells the time for interaction tokens' 15 minutes (tests move it on). */
+  constructor(config: Config, bot: Bot, private readonly log: (message: string) => void, clock: () => number = Date.now) {
     this.client = createDiscordClient(config);
-    this.parts = { bot, config, live: new LiveReplies(log), gate: new StoryGate(), log };
+    this.parts = { bot, config, live: new LiveReplies(log), gate: new StoryGate(), log, clock };
     this.handler = new InteractionHandler(this.parts);
   }
 

@@ -39,7 +39,7 @@ export class InteractionHandler {
   }
 
   private async run(interaction: RepliableInteraction, ephemeral: boolean, work: Work): Promise<void> {
-    const responder = new Responder(interaction, this.parts.log);
+    const responder = new Responder(interaction, this.parts.log, this.parts.clock);
     try {
       await responder.defer(ephemeral);
       await work(responder, await contextOf(interaction, this.parts.config));

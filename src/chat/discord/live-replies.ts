@@ -28,7 +28,7 @@ export class LiveReplies {
 
   /** From now on the job's progress and outcome edit this reply; shows `status` at once. */
   follow(jobId: string, responder: Responder, frame: Frame, status: string): void {
-    for (const [id, reply] of this.replies) if (Date.now() - reply.responder.receivedAt > MAX_AGE_MS) this.replies.delete(id);
+    for (const [id, reply] of this.replies) if (reply.responder.ageMs > MAX_AGE_MS) this.replies.delete(id);
     this.replies.set(jobId, { responder, frame });
     this.throttle.update(jobId, status);
   }

@@ -1,22 +1,23 @@
 /**
  * One interaction's answer. It defers within Discord's 3 s, then edits the reply,
  * adds followups, and reports errors privately. When the interaction token no
- * longer works (10062 past the deadline, 50027 or 10015 once it expired), it
- * carries on with the bot token: a message in the interaction's channel or
- * thread, edited in place from then on.
+ * longer works (10062 past the deadline, 50027 or 10015 once it expired), a
+ * public reply carries on with the bot token: a message in the interaction's
+ * channel or thread, edited in place from then on. A private one (an ephemeral
+ * reply, an error) is never posted for all to see: it goes to the log instead.
  */
 import { MessageFlags, type Message, type RepliableInteraction } from 'discord.js';
 import { isTokenGone } from './api-errors.ts';
-import { channelOf, displayName } from './context.ts';
-import { NO_MENTIONS, escapeStory, type Body } from './render.ts';
+import { channelOf } from './context.ts';
+import { NO_MENTIONS, clip, type Body } from './render.ts';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
 
 /** Replies to one interaction, falling back to the bot token when its token is gone. */
 export class Responder {
-  /** When the interaction arrived (its token's clock). */
-  readonly receivedAt = Date.now();
+  /** When the interaction arrived (its token's clock), by `clock`. */
+  readonly receivedAt: number;
   private viaChannel = false;
   private ephemeral = false;
   private shown = false;
@@ -25,7 +26,15 @@ export class Responder {
   constructor(
     private readonly interaction: RepliableInteraction,
     private readonly log: (message: string) => void,
-  ) {}
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.receivedAt = clock();
+  }
+
+  /** How long ago the interaction arrived. */
+  get ageMs(): number {
+    return this.clock() - this.receivedAt;
+  }
 
   /** The interaction, for logs: `/story` or `button sl:continue:…`. */
   get label(): string {
@@ -42,8 +51,11 @@ export class Responder {
     }
   }
 
-  /** Shows `body` as the reply, and returns the message (a channel message once the token is gone). */
-  async show(body: Body): Promise<Message> {
+  /**
+   * Shows `body` as the reply, and returns the message: a channel message once the
+   * token is gone, or null when the reply is private and the token is gone (logged instead).
+   */
+  async show(body: Body): Promise<Message | null> {
     if (!this.viaChannel) {
       try {
         const message = await this.interaction.editReply({ ...body, allowedMentions: NO_MENTIONS });
@@ -53,13 +65,14 @@ export class Responder {
         this.fallBack(error);
       }
     }
+    if (this.ephemeral) return this.keepPrivate(body.content);
     this.posted = this.posted ? await this.posted.edit({ ...body, allowedMentions: NO_MENTIONS }) : await this.send(body);
     this.shown = true;
     return this.posted;
   }
 
-  /** Adds a message after the reply (a followup, or a channel message once the token is gone). */
-  async more(body: Body): Promise<Message> {
+  /** Adds a message after the reply (a followup, a channel message once the token is gone, or null as in `show`). */
+  async more(body: Body): Promise<Message | null> {
     if (!this.viaChannel) {
       try {
         return await this.interaction.followUp({ ...body, allowedMentions: NO_MENTIONS, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
@@ -67,6 +80,7 @@ export class Responder {
         this.fallBack(error);
       }
     }
+    if (this.ephemeral) return this.keepPrivate(body.content);
     return this.send(body);
   }
 
@@ -77,7 +91,7 @@ export class Responder {
       this.posted = await this.posted.edit({ content, allowedMentions: NO_MENTIONS });
       return true;
     }
-    if (Date.now() - this.receivedAt > TOKEN_LIFETIME_MS) return false;
+    if (this.ageMs > TOKEN_LIFETIME_MS) return false;
     try {
       await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS });
       return true;
@@ -87,7 +101,7 @@ export class Responder {
     }
   }
 
-  /** Tells the user what went wrong: privately while the token works, else in the channel with their name. */
+  /** Tells the user what went wrong, privately; once the token is gone nobody else may see it, so it is logged. */
   async fail(text: string): Promise<void> {
     if (!this.viaChannel) {
       try {
@@ -97,7 +111,7 @@ export class Responder {
         this.fallBack(error);
       }
     }
-    await this.send({ content: `**${escapeStory(displayName(this.interaction))}**: ${text}` });
+    this.keepPrivate(text);
   }
 
   private async failPrivately(content: string): Promise<void> {
@@ -118,6 +132,13 @@ export class Responder {
     if (!isTokenGone(error)) throw error;
     if (!this.viaChannel) this.log(`storyloom discord: ${this.label}: the interaction token no longer works (${(error as { code: unknown }).code}); answering with the bot token`);
     this.viaChannel = true;
+  }
+
+  /** Logs a private reply that can no longer reach its user (never the token; the text clipped to one line). */
+  private keepPrivate(content: string): null {
+    const text = clip(content.replace(/\s+/g, ' '), 200);
+    this.log(`storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer works; posting it in the channel would show it to everyone): ${text}`);
+    return null;
   }
 
   private async send(body: Body): Promise<Message> {

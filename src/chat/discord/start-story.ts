@@ -28,6 +28,8 @@ export async function startStory(parts: AdapterParts, interaction: ChatInputComm
     const [first, ...rest] = escapedPieces(story.lines[0].text, openingBudget(ctx.actor.name));
     frame = openingFrame(ctx.actor.name, first);
     const opening = await responder.show({ content: frame('⏳ Handing the story to the model…') });
+    // Why: /story's reply is public, so it always lands somewhere; null would mean a private reply.
+    if (!opening) throw new Error('storyloom discord: the opening of a story could not be shown');
     const thread = await openThread(opening, story.title);
     for (const piece of rest) await thread.send({ content: piece, allowedMentions: NO_MENTIONS });
     return { thread: thread.id, message: opening.id };

@@ -1,9 +1,11 @@
 /**
- * Discord, when things go sideways: admin commands confirmed by the worker's
- * heartbeat, a bot restarted mid-job, interaction tokens that expired or were
- * never answered in time, rate limits, and internal errors.
+ * Discord, when things go sideways: admin commands gated twice and confirmed by
+ * the worker's heartbeat, a bot restarted mid-job (which deploys nothing on
+ * boot), interaction tokens that expired or were never answered in time (private
+ * replies stay private), rate limits, and internal errors; and through all of
+ * it, nothing pings anyone.
  */
-import { MessageFlags, type APIMessage } from 'discord.js';
+import { GatewayIntentBits, MessageFlags, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
 import { APOLOGY } from '../../../src/chat/adapter.ts';
@@ -18,6 +20,9 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     ({ threadId } = await w.startStory(w.ana, 'The night train left the valley.'));
   });
   afterAll(() => w?.close());
+
+  const CALLBACK = /^\/interactions\/\d+\/[^/]+\/callback$/;
+  const UNKNOWN_INTERACTION = { status: 404, body: { code: 10062, message: 'Unknown interaction' } };
 
   const lines = () => w.fake.channelMessages(threadId).filter((m) => customIds(m).length > 0);
   const workerState = () => w.bot.workers.workers().find((v) => v.heartbeat.worker_id === 'embedded-test')!.heartbeat.state;
@@ -49,9 +54,13 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     expect(w.fake.interactionState(sent.id)).toMatchObject({ ephemeral: true, deferred: true });
   });
 
-  it('refuses /admin to a non-admin privately, and confirms an admin’s pause once the heartbeat shows it', async () => {
-    const refused = w.command(w.ana, 'admin', { action: 'pause' });
+  it('gates /admin twice (Manage Server, then the allowlist), and confirms an admin’s pause once the heartbeat shows it', async () => {
+    // Discord itself keeps /admin from members without Manage Server (default_member_permissions).
+    expect(() => w.command(w.ana, 'admin', { action: 'pause' })).toThrow(/ana may not run \/admin: it needs default_member_permissions 32/);
+    // Manage Server is not enough: the bot's own allowlist (DISCORD_ADMIN_IDS) refuses a moderator, privately.
+    const refused = w.command(w.mod, 'admin', { action: 'pause' });
     expect((await privateAnswer(refused.id)).content).toBe('Only storyloom admins can control the worker.');
+    expect(w.fake.interactionState(refused.id)!.ephemeral).toBe(true);
     expect(workerState()).toBe('running');
     const confirmed = await admin('pause');
     expect(confirmed.content).toMatch(/^✅ embedded-test: pause confirmed \(state paused\)\.$/);
@@ -82,6 +91,8 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     await w.fake.waitFor(() => lines().length === 3, 30_000, 'the line after the token expired');
     await w.fake.waitForRequest({ method: 'PATCH', path: new RegExp(`^/webhooks/\\d+/${sent.token}/messages/%40original$`), status: 401 });
     expect(w.fake.interactionState(sent.id)!.original!.content).toMatch(/⏸️/);
+    // A dead token is expected here, not an error: nothing about this reply may be logged as a failed edit.
+    expect(w.logs.filter((l) => l.includes('could not be edited'))).toEqual([]);
   });
 
   it('keeps a waiting reply up to date, at most one edit every 2 s, and closes the reply of a line /end withdrew', async () => {
@@ -103,8 +114,8 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
   });
 
   it('answers with the bot token when the interaction is unknown (10062): the story opens in the channel', async () => {
-    w.fake.failNext(/^\/interactions\/\d+\/[^/]+\/callback$/, { status: 404, body: { code: 10062, message: 'Unknown interaction' } });
-    const sent = w.command(w.ben, 'story', { seed: 'A late answer still counts.' });
+    w.fake.failNext(CALLBACK, UNKNOWN_INTERACTION);
+    const sent = w.command(w.ben, 'story', { seed: `A late answer still counts. @everyone and <@${w.ana.id}>, come and read.` });
     const opening = await w.fake.waitFor(() => w.fake.channelMessages(w.channelId).find((m) => m.content.includes(LINE_POSTED) && m.content.includes('A late answer')), 30_000);
     expect(w.fake.interactionState(sent.id)!.acknowledged).toBe(false);
     expect(opening.interaction_metadata).toBeUndefined();
@@ -112,6 +123,26 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     const story = w.bot.stories.findByThread('discord', opening.id)!;
     expect(story.place.message).toBe(opening.id);
     expect(w.fake.channelMessages(opening.id).filter((m) => customIds(m).length > 0)).toHaveLength(1);
+  });
+
+  it('keeps a private reply private when its token is unknown (10062): /status and a refusal go to the log, never the channel', async () => {
+    const publicPosts = () => w.fake.requests({ method: 'POST', route: '/channels/:channelId/messages' }).length;
+    const before = publicPosts();
+    const dropped = (label: string) => w.fake.waitFor(() => w.logs.find((l) => l.startsWith(`storyloom discord: ${label}: a private reply was not shown`)), 10_000, `the log of ${label}`);
+
+    w.fake.failNext(CALLBACK, UNKNOWN_INTERACTION);
+    const status = w.command(w.ana, 'status');
+    expect(await dropped('/status')).toMatch(/: Workers online: 1 • embedded-test \(embedded\): running/);
+    w.fake.failNext(CALLBACK, UNKNOWN_INTERACTION);
+    const refused = w.command(w.mod, 'admin', { action: 'drain' });
+    expect(await dropped('/admin')).toMatch(/: Only storyloom admins can control the worker\.$/);
+
+    expect(publicPosts()).toBe(before);
+    for (const sent of [status, refused]) {
+      expect(w.fake.interactionState(sent.id)).toMatchObject({ acknowledged: false, followups: [] });
+      expect(w.logs.join('\n')).not.toContain(sent.token);
+    }
+    expect(workerState()).toBe('running');
   });
 
   it('lets discord.js wait out a 429 on the thread, then posts the line', async () => {
@@ -141,4 +172,27 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     expect((await privateAnswer(status.id)).content).toMatch(/^Workers online: 1/);
     expect(w.logs.join('\n')).not.toMatch(new RegExp(`${w.fake.botToken}|fake-interaction-token`));
   });
+  it('never pings, even on the fallback paths: every message sent or edited says allowed_mentions {parse: []}', async () => {
+    const writes = w.fake.requests().filter((r) => ['POST', 'PATCH'].includes(r.method) && /\/messages|^\/webhooks\//.test(r.path) && !r.path.endsWith('/threads'));
+    expect(writes.length).toBeGreaterThan(10);
+    // By path: a request the fake refused on purpose (an injected fault) has no route.
+    for (const r of writes) expect({ path: r.path, mentions: (r.body as { allowed_mentions?: unknown }).allowed_mentions }).toEqual({ path: r.path, mentions: { parse: [] } });
+    const replies = w.fake.requests({ route: '/interactions/:interactionId/:token/callback' }).map((r) => r.body as { type: number; data?: { content?: string; allowed_mentions?: unknown } });
+    for (const reply of replies.filter((b) => b.data?.content !== undefined)) expect(reply.data!.allowed_mentions).toEqual({ parse: [] });
+    const everything = [w.channelId, threadId, ...w.fake.threads(w.guild.id).map((t) => t.id)].flatMap((id) => w.fake.channelMessages(id));
+    expect(everything.some((m) => m.content.includes('@everyone'))).toBe(true);
+    for (const m of everything) expect({ everyone: m.mention_everyone, users: m.mentions, roles: m.mention_roles }).toEqual({ everyone: false, users: [], roles: [] });
+  });
+  it('starts without deploying commands, and identifies with the Guilds intent only', async () => {
+    w.fake.clearRequests();
+    const identifiedBefore = w.fake.gatewayFrames({ direction: 'in', op: 2 }).length;
+    await w.restart();
+    expect(w.fake.requests({ method: 'PUT' })).toEqual([]);
+    expect(w.fake.requests().filter((r) => r.route.includes('/commands'))).toEqual([]);
+    const identify = w.fake.gatewayFrames({ direction: 'in', op: 2 }).slice(identifiedBefore);
+    expect(identify).toHaveLength(1);
+    expect((identify[0].d as { intents: number }).intents).toBe(GatewayIntentBits.Guilds);
+    expect(GatewayIntentBits.Guilds).toBe(1);
+  });
+
 });

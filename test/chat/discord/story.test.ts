@@ -123,6 +123,34 @@ describe('Discord: a story from /story to /export', () => {
     expect(refusal.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
   });
 
+  it('splits a long, Markdown-heavy /add into messages of at most 2,000 characters, cut after sentence ends, buttons on the last', async () => {
+    // 989 characters (under /add's 1,000) whose escapes almost double them, credited to a long Markdown-laden name.
+    const sentence = (i: number) => `**__~~${'*_'.repeat(42)}${'ABCDEFGHIJ'[i]}~~__**.`;
+    const text = Array.from({ length: 10 }, (_, i) => sentence(i)).join(' ');
+    const quill = w.fake.addUser({ username: 'quill', globalName: '**__Quill__** & **__Ink__** ~~~~' });
+    const { threadId: thread } = await w.startStory(w.ana, 'The printing press never slept.');
+    const added = w.command(quill, 'add', { text }, thread);
+
+    const first = await w.fake.waitForOriginal(added.id, /\.$/, 10_000);
+    const rest = await w.fake.waitFor(() => {
+      const followups = w.fake.interactionState(added.id)!.followups;
+      return followups.some((m) => customIds(m).length > 0) ? followups : undefined;
+    }, 10_000, 'the last piece, with the buttons');
+    const pieces = [first, ...rest];
+    expect(text.length).toBeLessThanOrEqual(1000);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const piece of pieces) expect(piece.content.length).toBeLessThanOrEqual(2000);
+    for (const piece of pieces.slice(0, -1)) {
+      expect(piece.content).toMatch(/\.$/);
+      expect(piece.components).toEqual([]);
+    }
+    const last = pieces.at(-1)!;
+    expect(last.content).toMatch(/\n-# ✍️ \\\*\\\*\\_\\_Quill/);
+    expect(customIds(last).map((id) => id.split(':')[1])).toEqual(['continue', 'undo', 'end']);
+    const shown = pieces.map((p) => p.content).join(' ').replace(/\n-# ✍️ .*$/, '');
+    expect(unescaped(shown)).toBe(text);
+  });
+
   it('never pings: every message sent or edited says allowed_mentions {parse: []}, so nothing mentions anyone', async () => {
     const writes = w.fake.requests().filter((r) => ['POST', 'PATCH'].includes(r.method) && /\/messages|^\/webhooks\//.test(r.path) && !r.route.endsWith('/threads'));
     expect(writes.length).toBeGreaterThan(15);

@@ -1,9 +1,10 @@
 /**
  * A Discord world for end-to-end tests: the Discord fake with one server (a
- * `stories` channel, the bot holding exactly the invite's permissions), three
- * users (ana, ben, and boss, the admin), the real bot and core on a temporary
- * local mailbox, the Discord adapter logged in through discord.js, and an
- * in-process embedded worker with the tiny model.
+ * `stories` channel, the bot holding exactly the invite's permissions), four
+ * users (ana, ben, mod, who has Manage Server but is not on the allowlist, and
+ * boss, the admin), the real bot and core on a temporary local mailbox, the
+ * Discord adapter logged in through discord.js, and an in-process embedded
+ * worker with the tiny model (unless a test starts it later).
  */
 import { PermissionFlagsBits, type APIMessage, type APIUser } from 'discord.js';
 import { goLive, startBot, type Bot } from '../../../src/app.ts';
@@ -24,13 +25,20 @@ export interface DiscordWorld {
   channelId: string;
   ana: APIUser;
   ben: APIUser;
+  /** Has Manage Server (so Discord shows /admin) but is not in DISCORD_ADMIN_IDS. */
+  mod: APIUser;
   boss: APIUser;
   config: Config;
   bot: Bot;
   adapter: DiscordAdapter;
-  worker: EmbeddedWorker;
+  /** The embedded worker; null until `startWorker` when the world started without one. */
+  worker: EmbeddedWorker | null;
+  /** Starts the embedded worker (for a world started with `{ worker: false }`). */
+  startWorker(): Promise<EmbeddedWorker>;
   /** What the bot logged. */
   logs: string[];
+  /** Moves the Discord adapter's clock on (pair it with the fake's `ageInteraction` to let a token's minutes pass). */
+  advanceBotClock(ms: number): void;
   /** A user runs a slash command (in the stories channel unless told otherwise). */
   command(user: APIUser, name: string, options?: Record<string, string | number>, channelId?: string): SentInteraction;
   /** A user presses a button on a message. */
@@ -44,34 +52,43 @@ export interface DiscordWorld {
   close(): Promise<void>;
 }
 
-async function startDiscordBot(config: Config, logs: string[]): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
+async function startDiscordBot(config: Config, logs: string[], clock: () => number): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
   const log = (m: string) => void logs.push(m);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
-  const adapter = new DiscordAdapter(config, bot, log);
+  const adapter = new DiscordAdapter(config, bot, log, clock);
   await adapter.start();
   await goLive(bot);
   return { bot, adapter };
 }
 
-/** Starts the fake, registers the commands, and starts the worker, the bot and its Discord adapter. */
-export async function startDiscordWorld(): Promise<DiscordWorld> {
+/** Starts the fake, registers the commands, and starts the worker (unless `worker: false`), the bot and its Discord adapter. */
+export async function startDiscordWorld(options: { worker?: boolean } = {}): Promise<DiscordWorld> {
   const fake = await startDiscordFake();
   const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield });
   const ana = fake.addUser({ username: 'ana', globalName: 'Ana' });
   const ben = fake.addUser({ username: 'ben', globalName: 'Ben' });
+  const mod = fake.addUser({ username: 'mod', globalName: 'Mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages });
   const boss = fake.addUser({ username: 'boss', globalName: 'Boss', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages });
   const config = testConfig({
     DISCORD_TOKEN: fake.botToken, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guild.id,
     DISCORD_ADMIN_IDS: boss.id, DISCORD_API_URL: fake.restUrl, STORYLOOM_ADMIN_TIMEOUT_S: '15', STORYLOOM_MAX_IN_FLIGHT: '5',
   });
   await deployCommands(config);
-  const worker = await startTestWorker(config, await tinyModel());
+  const startWorker = async () => startTestWorker(config, await tinyModel());
+  const worker = options.worker === false ? null : await startWorker();
   const logs: string[] = [];
-  let { bot, adapter } = await startDiscordBot(config, logs);
+  let clockOffsetMs = 0;
+  const clock = () => Date.now() + clockOffsetMs;
+  let { bot, adapter } = await startDiscordBot(config, logs, clock);
   const channelId = guild.channels[0]!.id;
 
   const world: DiscordWorld = {
-    fake, guild, channelId, ana, ben, boss, config, bot, adapter, worker, logs,
+    fake, guild, channelId, ana, ben, mod, boss, config, bot, adapter, worker, logs,
+    advanceBotClock: (ms) => void (clockOffsetMs += ms),
+    async startWorker() {
+      world.worker = await startWorker();
+      return world.worker;
+    },
     command: (user, name, options = {}, where = channelId) => fake.sendCommand({ channelId: where, user, name, options }),
     press: (user, message, customId) => fake.pressButton({ messageId: message.id, customId, user }),
     messages: (where, count, timeoutMs = 30_000) =>
@@ -85,15 +102,15 @@ export async function startDiscordWorld(): Promise<DiscordWorld> {
     async restart() {
       await world.adapter.stop();
       await world.bot.stop();
-      ({ bot, adapter } = await startDiscordBot(config, logs));
+      ({ bot, adapter } = await startDiscordBot(config, logs, clock));
       world.bot = bot;
       world.adapter = adapter;
     },
     async close() {
       await world.adapter.stop();
       await world.bot.stop();
-      await worker.stop();
-      await worker.transport.close();
+      await world.worker?.stop();
+      await world.worker?.transport.close();
       await fake.close();
     },
   };

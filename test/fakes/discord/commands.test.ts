@@ -1,4 +1,4 @@
-import { REST, Routes, SlashCommandBuilder, type APIApplicationCommand, type ChatInputCommandInteraction } from 'discord.js';
+import { PermissionFlagsBits, REST, Routes, SlashCommandBuilder, type APIApplicationCommand, type ChatInputCommandInteraction } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextInteraction, startHarness, type Harness } from './harness.ts';
 
@@ -63,5 +63,20 @@ describe('discord fake: application commands', () => {
       h.fake.sendCommand({ channelId: h.channelId, user: h.user, name: 'story', subcommand: 'start', options });
     expect(send({ seed: 'x', length: 3 })).toThrow(/no option "length"/);
     expect(send({ temperature: 1 })).toThrow(/needs option "seed"/);
+  });
+
+  it('dispatches a command gated by default_member_permissions only to members who have them, as Discord does', async () => {
+    const moderate = new SlashCommandBuilder().setName('moderate').setDescription('Moderators only').setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+    await rest.put(guildRoute(), { body: [moderate.toJSON(), admin.toJSON()] });
+    const mod = h.fake.addUser({ username: 'mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
+    const root = h.fake.addUser({ username: 'root', permissions: PermissionFlagsBits.Administrator });
+    const run = (user: typeof mod, name: string) => () => h.fake.sendCommand({ channelId: h.channelId, user, name });
+    expect(run(h.user, 'moderate')).toThrow(/ana may not run \/moderate: it needs default_member_permissions 32/);
+    expect(run(mod, 'storyadmin')).toThrow(/mod may not run \/storyadmin/);
+    const received = nextInteraction(h.client, (i) => i.isChatInputCommand() && i.commandName === 'moderate');
+    const sent = run(mod, 'moderate')();
+    expect((await received).id).toBe(sent.id);
+    expect(run(root, 'storyadmin')).not.toThrow();
+    expect(run(root, 'moderate')).not.toThrow();
   });
 });

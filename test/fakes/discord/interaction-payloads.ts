@@ -4,6 +4,7 @@ import {
   ComponentType,
   InteractionContextType,
   InteractionType,
+  type APIApplicationCommand,
   type APIChatInputApplicationCommandGuildInteraction,
   type APIMessage,
   type APIMessageComponentButtonInteraction,
@@ -14,6 +15,7 @@ import { buildCommandOptions, type CommandOptionsInput } from './command-options
 import type { FakeContext } from './context.ts';
 import type { InteractionRecord } from './interactions.ts';
 import { interactionMemberPayload } from './payloads.ts';
+import { meetsCommandGate } from './permissions.ts';
 
 /** Who acts: a user object from `addUser`, or a user id. */
 export type Actor = APIUser | string;
@@ -52,6 +54,7 @@ export interface BuiltInteraction<P> {
 export function commandInteraction(ctx: FakeContext, call: CommandInvocation): BuiltInteraction<APIChatInputApplicationCommandGuildInteraction> {
   const base = baseInteraction(ctx, call.channelId, call.user, call.guildId, call.locale);
   const command = ctx.commands.resolve(call.name, base.guild_id);
+  checkCommandGate(ctx, command, base.guild_id, base.member.user);
   const options = buildCommandOptions(call.options, call, command);
   const payload: APIChatInputApplicationCommandGuildInteraction = {
     ...base,
@@ -65,6 +68,18 @@ export function commandInteraction(ctx: FakeContext, call: CommandInvocation): B
     },
   };
   return { payload, record: record(base, InteractionType.ApplicationCommand, call.name) };
+}
+
+/**
+ * Refuses, as Discord does, a command gated by `default_member_permissions` to a
+ * member without those permissions: Discord hides it from them and never
+ * dispatches it, so the driver throws instead of sending.
+ */
+function checkCommandGate(ctx: FakeContext, command: APIApplicationCommand | undefined, guildId: string, user: APIUser): void {
+  const required = command?.default_member_permissions;
+  const isOwner = ctx.world.requireGuild(guildId).ownerId === user.id;
+  if (meetsCommandGate(ctx.world.memberPermissions(guildId, user.id), required, isOwner)) return;
+  throw new Error(`${user.username} may not run /${command!.name}: it needs default_member_permissions ${required}, so Discord does not dispatch it`);
 }
 
 /** Builds a complete button interaction for a button that is on the message and enabled. */

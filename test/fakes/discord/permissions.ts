@@ -34,3 +34,15 @@ export function hasPermission(granted: bigint, needed: bigint): boolean {
 
 /** The bitfield with every permission, which is what Administrator amounts to. */
 export const ALL_PERMISSIONS = Object.values(P).reduce((all, bit) => all | bit, 0n);
+
+/**
+ * Whether a member may run a command gated by `default_member_permissions`, as
+ * Discord decides: null lets everyone, "0" only Administrators, otherwise every
+ * bit is needed. The guild owner may run anything. (Per-command permission
+ * overrides set in Server Settings → Integrations are not modelled.)
+ */
+export function meetsCommandGate(granted: bigint, required: string | null | undefined, isOwner = false): boolean {
+  if (required == null || isOwner) return true;
+  const needed = BigInt(required);
+  return hasPermission(granted, needed === 0n ? P.Administrator : needed);
+}
