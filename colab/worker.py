@@ -71,7 +71,7 @@ def parse_args(argv=None):
     p.add_argument("--interval", type=float, help="seconds between heartbeats (default 5 local, 10 on Drive)")
     p.add_argument("--poll", type=float, help="seconds between looks for news while busy (default 0.25 local, 0.5 on Drive)")
     p.add_argument("--idle-poll", type=float, help="seconds between looks for news once idle for 30 s "
-                   "(default: as --poll locally, 5 on Drive, to stay under 30 API calls a minute)")
+                   "(default: as --poll locally, 3 on Drive: 20 polls and 6 heartbeats, under 30 API calls a minute)")
     p.add_argument("--runtime-hours", type=float, help="when the runtime ends, in hours after it started "
                    "(default 12 in Colab, else not reported)")
     p.add_argument("--cache-entries", type=int, default=256, help="story states kept on the device (0: no cache)")
@@ -109,7 +109,7 @@ def make_config(args, kind):
     return WorkerConfig(
         worker_id=worker_id, kind=kind, model=args.model, batch_max=args.batch_max,
         interval_s=args.interval or (10.0 if drive else 5.0), poll_s=args.poll or (0.5 if drive else 0.25),
-        idle_poll_s=args.idle_poll or (5.0 if drive else 0.0),
+        idle_poll_s=args.idle_poll or (3.0 if drive else 0.0),
         runtime_ends_at=runtime_ends_at(args.runtime_hours, kind), cache_entries=args.cache_entries,
         sync_every=args.sync_every, io_threads=args.io_threads or (8 if drive else 1), slow_ms=args.slow_ms,
         status_lines=not args.quiet, model_cache_dir=args.model_cache_dir, heartbeat_on_batch=not drive)

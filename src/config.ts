@@ -55,7 +55,7 @@ export const ConfigSchema = z.object({
   GOOGLE_OAUTH_CLIENT_SECRET: optional(z.string().min(5)),
   GOOGLE_OAUTH_TOKEN_FILE: optional(z.string().min(1)),
   DRIVE_POLL_FAST_MS: int(100, 60_000).default(250),
-  DRIVE_POLL_SLOW_MS: int(1000, 600_000).default(10_000),
+  DRIVE_POLL_SLOW_MS: int(1000, 600_000).default(6_000),
 });
 
 /** The checked configuration. */

@@ -126,6 +126,8 @@ def test_drive_defaults_stay_under_thirty_calls_a_minute_when_idle():
     cfg = make_config(parse_args(["--drive-folder", "F" * 20]), "colab")
     per_minute = 60 / idle_delay(cfg, since_busy_s=3600) + 60 / cfg.interval_s
     assert idle_delay(cfg, since_busy_s=0) == cfg.poll_s == 0.5
+    # Heartbeats included: 20 polls and 6 heartbeats a minute; a job after a quiet spell waits at most 3 s to be seen.
+    assert idle_delay(cfg, since_busy_s=3600) == 3.0
     assert per_minute <= 30
     local = make_config(parse_args(["--mailbox", "/tmp/x"]), "local")
     assert idle_delay(local, since_busy_s=3600) == local.poll_s

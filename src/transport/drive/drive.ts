@@ -7,7 +7,9 @@
  *   an id from files.generateIds (id-pool.ts): atomic, and a retry cannot
  *   make a second copy. An existing name is overwritten by id.
  * - News comes from changes.list with a page token saved per side
- *   (mailbox-sync.ts), polled quickly while jobs wait and slowly when idle.
+ *   (mailbox-sync.ts), polled quickly while jobs wait and slowly when idle;
+ *   the bot holds a poll while a response cannot be there yet (reply-timing.ts).
+ * - `list` answers after the next regular poll, so it is current at no call of its own.
  * - Every call retries transient failures with capped, jittered backoff
  *   (api.ts, backoff.ts) and explains the ones it cannot fix (explain.ts).
  */
@@ -33,9 +35,11 @@ export interface DriveTransportOptions {
   /** Where this side keeps its page token and index; none: start afresh each time. */
   stateFile?: string;
   /**
-   * How old the index may be when `list` answers from it (ms). Default twice
-   * the slow poll interval, so that, with polling running, `list` makes no
-   * call. 0 makes every `list` catch up first (read-after-write across sides).
+   * How `list` stays current. By default it waits for the next regular poll
+   * (a catch-up that starts after the call: read-after-write across sides, at
+   * no extra call; it may wait up to one poll interval). A number answers from
+   * the index when a catch-up started within that many ms, else catches up
+   * first (0: every `list` makes its own call).
    */
   listMaxAgeMs?: number;
   /** Ids taken per files.generateIds call. Default 100. */
@@ -93,6 +97,8 @@ export class DriveTransport implements Transport {
   async put(folder: Folder, name: string, content: string): Promise<void> {
     checkName(name);
     const { folderIds } = this.opened();
+    // Before the first await: a poll that the caller's setUrgent brought forward waits for the answer's likely time.
+    this.pace.timing.writing(folder, name, this.clock());
     await this.writes.run(`${folder}/${name}`, async () => {
       for (const entry of this.index.entries(folder, name)) {
         try {
@@ -129,6 +135,8 @@ export class DriveTransport implements Transport {
       for (const entry of await this.lookUp(folder, name)) {
         try {
           await this.options.api.deleteFile(entry.id, `deleting ${folder}/${name}`);
+          this.pace.timing.deleted(folder, name);
+          this.sync?.reschedule();
         } catch (error) {
           // Not ours to delete: forget it on this side, so that callers do not retry it forever.
           if (error instanceof DriveMailboxError && error.code === 'not_allowed') this.index.remove(entry.id);
@@ -141,7 +149,9 @@ export class DriveTransport implements Transport {
 
   async list(folder: Folder): Promise<string[]> {
     const { sync } = this.opened();
-    if (this.clock() - sync.lastStart > (this.options.listMaxAgeMs ?? 2 * this.options.polling.slowMs)) await sync.fresh();
+    const maxAgeMs = this.options.listMaxAgeMs;
+    if (maxAgeMs === undefined) await sync.nextCatchUp();
+    else if (this.clock() - sync.lastStart > maxAgeMs) await sync.fresh();
     return this.index.names(folder);
   }
 
@@ -174,7 +184,11 @@ export class DriveTransport implements Transport {
 
   private remember(folder: Folder, name: string, meta: { id: string; version: number; modifiedMs: number }): void {
     this.index.upsert({ id: meta.id, folder, name, version: meta.version, modifiedMs: meta.modifiedMs || this.clock() });
-    if (folder === 'requests' || folder === 'responses' || folder === 'control') this.pace.activity();
+    this.pace.timing.wrote(folder, name, this.clock(), meta.modifiedMs);
+    if (folder === 'requests' || folder === 'responses' || folder === 'control') {
+      this.pace.activity();
+      this.sync?.reschedule();
+    }
   }
 
   private opened(): { folderIds: Record<Folder, string>; sync: MailboxSync } {

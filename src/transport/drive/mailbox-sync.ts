@@ -5,7 +5,8 @@
  * index is complete before anyone reads it. Afterwards it polls at the pace
  * of poll-pace.ts, and anyone who needs news from after a moment (a read of
  * an unknown name) can ask for a catch-up that starts after it; concurrent
- * askers share one call.
+ * askers share one call. A listing waits for the next regular poll instead
+ * (`nextCatchUp`): as current, at no extra call.
  */
 import { isMailboxName, type ChangeHub, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi } from './api.ts';
@@ -47,6 +48,10 @@ export class MailboxSync {
   private dirty = false;
   private failures = 0;
   private closed = false;
+  /** When open() finished (clock ms). */
+  private openedAt = Number.NEGATIVE_INFINITY;
+  /** Callers of nextCatchUp, each with the catch-up count when it asked. */
+  private waiters: { mark: number; settle: (error?: Error) => void }[] = [];
 
   constructor(private readonly o: MailboxSyncOptions) {}
 
@@ -59,6 +64,7 @@ export class MailboxSync {
     await this.fresh();
     this.dirty = true;
     await this.save();
+    this.openedAt = this.o.clock();
     this.schedule();
   }
 
@@ -73,6 +79,25 @@ export class MailboxSync {
     return this.begin();
   }
 
+  /**
+   * Resolves after the next catch-up that starts after this call, whoever starts it
+   * (usually the poll timer, at its pace), so it costs no call of its own; rejects if
+   * that catch-up fails; at once when closed.
+   */
+  nextCatchUp(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const waiting = new Promise<void>((resolve, reject) => {
+      this.waiters.push({ mark: this.started, settle: (error) => (error ? reject(error) : resolve()) });
+    });
+    // Just after open, a side reads the mailbox with a few listings in a row: keep the pace quick for them
+    // (for one slow interval, so a periodic listing later cannot keep it quick for good).
+    if (this.o.clock() - this.openedAt < this.o.pace.intervals.slowMs) {
+      this.o.pace.activity();
+      this.schedule();
+    }
+    return waiting;
+  }
+
   /** Polls sooner, when the pace just changed. */
   reschedule(): void {
     this.schedule();
@@ -84,18 +109,33 @@ export class MailboxSync {
     clearTimeout(this.timer);
     clearTimeout(this.saveTimer);
     await this.inflight?.catch(() => undefined);
+    for (const waiter of this.waiters.splice(0)) waiter.settle();
     this.dirty = true;
     await this.save();
   }
 
   private begin(): Promise<void> {
-    this.started++;
-    this.lastStart = this.o.clock();
-    const run: Promise<void> = this.catchUpOnce().finally(() => {
+    const number = ++this.started;
+    const start = (this.lastStart = this.o.clock());
+    const run: Promise<void> = this.catchUpOnce().then(() => {
+      this.o.pace.timing.polled(this.o.clock() - start);
+      this.settleWaiters(number);
+    }, (error: Error) => {
+      this.settleWaiters(number, error);
+      throw error;
+    }).finally(() => {
       if (this.inflight === run) this.inflight = undefined;
     });
     this.inflight = run;
     return run;
+  }
+
+  /** Settles the waiters that asked before catch-up `number` started. */
+  private settleWaiters(number: number, error?: Error): void {
+    const served = this.waiters.filter((w) => w.mark < number);
+    if (!served.length) return;
+    this.waiters = this.waiters.filter((w) => w.mark >= number);
+    for (const waiter of served) waiter.settle(error);
   }
 
   private async catchUpOnce(): Promise<void> {
@@ -106,6 +146,7 @@ export class MailboxSync {
         if (token !== this.token) [this.token, this.dirty] = [token, true];
         for (const change of news) {
           active ||= JOB_FOLDERS.has(change.folder);
+          pace.timing.heard(change.folder, change.name, change.removed, change.removed ? 0 : (index.entries(change.folder, change.name)[0]?.modifiedMs ?? 0), this.o.clock());
           if (!this.closed) hub.emit(change);
         }
       });
@@ -137,7 +178,7 @@ export class MailboxSync {
   private schedule(): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    const wait = Math.max(0, this.lastStart + this.o.pace.delayMs() - this.o.clock());
+    const wait = Math.max(0, this.o.pace.nextPollAt(this.lastStart) - this.o.clock());
     this.timer = setTimeout(() => void this.tick(), wait);
     this.timer.unref();
   }
@@ -145,7 +186,7 @@ export class MailboxSync {
   private async tick(): Promise<void> {
     if (this.closed) return;
     if (this.inflight) await this.inflight.catch(() => undefined);
-    else if (this.o.clock() >= this.lastStart + this.o.pace.delayMs()) await this.begin().catch((e: Error) => this.pollFailed(e));
+    else if (this.o.clock() >= this.o.pace.nextPollAt(this.lastStart)) await this.begin().catch((e: Error) => this.pollFailed(e));
     this.schedule();
   }
 

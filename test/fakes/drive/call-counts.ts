@@ -9,17 +9,20 @@ export type MethodCounts = Record<string, number>;
 export interface CallCounts {
   calls: MethodCounts;
   injected: MethodCounts;
+  /** Injected faults by kind (`rateLimit403`, `tooMany429`, `error500`, `timeout`, ...), all methods and principals together. */
+  injectedByKind: Record<string, number>;
   /** The same split per principal label (`anonymous` when the token is missing or unknown). */
   byPrincipal: Record<string, { calls: MethodCounts; injected: MethodCounts }>;
 }
 
 /** Counts calls by method and principal label. */
 export class CallCounter {
-  private counts: CallCounts = { calls: {}, injected: {}, byPrincipal: {} };
+  private counts: CallCounts = empty();
 
-  /** Adds one call to `method` by `label`, as handled or as injected. */
-  record(method: string, label: string, kind: 'calls' | 'injected'): void {
+  /** Adds one call to `method` by `label`, as handled or as injected (with the fault's kind). */
+  record(method: string, label: string, kind: 'calls' | 'injected', faultKind?: string): void {
     this.counts[kind][method] = (this.counts[kind][method] ?? 0) + 1;
+    if (kind === 'injected' && faultKind) this.counts.injectedByKind[faultKind] = (this.counts.injectedByKind[faultKind] ?? 0) + 1;
     const mine = (this.counts.byPrincipal[label] ??= { calls: {}, injected: {} });
     mine[kind][method] = (mine[kind][method] ?? 0) + 1;
   }
@@ -31,6 +34,10 @@ export class CallCounter {
 
   /** Starts counting from zero. */
   reset(): void {
-    this.counts = { calls: {}, injected: {}, byPrincipal: {} };
+    this.counts = empty();
   }
+}
+
+function empty(): CallCounts {
+  return { calls: {}, injected: {}, injectedByKind: {}, byPrincipal: {} };
 }

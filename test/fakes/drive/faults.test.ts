@@ -74,7 +74,7 @@ describe('injected errors', () => {
     const retry = await driveError(drive.files.create({ requestBody: { id, name: 'req.json' }, media: { body: '{}' } }, at(fake)));
     expect(retry).toMatchObject({ status: 409, reason: 'duplicate' });
     expect(fake.files().filter((f) => f.name === 'req.json')).toHaveLength(1);
-    expect(fake.counts()).toMatchObject({ calls: { 'files.create': 2 }, injected: { 'files.create': 1 } });
+    expect(fake.counts()).toMatchObject({ calls: { 'files.create': 2 }, injected: { 'files.create': 1 }, injectedByKind: { drop: 1 } });
   });
 });
 
@@ -140,12 +140,13 @@ describe('latency and counts', () => {
     expect(fake.counts()).toEqual({
       calls: { 'files.create': 1, 'files.get': 1, 'files.get.media': 1, 'files.list': 1 },
       injected: {},
+      injectedByKind: {},
       byPrincipal: {
         bot: { calls: { 'files.create': 1, 'files.get': 1, 'files.get.media': 1 }, injected: {} },
         anonymous: { calls: { 'files.list': 1 }, injected: {} },
       },
     });
     fake.resetCounts();
-    expect(fake.counts()).toEqual({ calls: {}, injected: {}, byPrincipal: {} });
+    expect(fake.counts()).toEqual({ calls: {}, injected: {}, injectedByKind: {}, byPrincipal: {} });
   });
 });

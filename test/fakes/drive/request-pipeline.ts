@@ -39,14 +39,14 @@ async function handle(fake: DriveFake, req: IncomingMessage, res: ServerResponse
   if (fake.latencyMs > 0) await sleep(fake.latencyMs);
   const fault = fake.faults.pick(route.method);
   if (fault && !fault.afterEffect) {
-    fake.counter.record(route.method, label, 'injected');
+    fake.counter.record(route.method, label, 'injected', fault.kind);
     performFault(fault, res, later);
     return;
   }
   fake.counter.record(route.method, label, 'calls');
   const reply = runRoute(fake, route, req, url.searchParams, body);
   if (fault) {
-    fake.counter.record(route.method, label, 'injected');
+    fake.counter.record(route.method, label, 'injected', fault.kind);
     performFault(fault, res, later);
     return;
   }

@@ -39,6 +39,8 @@ it('delivers 500 jobs exactly once while 10% of calls fail', async () => {
   const calls = Object.values(counts.calls).reduce((a, b) => a + b, 0);
   expect(injected / (calls + injected)).toBeGreaterThan(0.05);
   for (const method of ['files.create', 'files.get.media', 'changes.list', 'files.delete']) expect(counts.injected[method]).toBeGreaterThan(0);
+  // Every kind of fault struck: 403 rate limits (both reasons), 429, 500, 503, dropped connections and timeouts.
+  for (const kind of ['rateLimit403', 'userRateLimit403', 'tooMany429', 'error500', 'error503', 'drop', 'timeout']) expect(counts.injectedByKind[kind], kind).toBeGreaterThan(0);
   // The bot cleans up after delivery: the request, then the response.
   await expect.poll(() => fake.files().filter((f) => f.name.endsWith('.json')).length, { timeout: 10_000 }).toBe(0);
   bot.stop();
