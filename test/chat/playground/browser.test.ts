@@ -20,30 +20,34 @@ const SHOTS = join(ROOT, 'test-artifacts/playground');
 // As the machine's notes advise: no sandbox as root, and no background networking on a closed network.
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-describe('the playground in a browser', () => {
-  let pg: TestPlayground;
-  let browser: Browser;
-  let worker: EmbeddedWorker | undefined;
+/** A playground and Chromium for the enclosing describe block, stopped (with the worker a test started) after it. */
+function browserWorld(): { pg: TestPlayground; browser: Browser; worker?: EmbeddedWorker } {
+  const world = {} as { pg: TestPlayground; browser: Browser; worker?: EmbeddedWorker };
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with apt-get install chromium (npm test does this).`);
     mkdirSync(SHOTS, { recursive: true });
-    pg = await startTestPlayground();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    world.pg = await startTestPlayground();
+    world.browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   afterAll(async () => {
-    await browser?.close();
-    if (worker) {
-      await worker.stop();
-      await worker.transport.close();
+    await world.browser?.close();
+    if (world.worker) {
+      await world.worker.stop();
+      await world.worker.transport.close();
     }
-    await pg?.stop();
+    await world.pg?.stop();
   });
+  return world;
+}
+
+describe('the playground in a browser', () => {
+  const w = browserWorld();
 
   async function as(name: string, viewport = { width: 1200, height: 800 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    const context = await w.browser.newContext({ viewport });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${pg.url}/?user=${encodeURIComponent(name)}`);
+    await page.goto(`${w.pg.url}/?user=${encodeURIComponent(name)}`);
     await expect.poll(() => page.getByTestId('me').textContent()).toBe(name);
     return page;
   }
@@ -61,7 +65,7 @@ describe('the playground in a browser', () => {
     await expect.poll(() => ann.getByTestId('progress').textContent()).toMatch(/No worker is online right now\. Your request is saved/);
     await ann.screenshot({ path: join(SHOTS, '1-waiting-for-a-worker.png') });
 
-    worker = await startTestWorker(pg.config, SMALL_MODEL);
+    w.worker = await startTestWorker(w.pg.config, SMALL_MODEL);
     await expect.poll(() => lines(ann).count(), { timeout: 60_000 }).toBe(2);
     await expect.poll(() => ann.getByTestId('progress').isHidden()).toBe(true);
     expect(await lines(ann).nth(1).getAttribute('data-kind')).toBe('model');
@@ -111,28 +115,12 @@ describe('the playground in a browser', () => {
 });
 
 describe('the playground in a browser: progress, authors, and catching up after a dropped stream', () => {
-  let pg: TestPlayground;
-  let browser: Browser;
-  let worker: EmbeddedWorker | undefined;
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install it with apt-get install chromium (npm test does this).`);
-    mkdirSync(SHOTS, { recursive: true });
-    pg = await startTestPlayground();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    if (worker) {
-      await worker.stop();
-      await worker.transport.close();
-    }
-    await pg?.stop();
-  });
+  const w = browserWorld();
 
   async function as(name: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    const page = await (await w.browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(`${pg.url}/?user=${encodeURIComponent(name)}`);
+    await page.goto(`${w.pg.url}/?user=${encodeURIComponent(name)}`);
     await expect.poll(() => page.getByTestId('me').textContent()).toBe(name);
     return page;
   }
@@ -153,7 +141,7 @@ describe('the playground in a browser: progress, authors, and catching up after 
     const bob = await as('Bob');
     await recordProgress(ann);
     // A worker that is up but has not taken the job yet (a heartbeat written by hand, fresh for 100 s: 3 × 30 s + grace).
-    writeHeartbeat(pg.config, { worker_id: 'busy-worker', interval_s: 30 });
+    writeHeartbeat(w.pg.config, { worker_id: 'busy-worker', interval_s: 30 });
     await expect.poll(() => ann.getByTestId('worker').textContent()).toMatch(/^busy-worker · running/);
 
     await ann.getByTestId('channel-composer').locator('input').fill('/story The quiet harbour at dawn. --length 60');
@@ -164,8 +152,8 @@ describe('the playground in a browser: progress, authors, and catching up after 
     await ann.screenshot({ path: join(SHOTS, '5-in-line.png') });
 
     // The worker takes the job: its heartbeat lists it as active.
-    const jobId = pg.bot.jobs.pending()[0].job_id;
-    writeHeartbeat(pg.config, { worker_id: 'busy-worker', interval_s: 30, active_jobs: [jobId] });
+    const jobId = w.pg.bot.jobs.pending()[0].job_id;
+    writeHeartbeat(w.pg.config, { worker_id: 'busy-worker', interval_s: 30, active_jobs: [jobId] });
     await expect.poll(() => ann.getByTestId('progress').textContent()).toBe('✍️ Writing…');
     await expect.poll(() => bob.getByTestId('progress').textContent()).toBe('✍️ Writing…');
     const seen = await progressSeen(ann);
@@ -173,8 +161,8 @@ describe('the playground in a browser: progress, authors, and catching up after 
     expect(seen.indexOf('✍️ Writing…')).toBeGreaterThan(seen.indexOf('⏳ #1 in line'));
 
     // The hand-written worker goes away and a real one writes the line.
-    rmSync(join(pg.config.STORYLOOM_DATA_DIR, 'mailbox/workers/busy-worker.json'));
-    worker = await startTestWorker(pg.config, SMALL_MODEL);
+    rmSync(join(w.pg.config.STORYLOOM_DATA_DIR, 'mailbox/workers/busy-worker.json'));
+    w.worker = await startTestWorker(w.pg.config, SMALL_MODEL);
     await expect.poll(() => lines(ann).count(), { timeout: 60_000 }).toBe(2);
     await expect.poll(() => lines(bob).count(), { timeout: 30_000 }).toBe(2);
     await bob.getByTestId('buttons').locator('button[data-action=continue]').click();
@@ -190,13 +178,13 @@ describe('the playground in a browser: progress, authors, and catching up after 
     const dee = await as('Dee');
     await dee.locator('[data-testid=stories] li').first().click();
     await expect.poll(() => lines(dee).count()).toBe(4);
-    const storyId = pg.bot.core.stories.all()[0].id;
+    const storyId = w.pg.bot.core.stories.all()[0].id;
 
     // Drop the stream, and keep the page from reconnecting until we let it.
     await dee.route('**/api/events', (route) => route.abort());
-    pg.playground.events.close();
-    await until(() => pg.playground.events.size === 0, 5_000, 'the streams to close');
-    const post = (body: unknown) => fetch(`${pg.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    w.pg.playground.events.close();
+    await until(() => w.pg.playground.events.size === 0, 5_000, 'the streams to close');
+    const post = (body: unknown) => fetch(`${w.pg.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect((await post({ user: 'Eve', text: 'Eve writes while Dee is away.', thread: storyId })).status).toBe(200);
     expect((await post({ user: 'Eve', text: '/story Eve’s own tale --length 40' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_000));
