@@ -2,7 +2,9 @@
 
 In Colab the session is google-auth's AuthorizedSession (colab/colab_env.py); in
 tests it is a plain requests.Session against the Drive fake. Every call passes
-supportsAllDrives=true, so Shared Drives work. Rate limits (403
+supportsAllDrives=true, so Shared Drives work. Files over 5 MB (model weights,
+checkpoints) go up in resumable uploads, in chunks that resume where Drive says
+it stopped. Rate limits (403
 rateLimitExceeded/userRateLimitExceeded, 429 honouring Retry-After), 5xx,
 dropped connections and timeouts are retried with capped, jittered backoff. Auth,
 quota, scope and not-found errors are raised at once, with a message that says
@@ -14,6 +16,7 @@ Usage:
     client.create(folder_id, "a.json", b"{}", file_id=ids[0])
 """
 import json
+import re
 import secrets
 import time
 
@@ -24,6 +27,8 @@ from colab.retry import Backoff, retry_after_seconds
 RETRY_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
 SCOPE_REASONS = ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024  # Drive documents media and multipart uploads for 5 MB or less
+CHUNK_SIZE = 8 * 1024 * 1024  # resumable upload chunks; all but the last must be multiples of 256 KiB
 
 
 class DriveError(RuntimeError):
@@ -80,6 +85,12 @@ def _error_for(response, what):
     return DriveError(f"Drive failed while {what} ({status} {reason or ''}: {message})", status, reason)
 
 
+def _confirmed(response):
+    """The bytes a 308 says Drive holds: `Range: bytes=0-N` -> N + 1; no Range -> 0."""
+    match = re.fullmatch(r"bytes=0-(\d+)", response.headers.get("Range", "").strip())
+    return int(match.group(1)) + 1 if match else 0
+
+
 def _retryable(response):
     if response.status_code == 429 or response.status_code >= 500:
         return True
@@ -93,7 +104,8 @@ class DriveClient:
                  sleep=time.sleep):
         self.session, self.api_url = session, api_url.rstrip("/")
         self.backoff, self.timeout, self.sleep = backoff or Backoff(), timeout, sleep
-        self.calls = 0  # HTTP requests sent, retries included
+        self.chunk_size = CHUNK_SIZE  # a multiple of 256 KiB
+        self.calls = 0  # HTTP requests sent, retries and upload chunks included
 
     def call(self, method, path, what, params=None, ok=(200,), **kw):
         """Sends one Drive request, retrying transient failures -> the response."""
@@ -142,12 +154,15 @@ class DriveClient:
                          {"count": str(count), "space": "drive", "type": "files"}).json()["ids"]
 
     def create(self, folder_id, name, data, file_id, mime_type="application/json"):
-        """Creates a file with its content in one multipart upload. With an id from
-        generate_ids, a retried create that already took effect answers 409, which
-        means it is done: no second copy."""
+        """Creates a file with its content in one multipart upload (a resumable upload
+        over 5 MB). With an id from generate_ids, a retried create that already took
+        effect answers 409, which means it is done: no second copy."""
+        meta = {"id": file_id, "name": name, "parents": [folder_id], "mimeType": mime_type}
+        if len(data) > SIMPLE_UPLOAD_LIMIT:
+            self._upload_resumable("POST", "/upload/drive/v3/files", f"creating {name}", meta, data, mime_type)
+            return file_id
         boundary = f"storyloom-{secrets.token_hex(12)}"
-        meta = json.dumps({"id": file_id, "name": name, "parents": [folder_id], "mimeType": mime_type})
-        body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{meta}\r\n"
+        body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{json.dumps(meta)}\r\n"
                 f"--{boundary}\r\nContent-Type: {mime_type}\r\n\r\n").encode("utf-8") + data + \
             f"\r\n--{boundary}--\r\n".encode("utf-8")
         headers = {"Content-Type": f"multipart/related; boundary={boundary}"}
@@ -156,9 +171,77 @@ class DriveClient:
         return file_id
 
     def update_content(self, file_id, data, mime_type="application/json"):
-        """Replaces a file's content, by id."""
-        self.call("PATCH", f"/upload/drive/v3/files/{file_id}", f"updating file {file_id}",
+        """Replaces a file's content, by id (over 5 MB, in a resumable upload)."""
+        what = f"updating file {file_id}"
+        if len(data) > SIMPLE_UPLOAD_LIMIT:
+            self._upload_resumable("PATCH", f"/upload/drive/v3/files/{file_id}", what, None, data, mime_type)
+            return
+        self.call("PATCH", f"/upload/drive/v3/files/{file_id}", what,
                   {"uploadType": "media", "fields": "id"}, data=data, headers={"Content-Type": mime_type})
+
+    def _upload_resumable(self, method, path, what, meta, data, mime_type):
+        """Starts a resumable upload session and sends `data` through it, starting a new
+        session when Drive has lost one. A create whose id exists by then (409) is done."""
+        headers = {"X-Upload-Content-Type": mime_type, "X-Upload-Content-Length": str(len(data))}
+        for attempt in range(self.backoff.attempts):
+            response = self.call(method, path, what, {"uploadType": "resumable", "fields": "id"},
+                                 ok=(200, 409) if meta and "id" in meta else (200,), json=meta, headers=headers)
+            if response.status_code == 409:
+                return
+            session_uri = response.headers.get("Location")
+            if not session_uri:
+                raise DriveError(f"Drive gave no upload session URI while {what}", response.status_code)
+            if self._send_chunks(session_uri, data, what):
+                return
+            self.sleep(self.backoff.delay(attempt))
+        raise DriveError(f"Drive kept losing the upload session while {what}; gave up after "
+                         f"{self.backoff.attempts} sessions")
+
+    def _send_chunks(self, session_uri, data, what):
+        """Sends `data` in chunks to a session URI (absolute, used as Drive gave it). After a
+        failed chunk: back off, ask Drive how much it holds, go on from there.
+        -> True when the upload is complete, False when the session is gone (404/410)."""
+        total, offset, failures, probe = len(data), 0, 0, False
+        while True:
+            if probe:  # a status query: 308 with what Drive holds, or 200/201 when it is all there
+                body, content_range = b"", f"bytes */{total}"
+            else:
+                body = data[offset:offset + self.chunk_size]
+                content_range = f"bytes {offset}-{offset + len(body) - 1}/{total}"
+            response = self._put(session_uri, body, content_range)
+            status = response.status_code if response is not None else None
+            if status in (200, 201):
+                return True
+            if status in (404, 410):
+                return False
+            if status == 308:
+                confirmed = _confirmed(response)
+                if confirmed >= total:
+                    raise DriveError(f"Drive holds all {total} bytes but did not finish the upload while {what}", 308)
+                progressed, was_probe = confirmed > offset, probe
+                offset, probe = confirmed, False
+                if progressed:
+                    failures = 0
+                if progressed or was_probe:
+                    continue  # a chunk that moved nothing on counts as a failure, below
+            elif response is not None and not _retryable(response):
+                raise _error_for(response, what)
+            failures += 1
+            if failures >= self.backoff.attempts:
+                raise DriveError(f"Drive kept failing while {what} (at byte {offset} of {total}; last answer: "
+                                 f"{status or 'none'}); gave up after {failures} tries", status)
+            retry_after = retry_after_seconds(response.headers.get("Retry-After")) if response is not None else None
+            self.sleep(self.backoff.delay(failures - 1, retry_after))
+            probe = status != 308
+
+    def _put(self, session_uri, body, content_range):
+        """One request to an upload session -> the response, or None when the network failed."""
+        self.calls += 1
+        try:
+            return self.session.request("PUT", session_uri, data=body, headers={"Content-Range": content_range},
+                                        timeout=self.timeout)
+        except NETWORK_ERRORS:
+            return None
 
     def delete(self, file_id):
         """Deletes a file; False when it was already gone (a retried delete that took effect)."""

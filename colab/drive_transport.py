@@ -4,7 +4,7 @@ Drive's name-based listing is not read-after-write consistent, so files are
 addressed by id: at startup one listing finds the subfolders, the changes feed
 starts (changes.getStartPageToken), and one listing per folder fills a
 name -> id map; from then on the changes feed keeps the map current and reports
-news. New files are created in one multipart upload with an id from
+news. New files are created in one multipart upload (resumable over 5 MB) with an id from
 files.generateIds (fetched in blocks), so a retried create cannot duplicate;
 existing files (the heartbeat) are overwritten by id.
 

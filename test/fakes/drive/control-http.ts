@@ -38,6 +38,7 @@ const CONTROL_ROUTES: Record<string, ControlRoute> = {
   'POST /list-lag': (fake, body) => (fake.setListLag(need<{ ms: number }>(body, 'ms').ms), {}),
   'GET /counts': (fake) => fake.counts(),
   'POST /counts/reset': (fake) => (fake.resetCounts(), {}),
+  'POST /uploads/expire': (fake) => (fake.expireUploads(), {}),
   'GET /files': (fake) => fake.files(),
   'GET /files/:id': (fake, _body, id) => fake.file(id ?? '') ?? null,
   'POST /revoke': (fake, body) => {

@@ -149,6 +149,11 @@ export class DriveFake {
     this.state.principals.revokeAccessToken(token);
   }
 
+  /** Forgets every resumable upload session, as if they had expired: later requests on them get 404. */
+  expireUploads(): void {
+    this.state.uploads.clear();
+  }
+
   /** Every stored file and folder except roots, in creation order. */
   files(): FileDump[] {
     return this.state.store.all().filter((f) => !f.isRoot).map(dumpFile);

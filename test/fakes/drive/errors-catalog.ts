@@ -51,6 +51,22 @@ export function badRequest(message: string, location?: string): DriveError {
   });
 }
 
+/** 413 for a media or multipart upload over Drive's documented 5 MB: larger files need a resumable upload. */
+export function uploadTooLarge(uploadType: string, bytes: number): DriveError {
+  return new DriveError(413, 'uploadTooLarge',
+    `The ${bytes}-byte upload is too large for uploadType=${uploadType}, which takes at most 5 MB (5242880 bytes). ` +
+      'Use a resumable upload (uploadType=resumable) for larger files.',
+    { location: 'uploadType', locationType: 'parameter' });
+}
+
+/** 404 for a resumable upload session that does not exist (or has expired). */
+export function uploadSessionNotFound(uploadId: string): DriveError {
+  return new DriveError(404, 'notFound', `No upload session ${uploadId}: it is unknown or has expired. Start a new resumable upload.`, {
+    location: 'upload_id',
+    locationType: 'parameter',
+  });
+}
+
 /** 403 `insufficientFilePermissions`: the caller may see the file but not change it. */
 export function insufficientFilePermissions(): DriveError {
   return new DriveError(403, 'insufficientFilePermissions', 'The user does not have sufficient permissions for this file.');

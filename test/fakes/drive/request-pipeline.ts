@@ -5,6 +5,7 @@ import { handleControl } from './control-http.ts';
 import { DriveError } from './drive-error.ts';
 import type { DriveFake } from './drive-fake.ts';
 import { performFault, type Scheduler } from './fault-reply.ts';
+import { uploadChunk } from './handlers/files-resumable.ts';
 import type { Reply } from './handlers/handler.ts';
 import { exchangeToken } from './handlers/token.ts';
 import { errorReply, readBody, writeReply } from './http-io.ts';
@@ -56,6 +57,7 @@ async function handle(fake: DriveFake, req: IncomingMessage, res: ServerResponse
 function runRoute(fake: DriveFake, route: RouteMatch, req: IncomingMessage, query: URLSearchParams, body: Buffer): Reply {
   try {
     if (route.handler === 'token') return exchangeToken(fake.state.principals, body, req.headers);
+    if (route.handler === 'chunk') return uploadChunk(fake.state, query, req.headers, body);
     const principal = authenticate(fake.state.principals, req.headers, query);
     return route.handler({
       state: fake.state,

@@ -6,6 +6,7 @@ import { newFileId, newRootId } from './ids.ts';
 import { ListIndex } from './list-index.ts';
 import { FOLDER_MIME, type FileRecord, type Principal, type PrincipalSpec, type Role, type SharedDrive } from './model.ts';
 import { PrincipalRegistry } from './principals.ts';
+import { UploadSessions } from './upload-sessions.ts';
 
 /** What `createSharedDrive` takes. */
 export interface SharedDriveSpec {
@@ -26,6 +27,7 @@ export class DriveState {
   readonly principals = new PrincipalRegistry();
   readonly drives = new Map<string, SharedDrive>();
   readonly changes = new ChangeLog();
+  readonly uploads = new UploadSessions();
   readonly listIndex: ListIndex;
   readonly access: AccessRules;
 

@@ -7,7 +7,7 @@ import { selectFields } from '../select-fields.ts';
 import { findVisible, requireWritable, requireWriteScope } from './common.ts';
 import { applyMetadata, checkWritable } from './file-metadata.ts';
 import { ok, type Reply, type RequestContext } from './handler.ts';
-import { readUploadBody } from './upload-body.ts';
+import { readUploadBody, type UploadBody } from './upload-body.ts';
 
 /**
  * files.create: `POST /drive/v3/files` (metadata only) and
@@ -15,12 +15,25 @@ import { readUploadBody } from './upload-body.ts';
  */
 export function createFile(ctx: RequestContext): Reply {
   requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Create');
-  const { metadata, media } = readUploadBody(ctx);
+  return createFileFrom(ctx, readUploadBody(ctx));
+}
+
+/**
+ * Checks a create before it has any content (also when a resumable upload
+ * starts): scope, writable fields, the parent, quota, and the requested id.
+ */
+export function checkCreate(ctx: RequestContext, metadata: Record<string, unknown>): { parent: FileRecord; id?: string } {
+  requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Create');
   checkWritable(metadata, 'create');
   const parent = resolveParent(ctx, metadata.parents);
   // Strict on purpose: folders too, since a fake that allows what Drive may refuse hides bugs.
   if (ctx.principal.kind === 'service_account' && parent.driveId === undefined) throw serviceAccountQuota();
-  const id = claimId(ctx, metadata.id);
+  return { parent, id: claimId(ctx, metadata.id) };
+}
+
+/** Creates the file a create request (simple, multipart, or a finished resumable upload) describes. */
+export function createFileFrom(ctx: RequestContext, { metadata, media }: UploadBody): Reply {
+  const { parent, id } = checkCreate(ctx, metadata);
   const file = ctx.state.newRecord({
     ...(id === undefined ? {} : { id }),
     parents: [parent.id],

@@ -7,7 +7,7 @@ import { selectFields } from '../select-fields.ts';
 import { findVisible, idList, requireWritable, requireWriteScope } from './common.ts';
 import { applyMetadata, checkWritable } from './file-metadata.ts';
 import { ok, type Reply, type RequestContext } from './handler.ts';
-import { readUploadBody } from './upload-body.ts';
+import { readUploadBody, type UploadBody } from './upload-body.ts';
 
 /**
  * files.update: `PATCH /drive/v3/files/:id` (metadata, trashing, moves with
@@ -15,11 +15,21 @@ import { readUploadBody } from './upload-body.ts';
  * Everything is validated before anything changes.
  */
 export function updateFile(ctx: RequestContext): Reply {
+  const file = findUpdatable(ctx);
+  return applyUpdate(ctx, file, readUploadBody(ctx));
+}
+
+/** The file an update names, once the caller may change it (also checked when a resumable upload starts). */
+export function findUpdatable(ctx: RequestContext): FileRecord {
   requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Update');
   const { file, access } = findVisible(ctx, ctx.params.id ?? '');
   requireWritable(access);
   if (file.isRoot) throw insufficientFilePermissions();
-  const { metadata, media } = readUploadBody(ctx);
+  return file;
+}
+
+/** Applies an update (simple, multipart, or a finished resumable upload) to `file`. */
+export function applyUpdate(ctx: RequestContext, file: FileRecord, { metadata, media }: UploadBody): Reply {
   checkWritable(metadata, 'update');
   const draft = snapshotOf(file);
   applyMetadata(draft, metadata);

@@ -1,8 +1,11 @@
 import { parseContentType } from '../content-type.ts';
-import { badRequest } from '../errors-catalog.ts';
+import { badRequest, uploadTooLarge } from '../errors-catalog.ts';
 import { MultipartError, parseMultipart } from '../multipart.ts';
 import { jsonObjectBody } from './common.ts';
 import type { RequestContext } from './handler.ts';
+
+/** The most media bytes an `uploadType=media` or `multipart` request may carry (5 MB); larger files need a resumable upload. */
+export const SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024;
 
 /** The metadata and (for uploads) the content a create or update request carries. */
 export interface UploadBody {
@@ -19,12 +22,17 @@ export function readUploadBody(ctx: RequestContext): UploadBody {
   if (!ctx.isUpload) return { metadata: jsonObjectBody(ctx.body) };
   const uploadType = ctx.query.get('uploadType');
   const contentType = ctx.headers['content-type'];
+  let body: UploadBody;
   if (uploadType === 'media') {
-    return { metadata: {}, media: { content: ctx.body, contentType: contentType ?? 'application/octet-stream' } };
+    body = { metadata: {}, media: { content: ctx.body, contentType: contentType ?? 'application/octet-stream' } };
+  } else if (uploadType === 'multipart') {
+    body = readMultipart(ctx.body, contentType);
+  } else {
+    throw badRequest(`Invalid uploadType: ${uploadType ?? '(none)'}. Use media, multipart or resumable.`, 'uploadType');
   }
-  if (uploadType === 'multipart') return readMultipart(ctx.body, contentType);
-  if (uploadType === 'resumable') throw badRequest('uploadType=resumable is not supported by the Drive fake.', 'uploadType');
-  throw badRequest(`Invalid uploadType: ${uploadType ?? '(none)'}. Use media or multipart.`, 'uploadType');
+  // Google documents media and multipart uploads for 5 MB or less; the fake holds callers to it.
+  if ((body.media?.content.length ?? 0) > SIMPLE_UPLOAD_LIMIT) throw uploadTooLarge(uploadType, body.media?.content.length ?? 0);
+  return body;
 }
 
 function readMultipart(body: Buffer, header: string | undefined): UploadBody {
