@@ -17,6 +17,8 @@ let bot: Bot;
 let worker: EmbeddedWorker;
 const delivery = new RecordingDelivery();
 const quiet = () => undefined;
+/** The bot's writes to stories/ (each one Drive call): housekeeping, reported apart from a job's calls. */
+const storySaves: string[] = [];
 
 beforeAll(async () => {
   const model = await tinyModel();
@@ -24,6 +26,11 @@ beforeAll(async () => {
   const config = testConfig({ STORYLOOM_MAILBOX: 'drive', DRIVE_FOLDER_ID: world.folderId, DRIVE_API_URL: world.fake.url });
   const polling = { fastMs: 100, slowMs: 1000 };
   bot = await startBot(config, world.transport('bot', { polling }), { worker: false, log: quiet });
+  const put = bot.transport.put.bind(bot.transport);
+  bot.transport.put = async (folder, name, content) => {
+    if (folder === 'stories') storySaves.push(name);
+    return put(folder, name, content);
+  };
   bot.deliveries.register('test', delivery);
   await goLive(bot);
   worker = new EmbeddedWorker(await world.open('worker', { polling }), {
@@ -46,8 +53,14 @@ it('starts a story and continues it over Drive, each line posted once', async ()
   const storyId = started.story!.id;
   const first = await delivery.waitFor(started.jobId!);
   expect('line' in first && first.line.text.length).toBeGreaterThan(0);
+  await expect.poll(() => bot.stories.get(storyId).lines.every((l) => l.delivered), { timeout: 5000 }).toBe(true);
+  storySaves.length = 0;
   const next = await bot.core.run(ctx('ann', { thread: `thread-${storyId}` }), 'continue', {});
   await delivery.waitFor(next.jobId!);
+  await expect.poll(() => bot.stories.get(storyId).lines.every((l) => l.delivered), { timeout: 5000 }).toBe(true);
+  // A continued line saves its story three times: the job begun, the line applied, the line posted.
+  console.log(`storyloom: story saves per continued line on Drive: ${storySaves.length}`);
+  expect(storySaves).toEqual([`${storyId}.json`, `${storyId}.json`, `${storyId}.json`]);
   expect(bot.stories.get(storyId).lines.map((l) => l.kind)).toEqual(['seed', 'model', 'model']);
   expect([...delivery.deliveriesByJob().values()]).toEqual([1, 1]);
   // The story is saved in the mailbox's stories/ on Drive; delivered jobs are cleaned up.
