@@ -46,6 +46,9 @@ export class ProgressFeed {
       this.last.set(request.job_id, p);
       try {
         const story = this.stories.get(request.story_id);
+        // The line may be in already, being posted while the job client still tracks its job:
+        // progress shown now would land after the line.
+        if (story.pending?.job_id !== request.job_id) continue;
         await this.deliveries.for(story.place.platform).deliverProgress({ story, jobId: request.job_id, requestedBy: request.user, progress: p, text: progressText(p) });
       } catch (error) {
         this.log(`storyloom: progress for job ${request.job_id} not shown: ${(error as Error).message}`);

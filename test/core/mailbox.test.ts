@@ -6,7 +6,8 @@ import type { Bot } from '../../src/app.ts';
 import { JobClient } from '../../src/jobs/client.ts';
 import type { Request, Response } from '../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../src/jobs/workers.ts';
-import { ctx, startTestBot, testConfig, testTransport } from '../helpers/bot.ts';
+import { ctx, startTestBot, startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
+import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
 
@@ -71,6 +72,33 @@ describe('bad files in the mailbox', () => {
 });
 
 describe('waiting', () => {
+  it('no progress is shown for a job whose line is in and being posted', async () => {
+    const { bot: b, delivery } = await bot();
+    let release = () => undefined as void;
+    let posting = false;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const deliverLine = delivery.deliverLine.bind(delivery);
+    delivery.deliverLine = async (d) => {
+      posting = true;
+      await gate;
+      return deliverLine(d);
+    };
+    const reply = await b.core.start(ctx('ann'), { seed: 'The tide turned.' }, thread);
+    const worker = await startTestWorker(b.config, await tinyModel());
+    try {
+      await until(() => posting, 30_000, 'the line being posted');
+      const shown = delivery.progress.length;
+      await b.progress.tick();
+      expect(delivery.progress.slice(shown).filter((p) => p.jobId === reply.jobId)).toEqual([]);
+      release();
+      await delivery.waitFor(reply.jobId!);
+    } finally {
+      release();
+      await worker.stop();
+      await worker.transport.close();
+    }
+  }, 60_000);
+
   it('with no worker online, the user is told the request is saved', async () => {
     const { bot: b, delivery } = await bot();
     const reply = await b.core.start(ctx('ann'), { seed: 'Anyone there?' }, thread);
