@@ -7,10 +7,10 @@
  */
 import { FOLDERS } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi, type FileMeta } from './api.ts';
-import { DriveMailboxError, isNotFound } from './errors.ts';
+import { DriveMailboxError } from './errors.ts';
 import { serviceAccountQuota } from './explain.ts';
 import { IdPool } from './id-pool.ts';
-import { checkScopes, childFolders, openRoot } from './mailbox-folders.ts';
+import { childFolders, getFolder, openRoot } from './mailbox-folders.ts';
 
 /** Where to make (or find) the mailbox. */
 export interface InitOptions {
@@ -64,16 +64,8 @@ export async function initMailbox(api: DriveApi, options: InitOptions = {}): Pro
 
 /** The parent folder (or Shared Drive root); a clear error when it is missing or a service account would write into My Drive. */
 async function openParent(api: DriveApi, parentId: string): Promise<FileMeta> {
-  let parent: FileMeta;
-  try {
-    parent = await api.getFile(parentId, `opening the parent folder ${parentId}`);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    checkScopes(api);
-    const who = await api.accountEmail().catch(() => 'the signed-in account');
-    throw new DriveMailboxError('folder_not_found', `storyloom: the folder or Shared Drive ${parentId} was not found, or ${who} is not a member of it. Check the id in its Drive URL, and share it with ${who}.`, 404, 'notFound');
-  }
-  checkScopes(api);
+  const parent = await getFolder(api, parentId, `opening the parent folder ${parentId}`, (who) =>
+    `storyloom: the folder or Shared Drive ${parentId} was not found, or ${who} is not a member of it. Check the id in its Drive URL, and share it with ${who}.`);
   if (parent.mimeType !== FOLDER_MIME) throw new DriveMailboxError('not_a_mailbox', `storyloom: ${parentId} is not a folder or a Shared Drive.`);
   if (api.kind === 'service_account' && !parent.driveId) throw serviceAccountQuota('creating the mailbox in My Drive');
   return parent;

@@ -22,20 +22,30 @@ export interface MailboxFolders {
   folderOf: Map<string, Folder>;
 }
 
-/** Reads the root folder's metadata; a clear error when it is missing, hidden, not a folder, or in the trash. */
-export async function openRoot(api: DriveApi, rootId: string): Promise<FileMeta> {
-  let root: FileMeta;
+/**
+ * Reads a folder's metadata, checking the token's scopes either way. Not found: a
+ * `folder_not_found` error whose text `explain(who)` writes, naming the signed-in account
+ * (a folder not shared with it looks the same as no folder, and a too-narrow scope hides it too).
+ */
+export async function getFolder(api: DriveApi, id: string, what: string, explain: (who: string) => string): Promise<FileMeta> {
+  let folder: FileMeta;
   try {
-    root = await api.getFile(rootId, `opening the mailbox folder ${rootId}`);
+    folder = await api.getFile(id, what);
   } catch (error) {
     if (!isNotFound(error)) throw error;
     checkScopes(api);
     const who = await api.accountEmail().catch(() => 'the signed-in account');
-    throw new DriveMailboxError('folder_not_found',
-      `storyloom: the mailbox folder ${rootId} was not found, or is not shared with ${who}. Check DRIVE_FOLDER_ID (\`npm run mailbox:init\` prints it), ` +
-        `then share the folder with ${who} as an editor, or add ${who} to its Shared Drive as a "Content manager".`, 404, 'notFound');
+    throw new DriveMailboxError('folder_not_found', explain(who), 404, 'notFound');
   }
   checkScopes(api);
+  return folder;
+}
+
+/** Reads the root folder's metadata; a clear error when it is missing, hidden, not a folder, or in the trash. */
+export async function openRoot(api: DriveApi, rootId: string): Promise<FileMeta> {
+  const root = await getFolder(api, rootId, `opening the mailbox folder ${rootId}`, (who) =>
+    `storyloom: the mailbox folder ${rootId} was not found, or is not shared with ${who}. Check DRIVE_FOLDER_ID (\`npm run mailbox:init\` prints it), ` +
+      `then share the folder with ${who} as an editor, or add ${who} to its Shared Drive as a "Content manager".`);
   if (root.mimeType !== FOLDER_MIME || root.trashed) {
     throw new DriveMailboxError('not_a_mailbox', `storyloom: ${rootId} is not a mailbox folder (it is ${root.trashed ? 'in the trash' : `a ${root.mimeType} file`}). Check DRIVE_FOLDER_ID.`);
   }
