@@ -16,7 +16,8 @@ import time
 import torch
 
 from colab.artifact import load_artifact
-from colab.generate import encode_prompt, generate, prime, step
+from colab.generate import encode_prompt, generate, prime
+from colab.lockstep import step
 from colab.sampling import SamplingOptions
 
 PROMPT = "The old house stood at the end of the lane, "

@@ -50,6 +50,10 @@ def parse_args(argv=None):
     p.add_argument("--story-chars", type=int, default=5000, help="story length for the cache test")
     p.add_argument("--repeats", type=int, default=3, help="runs per measurement (the median is shown)")
     p.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
+    p.add_argument("--cuda-graphs", choices=["on", "off"], default="on",
+                   help="on a GPU, sample from CUDA graphs (the worker's default) or eagerly")
+    p.add_argument("--compile", choices=["on", "off"], default="on",
+                   help="on a GPU, torch.compile the sampling step too (the worker's default)")
     p.add_argument("--step-streams", type=int, default=64,
                    help="concurrent streams for the time-per-sampling-step figure (0: skip it)")
     return p.parse_args(argv)
@@ -106,13 +110,15 @@ def bench_concurrency(model, artifact, device, args, prompts):
         chars, timed_n = n * args.max_chars, min(n, args.naive_sample)
         naive = timed(lambda: [naive_generate(model, artifact, prompts[k % len(prompts)], args.max_chars, 0.8, device,
                                               generator) for k in range(timed_n)], device, args.repeats) * n / timed_n
-        engine = BatchEngine(model, artifact, device)
+        engine = BatchEngine(model, artifact, device, cuda_graphs=args.cuda_graphs == "on",
+                         compile=args.compile == "on")
+        engine.run(requests_for(n, prompts, args.max_chars))  # warm-up: cuDNN plans, CUDA graph recording
         batched = timed(lambda: engine.run(requests_for(n, prompts, args.max_chars)), device, args.repeats)
         note = f"  (naive timed on {timed_n} of {n}, scaled)" if timed_n < n else ""
         print(f"{n:>8} {chars / naive:>14,.0f} {chars / batched:>16,.0f} {naive / batched:>6.1f}x{note}", flush=True)
 
 
-def bench_step(model, artifact, device, args, prompts):
+def bench_step(model, artifact, device, args, prompts, cuda_graphs):
     """Time per lockstep sampling step at --step-streams streams: the sampling loop only.
 
     Priming runs before the clock starts. The loop's own sync points call `mark`, which
@@ -121,7 +127,7 @@ def bench_step(model, artifact, device, args, prompts):
     Every stream runs all --max-chars steps (stop rule "none").
     """
     n = args.step_streams
-    engine = BatchEngine(model, artifact, device)
+    engine = BatchEngine(model, artifact, device, cuda_graphs=cuda_graphs, compile=args.compile == "on")
     requests = requests_for(n, prompts, args.max_chars)
     options = [options_of(r) for r in requests]
     id_lists = [encode_prompt(artifact, r["prompt"]) for r in requests]
@@ -135,23 +141,27 @@ def bench_step(model, artifact, device, args, prompts):
             marks.append(time.perf_counter())
         sync(device)
         start = time.perf_counter()
-        sample_streams(model, artifact.vocabulary, logits, state, options, device, engine.sync_every, mark)
+        sample_streams(model, artifact.vocabulary, logits, state, options, device, engine.sync_every, mark,
+                       graphs=engine.graphs)
         per_step.append((marks[-1] - start) / args.max_chars)
     us = statistics.median(per_step[1:]) * 1e6
-    print(f"sampling step at {n} streams: {us:,.1f} us per lockstep step ({n * 1e6 / us:,.0f} chars/s; "
+    how = "eager" if engine.graphs is None else "CUDA graphs" + (" + torch.compile" if engine.graphs.compile else "")
+    print(f"sampling step at {n} streams, {how}: {us:,.1f} us per lockstep step ({n * 1e6 / us:,.0f} chars/s; "
           f"sampling loop only, priming excluded, {args.max_chars} steps, median of {args.repeats})", flush=True)
     return us
 
 
 def bench_cache(model, artifact, device, args, text):
     story = text[: args.story_chars]
-    cached = BatchEngine(model, artifact, device, StoryStateCache(16))
+    cached = BatchEngine(model, artifact, device, StoryStateCache(16), cuda_graphs=args.cuda_graphs == "on",
+                         compile=args.compile == "on")
     line, _ = cached.run(requests_for(1, [story], 120, story="s"))[0]
     nxt = requests_for(1, [story + line + " "], 120, story="s")
 
     def with_cache():
         cached.run(nxt)  # every repeat finds the state after the story and the previous line
-    without = BatchEngine(model, artifact, device)
+    without = BatchEngine(model, artifact, device, cuda_graphs=args.cuda_graphs == "on",
+                         compile=args.compile == "on")
     t_cache = timed(with_cache, device, args.repeats)
     t_fresh = timed(lambda: without.run(nxt), device, args.repeats)
     print(f"next line of a {len(story):,}-char story: {t_fresh * 1000:,.0f} ms without the cache, "
@@ -177,7 +187,12 @@ def main(argv=None):
     bench_concurrency(model, artifact, device, args, prompts)
     print("(chars/s count whole requests: priming the prompt, then sampling)")
     if args.step_streams > 0:
-        bench_step(model, artifact, device, args, prompts)
+        if device.type == "cuda" and args.cuda_graphs == "on":
+            bench_step(model, artifact, device, args, prompts, cuda_graphs=False)  # for comparison, same run
+        started = time.perf_counter()
+        bench_step(model, artifact, device, args, prompts, cuda_graphs=args.cuda_graphs == "on")
+        print(f"(that figure took {time.perf_counter() - started:.1f} s to measure, with any recording and compiling "
+              "not done earlier in this run)")
     bench_cache(model, artifact, device, args, text)
 
 

@@ -12,6 +12,7 @@ Usage:
 """
 import torch
 
+from colab.cuda_graphs import GraphsUnavailable, LockstepGraphs, graphs_available
 from colab.generate import encode_prompt, fed_text, prime, sample_streams
 from colab.sampling import SamplingOptions
 from colab.story_cache import StoryStateCache
@@ -27,9 +28,14 @@ def options_of(request):
 class BatchEngine:
     """Generates for batches of requests, remembering story states between batches."""
 
-    def __init__(self, model, artifact, device, cache=None, sync_every=16, prime_window=1024):
+    def __init__(self, model, artifact, device, cache=None, sync_every=16, prime_window=1024, cuda_graphs=True,
+                 compile=True, log=None):
         self.model, self.artifact, self.device = model, artifact, device
         self.cache = cache if cache is not None else StoryStateCache(0)
+        # On a GPU, sampling replays CUDA graphs of sync_every steps (colab/cuda_graphs.py).
+        self.graphs = (LockstepGraphs(model, artifact.vocabulary, device, sync_every, compile=compile)
+                       if cuda_graphs and graphs_available(device) else None)
+        self.log = log or (lambda text: None)
         self.sync_every, self.prime_window = sync_every, prime_window
         self.index = {ch: i for i, ch in enumerate(artifact.vocabulary)}
         self.primed_chars = 0  # characters run through priming: what the cache saves
@@ -42,8 +48,7 @@ class BatchEngine:
         id_lists = [encode_prompt(self.artifact, r["prompt"]) for r in requests]
         options = [options_of(r) for r in requests]
         logits, state = self.prime_all(stories, id_lists)
-        sampled = sample_streams(self.model, self.artifact.vocabulary, logits, state, options, self.device,
-                                 self.sync_every, on_sync, capture=self.cache.enabled)
+        sampled = self.sample(logits, state, options, on_sync)
         if self.cache.enabled:
             f_logits, f_h, f_c = sampled.final
             for b, (text, reason) in enumerate(sampled.results):
@@ -51,6 +56,38 @@ class BatchEngine:
                 self.cache.store(stories[b], ids, f_logits[b], f_h[:, b], f_c[:, b])
         self.generated_chars += sum(len(text) for text, _ in sampled.results)
         return sampled.results
+
+    def sample(self, logits, state, options, on_sync=None):
+        """Samples the primed streams -> Sampled; CUDA graphs when there are, else eagerly."""
+        try:
+            return sample_streams(self.model, self.artifact.vocabulary, logits, state, options, self.device,
+                                  self.sync_every, on_sync, capture=self.cache.enabled, graphs=self.graphs)
+        except GraphsUnavailable as error:
+            if self.graphs.compile:
+                self.log(f"{error}; recording uncompiled steps from now on")
+                self.graphs.compile = False
+                self.graphs.recorded.clear()
+            else:
+                self.log(f"{error}; sampling eagerly from now on")
+                self.graphs = None
+            return self.sample(logits, state, options, on_sync)
+
+    def warm_up(self):
+        """Compiles and records the sampling step before any request needs it -> whether there was work.
+
+        On a GPU with torch.compile the first batch compiles for about 20 s (one batch
+        of 1 and one of many cover every later shape); this moves the wait to startup.
+        """
+        if self.graphs is None or not self.graphs.compile:
+            return False
+        cfg = self.model.config
+        # A batch size equal to another size in the step would be specialized on it (torch's duck sizing).
+        many = next(n for n in (64, 32, 16, 8) if n not in (cfg.num_layers, cfg.hidden_size, cfg.vocab_size))
+        for n in (many, 1):
+            ids = [encode_prompt(self.artifact, "Warm up.")] * n
+            logits, state = prime(self.model, ids, self.device)
+            self.sample(logits, state, [SamplingOptions(max_chars=8, stop="none", seed=k).check() for k in range(n)])
+        return True
 
     def prime_all(self, stories, id_lists):
         """Primes every stream from its cached prefix -> logits (B, V), state ((L, B, H), (L, B, H))."""

@@ -17,9 +17,8 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence, pad_sequence
 
 from colab.artifact import load_artifact
-from colab.sampling import STOP_RULES, SamplingOptions, StopTracker, choose, filter_probs, uniform
-
-STOP_REASONS = ("", "stop_rule", "max_chars")
+from colab.lockstep import Lockstep
+from colab.sampling import STOP_RULES, SamplingOptions
 
 
 def encode_prompt(artifact, prompt):
@@ -37,22 +36,6 @@ def prime(model, id_lists, device, state=None):
     return model.head(h[-1]), (h, c)
 
 
-@torch.no_grad()
-def step(model, ids, state):
-    """One character for every stream: ids (B,) -> logits (B, V), state."""
-    y, state = model.lstm(model.embedding(ids.unsqueeze(1)), state)  # (B, 1, H)
-    return model.head(y[:, 0]), state
-
-
-class Sampled:
-    """What lockstep sampling made: results [(text, stop_reason)] and, when captured,
-    each stream's last logits (B, V) and state ((L, B, H), (L, B, H)) after its prompt
-    and every generated character but the one that stopped it (see `fed_text`)."""
-
-    def __init__(self, results, final=None):
-        self.results, self.final = results, final
-
-
 def fed_text(text, reason):
     """The generated text a captured final state has read: all of it after a stop rule
     (the stopping character is not kept), all but the last character at max_chars."""
@@ -60,62 +43,30 @@ def fed_text(text, reason):
 
 
 @torch.no_grad()
-def sample_streams(model, vocabulary, logits, state, options, device, sync_every=16, on_sync=None, capture=False):
+def sample_streams(model, vocabulary, logits, state, options, device, sync_every=16, on_sync=None, capture=False,
+                   graphs=None):
     """Samples continuations for primed streams, all in lockstep on the device -> Sampled.
 
     The host looks at the batch only every `sync_every` steps: to drop finished streams
-    and to call `on_sync()`, which may raise to abandon the batch.
+    and to call `on_sync()`, which may raise to abandon the batch. With `graphs` (a
+    colab.cuda_graphs.LockstepGraphs) the steps are replayed from CUDA graphs instead.
     """
-    B = len(options)
-    temperature = torch.tensor([o.temperature for o in options], device=device)
-    top_k = torch.tensor([o.top_k for o in options], device=device)
-    top_p = torch.tensor([o.top_p for o in options], device=device)
-    seeds = torch.tensor([o.seed for o in options], dtype=torch.long, device=device)
-    longest = max(o.max_chars for o in options)
-    out = torch.zeros(B, longest, dtype=torch.long, device=device)
-    n_out = torch.zeros(B, dtype=torch.long, device=device)
-    reason = torch.zeros(B, dtype=torch.long, device=device)
-    rows = torch.arange(B, device=device)
-    n = torch.zeros(B, dtype=torch.long, device=device)
-    done = torch.zeros(B, dtype=torch.bool, device=device)
-    tracker = StopTracker(vocabulary, options, device)
-    final = (logits.clone(), state[0].clone(), state[1].clone()) if capture else None
-    for t in range(longest):
-        u = uniform(seeds, n).float()
-        ids = choose(logits, filter_probs(logits, temperature, top_k, top_p), temperature, u)
-        stop, keep = tracker.step(ids, n)
-        if capture:  # the state that chose the stopping character: prompt + kept text so far
-            _capture(final, rows, stop & ~done, logits, state)
-        write = keep & ~done
-        out[rows, n.clamp(max=longest - 1)] = torch.where(write, ids, out[rows, n.clamp(max=longest - 1)])
-        n = n + write.long()
-        reason[rows] = torch.where(stop & ~done, torch.where(keep, 2, 1), reason[rows])
-        done = done | stop
-        if (t + 1) % sync_every == 0 or t + 1 == longest:
+    if graphs is not None:
+        return graphs.sample(logits, state, options, on_sync, capture)
+    run = Lockstep.for_options(model, vocabulary, options, device, capture)
+    run.load(options, logits, state)
+    for t in range(run.width):
+        run.sample()
+        if (t + 1) % sync_every == 0 or t + 1 == run.width:
             if on_sync is not None:
                 on_sync()
-            n_out[rows] = n  # before compaction drops the finished streams' counts
-            live = ~done
-            if not bool(live.any()):
+            live = ~run.done
+            if not run.settle():
                 break
             if not bool(live.all()):
-                rows, n, done, seeds = rows[live], n[live], done[live], seeds[live]
-                temperature, top_k, top_p = temperature[live], top_k[live], top_p[live]
-                ids, state = ids[live], (state[0][:, live], state[1][:, live])
-                tracker.select(live)
-        logits, state = step(model, ids, state)
-    n_out[rows] = n
-    out, n_out, reason = out.cpu(), n_out.cpu(), reason.cpu()
-    texts = ["".join(vocabulary[i] for i in out[b, : n_out[b]].tolist()) for b in range(B)]
-    return Sampled([(texts[b], STOP_REASONS[int(reason[b])] or "max_chars") for b in range(B)], final)
-
-
-def _capture(final, rows, just, logits, state):
-    """Copies logits (b, V) and state (L, b, H) of the streams that `just` (b,) stopped."""
-    f_logits, f_h, f_c = final
-    f_logits[rows] = torch.where(just.unsqueeze(1), logits, f_logits[rows])
-    f_h[:, rows] = torch.where(just.view(1, -1, 1), state[0], f_h[:, rows])
-    f_c[:, rows] = torch.where(just.view(1, -1, 1), state[1], f_c[:, rows])
+                run.select(live)
+        run.feed()
+    return run.results(len(options))
 
 
 def sample_batch(model, vocabulary, logits, state, options, device, sync_every=16):

@@ -72,10 +72,12 @@ def resolve_model(spec, transport, cache_dir):
                         f"and not in {REPO_MODELS}")
 
 
-def load_model(spec, transport, device, cache_entries=256, sync_every=16, cache_dir="/tmp/storyloom-models"):
+def load_model(spec, transport, device, cache_entries=256, sync_every=16, cache_dir="/tmp/storyloom-models",
+               cuda_graphs=True, log=None, compile=True):
     """Resolves and loads a model -> LoadedModel; raises ArtifactError when it is missing or broken."""
     path = resolve_model(spec, transport, cache_dir)
     model, artifact = load_artifact(path, device=device)
-    engine = BatchEngine(model, artifact, device, StoryStateCache(cache_entries), sync_every)
+    engine = BatchEngine(model, artifact, device, StoryStateCache(cache_entries), sync_every,
+                         cuda_graphs=cuda_graphs, compile=compile, log=log)
     return LoadedModel(spec, artifact.name, artifact.weights_sha256, model.parameter_count(),
                        datetime.now(timezone.utc), engine)

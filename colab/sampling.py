@@ -87,15 +87,32 @@ def uniform(seed, step):
     return (hash32(hash32(x)) >> 8) * (1.0 / 16777216.0)
 
 
-def filter_probs(logits, temperature, top_k, top_p):
-    """logits (B, V); per-stream temperature (B,), top_k (B,), top_p (B,) -> kept probs (B, V)."""
+def uniform_table(seeds, width):
+    """Every draw a batch can need: seeds (B,) int64 -> u (B, width), u[b, i] = uniform(seeds[b], i).
+
+    A live stream with i characters so far draws uniform(seed, i); one table up front
+    replaces the ~30 integer kernels of the hash at every step with one gather.
+    """
+    steps = torch.arange(width, dtype=torch.long, device=seeds.device)
+    return uniform(seeds.unsqueeze(1), steps.unsqueeze(0)).float()
+
+
+def filter_probs(logits, temperature, top_k, top_p, use_top_k=True, use_top_p=True):
+    """logits (B, V); per-stream temperature (B,), top_k (B,), top_p (B,) -> kept probs (B, V).
+
+    use_top_k / use_top_p False skip a filter (and its sort) that no stream in the batch
+    turns on (every top_k 0, every top_p 1): the result is the same.
+    """
     B, V = logits.shape
     t = temperature.clamp(min=1e-6).unsqueeze(1)  # (B, 1)
     scaled = logits / t
-    k = top_k.clamp(min=0, max=V)
-    kth = torch.sort(scaled, dim=1, descending=True).values.gather(1, (k - 1).clamp(min=0).unsqueeze(1))
-    scaled = torch.where((k.unsqueeze(1) > 0) & (scaled < kth), torch.full_like(scaled, float("-inf")), scaled)
+    if use_top_k:
+        k = top_k.clamp(min=0, max=V)
+        kth = torch.sort(scaled, dim=1, descending=True).values.gather(1, (k - 1).clamp(min=0).unsqueeze(1))
+        scaled = torch.where((k.unsqueeze(1) > 0) & (scaled < kth), torch.full_like(scaled, float("-inf")), scaled)
     probs = torch.softmax(scaled, dim=1)  # (B, V)
+    if not use_top_p:
+        return probs
     sorted_p, order = torch.sort(probs, dim=1, descending=True, stable=True)
     before = torch.cumsum(sorted_p, dim=1) - sorted_p  # mass strictly before each entry
     drop_sorted = (before >= top_p.unsqueeze(1)) & (top_p.unsqueeze(1) < 1)
@@ -115,34 +132,37 @@ def choose(logits, probs, temperature, u):
     return torch.where(temperature <= 0, greedy, idx)
 
 
-class StopTracker:
-    """Vectorized stop rules for a batch; all state stays on the device."""
+def filters_in_use(options):
+    """-> (use_top_k, use_top_p): whether any stream turns each filter on."""
+    return any(o.top_k > 0 for o in options), any(o.top_p < 1 for o in options)
 
-    def __init__(self, vocabulary, options, device):
+
+class StopMasks:
+    """Which vocabulary ids are newlines, spaces, sentence terminals and closers: (V,) bool each."""
+
+    def __init__(self, vocabulary, device):
         def ids_of(chars):
             # Built on the host, then one copy: a per-element write to a GPU tensor is one H2D copy each.
             return torch.tensor([ch in chars for ch in vocabulary], dtype=torch.bool).to(device)
 
         self.newline, self.space = ids_of("\n"), ids_of(" \n")
         self.terminal, self.closer = ids_of(TERMINALS), ids_of(CLOSERS)
-        rule = [STOP_RULES.index(o.stop) for o in options]
-        self.rule = torch.tensor(rule, device=device)
-        self.min_chars = torch.tensor([o.min_chars for o in options], device=device)
-        self.max_chars = torch.tensor([o.max_chars for o in options], device=device)
-        self.after_terminal = torch.zeros(len(options), dtype=torch.bool, device=device)
 
-    def step(self, ids, n):
-        """ids (B,), n (B,) chars before them -> (stop_here (B,), keep_char (B,)) bool."""
-        is_nl, is_space = self.newline[ids], self.space[ids]
-        long_enough = n >= self.min_chars
-        sentence = (self.rule == 0) & long_enough & (is_nl | (is_space & self.after_terminal))
-        line = (self.rule == 1) & is_nl
-        stop_on_char = sentence | line
-        self.after_terminal = self.terminal[ids] | (self.closer[ids] & self.after_terminal)
-        full = (n + 1) >= self.max_chars
-        return stop_on_char | full, ~stop_on_char
 
-    def select(self, keep):
-        """Keeps only the streams in `keep` (B,) bool."""
-        for name in ("rule", "min_chars", "max_chars", "after_terminal"):
-            setattr(self, name, getattr(self, name)[keep])
+def stop_step(masks, rule, min_chars, max_chars, after_terminal, ids, n):
+    """The stop rules for one character per stream; all (B,) tensors, ids the characters and
+    n the characters before them -> (stop_here, keep_char, after_terminal for the next step)."""
+    is_nl, is_space = masks.newline[ids], masks.space[ids]
+    long_enough = n >= min_chars
+    sentence = (rule == 0) & long_enough & (is_nl | (is_space & after_terminal))
+    line = (rule == 1) & is_nl
+    stop_on_char = sentence | line
+    after = masks.terminal[ids] | (masks.closer[ids] & after_terminal)
+    full = (n + 1) >= max_chars
+    return stop_on_char | full, ~stop_on_char, after
+
+
+def stop_settings(options):
+    """Each stream's stop rule index, min_chars and max_chars, as host lists."""
+    return ([STOP_RULES.index(o.stop) for o in options], [o.min_chars for o in options],
+            [o.max_chars for o in options])

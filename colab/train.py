@@ -45,6 +45,8 @@ def parse_args(argv=None):
     p.add_argument("--hidden-size", type=int, default=512, help="LSTM units per layer")
     p.add_argument("--num-layers", type=int, default=2, help="number of stacked LSTM layers")
     p.add_argument("--dropout", type=float, default=0.25, help="dropout between layers and before the output")
+    p.add_argument("--weight-drop", type=float, default=0.0,
+                   help="DropConnect on the LSTM's hidden-to-hidden weights while training (AWD-LSTM's weight drop; 0: off)")
     p.add_argument("--batch-size", type=int, default=64, help="parallel streams per step")
     p.add_argument("--seq-len", type=int, default=128, help="characters per truncated-BPTT window")
     p.add_argument("--lr", type=float, default=3e-3, help="peak learning rate for AdamW")
@@ -127,6 +129,23 @@ def check_size(config, max_mb, log=print):
     return mb
 
 
+def forward_weight_dropped(model, ids, hidden, p):
+    """The model's forward pass with DropConnect on every weight_hh (one mask per window) -> logits, state.
+
+    The dropped weights go to the same LSTM kernel nn.LSTM calls (cuDNN on a GPU);
+    nn.LSTM itself always reads its own weights, so it cannot take them.
+    """
+    lstm = model.lstm
+    x = model.embedding(ids)  # (B, T, E)
+    if hidden is None:
+        zeros = x.new_zeros(lstm.num_layers, ids.shape[0], lstm.hidden_size)
+        hidden = (zeros, zeros)
+    weights = [nn.functional.dropout(getattr(lstm, name), p, training=True) if name.startswith("weight_hh")
+               else getattr(lstm, name) for name in lstm._flat_weights_names]
+    y, h, c = torch._VF.lstm(x, hidden, weights, True, lstm.num_layers, lstm.dropout, lstm.training, False, True)
+    return model.head(model.drop(y)), (h, c)
+
+
 def train_step(model, optimizer, scaler, amp_dtype, batch, hidden, args, device):
     x, y, fresh = batch
     x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
@@ -135,7 +154,10 @@ def train_step(model, optimizer, scaler, amp_dtype, batch, hidden, args, device)
     else:
         hidden = tuple(h.detach() for h in hidden)
     with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-        logits, hidden = model(x, hidden)
+        if args.weight_drop > 0:
+            logits, hidden = forward_weight_dropped(model, x, hidden, args.weight_drop)
+        else:
+            logits, hidden = model(x, hidden)
         loss = nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
     optimizer.zero_grad(set_to_none=True)
     if scaler:

@@ -49,6 +49,8 @@ class WorkerConfig:
     runtime_ends_at: datetime = None
     cache_entries: int = 256
     sync_every: int = 16
+    cuda_graphs: bool = True
+    compile: bool = True
     io_threads: int = 1
     slow_ms: float = 0.0
     status_lines: bool = True
@@ -76,6 +78,10 @@ def parse_args(argv=None):
                    "(default 12 in Colab, else not reported)")
     p.add_argument("--cache-entries", type=int, default=256, help="story states kept on the device (0: no cache)")
     p.add_argument("--sync-every", type=int, default=16, help="sampling steps between looks from the host")
+    p.add_argument("--cuda-graphs", choices=["on", "off"], default="on",
+                   help="on a GPU, replay sampling steps from CUDA graphs (off: launch every kernel eagerly)")
+    p.add_argument("--compile", choices=["on", "off"], default="on",
+                   help="on a GPU, torch.compile the sampling step too (about 20 s once, at startup)")
     p.add_argument("--io-threads", type=int, help="parallel mailbox reads/writes (default 1 local, 8 on Drive)")
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0: torch's default)")
     p.add_argument("--model-cache-dir", default="/tmp/storyloom-models", help="where models from Drive are saved")
@@ -111,7 +117,8 @@ def make_config(args, kind):
         interval_s=args.interval or (10.0 if drive else 5.0), poll_s=args.poll or (0.5 if drive else 0.25),
         idle_poll_s=args.idle_poll or (3.0 if drive else 0.0),
         runtime_ends_at=runtime_ends_at(args.runtime_hours, kind), cache_entries=args.cache_entries,
-        sync_every=args.sync_every, io_threads=args.io_threads or (8 if drive else 1), slow_ms=args.slow_ms,
+        sync_every=args.sync_every, cuda_graphs=args.cuda_graphs == "on",
+        compile=args.compile == "on", io_threads=args.io_threads or (8 if drive else 1), slow_ms=args.slow_ms,
         status_lines=not args.quiet, model_cache_dir=args.model_cache_dir, heartbeat_on_batch=not drive)
 
 

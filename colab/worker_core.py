@@ -47,8 +47,15 @@ class Worker:
         print(f"storyloom worker: {text}", file=self.out, flush=True)
 
     def load(self, spec):
-        return load_model(spec, self.transport, self.device, self.config.cache_entries, self.config.sync_every,
-                          self.config.model_cache_dir)
+        loaded = load_model(spec, self.transport, self.device, self.config.cache_entries, self.config.sync_every,
+                            self.config.model_cache_dir, self.config.cuda_graphs, self.log, self.config.compile)
+        started = time.monotonic()
+        try:
+            if loaded.engine.warm_up():
+                self.log(f"sampling step compiled and recorded for the GPU in {time.monotonic() - started:.1f} s")
+        except Exception as error:  # noqa: BLE001 - the first batch tries again, or falls back to eager steps
+            self.log(f"could not warm up the GPU sampling step ({type(error).__name__}: {error})")
+        return loaded
 
     def start(self):
         """Writes the `starting` heartbeat, loads the model (ArtifactError if broken), scans the mailbox."""

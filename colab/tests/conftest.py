@@ -21,7 +21,8 @@ def train_tiny(out_dir, name="tiny", steps=30, extra=()):
         dst.write(src.read()[:60_000])
     args = ["--text", text, "--name", name, "--out-dir", str(out_dir), "--checkpoint", os.path.join(out_dir, f"{name}.pt"),
             "--hidden-size", "48", "--embedding-dim", "16", "--batch-size", "8", "--seq-len", "32",
-            "--max-steps", str(steps), "--eval-every", "10", "--warmup-steps", "5", "--lr", "1e-2", "--quiet", *extra]
+            "--max-steps", str(steps), "--eval-every", "10", "--warmup-steps", "5", "--lr", "1e-2", "--device", "cpu",
+            "--quiet", *extra]
     assert train.main(args) == 0
     return os.path.join(out_dir, f"{name}.json")
 

@@ -13,6 +13,6 @@ def test_a_tiny_run_prints_chars_per_second_and_the_time_per_sampling_step():
     text = out.getvalue()
     assert "random weights (not a trained model" in text
     assert "naive chars/s" in text and "priming the prompt" in text
-    line = next(x for x in text.splitlines() if x.startswith("sampling step at 4 streams: "))
+    line = next(x for x in text.splitlines() if x.startswith("sampling step at 4 streams, eager: "))
     assert "us per lockstep step" in line and "priming excluded, 8 steps" in line
     assert "next line of a 120-char story" in text

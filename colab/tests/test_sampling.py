@@ -6,7 +6,7 @@ import torch
 
 from colab.artifact import load_artifact
 from colab.generate import generate
-from colab.sampling import SamplingOptions, StopTracker, choose, filter_probs, hash32, uniform
+from colab.sampling import SamplingOptions, StopMasks, choose, filter_probs, hash32, stop_settings, stop_step, uniform
 from colab.tests.conftest import ROOT
 
 with open(os.path.join(ROOT, "test", "sampling", "vectors.json"), encoding="utf-8") as f:
@@ -44,10 +44,12 @@ def test_options_out_of_range_are_refused(options, message):
 def run_stop(text, **options):
     vocab = sorted(set(text))
     opts = SamplingOptions(**options).check()
-    tracker = StopTracker(vocab, [opts], "cpu")
-    out = ""
+    masks = StopMasks(vocab, "cpu")
+    rule, min_chars, max_chars = (torch.tensor(values) for values in stop_settings([opts]))
+    after, out = torch.tensor([False]), ""
     for ch in text:
-        stop, keep = tracker.step(torch.tensor([vocab.index(ch)]), torch.tensor([len(out)]))
+        stop, keep, after = stop_step(masks, rule, min_chars, max_chars, after, torch.tensor([vocab.index(ch)]),
+                                      torch.tensor([len(out)]))
         if bool(keep[0]):
             out += ch
         if bool(stop[0]):
@@ -124,7 +126,7 @@ def test_stop_masks_are_built_on_the_host_and_moved_in_one_copy(monkeypatch):
         copies.append(args)
         return real_to(self, *args, **kwargs)
     monkeypatch.setattr(torch.Tensor, "to", counting_to)
-    tracker = StopTracker(vocab, [SamplingOptions().check()], "cpu")
+    tracker = StopMasks(vocab, "cpu")
     assert len(copies) == 4  # one per mask, none per vocabulary entry
 
     def chars(mask):

@@ -158,3 +158,27 @@ def test_checkpoints_load_with_the_full_unpickler_whatever_torch_defaults_to(tmp
         return real_load(f, map_location=map_location)
     monkeypatch.setattr(torch, "load", load_without_the_argument)
     assert train_state.load_trusted(os.path.join(tmp_path, "tiny.pt"))["state"]["step"] == 2
+
+
+def test_weight_drop_masks_the_hidden_to_hidden_weights_and_only_while_training(tmp_path):
+    from colab.model import CharLSTM, ModelConfig
+
+    torch.manual_seed(0)
+    model = CharLSTM(ModelConfig(20, 8, 16, 2, 0.0))
+    ids = torch.randint(0, 20, (3, 7))
+    plain, (h, c) = model(ids)
+    same, (h0, c0) = train.forward_weight_dropped(model, ids, None, 0.0)
+    assert torch.allclose(same, plain) and torch.allclose(h0, h) and torch.allclose(c0, c)
+    dropped, _ = train.forward_weight_dropped(model, ids, (h, c), 0.5)
+    again, _ = model(ids, (h, c))
+    assert not torch.allclose(dropped, again)  # a new mask on weight_hh changes the output
+    dropped.sum().backward()
+    assert all(getattr(model.lstm, f"weight_hh_l{k}").grad.abs().sum() > 0 for k in range(2))
+    assert torch.equal(model(ids)[0], plain)  # the weights themselves are untouched
+
+
+def test_a_run_with_weight_drop_trains_and_records_the_setting(tmp_path):
+    path = train_tiny(str(tmp_path), steps=12, extra=("--weight-drop", "0.3"))
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    assert doc["training"]["settings"]["weight_drop"] == 0.3 and doc["metrics"]["val_loss"] > 0
