@@ -11,6 +11,7 @@ Usage:
     while not w.stop_requested: w.step() or time.sleep(config.poll_s)
 """
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -51,11 +52,29 @@ class Worker:
                             self.config.model_cache_dir, self.config.cuda_graphs, self.log, self.config.compile)
         started = time.monotonic()
         try:
-            if loaded.engine.warm_up():
+            if self.beating_while(loaded.engine.warm_up, "compiling the sampling step for the GPU"):
                 self.log(f"sampling step compiled and recorded for the GPU in {time.monotonic() - started:.1f} s")
         except Exception as error:  # noqa: BLE001 - the first batch tries again, or falls back to eager steps
             self.log(f"could not warm up the GPU sampling step ({type(error).__name__}: {error})")
         return loaded
+
+    def beating_while(self, work, message):
+        """Runs work() while a thread keeps the heartbeat fresh (with `message`), so a long
+        compile does not look like a dead worker to the bot -> work()'s result."""
+        before, self.message = self.message, message
+        done = threading.Event()
+
+        def beat():
+            while not done.wait(self.config.interval_s):
+                self.write_heartbeat()
+        thread = threading.Thread(target=beat, name="storyloom-heartbeat", daemon=True)
+        thread.start()
+        try:
+            return work()
+        finally:
+            done.set()
+            thread.join()
+            self.message = before
 
     def start(self):
         """Writes the `starting` heartbeat, loads the model (ArtifactError if broken), scans the mailbox."""

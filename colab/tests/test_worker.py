@@ -168,3 +168,23 @@ def test_the_runtime_end_is_reported_when_known(tmp_path, chaos_model):
     w = make_worker(tmp_path / "mailbox", chaos_model, runtime_ends_at=ends, kind="colab")
     hb = parse_file("heartbeat", w.transport.get("workers", "test-w.json"))
     assert hb["kind"] == "colab" and hb["runtime_ends_at"].startswith(ends.strftime("%Y-%m-%dT%H:%M"))
+
+
+def test_a_long_gpu_warm_up_keeps_the_heartbeat_fresh_and_says_why(tmp_path, chaos_model, monkeypatch):
+    import time as clock
+
+    def slow_warm_up(engine):
+        deadline = clock.monotonic() + 0.5
+        while clock.monotonic() < deadline:  # a compile that takes several heartbeat intervals
+            clock.sleep(0.02)
+        return True
+    monkeypatch.setattr(BatchEngine, "warm_up", slow_warm_up)
+    w = make_worker(tmp_path / "mailbox", chaos_model, interval_s=0.1)
+    original = w.write_heartbeat
+    beats = []
+    monkeypatch.setattr(w, "write_heartbeat", lambda: (original(), beats.append(heartbeat(w))))
+    w.load(w.config.model)
+    during = [b for b in beats if b["message"] == "compiling the sampling step for the GPU"]
+    assert len(during) >= 3 and all(b["state"] == "running" for b in during)
+    assert w.message is None  # the message goes once the warm-up is over
+    assert "compiled and recorded for the GPU" in w.out.getvalue()
