@@ -29,6 +29,8 @@ SCOPE_REASONS = ("insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
 NETWORK_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024  # Drive documents media and multipart uploads for 5 MB or less
 CHUNK_SIZE = 8 * 1024 * 1024  # resumable upload chunks; all but the last must be multiples of 256 KiB
+# What the changes feed asks for: also a small file's body, in its properties (colab/body_properties.py).
+FEED_FIELDS = "id,name,parents,trashed,properties,sha256Checksum"
 
 
 class DriveError(RuntimeError):
@@ -153,31 +155,38 @@ class DriveClient:
         return self.call("GET", "/drive/v3/files/generateIds", "generating file ids",
                          {"count": str(count), "space": "drive", "type": "files"}).json()["ids"]
 
-    def create(self, folder_id, name, data, file_id, mime_type="application/json"):
-        """Creates a file with its content in one multipart upload (a resumable upload
-        over 5 MB). With an id from generate_ids, a retried create that already took
-        effect answers 409, which means it is done: no second copy."""
-        meta = {"id": file_id, "name": name, "parents": [folder_id], "mimeType": mime_type}
+    def create(self, folder_id, name, data, file_id, mime_type="application/json", properties=None):
+        """Creates a file with its content (and public `properties`, if given) in one multipart
+        upload (a resumable upload over 5 MB). With an id from generate_ids, a retried create
+        that already took effect answers 409, which means it is done: no second copy."""
+        meta = {"id": file_id, "name": name, "parents": [folder_id], "mimeType": mime_type,
+                **({"properties": properties} if properties else {})}
         if len(data) > SIMPLE_UPLOAD_LIMIT:
             self._upload_resumable("POST", "/upload/drive/v3/files", f"creating {name}", meta, data, mime_type)
-            return file_id
+        else:
+            self._multipart("POST", "/upload/drive/v3/files", f"creating {name}", meta, data, mime_type, ok=(200, 409))
+        return file_id
+
+    def update_content(self, file_id, data, mime_type="application/json", properties=None):
+        """Replaces a file's content, by id, and merges `properties` (None deletes a key) in the
+        same request (over 5 MB, a resumable upload)."""
+        what, path = f"updating file {file_id}", f"/upload/drive/v3/files/{file_id}"
+        meta = {"properties": properties} if properties else None
+        if len(data) > SIMPLE_UPLOAD_LIMIT:
+            self._upload_resumable("PATCH", path, what, meta, data, mime_type)
+        elif meta:
+            self._multipart("PATCH", path, what, meta, data, mime_type)
+        else:
+            self.call("PATCH", path, what, {"uploadType": "media", "fields": "id"}, data=data, headers={"Content-Type": mime_type})
+
+    def _multipart(self, method, path, what, meta, data, mime_type, ok=(200,)):
+        """One multipart upload: the metadata, then the content."""
         boundary = f"storyloom-{secrets.token_hex(12)}"
         body = (f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{json.dumps(meta)}\r\n"
                 f"--{boundary}\r\nContent-Type: {mime_type}\r\n\r\n").encode("utf-8") + data + \
             f"\r\n--{boundary}--\r\n".encode("utf-8")
         headers = {"Content-Type": f"multipart/related; boundary={boundary}"}
-        self.call("POST", "/upload/drive/v3/files", f"creating {name}",
-                  {"uploadType": "multipart", "fields": "id,name"}, ok=(200, 409), data=body, headers=headers)
-        return file_id
-
-    def update_content(self, file_id, data, mime_type="application/json"):
-        """Replaces a file's content, by id (over 5 MB, in a resumable upload)."""
-        what = f"updating file {file_id}"
-        if len(data) > SIMPLE_UPLOAD_LIMIT:
-            self._upload_resumable("PATCH", f"/upload/drive/v3/files/{file_id}", what, None, data, mime_type)
-            return
-        self.call("PATCH", f"/upload/drive/v3/files/{file_id}", what,
-                  {"uploadType": "media", "fields": "id"}, data=data, headers={"Content-Type": mime_type})
+        return self.call(method, path, what, {"uploadType": "multipart", "fields": "id"}, ok=ok, data=body, headers=headers)
 
     def _upload_resumable(self, method, path, what, meta, data, mime_type):
         """Starts a resumable upload session and sends `data` through it, starting a new
@@ -256,7 +265,7 @@ class DriveClient:
     def changes(self, page_token, drive_id=None):
         """One page of changes -> (changes, next page token or None, new start token or None)."""
         params = {"pageToken": page_token, "pageSize": "1000", "includeItemsFromAllDrives": "true",
-                  "fields": "nextPageToken,newStartPageToken,changes(fileId,removed,file(id,name,parents,trashed))"}
+                  "fields": f"nextPageToken,newStartPageToken,changes(fileId,removed,file({FEED_FIELDS}))"}
         if drive_id:
             params["driveId"] = drive_id
         page = self.call("GET", "/drive/v3/changes", "reading the changes feed", params).json()

@@ -6,14 +6,18 @@ starts (changes.getStartPageToken), and one listing per folder fills a
 name -> id map; from then on the changes feed keeps the map current and reports
 news. New files are created in one multipart upload (resumable over 5 MB) with an id from
 files.generateIds (fetched in blocks), so a retried create cannot duplicate;
-existing files (the heartbeat) are overwritten by id.
+existing files (the heartbeat) are overwritten by id. A small job file's body rides in its
+properties as well (colab/body_properties.py): the changes feed delivers another side's
+request, response or control file with it, and `get` answers from memory, as of the latest
+`news()`, with no download.
 
 Usage:
     transport = DriveTransport(DriveClient(session, api_url), root_folder_id)
 """
 import threading
 
-from colab.drive import DriveNotFound
+from colab.body_properties import BODY_FOLDERS, body_from_properties, properties_for
+from colab.drive import FEED_FIELDS, DriveNotFound
 from colab.transport import FOLDERS, Change, MailboxError, Transport
 
 FOLDER_MIME = "application/vnd.google-apps.folder"
@@ -31,6 +35,7 @@ class DriveTransport(Transport):
         self.ids = []  # unused ids from files.generateIds
         self.names = {folder: {} for folder in FOLDERS}  # folder -> {name: file id}
         self.where = {}  # file id -> (folder, name)
+        self.bodies = {}  # file id -> its content, when the feed or a listing brought it in its properties
         self.listed = set()
         self.drive_id = self._open_root()
         self.folder_ids = self._find_folders()
@@ -66,18 +71,23 @@ class DriveTransport(Transport):
         return {f: found[f] for f in FOLDERS}
 
     def _list_into_map(self, folder):
-        files = self.client.list_children(self.folder_ids[folder], self.drive_id, "id,name")
+        files = self.client.list_children(self.folder_ids[folder], self.drive_id, FEED_FIELDS)
         with self.lock:
             for f in files:
-                self._remember(folder, f["name"], f["id"])
+                self._remember(folder, f["name"], f["id"], _body_of(f))
             self.listed.add(folder)
 
-    def _remember(self, folder, name, file_id):
+    def _remember(self, folder, name, file_id, body=None):
         if not name.startswith("."):
             self.names[folder][name] = file_id
             self.where[file_id] = (folder, name)
+            if body is None:
+                self.bodies.pop(file_id, None)
+            else:
+                self.bodies[file_id] = body
 
     def _forget(self, file_id):
+        self.bodies.pop(file_id, None)
         folder, name = self.where.pop(file_id, (None, None))
         if folder is not None and self.names[folder].get(name) == file_id:
             del self.names[folder][name]
@@ -97,15 +107,19 @@ class DriveTransport(Transport):
 
     def put(self, folder, name, data):
         file_id = self._id_of(folder, name)
+        mime = "application/json" if name.endswith(".json") else "application/octet-stream"
+        on_create, on_update = properties_for(folder, data)
         if file_id is not None:
             try:
-                return self.client.update_content(file_id, data, "application/json" if name.endswith(".json")
-                                                  else "application/octet-stream")
+                self.client.update_content(file_id, data, mime, on_update)
+                # No body for this side's own writes: a read goes to Drive, and sees another side's later changes.
+                with self.lock:
+                    self.bodies.pop(file_id, None)
+                return
             except DriveNotFound:  # deleted meanwhile: create it again
                 with self.lock:
                     self._forget(file_id)
-        mime = "application/json" if name.endswith(".json") else "application/octet-stream"
-        file_id = self.client.create(self.folder_ids[folder], name, data, self._new_id(), mime)
+        file_id = self.client.create(self.folder_ids[folder], name, data, self._new_id(), mime, on_create)
         with self.lock:
             self._remember(folder, name, file_id)
 
@@ -113,6 +127,10 @@ class DriveTransport(Transport):
         file_id = self._id_of(folder, name)
         if file_id is None:
             return None
+        with self.lock:
+            body = self.bodies.get(file_id) if folder in BODY_FOLDERS else None
+        if body is not None:  # carried in a job file's properties, as of the latest news(): no call
+            return body
         try:
             return self.client.download(file_id)
         except DriveNotFound:
@@ -159,10 +177,15 @@ class DriveTransport(Transport):
             self._forget(file_id)
             news.append(Change(*before, removed=True))
         if now:
-            self._remember(*now, file_id)
+            self._remember(*now, file_id, _body_of(file))
             news.append(Change(*now))
         return news
 
     def describe(self):
         where = f"shared drive {self.drive_id}" if self.drive_id else "My Drive"
         return f"Drive folder {self.root_id} ({where})"
+
+
+def _body_of(file):
+    """The content a File resource's properties carry (bytes), or None."""
+    return body_from_properties(file.get("properties"), file.get("sha256Checksum"))

@@ -10,7 +10,9 @@ from colab.retry import Backoff
 from colab.transport import FOLDERS
 
 FOLDER = "application/vnd.google-apps.folder"
+# tok-same-bot: the bot's side on the worker's own account (one account, two tokens), counted apart as "same-bot".
 PRINCIPALS = ["tok-worker:worker@example.com:user:drive:worker", "tok-bot:bot@example.com:user:drive:bot",
+              "tok-same-bot:worker@example.com:user:drive:same-bot",
               "tok-sa:sa@example.iam.gserviceaccount.com:service_account:drive:sa",
               "tok-ro:ro@example.com:user:drive.readonly:ro"]
 

@@ -8,6 +8,7 @@ import type { OAuth2Client } from 'google-auth-library';
 // The same factory as `google.drive`, without loading every Google API.
 import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive/index.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy, type RetryOutcome } from './backoff.ts';
+import { bodyFromProperties } from './body-properties.ts';
 import { DriveMailboxError, type DriveFailure } from './errors.ts';
 import { explainFailure, type CredentialKind } from './explain.ts';
 import { Limiter } from './limiter.ts';
@@ -17,6 +18,8 @@ export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 /** Google's Drive API base URL. */
 export const GOOGLE_API_URL = 'https://www.googleapis.com';
 const FILE_FIELDS = 'id,name,mimeType,parents,trashed,version,modifiedTime,driveId';
+/** What listings and the changes feed ask for: also a small file's body, in its properties (body-properties.ts). */
+const FEED_FIELDS = `${FILE_FIELDS},properties,sha256Checksum`;
 
 /** What the mailbox needs to know about a file. */
 export interface FileMeta {
@@ -30,6 +33,8 @@ export interface FileMeta {
   /** modifiedTime in epoch ms; 0 when unknown. */
   modifiedMs: number;
   driveId?: string;
+  /** The file's content, when its properties carry it (in listings and the changes feed). */
+  body?: string;
 }
 
 /** One page of the changes feed. */
@@ -96,10 +101,10 @@ export class DriveApi {
     return res.data.ids ?? [];
   }
 
-  /** Creates a file with its content in one multipart upload, under an id from generateIds. */
-  async createFile(id: string, parentId: string, name: string, content: string, what: string): Promise<FileMeta> {
+  /** Creates a file with its content (and public `properties`, if given) in one multipart upload, under an id from generateIds. */
+  async createFile(id: string, parentId: string, name: string, content: string, what: string, properties?: Record<string, string>): Promise<FileMeta> {
     return this.run(what, () => this.drive.files.create({
-      requestBody: { id, name, parents: [parentId], mimeType: 'application/json' },
+      requestBody: { id, name, parents: [parentId], mimeType: 'application/json', ...(properties ? { properties } : {}) },
       media: { mimeType: 'application/json', body: content },
       supportsAllDrives: true, fields: FILE_FIELDS,
     }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, 'application/json'));
@@ -112,10 +117,12 @@ export class DriveApi {
     }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, FOLDER_MIME));
   }
 
-  /** Replaces a file's content, by id. */
-  async updateContent(id: string, content: string, what: string): Promise<FileMeta> {
+  /** Replaces a file's content, by id, merging `properties` (null deletes a key) in the same multipart upload. */
+  async updateContent(id: string, content: string, what: string, properties?: Record<string, string | null>): Promise<FileMeta> {
     return this.run(what, () => this.drive.files.update({
-      fileId: id, media: { mimeType: 'application/json', body: content }, supportsAllDrives: true, fields: FILE_FIELDS,
+      // Drive deletes a property set to null; the client's types do not say so.
+      fileId: id, ...(properties ? { requestBody: { properties: properties as Record<string, string> } } : {}),
+      media: { mimeType: 'application/json', body: content }, supportsAllDrives: true, fields: FILE_FIELDS,
     }, this.opts).then((r) => toMeta(r.data)));
   }
 
@@ -142,7 +149,7 @@ export class DriveApi {
     do {
       const token = pageToken;
       const res = await this.run(what, () => this.drive.files.list({
-        q, pageSize: 1000, pageToken: token, fields: `nextPageToken,files(${FILE_FIELDS})`,
+        q, pageSize: 1000, pageToken: token, fields: `nextPageToken,files(${FEED_FIELDS})`,
         supportsAllDrives: true, includeItemsFromAllDrives: true, ...(driveId ? { corpora: 'drive', driveId } : {}),
       }, this.opts));
       files.push(...(res.data.files ?? []).map(toMeta));
@@ -162,7 +169,7 @@ export class DriveApi {
   async listChanges(pageToken: string, driveId: string | undefined): Promise<ChangePage> {
     const res = await this.run('reading the changes feed', () => this.drive.changes.list({
       pageToken, pageSize: 1000, includeItemsFromAllDrives: true, supportsAllDrives: true, includeRemoved: true,
-      fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FILE_FIELDS}))`, ...(driveId ? { driveId } : {}),
+      fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FEED_FIELDS}))`, ...(driveId ? { driveId } : {}),
     }, this.opts));
     return {
       changes: (res.data.changes ?? []).map((c) => ({ fileId: c.fileId ?? '', removed: c.removed === true, ...(c.file ? { file: toMeta(c.file) } : {}) })),
@@ -191,9 +198,11 @@ function landed(id: string, name: string, parentId: string, mimeType: string) {
 }
 
 function toMeta(f: drive_v3.Schema$File): FileMeta {
+  const body = bodyFromProperties(f.properties, f.sha256Checksum);
   return {
     id: f.id ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', parents: f.parents ?? [], trashed: f.trashed === true,
     version: Number(f.version ?? 0) || 0, modifiedMs: f.modifiedTime ? Date.parse(f.modifiedTime) || 0 : 0,
     ...(f.driveId ? { driveId: f.driveId } : {}),
+    ...(body === undefined ? {} : { body }),
   };
 }

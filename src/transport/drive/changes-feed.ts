@@ -34,7 +34,7 @@ export function applyChange(index: FolderIndex, folderOf: ReadonlyMap<string, Fo
     index.remove(change.fileId);
     news.push(gone(index, before.folder, before.name));
   }
-  index.upsert({ id: change.fileId, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs });
+  index.upsert({ id: change.fileId, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs, body: file.body });
   news.push({ folder, name: file.name, removed: false });
   return news;
 }

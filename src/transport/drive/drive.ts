@@ -10,11 +10,15 @@
  *   (mailbox-sync.ts), polled quickly while jobs wait and slowly when idle;
  *   the bot holds a poll while a response cannot be there yet (reply-timing.ts).
  * - `list` answers after the next regular poll, so it is current at no call of its own.
+ * - A small job file's body rides in its properties (body-properties.ts): the
+ *   feed delivers another side's request, response or control file with it, and
+ *   `get` answers from the index, as of the latest catch-up, at no call.
  * - Every call retries transient failures with capped, jittered backoff
  *   (api.ts, backoff.ts) and explains the ones it cannot fix (explain.ts).
  */
 import { ChangeHub, checkName, type ChangeListener, type Folder, type Transport } from '../transport.ts';
-import type { DriveApi } from './api.ts';
+import type { DriveApi, FileMeta } from './api.ts';
+import { BODY_FOLDERS, bodyPropertiesFor } from './body-properties.ts';
 import { DriveMailboxError, isNotFound } from './errors.ts';
 import { FolderIndex } from './folder-index.ts';
 import { Housekeeper, type HousekeepingRules } from './housekeeping.ts';
@@ -100,9 +104,10 @@ export class DriveTransport implements Transport {
     // Before the first await: a poll that the caller's setUrgent brought forward waits for the answer's likely time.
     this.pace.timing.writing(folder, name, this.clock());
     await this.writes.run(`${folder}/${name}`, async () => {
+      const properties = bodyPropertiesFor(folder, content);
       for (const entry of this.index.entries(folder, name)) {
         try {
-          this.remember(folder, name, await this.options.api.updateContent(entry.id, content, `writing ${folder}/${name}`));
+          this.remember(folder, name, await this.options.api.updateContent(entry.id, content, `writing ${folder}/${name}`, properties.update));
           return;
         } catch (error) {
           // Deleted by the other side meanwhile: create it again.
@@ -111,13 +116,15 @@ export class DriveTransport implements Transport {
         }
       }
       const id = await this.ids.take();
-      this.remember(folder, name, await this.options.api.createFile(id, folderIds[folder], name, content, `creating ${folder}/${name}`));
+      this.remember(folder, name, await this.options.api.createFile(id, folderIds[folder], name, content, `creating ${folder}/${name}`, properties.create));
     });
   }
 
   async get(folder: Folder, name: string): Promise<string | null> {
     checkName(name);
     for (const entry of await this.lookUp(folder, name)) {
+      // Carried in a job file's properties, as of the latest catch-up: no call.
+      if (entry.body !== undefined && BODY_FOLDERS.has(folder)) return entry.body;
       try {
         return await this.options.api.download(entry.id, `reading ${folder}/${name}`);
       } catch (error) {
@@ -182,7 +189,8 @@ export class DriveTransport implements Transport {
     return this.index.entries(folder, name);
   }
 
-  private remember(folder: Folder, name: string, meta: { id: string; version: number; modifiedMs: number }): void {
+  private remember(folder: Folder, name: string, meta: FileMeta): void {
+    // No body for this side's own writes: a read of one goes to Drive, so it sees another side's later delete or overwrite.
     this.index.upsert({ id: meta.id, folder, name, version: meta.version, modifiedMs: meta.modifiedMs || this.clock() });
     this.pace.timing.wrote(folder, name, this.clock(), meta.modifiedMs);
     if (folder === 'requests' || folder === 'responses' || folder === 'control') {

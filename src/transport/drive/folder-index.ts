@@ -18,6 +18,8 @@ export interface IndexEntry {
   version: number;
   /** Last modified, epoch ms (0: unknown). */
   modifiedMs: number;
+  /** The content at this version, when the feed or a listing brought it in its properties (body-properties.ts); not saved. */
+  body?: string;
 }
 
 const TOMBSTONES = 50_000;

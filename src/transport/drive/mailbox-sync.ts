@@ -171,7 +171,7 @@ export class MailboxSync {
       const folder = file.parents.map((p) => folders.folderOf.get(p)).find((f) => f !== undefined);
       if (folder === undefined || file.mimeType === FOLDER_MIME || !isMailboxName(file.name)) continue;
       const before = index.get(file.id);
-      if (!before || file.version >= before.version) index.upsert({ id: file.id, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs });
+      if (!before || file.version >= before.version) index.upsert({ id: file.id, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs, body: file.body });
     }
   }
 

@@ -67,6 +67,21 @@ export function uploadSessionNotFound(uploadId: string): DriveError {
   });
 }
 
+/** 403 `propertyLengthLimitExceeded`: a property (or app property) over 124 bytes of UTF-8, key and value together (Drive's own words). */
+export function propertyLengthLimitExceeded(): DriveError {
+  return new DriveError(403, 'propertyLengthLimitExceeded',
+    'Properties and app properties are limited to 124 bytes in UTF-8 encoding, counting both the key and the value.');
+}
+
+/**
+ * 403 `propertyCountLimitExceeded`: more than 30 public properties on a file (or
+ * app properties from one app). The reason is the one Drive is reported to give;
+ * Google documents the limit, not this message.
+ */
+export function propertyCountLimitExceeded(field: string, limit: number): DriveError {
+  return new DriveError(403, 'propertyCountLimitExceeded', `A file may have at most ${limit} ${field}.`);
+}
+
 /** 403 `insufficientFilePermissions`: the caller may see the file but not change it. */
 export function insufficientFilePermissions(): DriveError {
   return new DriveError(403, 'insufficientFilePermissions', 'The user does not have sufficient permissions for this file.');

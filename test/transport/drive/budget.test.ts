@@ -1,10 +1,11 @@
 /**
  * Drive call budgets, counted by the fake: at most 6 calls per job on the path
  * from submit to delivery (bot and worker together, polls amortized over the
- * jobs in flight), cleanup deletes counted apart; at most 30 calls a minute
- * per side when idle. Idle is measured at a tenth of the configured default
- * intervals (DRIVE_POLL_FAST_MS, DRIVE_POLL_SLOW_MS, STORYLOOM_HEARTBEAT_S)
- * and scaled back, so a change of those defaults is checked here.
+ * jobs in flight), for eight users and for a lone one, cleanup deletes counted
+ * apart; at most 30 calls a minute per side when idle. Idle is measured at a
+ * tenth of the configured default intervals (DRIVE_POLL_FAST_MS,
+ * DRIVE_POLL_SLOW_MS, STORYLOOM_HEARTBEAT_S) and scaled back, so a change of
+ * those defaults is checked here.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.ts';
@@ -47,15 +48,16 @@ describe('Drive call budgets', () => {
     const { byPrincipal } = world.fake.counts();
     const perJob = (total(byPrincipal.bot.calls, PATH) + total(byPrincipal.worker.calls, PATH)) / ids.length;
     expect(perJob).toBeLessThanOrEqual(6);
-    // Nothing else: no listings, no metadata reads; the worker deletes nothing.
-    expect(Object.keys(byPrincipal.bot.calls).sort()).toEqual(['changes.list', 'files.create', 'files.delete', 'files.generateIds', 'files.get.media']);
+    // Nothing else: no listings, no metadata reads, no downloads (bodies ride in properties); the worker deletes nothing.
+    expect(Object.keys(byPrincipal.bot.calls).sort()).toEqual(['changes.list', 'files.create', 'files.delete', 'files.generateIds']);
+    expect(byPrincipal.worker.calls['files.get.media']).toBeUndefined();
     expect(byPrincipal.worker.calls['files.delete']).toBeUndefined();
     expect([...bot.deliveries.values()].every((n) => n === 1)).toBe(true);
     bot.stop();
     worker.stop();
   }, 60_000);
 
-  it('spends at most 9 calls per job on the path for a lone user, whose every wait is a poll', async () => {
+  it('spends at most 6 calls per job on the path for a lone user too, whose every wait is a poll', async () => {
     const bot = new RecordingBot(await world.open('bot', { polling }));
     const worker = new InstantResponder(await world.open('worker', { polling }));
     await bot.start();
@@ -74,9 +76,10 @@ describe('Drive call budgets', () => {
     for (let i = 0; i < jobs; i++) await oneJob();
     const { byPrincipal } = world.fake.counts();
     const perJob = (total(byPrincipal.bot.calls, PATH) + total(byPrincipal.worker.calls, PATH)) / jobs;
-    // About 7.8 here (the bot polls about twice a job, the worker twice). Without the bot's holds it polls at the
-    // fast pace all through the round trip: about 10.4.
-    expect(perJob).toBeLessThanOrEqual(9);
+    // Two creates, and polls: neither side downloads a body (it rides in the file's properties). About 5.1 to 5.4 here.
+    expect(perJob).toBeLessThanOrEqual(6);
+    expect(byPrincipal.bot.calls['files.get.media']).toBeUndefined();
+    expect(byPrincipal.worker.calls['files.get.media']).toBeUndefined();
     expect([...bot.deliveries.values()].every((n) => n === 1)).toBe(true);
     bot.stop();
     worker.stop();

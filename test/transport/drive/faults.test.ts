@@ -1,7 +1,8 @@
 /**
  * 500 jobs through the Drive mailbox while 10% of Drive calls fail: 403 rate
  * limits, 429 with Retry-After, 500/503, dropped connections and timeouts,
- * some after the call took effect. Every job is delivered exactly once.
+ * some after the call took effect. Every job is delivered exactly once, the
+ * small ones read from their files' properties, the large ones downloaded.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { inPool, InstantResponder, makeRequest, RecordingBot } from './job-harness.ts';
@@ -26,7 +27,8 @@ it('delivers 500 jobs exactly once while 10% of calls fail', async () => {
     kinds: { rateLimit403: 1, userRateLimit403: 1, tooMany429: 1, error500: 1, error503: 1, drop: 1, timeout: 1 },
     afterEffectShare: 0.3, retryAfterSeconds: 1, timeoutMs: 8000,
   });
-  const requests = Array.from({ length: 500 }, (_, i) => makeRequest(`user-${i % 25}`));
+  // Every fifth prompt is too long for the file's properties, so the reader downloads it: reads are faulted too.
+  const requests = Array.from({ length: 500 }, (_, i) => makeRequest(`user-${i % 25}`, i % 5 ? 'Once upon a time' : 'A long tale. '.repeat(400)));
   await inPool(requests, 20, (r) => bot.jobs.submit(r));
   await bot.waitFor(requests.map((r) => r.job_id), 100_000);
   const counts = fake.counts();

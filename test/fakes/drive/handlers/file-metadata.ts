@@ -1,6 +1,6 @@
 import { parseRfc3339 } from '../clock.ts';
 import { DriveError } from '../drive-error.ts';
-import { invalidValue } from '../errors-catalog.ts';
+import { invalidValue, propertyCountLimitExceeded, propertyLengthLimitExceeded } from '../errors-catalog.ts';
 import type { FileRecord } from '../model.ts';
 
 /** Metadata keys a request body may set, by method; `kind` is accepted and ignored. */
@@ -48,6 +48,12 @@ function stringField(value: unknown, name: string): string {
   return value;
 }
 
+/** Public properties per file, and app properties per app (the fake counts every caller as one app): Drive's limits. */
+export const MAX_PROPERTIES = 30;
+/** UTF-8 bytes of one property, key and value together: Drive's limit. */
+export const MAX_PROPERTY_BYTES = 124;
+
+/** Merges `patch` into `target` (a draft: a failure leaves the file as it was), within Drive's limits. */
 function mergeProperties(target: Record<string, string>, patch: unknown, name: string): void {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
     throw invalidValue(name, `Invalid value for ${name}: expected an object`);
@@ -58,10 +64,8 @@ function mergeProperties(target: Record<string, string>, patch: unknown, name: s
       continue;
     }
     const text = stringField(value, `${name}.${key}`);
-    // Drive limits each key plus value to 124 bytes of UTF-8.
-    if (Buffer.byteLength(key + text, 'utf8') > 124) {
-      throw invalidValue(name, `The ${name} entry "${key}" is over 124 bytes (key and value together, UTF-8).`);
-    }
+    if (Buffer.byteLength(key + text, 'utf8') > MAX_PROPERTY_BYTES) throw propertyLengthLimitExceeded();
     target[key] = text;
   }
+  if (Object.keys(target).length > MAX_PROPERTIES) throw propertyCountLimitExceeded(name, MAX_PROPERTIES);
 }
