@@ -1,7 +1,8 @@
 /**
- * A bounded memory of the keys of requests already handled, for Slack's
- * at-least-once delivery: event retries carry the same `event_id`, and a
- * resent slash command or button press the same `trigger_id`.
+ * A bounded memory of keys already handled: on Slack, of requests (its delivery
+ * is at least once: event retries carry the same `event_id`, and a resent slash
+ * command or button press the same `trigger_id`); in the playground, of the
+ * lines already posted.
  */
 
 /** Remembers the last `capacity` keys; the oldest are forgotten first. */

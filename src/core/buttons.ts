@@ -1,43 +1,55 @@
 /**
  * Button ids carry the action, the story id and its version, in at most 100
- * characters (Discord's limit): `sl:<action>:<storyId>:<version>`. One global
- * handler decodes them, so buttons keep working after a restart.
+ * characters (Discord's limit): `sl:<action>:<storyId>:<version>`, and under a
+ * posted line also that line's id, `…:<lineId>` (75 characters at most), a marker
+ * an adapter can find again in a thread's history. One global handler decodes
+ * them, so buttons keep working after a restart.
  */
 import type { Story } from '../stories/schema.ts';
 import { UserError } from './errors.ts';
 import type { Button, ButtonAction } from './types.ts';
 
 const ACTIONS: readonly ButtonAction[] = ['continue', 'retry', 'undo', 'end'];
-const PATTERN = /^sl:(continue|retry|undo|end):([0-9A-HJKMNP-TV-Z]{26}):(\d{1,9})$/;
+const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
+const PATTERN = new RegExp(`^sl:(continue|retry|undo|end):(${ULID}):(\\d{1,9})(?::(${ULID}))?$`);
 
 /** A decoded button press. */
 export interface ButtonPress {
   action: ButtonAction;
   storyId: string;
   version: number;
+  /** The line the button was posted under, when its id names one. */
+  lineId: string | null;
 }
 
-/** The custom id of a button. */
-export function buttonId(action: ButtonAction, storyId: string, version: number): string {
-  return `sl:${action}:${storyId}:${version}`;
+/** The custom id of a button (naming the line it is posted under, if given). */
+export function buttonId(action: ButtonAction, storyId: string, version: number, lineId?: string): string {
+  return `sl:${action}:${storyId}:${version}${lineId ? `:${lineId}` : ''}`;
+}
+
+/** Decodes a button id; null for one that is not ours. */
+export function readButtonId(customId: string): ButtonPress | null {
+  const match = PATTERN.exec(customId);
+  if (!match) return null;
+  return { action: match[1] as ButtonAction, storyId: match[2], version: Number(match[3]), lineId: match[4] ?? null };
 }
 
 /** Decodes a button id, or throws a UserError for one that is not ours. */
 export function parseButtonId(customId: string): ButtonPress {
-  const match = PATTERN.exec(customId);
-  if (!match) throw new UserError('unknown_command', 'That button is not one of storyloom’s.');
-  return { action: match[1] as ButtonAction, storyId: match[2], version: Number(match[3]) };
+  const press = readButtonId(customId);
+  if (!press) throw new UserError('unknown_command', 'That button is not one of storyloom’s.');
+  return press;
 }
 
 const LABELS: Record<ButtonAction, [string, Button['style']]> = {
   continue: ['Continue', 'primary'], retry: ['Retry', 'secondary'], undo: ['Undo', 'secondary'], end: ['End', 'danger'],
 };
 
-/** The buttons for the story's newest line (none once it has ended). */
-export function storyButtons(story: Story): Button[] {
+/** The buttons for the story's newest line (none once it has ended); `lineId` names the line they are posted under. */
+export function storyButtons(story: Story, lineId?: string): Button[] {
   if (story.status === 'ended') return [];
   const last = story.lines[story.lines.length - 1];
   return ACTIONS.filter((a) => a !== 'retry' || last?.kind === 'model').map((action) => ({
-    action, label: LABELS[action][0], style: LABELS[action][1], customId: buttonId(action, story.id, story.version),
+    action, label: LABELS[action][0], style: LABELS[action][1], customId: buttonId(action, story.id, story.version, lineId),
   }));
 }

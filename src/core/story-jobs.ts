@@ -82,7 +82,8 @@ export class StoryJobs implements JobHandler {
       return;
     }
     const applied = story.lines.find((l) => l.job_id === request.job_id);
-    if (applied) return applied.delivered ? undefined : this.deliver(story, applied);
+    // Applied before but not marked delivered: an earlier attempt may have posted it.
+    if (applied) return applied.delivered ? undefined : this.deliver(story, applied, true);
     if (story.pending?.job_id !== request.job_id) return;
     const text = response.ok ? response.result.text.trim() : '';
     if (!response.ok || !text) {
@@ -99,7 +100,7 @@ export class StoryJobs implements JobHandler {
       return { story: out.story, result: out };
     });
     this.emit({ kind: 'line', story: after, line });
-    await this.deliver(after, line);
+    await this.deliver(after, line, false);
   }
 
   async expired(request: Request): Promise<void> {
@@ -140,23 +141,29 @@ export class StoryJobs implements JobHandler {
     return resubmitted;
   }
 
-  private async deliver(story: Story, line: Line): Promise<void> {
+  /**
+   * Posts a line, then marks it delivered. The bot can stop between the two, so a
+   * line not marked may be in the thread already: `maybePosted` tells the adapter
+   * to make sure it posts it once.
+   */
+  private async deliver(story: Story, line: Line, maybePosted: boolean): Promise<void> {
     // The startup sweep and a late response can reach the same line at once; post it once.
     if (this.delivering.has(line.id)) return;
     this.delivering.add(line.id);
     try {
-      await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons: storyButtons(story) });
+      const buttons = storyButtons(story, line.id);
+      await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons, maybePosted });
       await this.stories.update(story.id, (s) => ({ story: markDelivered(s, line.id), result: undefined }));
     } finally {
       this.delivering.delete(line.id);
     }
   }
 
-  /** Posts lines that were applied but never posted (the bot stopped in between). */
+  /** Posts lines that were applied but not marked delivered (the bot stopped in between; it may have posted them). */
   async deliverUndelivered(): Promise<void> {
     for (const story of this.stories.all()) {
       for (const line of story.lines.filter((l) => !l.delivered)) {
-        await this.deliver(story, line).catch(() => undefined);
+        await this.deliver(story, line, true).catch(() => undefined);
       }
     }
   }

@@ -53,6 +53,13 @@ export interface LineDelivery {
   line: Line;
   jobId: string;
   buttons: Button[];
+  /**
+   * True when the line may be in the thread already: the bot may have posted it and
+   * then stopped (or failed) before saving that it did. The adapter then makes sure
+   * it does not post the line a second time (message nonces, a look at the thread).
+   * Absent or false for a line's first delivery, which costs no extra reads.
+   */
+  maybePosted?: boolean;
 }
 
 /** A waiting job's progress, for the message that shows it. */
@@ -72,10 +79,18 @@ export interface FailureDelivery {
   text: string;
 }
 
-/** What each chat adapter does for core: post lines, progress and failures. */
+/**
+ * What each chat adapter does for core: post lines, progress and failures. Core
+ * marks a line delivered only after `deliverLine` resolves, so a line may come
+ * again (with `maybePosted`); each adapter uses its platform's own tools to keep
+ * from posting a line that is in the thread already.
+ */
 export interface ChatDelivery {
+  /** Posts a generated line in its story's thread; a repeat of a line already there posts nothing. Rejects when it could not post. */
   deliverLine(delivery: LineDelivery): Promise<void>;
+  /** Shows a waiting job's progress (best effort, throttled by the adapter). */
   deliverProgress(delivery: ProgressDelivery): Promise<void>;
+  /** Tells the story's chat that a job will not produce a line. */
   deliverFailure(delivery: FailureDelivery): Promise<void>;
 }
 

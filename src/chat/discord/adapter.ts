@@ -3,10 +3,11 @@
  * interaction handler serves storyloom's commands and buttons, and the delivery
  * side core calls later. Lines are posted in the story's thread with the bot
  * token (so they arrive after a restart, or past an interaction token's 15
- * minutes, too); the interaction's reply, while it lives, shows progress and then
- * a short outcome.
+ * minutes, too), each once (message nonces, and a look at the thread when core
+ * says a line may be there already); the interaction's reply, while it lives,
+ * shows progress and then a short outcome.
  */
-import { Events, type Client } from 'discord.js';
+import { Events, type Client, type SendableChannels } from 'discord.js';
 import type { Bot } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
@@ -14,6 +15,7 @@ import type { Story } from '../../stories/schema.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { createDiscordClient, logIn } from './client.ts';
 import { InteractionHandler } from './handler.ts';
+import { postLine } from './line-posts.ts';
 import { LiveReplies } from './live-replies.ts';
 import type { AdapterParts } from './parts.ts';
 import { NO_MENTIONS, lineBodies, textBodies, type Body } from './render.ts';
@@ -54,10 +56,14 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.destroy();
   }
 
-  /** Posts a generated line (with its buttons) in the story's thread, then closes the live reply, if any. */
-  async deliverLine({ story, line, jobId, buttons }: LineDelivery): Promise<void> {
+  /**
+   * Posts a generated line (with its buttons) in the story's thread, once (see
+   * line-posts.ts), then closes the live reply, if any.
+   */
+  async deliverLine({ story, line, jobId, buttons, maybePosted = false }: LineDelivery): Promise<void> {
     await this.parts.gate.wait(story.id);
-    await this.post(story, lineBodies(line, buttons));
+    const options = { maybePosted, botId: this.client.user?.id ?? '', log: this.log };
+    await postLine(await this.channelOf(story), line, lineBodies(line, buttons), options);
     await this.parts.live.finish(jobId, LINE_POSTED);
   }
 
@@ -75,9 +81,15 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** Sends messages into the story's thread (or its channel) with the bot token. */
   private async post(story: Story, bodies: Body[]): Promise<void> {
+    const channel = await this.channelOf(story);
+    for (const body of bodies) await channel.send({ ...body, allowedMentions: NO_MENTIONS });
+  }
+
+  /** The story's thread (or its channel), where the bot token posts. */
+  private async channelOf(story: Story): Promise<SendableChannels> {
     const target = story.place.thread ?? story.place.channel;
     const channel = await this.client.channels.fetch(target);
     if (!channel?.isSendable()) throw new Error(`storyloom discord: channel ${target} does not take messages`);
-    for (const body of bodies) await channel.send({ ...body, allowedMentions: NO_MENTIONS });
+    return channel;
   }
 }

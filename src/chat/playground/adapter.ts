@@ -10,6 +10,7 @@ import type { Config } from '../../config.ts';
 import { isUserError } from '../../core/errors.ts';
 import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
 import { APOLOGY, type ChatAdapter } from '../adapter.ts';
+import { RecentKeys } from '../recent.ts';
 import { PlaygroundApi } from './api.ts';
 import { EventHub } from './events.ts';
 import { HttpError, sendJson, STATUS_OF } from './http.ts';
@@ -32,6 +33,8 @@ export class PlaygroundAdapter implements ChatAdapter {
   private server: Server | undefined;
   private unsubscribe: (() => void)[] = [];
 
+  /** The lines already sent to the pages. */
+  private readonly postedLines = new RecentKeys();
   private healthTimer: NodeJS.Timeout | undefined;
   private lastHealth = '';
 
@@ -82,8 +85,11 @@ export class PlaygroundAdapter implements ChatAdapter {
     for (const off of this.unsubscribe.splice(0)) off();
     this.events.close();
     const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    server?.closeAllConnections();
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() waits for every connection to end; a page's kept-alive one would hold it up for seconds.
+    server.closeAllConnections();
+    await closed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -110,7 +116,13 @@ export class PlaygroundAdapter implements ChatAdapter {
     }
   }
 
+  /**
+   * Sends a line to the open pages, once per line id: a repeat is a no-op. Pages
+   * draw a thread from the story itself (and load it again when they reconnect to
+   * a restarted bot), so a line never shows twice.
+   */
   async deliverLine(d: LineDelivery): Promise<void> {
+    if (!this.postedLines.first(d.line.id)) return;
     this.events.send('line', { storyId: d.story.id, jobId: d.jobId, line: lineView(d.line), story: storyView(d.story) });
   }
 

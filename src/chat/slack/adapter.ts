@@ -10,6 +10,7 @@ import type { Bot } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
 import type { ChatAdapter } from '../adapter.ts';
+import { RecentKeys } from '../recent.ts';
 import { BoltLogger, buildBoltApp, type SlackMode } from './bolt-app.ts';
 import { SlackDelivery } from './delivery.ts';
 import { registerButtons } from './handlers/buttons.ts';
@@ -19,8 +20,8 @@ import { registerThreadReplies } from './handlers/thread-replies.ts';
 import type { SlackKit } from './kit.ts';
 import { ChannelPacer } from './pacer.ts';
 import { SlackPeople } from './people.ts';
+import { PostedLines } from './posted-lines.ts';
 import { SlackPoster } from './poster.ts';
-import { RecentKeys } from './recent.ts';
 import { ReplyRenderer } from './replies.ts';
 import { StatusMessages } from './status-messages.ts';
 
@@ -48,7 +49,7 @@ export class SlackAdapter implements ChatAdapter {
     ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), { clientPingTimeoutMs: options.clientPingTimeoutMs }));
     const poster = new SlackPoster(this.app.client, new ChannelPacer(options.postIntervalMs ?? 1000));
     this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
-    this.delivery = new SlackDelivery(poster, this.status, log);
+    this.delivery = new SlackDelivery(poster, this.status, new PostedLines(this.app.client), log);
     const kit: SlackKit = {
       core: bot.core, stories: bot.stories, poster, log, recent: new RecentKeys(),
       people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS), replies: new ReplyRenderer(poster, this.status),

@@ -3,9 +3,9 @@ import type { RespondFn } from '@slack/bolt';
 import type { Core } from '../../core/core.ts';
 import type { CommandContext } from '../../core/types.ts';
 import type { StoryStore } from '../../stories/store.ts';
+import type { RecentKeys } from '../recent.ts';
 import type { SlackPeople } from './people.ts';
 import type { SlackPlace, SlackPoster } from './poster.ts';
-import type { RecentKeys } from './recent.ts';
 import { plainMessage } from './render.ts';
 import type { ReplyRenderer, Tell } from './replies.ts';
 

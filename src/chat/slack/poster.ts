@@ -37,6 +37,7 @@ export class SlackPoster {
       const answer = await this.client.chat.postMessage({
         channel: place.channel, ...(place.thread ? { thread_ts: place.thread } : {}),
         text: body.text, blocks: blocksOf(body), mrkdwn: true, unfurl_links: false, unfurl_media: false, ...NO_MENTIONS,
+        ...(body.metadata ? { metadata: body.metadata } : {}),
       });
       return answer.ts!;
     }, stillWanted);

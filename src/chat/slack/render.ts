@@ -15,10 +15,20 @@ export const SECTION_LIMIT = 3000;
 /** A Block Kit block, as plain JSON. */
 export type Block = Record<string, unknown>;
 
-/** A message's content: the notification text and its blocks. */
+/** The `event_type` of the metadata on every line post. */
+export const LINE_EVENT = 'storyloom_line';
+
+/** Message metadata (Slack's `metadata`): an event type and its payload. */
+export interface LineMetadata {
+  event_type: typeof LINE_EVENT;
+  event_payload: { line_id: string; job_id: string };
+}
+
+/** A message's content: the notification text, its blocks, and (line posts) metadata. */
 export interface MessageBody {
   text: string;
   blocks?: Block[];
+  metadata?: LineMetadata;
 }
 
 /** Slack's limit on a message's blocks, less room for a context line and the buttons. */
@@ -94,12 +104,13 @@ export function rootMessage(story: Story): MessageBody {
   };
 }
 
-/** A generated line in the story's thread, with the story's buttons. */
+/** A generated line in the story's thread, with the story's buttons, and metadata naming the line (to find it again). */
 export function lineMessage(delivery: Pick<LineDelivery, 'line' | 'buttons'>): MessageBody {
   const { line, buttons } = delivery;
   return {
     text: notification(line.text),
     blocks: [...textSections(line.text, `line:${line.id}`), contextBlock(byline(line)), ...buttonsBlock(buttons)],
+    metadata: { event_type: LINE_EVENT, event_payload: { line_id: line.id, job_id: line.job_id ?? '' } },
   };
 }
 

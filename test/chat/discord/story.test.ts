@@ -44,7 +44,7 @@ describe('Discord: a story from /story to /export', () => {
     const [line] = lines();
     const model = story().lines[1];
     expect(line.content).toBe(`${escapeStory(model.text)}\n-# ✍️ the model (${model.model}), asked by Ana`);
-    expect(customIds(line)).toEqual(storyButtons(story()).map((b) => b.customId));
+    expect(customIds(line)).toEqual(storyButtons(story(), model.id).map((b) => b.customId));
     expect(customIds(line).map((id) => id.split(':')[1])).toEqual(['continue', 'retry', 'undo', 'end']);
     const post = w.fake.requests({ method: 'POST', route: '/channels/:channelId/messages', path: `/channels/${threadId}/messages` }).at(-1)!;
     expect(post.headers.authorization).toBe(`Bot ${w.fake.botToken}`);

@@ -14,7 +14,7 @@ import { deployCommands } from '../../../src/chat/discord/registration.ts';
 import type { Config } from '../../../src/config.ts';
 import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
 import type { Story } from '../../../src/stories/schema.ts';
-import { startDiscordFake, type DiscordFake, type FakeGuild, type SentInteraction } from '../../fakes/discord/index.ts';
+import { startDiscordFake, type DiscordFake, type DiscordFakeOptions, type FakeGuild, type SentInteraction } from '../../fakes/discord/index.ts';
 import { startTestWorker, testConfig, testTransport } from '../../helpers/bot.ts';
 import { tinyModel } from '../../helpers/models.ts';
 
@@ -61,9 +61,9 @@ async function startDiscordBot(config: Config, logs: string[], clock: () => numb
   return { bot, adapter };
 }
 
-/** Starts the fake, registers the commands, and starts the worker (unless `worker: false`), the bot and its Discord adapter. */
-export async function startDiscordWorld(options: { worker?: boolean } = {}): Promise<DiscordWorld> {
-  const fake = await startDiscordFake();
+/** Starts the fake (with `fake` options), registers the commands, and starts the worker (unless `worker: false`), the bot and its Discord adapter. */
+export async function startDiscordWorld(options: { worker?: boolean; fake?: DiscordFakeOptions } = {}): Promise<DiscordWorld> {
+  const fake = await startDiscordFake(options.fake);
   const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield });
   const ana = fake.addUser({ username: 'ana', globalName: 'Ana' });
   const ben = fake.addUser({ username: 'ben', globalName: 'Ben' });

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ChannelPacer } from '../../../src/chat/slack/pacer.ts';
 import type { MessageRef, SlackPlace, SlackPoster } from '../../../src/chat/slack/poster.ts';
-import { RecentKeys } from '../../../src/chat/slack/recent.ts';
+import { RecentKeys } from '../../../src/chat/recent.ts';
 import { escapedPieces, lineMessage, noticeMessage, SECTION_LIMIT } from '../../../src/chat/slack/render.ts';
 import { StatusMessages } from '../../../src/chat/slack/status-messages.ts';
 import type { Button } from '../../../src/core/types.ts';

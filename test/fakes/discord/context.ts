@@ -5,6 +5,7 @@ import type { GatewayServer } from './gateway/gateway-server.ts';
 import type { BotIdentity } from './gateway/ready.ts';
 import type { InteractionRegistry } from './interactions.ts';
 import type { MessageStore } from './messages.ts';
+import type { NonceLog } from './nonces.ts';
 import type { SnowflakeFactory } from './snowflake.ts';
 import type { World } from './world.ts';
 
@@ -28,6 +29,8 @@ export interface FakeContext {
   ids: SnowflakeFactory;
   world: World;
   messages: MessageStore;
+  /** Recent message nonces per author, for `enforce_nonce`. */
+  nonces: NonceLog;
   attachments: AttachmentStore;
   interactions: InteractionRegistry;
   commands: CommandRegistry;

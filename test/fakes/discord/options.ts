@@ -20,6 +20,8 @@ export interface DiscordFakeOptions {
   heartbeatIntervalMs?: number;
   /** Requests allowed per bucket and window before a natural 429 (default 50 per 1000 ms). */
   rateLimit?: BucketLimit;
+  /** How long a message nonce counts for `enforce_nonce` (Discord: "the past few minutes"; default 2 minutes). */
+  nonceWindowMs?: number;
   /** Privileged intents the app may request: GuildMembers 1<<1, GuildPresences 1<<8, MessageContent 1<<15 (default none: 4014). */
   privilegedIntents?: number;
   /** The port to listen on, on 127.0.0.1 (default: any free port). */
@@ -40,6 +42,7 @@ export function resolveOptions(options: DiscordFakeOptions = {}): ResolvedOption
     expiredTokenError: options.expiredTokenError ?? 'invalid-token',
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
     rateLimit: options.rateLimit ?? { limit: 50, windowMs: 1000 },
+    nonceWindowMs: options.nonceWindowMs ?? 2 * 60_000,
     privilegedIntents: options.privilegedIntents ?? 0,
     port: options.port ?? 0,
   };

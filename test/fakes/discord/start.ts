@@ -9,6 +9,7 @@ import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/gateway-serv
 import { sendInitialState } from './gateway/ready.ts';
 import { InteractionRegistry } from './interactions.ts';
 import { MessageStore } from './messages.ts';
+import { NonceLog } from './nonces.ts';
 import { resolveOptions, type DiscordFakeOptions, type ResolvedOptions } from './options.ts';
 import { FaultInjector } from './rest/faults.ts';
 import { RateLimiter } from './rest/rate-limits.ts';
@@ -66,7 +67,8 @@ function buildContext(settings: ResolvedOptions, urls: FakeUrls): FakeContext {
   const messages = new MessageStore(world, ids, attachments, (event, data, intent) => gateway.dispatch(event, data, intent));
   const interactions = new InteractionRegistry(settings, messages);
   const commands = new CommandRegistry(ids, bot.applicationId);
-  return { urls, botToken: settings.botToken, bot, ids, world, messages, attachments, interactions, commands, gateway, events };
+  const nonces = new NonceLog(settings.nonceWindowMs);
+  return { urls, botToken: settings.botToken, bot, ids, world, messages, nonces, attachments, interactions, commands, gateway, events };
 }
 
 async function listen(server: Server, port: number): Promise<FakeUrls> {

@@ -15,6 +15,7 @@ export const Limits = {
   customId: 100,
   buttonLabel: 80,
   threadName: 100,
+  nonce: 25,
 } as const;
 
 const ARCHIVE_DURATIONS = [60, 1440, 4320, 10080];
@@ -40,6 +41,17 @@ export function validateMessage(body: Json, check: MessageCheck = {}): void {
   if (isObject(body.allowed_mentions)) checkAllowedMentions(errors, [...path, 'allowed_mentions'], body.allowed_mentions);
   errors.throwIfAny();
   if (check.requireContent && isEmptyMessage(body, check.files ?? 0)) throw apiError(ErrorCode.EmptyMessage);
+}
+
+/** Checks a new message's `nonce` (an integer, or a string of at most 25 characters) and returns it; throws 50035 on failure. */
+export function validNonce(body: Json): string | number | undefined {
+  const nonce = body.nonce;
+  if (nonce === undefined || nonce === null) return undefined;
+  const errors = new FormErrorCollector();
+  if (typeof nonce === 'string') maxLength(errors, ['nonce'], nonce, Limits.nonce);
+  else if (typeof nonce !== 'number' || !Number.isInteger(nonce)) errors.add(['nonce'], 'NUMBER_TYPE_COERCE', `Value "${String(nonce)}" is not int.`);
+  errors.throwIfAny();
+  return nonce as string | number;
 }
 
 /** Validates a thread's `name` and `auto_archive_duration`; throws 50035 on failure. */

@@ -122,6 +122,11 @@ export class SlackFake extends SlackFakeRecords {
     this.parts.limiter.forceNext(method, retryAfterSec, count);
   }
 
+  /** Makes the next `count` calls to `method` fail with `{ ok: false, error }` (e.g. `internal_error`, `missing_scope`). */
+  failNext(method: string, error: string, count = 1): void {
+    this.parts.faults.failNext(method, error, count);
+  }
+
   /** Stops everything: redelivery timers, Socket Mode connections, the HTTP server. */
   async close(): Promise<void> {
     this.parts.dispatcher.close();

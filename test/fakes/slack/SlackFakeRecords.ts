@@ -1,4 +1,5 @@
 import type { ApiCallLog } from './ApiCallLog.ts';
+import type { ApiFaults } from './ApiFaults.ts';
 import type { ChannelRateLimiter } from './ChannelRateLimiter.ts';
 import type { AckRecord, Delivery, DeliveryLog } from './DeliveryLog.ts';
 import type { Dispatcher } from './Dispatcher.ts';
@@ -21,6 +22,7 @@ export interface SlackFakeParts {
   messages: MessageStore;
   files: FileStore;
   limiter: ChannelRateLimiter;
+  faults: ApiFaults;
   calls: ApiCallLog;
   deliveries: DeliveryLog;
   socket: SocketModeServer;

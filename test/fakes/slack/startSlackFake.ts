@@ -1,4 +1,5 @@
 import { ApiCallLog } from './ApiCallLog.ts';
+import { ApiFaults } from './ApiFaults.ts';
 import { type ChannelRateLimit, ChannelRateLimiter } from './ChannelRateLimiter.ts';
 import { DeliveryLog, type DeliveryVia } from './DeliveryLog.ts';
 import { Dispatcher } from './Dispatcher.ts';
@@ -55,6 +56,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
   const files = new FileStore(ids);
   const limiter = new ChannelRateLimiter(options.channelRateLimit);
   const calls = new ApiCallLog();
+  const faults = new ApiFaults();
   const deliveries = new DeliveryLog();
   const tokens = { bot: options.botToken ?? fakeToken('xoxb'), app: options.appToken ?? fakeToken('xapp') };
   const signingSecret = options.signingSecret ?? `fake-signing-secret-${randomHex(8)}`;
@@ -73,7 +75,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
       if (options.echoBotMessages) driver?.sendEvent(messageEvent(message, workspace.identity)).catch(() => undefined);
     },
   };
-  const router = new WebApiRouter(services, tokens, calls);
+  const router = new WebApiRouter(services, tokens, calls, faults);
   const server = await listen({
     api: (req, res, method, query) => router.handle(req, res, method, query),
     upload: (req, res, fileId) => handleUpload(files, req, res, fileId),
@@ -92,7 +94,7 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
   driver = new InteractionDriver(workspace, messages, responses, dispatcher, defaults);
 
   return new SlackFake({
-    baseUrl, tokens, signingSecret, defaults, workspace, messages, files, limiter, calls, deliveries, socket,
+    baseUrl, tokens, signingSecret, defaults, workspace, messages, files, limiter, faults, calls, deliveries, socket,
     responses, dispatcher, driver,
     setRequestUrl: (url) => {
       requestUrl = url;

@@ -2,10 +2,10 @@ import { GatewayDispatchEvents, GatewayIntentBits, type APIMessage } from 'disco
 import type { FakeContext } from '../context.ts';
 import { apiError, ErrorCode } from '../errors.ts';
 import type { RouteRequest, Router } from '../rest/router.ts';
-import { isObject, validateMessage } from '../validation.ts';
+import { isObject, validateMessage, validNonce } from '../validation.ts';
 import { openForMessages, requireBotPermission, sendPermission } from './access.ts';
 
-/** Registers channel message routes (send, list, fetch, edit, delete), typing, and attachment downloads. */
+/** Registers channel message routes (send, with nonces; list, fetch, edit, delete), typing, and attachment downloads. */
 export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
   router.add('POST', '/channels/:channelId/messages', (req) => ({ status: 200, body: sendMessage(ctx, req) }));
   router.add('GET', '/channels/:channelId/messages', ({ params, query }) => {
@@ -45,13 +45,22 @@ function sendMessage(ctx: FakeContext, { params, body, files }: RouteRequest): A
   requireBotPermission(ctx, channel, sendPermission(channel));
   const json = isObject(body) ? body : {};
   validateMessage(json, { files: files.length, requireContent: true });
+  const nonce = validNonce(json);
+  // enforce_nonce: the author's message with this nonce in the window is the answer, and nothing new is made.
+  const earlier = nonce !== undefined && json.enforce_nonce === true ? ctx.nonces.find(ctx.bot.user.id, nonce) : undefined;
+  const repeat = earlier ? ctx.messages.get(earlier) : undefined;
+  if (repeat && !repeat.ephemeral) return { ...repeat.message, nonce };
   const reference = isObject(json.message_reference) ? json.message_reference : undefined;
   const replyTo = reference?.message_id ? ctx.messages.requireInChannel(channel.id, String(reference.message_id)) : undefined;
   if (openForMessages(channel)) ctx.gateway.dispatch(GatewayDispatchEvents.ThreadUpdate, channel, GatewayIntentBits.Guilds);
   const extras = replyTo
     ? { message_reference: { type: 0, message_id: replyTo.id, channel_id: channel.id, guild_id: channel.guild_id }, referenced_message: replyTo }
     : {};
-  return ctx.messages.create(channel.id, ctx.bot.user, json, files, extras);
+  const message = ctx.messages.create(channel.id, ctx.bot.user, json, files, extras);
+  if (nonce === undefined) return message;
+  // The nonce comes back in this answer only: fetched messages do not carry it.
+  ctx.nonces.remember(ctx.bot.user.id, nonce, message.id);
+  return { ...message, nonce };
 }
 
 /** Applies Discord's `limit` / `before` / `after` / `around` paging; returns newest first. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiCallLog } from '../ApiCallLog.ts';
+import type { ApiFaults } from '../ApiFaults.ts';
 import { BodyParseError, parseApiArgs, readBody, tokenOf } from '../requestParsing.ts';
 import { type ApiMethod, type ApiServices, SlackApiError, type TokenKind } from './apiTypes.ts';
 import { chatMethods } from './chatMethods.ts';
@@ -22,7 +23,7 @@ interface Answer {
 /**
  * Answers `POST /api/<method>`: parses the arguments, checks the token
  * (`not_authed`, `invalid_auth`, `not_allowed_token_type`), applies forced
- * rate limits, runs the method, and records the call with its answer.
+ * rate limits and errors, runs the method, and records the call with its answer.
  */
 export class WebApiRouter {
   private readonly methods: Record<string, ApiMethod>;
@@ -31,6 +32,7 @@ export class WebApiRouter {
     private readonly services: ApiServices,
     private readonly tokens: FakeTokens,
     private readonly log: ApiCallLog,
+    private readonly faults: ApiFaults,
   ) {
     this.methods = {
       ...chatMethods(services),
@@ -67,6 +69,8 @@ export class WebApiRouter {
       this.checkToken(spec.token, token);
       const forced = this.services.limiter.takeForced(method);
       if (forced !== undefined) throw SlackApiError.rateLimited(forced);
+      const fault = this.faults.take(method);
+      if (fault !== undefined) throw new SlackApiError(fault);
       return { status: 200, headers: {}, body: { ok: true, ...spec.handle(args) } };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;

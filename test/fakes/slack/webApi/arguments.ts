@@ -40,3 +40,22 @@ export function limitArg(value: unknown, fallback: number, max: number): number 
   if (Number.isNaN(parsed) || parsed <= 0) return fallback;
   return Math.min(parsed, max);
 }
+
+/** Message metadata as Slack stores it: an event type and its payload (or work-object `entities`). */
+export interface MessageMetadata {
+  event_type?: string;
+  event_payload?: Record<string, unknown>;
+  entities?: unknown[];
+}
+
+/** A `metadata` argument (`{ event_type, event_payload }`, or `{ entities }`), or `invalid_metadata_format`; undefined when absent. */
+export function metadataArg(value: unknown): MessageMetadata | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const metadata = value as MessageMetadata;
+  if (metadata.event_type === undefined && Array.isArray(metadata.entities)) return { entities: metadata.entities };
+  const payload = metadata.event_payload;
+  if (typeof metadata.event_type !== 'string' || metadata.event_type === '' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new SlackApiError('invalid_metadata_format');
+  }
+  return { event_type: metadata.event_type, event_payload: payload };
+}

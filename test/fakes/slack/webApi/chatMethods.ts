@@ -2,7 +2,7 @@ import { boolArg, stringArg } from '../requestParsing.ts';
 import type { StoredMessage } from '../types.ts';
 import { compact, toWireMessage } from '../wireFormat.ts';
 import { type ApiMethod, type ApiServices, SlackApiError } from './apiTypes.ts';
-import { channelArg, messageArg, requiredString, threadArg } from './arguments.ts';
+import { channelArg, messageArg, metadataArg, requiredString, threadArg } from './arguments.ts';
 import { messageContent } from './messageContent.ts';
 
 /** `chat.*` methods: post, update, delete, post ephemeral. */
@@ -16,7 +16,7 @@ export function chatMethods(services: ApiServices): Record<string, ApiMethod> {
         const channel = channelArg(services, args.channel);
         const message = ownMessage(messageArg(services, channel.id, args.ts), identity.botUserId, 'cant_update_message');
         const content = messageContent(args);
-        services.messages.update(channel.id, message.ts, { ...content, metadata: args.metadata }, identity.botUserId);
+        services.messages.update(channel.id, message.ts, { ...content, metadata: metadataArg(args.metadata) }, identity.botUserId);
         return { channel: channel.id, ts: message.ts, text: message.text ?? '', message: toWireMessage(message, identity.teamId) };
       },
     },
@@ -76,7 +76,7 @@ function formattingOptions(args: Record<string, unknown>): Partial<StoredMessage
     reply_broadcast: boolArg(args.reply_broadcast),
     username: stringArg(args.username),
     icon_emoji: stringArg(args.icon_emoji),
-    metadata: args.metadata,
+    metadata: metadataArg(args.metadata),
   };
 }
 

@@ -1,12 +1,18 @@
+import { boolArg } from '../requestParsing.ts';
+import type { StoredMessage } from '../types.ts';
 import { toWireChannel, toWireMessage, toWireUser } from '../wireFormat.ts';
 import { type ApiMethod, type ApiServices, SlackApiError } from './apiTypes.ts';
 import { channelArg, requiredString } from './arguments.ts';
-import { pageOf } from './paging.ts';
+import { inTimeWindow, pageOf } from './paging.ts';
 
 /** Reading methods: `conversations.replies|history|info`, `users.info`, `auth.test`, `apps.connections.open`. */
 export function conversationMethods(services: ApiServices): Record<string, ApiMethod> {
   const { identity } = services.workspace;
-  const wire = (list: Parameters<typeof toWireMessage>[0][]) => list.map((m) => toWireMessage(m, identity.teamId));
+  // Messages read back carry their metadata only when the call asks for it (`include_all_metadata`), as in Slack.
+  const wire = (list: StoredMessage[], args: Record<string, unknown>) => list.map((m) => {
+    const { metadata, ...rest } = toWireMessage(m, identity.teamId);
+    return boolArg(args.include_all_metadata) && metadata !== undefined ? { ...rest, metadata } : rest;
+  });
   return {
     'conversations.replies': {
       token: 'bot',
@@ -14,8 +20,10 @@ export function conversationMethods(services: ApiServices): Record<string, ApiMe
         const channel = channelArg(services, args.channel);
         const thread = services.messages.thread(channel.id, requiredString(args, 'ts'));
         if (!thread) throw new SlackApiError('thread_not_found');
-        const page = pageOf(thread, args, 1000, 1000);
-        return { messages: wire(page.items), has_more: page.has_more, response_metadata: page.response_metadata };
+        // The root comes first; `oldest` / `latest` narrow the replies after it.
+        const [root, ...replies] = thread;
+        const page = pageOf([root!, ...replies.filter(inTimeWindow(args))], args, 1000, 1000);
+        return { messages: wire(page.items, args), has_more: page.has_more, response_metadata: page.response_metadata };
       },
     },
     'conversations.history': {
@@ -23,8 +31,8 @@ export function conversationMethods(services: ApiServices): Record<string, ApiMe
       handle: (args) => {
         const channel = channelArg(services, args.channel);
         // Slack lists history newest first.
-        const page = pageOf(services.messages.history(channel.id).reverse(), args, 100, 1000);
-        return { messages: wire(page.items), has_more: page.has_more, response_metadata: page.response_metadata };
+        const page = pageOf(services.messages.history(channel.id).filter(inTimeWindow(args)).reverse(), args, 100, 1000);
+        return { messages: wire(page.items, args), has_more: page.has_more, response_metadata: page.response_metadata };
       },
     },
     'conversations.info': {

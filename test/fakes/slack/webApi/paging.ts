@@ -1,4 +1,4 @@
-import { stringArg } from '../requestParsing.ts';
+import { boolArg, stringArg } from '../requestParsing.ts';
 import { SlackApiError } from './apiTypes.ts';
 import { limitArg } from './arguments.ts';
 
@@ -31,4 +31,18 @@ function decodeCursor(cursor: string | undefined): number {
   const match = /^offset:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
   if (!match?.[1]) throw new SlackApiError('invalid_cursor');
   return Number(match[1]);
+}
+
+/**
+ * Slack's `oldest` / `latest` / `inclusive` window on message timestamps: messages
+ * after `oldest` and before `latest` (either end included with `inclusive`).
+ */
+export function inTimeWindow(args: Record<string, unknown>): (message: { ts: string }) => boolean {
+  const oldest = Number(stringArg(args.oldest) ?? '0');
+  const latest = stringArg(args.latest) === undefined ? Infinity : Number(stringArg(args.latest));
+  const inclusive = boolArg(args.inclusive) === true;
+  return ({ ts }) => {
+    const at = Number(ts);
+    return (inclusive ? at >= oldest : at > oldest) && (inclusive ? at <= latest : at < latest);
+  };
 }
