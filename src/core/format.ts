@@ -27,6 +27,14 @@ export function progressText(p: Progress): string {
   }
 }
 
+/** The marks that begin every {@link progressText}; an outcome (a line posted, a failure) begins with none of them. */
+const PROGRESS_MARKS = ['⏳', '⏸️', '✍️', '💤'];
+
+/** Whether a status line still shows a job waiting (its progress), rather than its outcome. */
+export function isProgressText(text: string): boolean {
+  return PROGRESS_MARKS.some((mark) => text.startsWith(mark));
+}
+
 /** What to tell a user whose job failed, by the worker's error code. */
 export function failureText(code: ErrorCode | 'deadline', message: string): string {
   switch (code) {

@@ -4,8 +4,9 @@
  * side core calls later. Lines are posted in the story's thread with the bot
  * token (so they arrive after a restart, or past an interaction token's 15
  * minutes, too), each once (message nonces, and a look at the thread when core
- * says a line may be there already); the interaction's reply, while it lives,
- * shows progress and then a short outcome.
+ * says a line may be there already); the interaction's reply shows progress
+ * and then a short outcome (after a restart, the reply the earlier run made is
+ * found again and finished: earlier-replies.ts).
  */
 import { Events, type Client, type SendableChannels } from 'discord.js';
 import type { Bot } from '../../app.ts';
@@ -14,6 +15,7 @@ import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core
 import type { Story } from '../../stories/schema.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { createDiscordClient, logIn } from './client.ts';
+import { EarlierReplies } from './earlier-replies.ts';
 import { InteractionHandler } from './handler.ts';
 import { postLine } from './line-posts.ts';
 import { LiveReplies } from './live-replies.ts';
@@ -31,12 +33,14 @@ export class DiscordAdapter implements ChatAdapter {
   readonly client: Client;
   private readonly parts: AdapterParts;
   private readonly handler: InteractionHandler;
+  private readonly earlier: EarlierReplies;
 
   /** `clock` tells the time for interaction tokens' 15 minutes (tests move it on). */
   constructor(config: Config, bot: Bot, private readonly log: (message: string) => void, clock: () => number = Date.now) {
     this.client = createDiscordClient(config);
     this.parts = { bot, config, live: new LiveReplies(log), gate: new StoryGate(), log, clock };
     this.handler = new InteractionHandler(this.parts);
+    this.earlier = new EarlierReplies(this.client, this.parts.live, log);
   }
 
   /** Registers as core's Discord delivery, and logs in (resolves once ready). */
@@ -62,19 +66,22 @@ export class DiscordAdapter implements ChatAdapter {
    */
   async deliverLine({ story, line, jobId, buttons, maybePosted = false }: LineDelivery): Promise<void> {
     await this.parts.gate.wait(story.id);
-    const options = { maybePosted, botId: this.client.user?.id ?? '', log: this.log };
+    const recent = await this.earlier.ready(story, jobId, line.by.id);
+    const options = { maybePosted, botId: this.client.user?.id ?? '', log: this.log, recent };
     await postLine(await this.channelOf(story), line, lineBodies(line, buttons), options);
     await this.parts.live.finish(jobId, LINE_POSTED);
   }
 
   /** Shows progress in the job's live reply (throttled); a job without one shows none. */
-  async deliverProgress({ jobId, text }: ProgressDelivery): Promise<void> {
-    this.parts.live.progress(jobId, text);
+  async deliverProgress({ story, jobId, requestedBy, text }: ProgressDelivery): Promise<void> {
+    // Not awaited: progress is best effort, and a look for an old reply must not hold up other jobs' progress.
+    void this.earlier.ready(story, jobId, requestedBy.id).then(() => this.parts.live.progress(jobId, text));
   }
 
   /** Shows why a job failed: in its live reply, or else in the story's thread. */
   async deliverFailure({ story, jobId, requestedBy, text }: FailureDelivery): Promise<void> {
     await this.parts.gate.wait(story.id);
+    await this.earlier.ready(story, jobId, requestedBy.id);
     if (await this.parts.live.finish(jobId, `⚠️ ${text}`)) return;
     await this.post(story, textBodies(`⚠️ ${requestedBy.name}: ${text}`));
   }

@@ -26,6 +26,8 @@ export interface LinePostOptions {
   maybePosted: boolean;
   /** The bot's user id (only its own messages count). */
   botId: string;
+  /** The thread's newest messages, when the caller has just read them: no second read. */
+  recent?: Message[];
   log: (message: string) => void;
 }
 
@@ -36,7 +38,7 @@ export function lineNonce(lineId: string, piece: number): string {
 
 /** Sends the pieces of a line that are not in the thread yet, each with its nonce. */
 export async function postLine(channel: SendableChannels, line: Line, bodies: Body[], options: LinePostOptions): Promise<void> {
-  const recent = options.maybePosted ? await recentMessages(channel, options.log) : [];
+  const recent = options.maybePosted ? (options.recent ?? await recentMessages(channel, options.log)) : [];
   for (const [piece, body] of bodies.entries()) {
     if (recent.some((message) => isPostOf(message, body, line.id, options.botId))) continue;
     await channel.send({ ...body, nonce: lineNonce(line.id, piece), enforceNonce: true, allowedMentions: NO_MENTIONS });

@@ -1,25 +1,31 @@
 /**
- * The replies that show a waiting job: job id → the interaction's reply and its
- * frame. Progress edits go through an EditThrottle (at most one every 2 s); the
- * outcome is the last edit. Kept in memory only: interaction tokens never go to
- * the mailbox, so after a restart (or past a token's 15 minutes) a job has no
- * live reply and its outcome goes to the thread with the bot token.
+ * The replies that show a waiting job: job id → the message that shows it and
+ * its frame. That is the interaction's reply (a Responder), or, after a restart,
+ * the reply the earlier run made, found again (earlier-replies.ts). Progress
+ * edits go through an EditThrottle (at most one every 2 s); the outcome is the
+ * last edit. Interaction tokens stay in memory and never go to the mailbox; a
+ * public reply is edited with the bot token once its token is gone.
  */
 import { EditThrottle } from '../throttle.ts';
 import type { Frame } from './render.ts';
-import type { Responder } from './responder.ts';
 
 /** Discord allows 5 edits per 5 s per channel; storyloom keeps it to one every 2 s per reply. */
 const EDIT_INTERVAL_MS = 2000;
-/** Past this age a reply's token is dead; its entry is dropped. */
-const MAX_AGE_MS = 15 * 60_000;
+/** The most replies followed at once (the oldest is dropped first); a bound on memory, far above the queue's. */
+const MAX_FOLLOWED = 10_000;
+
+/** A message that shows a job's status. */
+export interface StatusTarget {
+  /** Shows `content`; false once that is no longer possible (the caller posts elsewhere). */
+  editIfLive(content: string): Promise<boolean>;
+}
 
 interface LiveReply {
-  responder: Responder;
+  target: StatusTarget;
   frame: Frame;
 }
 
-/** Live interaction replies by job id. */
+/** Live replies by job id. */
 export class LiveReplies {
   private readonly replies = new Map<string, LiveReply>();
   private readonly throttle = new EditThrottle<string>((jobId, status) => this.edit(jobId, status), EDIT_INTERVAL_MS);
@@ -27,10 +33,21 @@ export class LiveReplies {
   constructor(private readonly log: (message: string) => void) {}
 
   /** From now on the job's progress and outcome edit this reply; shows `status` at once. */
-  follow(jobId: string, responder: Responder, frame: Frame, status: string): void {
-    for (const [id, reply] of this.replies) if (reply.responder.ageMs > MAX_AGE_MS) this.replies.delete(id);
-    this.replies.set(jobId, { responder, frame });
+  follow(jobId: string, target: StatusTarget, frame: Frame, status: string): void {
+    this.adopt(jobId, target, frame);
     this.throttle.update(jobId, status);
+  }
+
+  /** From now on the job's progress and outcome edit this reply (found again after a restart); shows nothing yet. */
+  adopt(jobId: string, target: StatusTarget, frame: Frame): void {
+    this.replies.delete(jobId);
+    this.replies.set(jobId, { target, frame });
+    if (this.replies.size > MAX_FOLLOWED) this.replies.delete(this.replies.keys().next().value!);
+  }
+
+  /** Whether a reply shows this job. */
+  has(jobId: string): boolean {
+    return this.replies.has(jobId);
   }
 
   /** Queues a progress edit; false when no live reply shows this job. */
@@ -63,7 +80,7 @@ export class LiveReplies {
 
   private async editReply(jobId: string, reply: LiveReply, status: string): Promise<boolean> {
     try {
-      return await reply.responder.editIfLive(reply.frame(status));
+      return await reply.target.editIfLive(reply.frame(status));
     } catch (error) {
       this.log(`storyloom discord: the reply for job ${jobId} could not be edited: ${(error as Error).message}`);
       return false;

@@ -92,6 +92,17 @@ export function textBodies(text: string, buttons: readonly Button[] = []): Body[
 /** A message that is a heading above a status line that changes (progress, then the outcome). */
 export type Frame = (status: string) => string;
 
+/** The status line of a framed message: its last line. */
+export function statusLineOf(content: string): string {
+  return content.slice(content.lastIndexOf('\n') + 1);
+}
+
+/** The frame a message was made with, from its content: everything above its status line stays. */
+export function frameOf(content: string): Frame {
+  const top = content.slice(0, content.lastIndexOf('\n') + 1);
+  return (status) => `${top}${clip(escapeStory(status))}`;
+}
+
 /** The frame of a reply that asked for a line: who asked, and the status under it. */
 export function requestFrame(name: string, purpose: string): Frame {
   const asked = purpose === 'retry' ? 'asked the model to write its last line again' : 'asked for the next line';

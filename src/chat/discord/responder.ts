@@ -5,23 +5,30 @@
  * public reply carries on with the bot token: a message in the interaction's
  * channel or thread, edited in place from then on. A private one (an ephemeral
  * reply, an error) is never posted for all to see: it goes to the log instead.
+ * A public reply that was shown is a message of the bot's: once its token is gone,
+ * the bot token edits it (bot-edits.ts).
  */
 import { MessageFlags, type Message, type RepliableInteraction } from 'discord.js';
 import { isTokenGone } from './api-errors.ts';
+import { editAsBot } from './bot-edits.ts';
 import { channelOf } from './context.ts';
+import type { StatusTarget } from './live-replies.ts';
 import { NO_MENTIONS, clip, type Body } from './render.ts';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
 const TOKEN_LIFETIME_MS = 14.5 * 60_000;
 
 /** Replies to one interaction, falling back to the bot token when its token is gone. */
-export class Responder {
+export class Responder implements StatusTarget {
   /** When the interaction arrived (its token's clock), by `clock`. */
   readonly receivedAt: number;
   private viaChannel = false;
   private ephemeral = false;
   private shown = false;
   private posted: Message | null = null;
+  /** The interaction's public reply, once shown: the bot token can still edit it after the token is gone. */
+  private reply: Message | null = null;
+  private tokenGone = false;
 
   constructor(
     private readonly interaction: RepliableInteraction,
@@ -60,6 +67,7 @@ export class Responder {
       try {
         const message = await this.interaction.editReply({ ...body, allowedMentions: NO_MENTIONS });
         this.shown = true;
+        this.remember(message);
         return message;
       } catch (error) {
         this.fallBack(error);
@@ -84,21 +92,33 @@ export class Responder {
     return this.send(body);
   }
 
-  /** Edits the reply while that is still possible; false once it is not (the caller posts elsewhere). */
+  /**
+   * Edits the reply while that is still possible: with the interaction token while
+   * it lives, then (a public reply) with the bot token. False once it is not
+   * possible (the caller posts elsewhere).
+   */
   async editIfLive(content: string): Promise<boolean> {
     if (this.viaChannel) {
       if (!this.posted) return false;
       this.posted = await this.posted.edit({ content, allowedMentions: NO_MENTIONS });
       return true;
     }
-    if (this.ageMs > TOKEN_LIFETIME_MS) return false;
-    try {
-      await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS });
-      return true;
-    } catch (error) {
-      if (!isTokenGone(error)) throw error;
-      return false;
+    if (!this.tokenGone && this.ageMs <= TOKEN_LIFETIME_MS) {
+      try {
+        this.remember(await this.interaction.editReply({ content, allowedMentions: NO_MENTIONS }));
+        return true;
+      } catch (error) {
+        if (!isTokenGone(error)) throw error;
+        this.tokenGone = true;
+      }
     }
+    if (!this.reply) return false;
+    await editAsBot(this.interaction.client, { channelId: this.reply.channelId, id: this.reply.id }, content);
+    return true;
+  }
+
+  private remember(message: Message): void {
+    if (!this.ephemeral) this.reply = message;
   }
 
   /** Tells the user what went wrong, privately; once the token is gone nobody else may see it, so it is logged. */

@@ -12,6 +12,7 @@ import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } fr
 import type { ChatAdapter } from '../adapter.ts';
 import { RecentKeys } from '../recent.ts';
 import { BoltLogger, buildBoltApp, type SlackMode } from './bolt-app.ts';
+import { BotPosts } from './bot-posts.ts';
 import { SlackDelivery } from './delivery.ts';
 import { registerButtons } from './handlers/buttons.ts';
 import { registerCommands } from './handlers/commands.ts';
@@ -20,10 +21,10 @@ import { registerThreadReplies } from './handlers/thread-replies.ts';
 import type { SlackKit } from './kit.ts';
 import { ChannelPacer } from './pacer.ts';
 import { SlackPeople } from './people.ts';
-import { PostedLines } from './posted-lines.ts';
 import { SlackPoster } from './poster.ts';
 import { ReplyRenderer } from './replies.ts';
 import { StatusMessages } from './status-messages.ts';
+import { StatusRecovery } from './status-recovery.ts';
 
 /** Tuning, mostly for tests; the defaults follow Slack's limits. */
 export interface SlackAdapterOptions {
@@ -49,7 +50,9 @@ export class SlackAdapter implements ChatAdapter {
     ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), { clientPingTimeoutMs: options.clientPingTimeoutMs }));
     const poster = new SlackPoster(this.app.client, new ChannelPacer(options.postIntervalMs ?? 1000));
     this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
-    this.delivery = new SlackDelivery(poster, this.status, new PostedLines(this.app.client), log);
+    const posts = new BotPosts(this.app.client);
+    const recovery = new StatusRecovery(posts, this.status, poster, log);
+    this.delivery = new SlackDelivery({ poster, status: this.status, recovery, posts, log });
     const kit: SlackKit = {
       core: bot.core, stories: bot.stories, poster, log, recent: new RecentKeys(),
       people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS), replies: new ReplyRenderer(poster, this.status),

@@ -3,54 +3,66 @@
  * the story's buttons and metadata naming the line; the job's status message is
  * then deleted), progress (the status message, edited) and failures (the status
  * message becomes the notice). A line that may be in the thread already is
- * looked for there first, so it is posted once.
+ * looked for there first, so it is posted once. Before the first delivery for a
+ * story with jobs from before a restart, the status messages the earlier run left
+ * are taken over or removed (status-recovery.ts).
  */
 import { storyButtons } from '../../core/buttons.ts';
 import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
 import type { Line, Story } from '../../stories/schema.ts';
-import type { PostedLines } from './posted-lines.ts';
-import type { SlackPlace, SlackPoster } from './poster.ts';
-import { lineMessage, noticeMessage } from './render.ts';
+import type { BotPosts, ThreadScan } from './bot-posts.ts';
+import { placeOf, type SlackPoster } from './poster.ts';
+import { failureMessage, lineMessage } from './render.ts';
 import type { StatusMessages } from './status-messages.ts';
+import type { StatusRecovery } from './status-recovery.ts';
 
-/** Where a story's messages go: its thread, or its channel when it has none. */
-export function placeOf(story: Story): SlackPlace {
-  return { channel: story.place.channel, thread: story.place.thread };
+/** What the delivery side works with. */
+export interface SlackDeliveryParts {
+  poster: SlackPoster;
+  status: StatusMessages;
+  recovery: StatusRecovery;
+  posts: BotPosts;
+  log: (message: string) => void;
 }
 
 /** Delivers lines, progress and failures to Slack threads. */
 export class SlackDelivery implements ChatDelivery {
-  constructor(
-    private readonly poster: SlackPoster,
-    private readonly status: StatusMessages,
-    private readonly posted: PostedLines,
-    private readonly log: (message: string) => void,
-  ) {}
+  constructor(private readonly parts: SlackDeliveryParts) {}
 
   async deliverLine({ story, line, jobId, buttons, maybePosted = false }: LineDelivery): Promise<void> {
-    const status = await this.status.close(jobId);
-    if (!(maybePosted && await this.isPosted(story, line))) await this.poster.post(placeOf(story), lineMessage({ line, buttons }));
-    if (status) await this.poster.delete(status).catch((error: Error) => this.log(`storyloom slack: status message not deleted: ${error.message}`));
+    const { poster, status, recovery, log } = this.parts;
+    const scan = await recovery.ready(story, jobId);
+    const shown = await status.close(jobId);
+    if (!(maybePosted && await this.isPosted(story, line, scan))) await poster.post(placeOf(story), lineMessage({ line, buttons }));
+    if (shown) await poster.delete(shown).catch((error: Error) => log(`storyloom slack: status message not deleted: ${error.message}`));
   }
 
-  /** Whether the line is in the thread already; when the thread cannot be read, false (better twice than never). */
-  private async isPosted(story: Story, line: Line): Promise<boolean> {
+  /**
+   * Whether the line is in the thread already: from `scan` when this delivery has
+   * just read the thread (from before the line's job) to the end, or else by a read
+   * of its own. When the thread cannot be read, false (better twice than never).
+   */
+  private async isPosted(story: Story, line: Line, scan: ThreadScan | undefined): Promise<boolean> {
+    if (scan && (scan.complete || scan.lines.has(line.id))) return scan.lines.has(line.id);
     try {
-      return await this.posted.has(placeOf(story), line);
+      return await this.parts.posts.hasLine(placeOf(story), line);
     } catch (error) {
-      this.log(`storyloom slack: could not read the thread of story ${story.id} before posting a line again: ${(error as Error).message}`);
+      this.parts.log(`storyloom slack: could not read the thread of story ${story.id} before posting a line again: ${(error as Error).message}`);
       return false;
     }
   }
 
   async deliverProgress({ story, jobId, text }: ProgressDelivery): Promise<void> {
-    this.status.show(jobId, story.id, placeOf(story), text);
+    // Not awaited: progress is best effort, and a thread read must not hold up other stories' progress.
+    void this.parts.recovery.ready(story, jobId).then(() => this.parts.status.show(jobId, story.id, placeOf(story), text));
   }
 
   async deliverFailure({ story, jobId, text }: FailureDelivery): Promise<void> {
-    const status = await this.status.close(jobId);
-    const notice = noticeMessage(`⚠️ ${text}`, storyButtons(story));
-    if (status) await this.poster.update(status, notice);
-    else await this.poster.post(placeOf(story), notice);
+    const { poster, status, recovery } = this.parts;
+    await recovery.ready(story, jobId);
+    const shown = await status.close(jobId);
+    const notice = failureMessage(`⚠️ ${text}`, storyButtons(story), jobId);
+    if (shown) await poster.update(shown, notice);
+    else await poster.post(placeOf(story), notice);
   }
 }

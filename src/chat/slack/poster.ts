@@ -6,6 +6,7 @@
  * have their own, looser limits and are not paced.
  */
 import type { types, webApi } from '@slack/bolt';
+import type { Story } from '../../stories/schema.ts';
 import type { ChannelPacer } from './pacer.ts';
 import type { MessageBody } from './render.ts';
 
@@ -19,6 +20,11 @@ export interface MessageRef {
 export interface SlackPlace {
   channel: string;
   thread: string | null;
+}
+
+/** Where a story's messages go: its thread, or its channel when it has none. */
+export function placeOf(story: Story): SlackPlace {
+  return { channel: story.place.channel, thread: story.place.thread };
 }
 
 const NO_MENTIONS = { parse: 'none', link_names: false } as const;
@@ -44,9 +50,12 @@ export class SlackPoster {
     return ts === undefined ? null : { channel: place.channel, ts };
   }
 
-  /** Replaces a message's content. */
+  /** Replaces a message's content (and its metadata, when the body has some). */
   async update(ref: MessageRef, body: MessageBody): Promise<void> {
-    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: body.text, blocks: blocksOf(body) ?? [], ...NO_MENTIONS });
+    await this.client.chat.update({
+      channel: ref.channel, ts: ref.ts, text: body.text, blocks: blocksOf(body) ?? [], ...NO_MENTIONS,
+      ...(body.metadata ? { metadata: body.metadata } : {}),
+    });
   }
 
   /** Deletes one of the bot's messages. */

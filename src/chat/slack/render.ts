@@ -17,18 +17,25 @@ export type Block = Record<string, unknown>;
 
 /** The `event_type` of the metadata on every line post. */
 export const LINE_EVENT = 'storyloom_line';
+/** The `event_type` of the metadata on a waiting job's status message. */
+export const STATUS_EVENT = 'storyloom_status';
+/** The `event_type` of a status message that became the notice of its job's failure (no longer a status). */
+export const FAILURE_EVENT = 'storyloom_failure';
 
-/** Message metadata (Slack's `metadata`): an event type and its payload. */
-export interface LineMetadata {
-  event_type: typeof LINE_EVENT;
-  event_payload: { line_id: string; job_id: string };
-}
+/**
+ * Message metadata (Slack's `metadata`): an event type and its payload. It names
+ * what a post is for, so the bot can find its posts again after a restart.
+ */
+export type MessageMetadata =
+  | { event_type: typeof LINE_EVENT; event_payload: { line_id: string; job_id: string } }
+  | { event_type: typeof STATUS_EVENT; event_payload: { job_id: string; story_id: string } }
+  | { event_type: typeof FAILURE_EVENT; event_payload: { job_id: string } };
 
-/** A message's content: the notification text, its blocks, and (line posts) metadata. */
+/** A message's content: the notification text, its blocks, and metadata (line posts, status messages). */
 export interface MessageBody {
   text: string;
   blocks?: Block[];
-  metadata?: LineMetadata;
+  metadata?: MessageMetadata;
 }
 
 /** Slack's limit on a message's blocks, less room for a context line and the buttons. */
@@ -120,7 +127,17 @@ export function noticeMessage(raw: string, buttons: readonly Button[] = []): Mes
   return { text: notification(worded), blocks: [...textSections(worded), ...buttonsBlock(buttons)] };
 }
 
-/** A short plain line (status, ephemeral answers): escaped text, no blocks. */
+/** A short plain line (ephemeral answers): escaped text, no blocks. */
 export function plainMessage(raw: string): MessageBody {
   return { text: escapeMrkdwn(slackWording(raw)) };
+}
+
+/** A waiting job's status line, with metadata naming the job and its story (to take it over after a restart). */
+export function statusMessage(raw: string, jobId: string, storyId: string): MessageBody {
+  return { ...plainMessage(raw), metadata: { event_type: STATUS_EVENT, event_payload: { job_id: jobId, story_id: storyId } } };
+}
+
+/** The notice of a job's failure, made from its status message: the metadata says it is no status any more. */
+export function failureMessage(raw: string, buttons: readonly Button[], jobId: string): MessageBody {
+  return { ...noticeMessage(raw, buttons), metadata: { event_type: FAILURE_EVENT, event_payload: { job_id: jobId } } };
 }

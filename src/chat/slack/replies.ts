@@ -5,8 +5,7 @@
  * notice in the thread with the story's buttons.
  */
 import type { Reply } from '../../core/types.ts';
-import { placeOf } from './delivery.ts';
-import type { SlackPlace, SlackPoster } from './poster.ts';
+import { placeOf, type SlackPlace, type SlackPoster } from './poster.ts';
 import { escapeMrkdwn } from './mrkdwn.ts';
 import { noticeMessage } from './render.ts';
 import type { StatusMessages } from './status-messages.ts';

@@ -10,12 +10,12 @@ import { SLASH_COMMANDS, slashName, usageHint } from './slack-commands.ts';
 /** The bot scopes, each for something the adapter does. */
 export const BOT_SCOPES = [
   'app_mentions:read', // @storyloom continue|retry|undo|end|export|add|status|help in story threads
-  'channels:history', // replies in story threads, in public channels (message.channels); a thread read before posting a line again
+  'channels:history', // replies in story threads, in public channels (message.channels); a thread read before posting a line again, and after a restart
   'chat:write', // story roots, lines, status messages and notices; edits and deletions of them
   'commands', // /story, /story-status, /story-admin
   'files:write', // exports, uploaded into the thread as Markdown
-  'groups:history', // replies in story threads, in private channels (message.groups); a thread read before posting a line again
-  'metadata.message:read', // the metadata naming each line post, in that read
+  'groups:history', // replies in story threads, in private channels (message.groups); a thread read before posting a line again, and after a restart
+  'metadata.message:read', // the metadata naming each line post and status message, in those reads
   'reactions:write', // ✅ on a reply that joined a story
   'users:read', // people's display names, for attribution and exports
 ] as const;

@@ -2,11 +2,13 @@
  * One status message per waiting job, in the story's thread: posted when the
  * job is queued, edited as its place in line and ETA change (at most once every
  * two seconds), and handed over when the line (or a failure) arrives. A job that
- * finished before its status message got its turn to be posted gets none.
+ * finished before its status message got its turn to be posted gets none. Each
+ * status message carries metadata naming its job, so that after a restart the
+ * new run can take it over ({@link StatusMessages.claim}) instead of posting another.
  */
 import { EditThrottle } from '../throttle.ts';
 import type { MessageRef, SlackPlace, SlackPoster } from './poster.ts';
-import { plainMessage } from './render.ts';
+import { statusMessage } from './render.ts';
 
 interface Status {
   storyId: string;
@@ -37,13 +39,29 @@ export class StatusMessages {
       return;
     }
     const status: Status = { storyId, shown: text, closed: false, posted: Promise.resolve(null) };
-    status.posted = this.poster.post(place, plainMessage(text), () => !status.closed).catch((error: Error) => {
+    status.posted = this.poster.post(place, statusMessage(text, jobId, storyId), () => !status.closed).catch((error: Error) => {
       this.log(`storyloom slack: status message for job ${jobId} not posted: ${error.message}`);
       return null;
     });
     this.byJob.set(jobId, status);
     // Counts the post as the first edit, so the next one waits a whole interval.
     this.edits.update(jobId, text);
+  }
+
+  /**
+   * Takes over a status message found in the thread (posted by an earlier run of
+   * the bot) for a job that is `wanted` (still waiting, or about to be delivered):
+   * the next `show` edits it, and `close` hands it over. True when the message is
+   * the job's status from now on (or already was); false when it is not wanted
+   * (the job is over, or it has another status message): then it should go.
+   */
+  async claim(jobId: string, storyId: string, ref: MessageRef, wanted: boolean): Promise<boolean> {
+    const known = this.byJob.get(jobId);
+    if (known) return (await known.posted)?.ts === ref.ts;
+    if (!wanted || this.finished.has(jobId)) return false;
+    // Shown as nothing yet: the next `show` edits it, whatever it says.
+    this.byJob.set(jobId, { storyId, posted: Promise.resolve(ref), shown: '', closed: false });
+    return true;
   }
 
   /** Ends the job's status: no more edits; resolves with its message, if one was posted. */
@@ -71,7 +89,7 @@ export class StatusMessages {
     const ref = status ? await status.posted : null;
     if (!status || status.closed || !ref || text === status.shown) return;
     status.shown = text;
-    await this.poster.update(ref, plainMessage(text)).catch((error: Error) => this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`));
+    await this.poster.update(ref, statusMessage(text, jobId, status.storyId)).catch((error: Error) => this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`));
   }
 
   private remember(jobId: string): void {

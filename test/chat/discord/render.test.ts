@@ -1,6 +1,8 @@
-/** The pure parts of the Discord look: escaping, splitting and thread names. */
+/** The pure parts of the Discord look: escaping, splitting, thread names, and frames read back from a message. */
 import { describe, expect, it } from 'vitest';
-import { clip, escapedPieces, escapeStory, threadName } from '../../../src/chat/discord/render.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { clip, escapedPieces, escapeStory, frameOf, openingFrame, requestFrame, statusLineOf, threadName } from '../../../src/chat/discord/render.ts';
+import { failureText, isProgressText, progressText } from '../../../src/core/format.ts';
 
 /** Text as it reads in Discord: Markdown escapes removed. */
 const unescaped = (text: string) => text.replace(/\\(.)/g, '$1');
@@ -28,4 +30,20 @@ describe('Discord rendering', () => {
     expect(threadName('\uD83D')).toBe('A storyloom story');
     expect(clip('\u{1F408}'.repeat(400))).toHaveLength(299);
   });
+
+  it('reads a waiting reply’s frame back from its content, and tells progress from an outcome', () => {
+    const states = [
+      { state: 'queued', position: 2, etaS: 20 }, { state: 'queued', position: 1, etaS: null }, { state: 'writing', position: null, etaS: 5 },
+      { state: 'paused', position: 1, etaS: null }, { state: 'offline', position: 3, etaS: null },
+    ] as const;
+    for (const p of states) expect(isProgressText(progressText({ jobId: 'j', ...p })), p.state).toBe(true);
+    for (const outcome of [LINE_POSTED, `⚠️ ${failureText('deadline', '')}`, '🛑 The story ended before this line was written.']) expect(isProgressText(outcome)).toBe(false);
+
+    for (const frame of [requestFrame('Ana *the* Bold', 'retry'), openingFrame('Ben', escapeStory('A # seed,\nin two lines.'))]) {
+      const waiting = frame('⏳ #1 in line');
+      expect(isProgressText(statusLineOf(waiting))).toBe(true);
+      expect(frameOf(waiting)(LINE_POSTED)).toBe(frame(LINE_POSTED));
+    }
+  });
 });
+

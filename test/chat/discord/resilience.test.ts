@@ -26,10 +26,6 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
 
   const lines = () => w.fake.channelMessages(threadId).filter((m) => customIds(m).length > 0);
   const workerState = () => w.bot.workers.workers().find((v) => v.heartbeat.worker_id === 'embedded-test')!.heartbeat.state;
-  async function admin(action: string): Promise<APIMessage> {
-    const sent = w.command(w.boss, 'admin', { action });
-    return w.fake.waitForOriginal(sent.id, new RegExp(`${action} confirmed`), 20_000);
-  }
   async function privateAnswer(id: string): Promise<APIMessage> {
     return w.fake.waitFor(() => {
       const state = w.fake.interactionState(id)!;
@@ -62,7 +58,7 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     expect((await privateAnswer(refused.id)).content).toBe('Only storyloom admins can control the worker.');
     expect(w.fake.interactionState(refused.id)!.ephemeral).toBe(true);
     expect(workerState()).toBe('running');
-    const confirmed = await admin('pause');
+    const confirmed = await w.admin('pause');
     expect(confirmed.content).toMatch(/^✅ embedded-test: pause confirmed \(state paused\)\.$/);
     expect(w.fake.interactionState(confirmed.interaction_metadata!.id)!.ephemeral).toBe(true);
     expect(workerState()).toBe('paused');
@@ -73,7 +69,7 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     await w.fake.waitForOriginal(sent.id, /⏸️ The worker is paused\. Your request is saved \(#1 in line\)/, 10_000);
     await w.restart();
     const restartedAt = Date.now();
-    await admin('resume');
+    await w.admin('resume');
     await w.fake.waitFor(() => lines().length === 2, 30_000, 'the line after the restart');
     const post = w.fake.requests({ method: 'POST', path: `/channels/${threadId}/messages` }).at(-1)!;
     expect(post.at).toBeGreaterThan(restartedAt);
@@ -82,21 +78,24 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     expect(story.lines.map((l) => l.kind)).toEqual(['seed', 'model', 'model']);
   });
 
-  it('falls back to the thread when the interaction token has expired', async () => {
-    await admin('pause');
+  it('posts the line in the thread when the interaction token has expired, and finishes the reply with the bot token', async () => {
+    await w.admin('pause');
     const sent = w.command(w.ben, 'continue', {}, threadId);
-    await w.fake.waitForOriginal(sent.id, /⏸️/, 10_000);
+    const reply = await w.fake.waitForOriginal(sent.id, /⏸️/, 10_000);
     w.fake.expireInteractionToken(sent.id);
-    await admin('resume');
+    await w.admin('resume');
     await w.fake.waitFor(() => lines().length === 3, 30_000, 'the line after the token expired');
     await w.fake.waitForRequest({ method: 'PATCH', path: new RegExp(`^/webhooks/\\d+/${sent.token}/messages/%40original$`), status: 401 });
-    expect(w.fake.interactionState(sent.id)!.original!.content).toMatch(/⏸️/);
+    // The reply is a public message of the bot's: the bot token edits it (Edit Message), no interaction token needed.
+    await w.fake.waitForOriginal(sent.id, new RegExp(`\n${LINE_POSTED}$`), 10_000);
+    const edit = w.fake.requests({ method: 'PATCH', path: `/channels/${threadId}/messages/${reply.id}` }).at(-1)!;
+    expect([edit.status, edit.headers.authorization]).toEqual([200, `Bot ${w.fake.botToken}`]);
     // A dead token is expected here, not an error: nothing about this reply may be logged as a failed edit.
     expect(w.logs.filter((l) => l.includes('could not be edited'))).toEqual([]);
   });
 
   it('keeps a waiting reply up to date, at most one edit every 2 s, and closes the reply of a line /end withdrew', async () => {
-    await admin('pause');
+    await w.admin('pause');
     const first = w.command(w.ana, 'story', { seed: 'First in line.' });
     const firstOpening = await w.fake.waitForOriginal(first.id, /⏸️ .*\(#1 in line\)/, 10_000);
     const second = w.command(w.ben, 'story', { seed: 'Second in line.' });
@@ -104,7 +103,7 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
     w.command(w.ana, 'end', {}, firstOpening.id);
     await w.fake.waitForOriginal(first.id, /\n\n🛑 The story ended before this line was written\.$/);
     await w.fake.waitForOriginal(second.id, /⏸️ .*\(#1 in line\)/, 10_000);
-    await admin('resume');
+    await w.admin('resume');
     await w.fake.waitForOriginal(second.id, new RegExp(`\n\n${LINE_POSTED}$`), 30_000);
     const edits = w.fake.requests({ method: 'PATCH', path: new RegExp(`/${second.token}/messages/%40original$`) });
     // The opening itself, then progress (throttled), then the outcome (sent at once).

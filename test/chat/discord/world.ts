@@ -13,6 +13,7 @@ import { INVITE_PERMISSIONS } from '../../../src/chat/discord/invite.ts';
 import { deployCommands } from '../../../src/chat/discord/registration.ts';
 import type { Config } from '../../../src/config.ts';
 import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import type { Response } from '../../../src/jobs/protocol.ts';
 import type { Story } from '../../../src/stories/schema.ts';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions, type FakeGuild, type SentInteraction } from '../../fakes/discord/index.ts';
 import { startTestWorker, testConfig, testTransport } from '../../helpers/bot.ts';
@@ -41,6 +42,8 @@ export interface DiscordWorld {
   advanceBotClock(ms: number): void;
   /** A user runs a slash command (in the stories channel unless told otherwise). */
   command(user: APIUser, name: string, options?: Record<string, string | number>, channelId?: string): SentInteraction;
+  /** The admin runs `/admin action`; resolves with the answer once the worker's heartbeat confirms it. */
+  admin(action: string): Promise<APIMessage>;
   /** A user presses a button on a message. */
   press(user: APIUser, message: APIMessage, customId: string): SentInteraction;
   /** Waits until a channel or thread holds at least `count` visible messages; returns them. */
@@ -90,6 +93,10 @@ export async function startDiscordWorld(options: { worker?: boolean; fake?: Disc
       return world.worker;
     },
     command: (user, name, options = {}, where = channelId) => fake.sendCommand({ channelId: where, user, name, options }),
+    async admin(action) {
+      const sent = world.command(boss, 'admin', { action });
+      return fake.waitForOriginal(sent.id, new RegExp(`${action} confirmed`), 20_000);
+    },
     press: (user, message, customId) => fake.pressButton({ messageId: message.id, customId, user }),
     messages: (where, count, timeoutMs = 30_000) =>
       fake.waitFor(() => (fake.channelMessages(where).length >= count ? fake.channelMessages(where) : undefined), timeoutMs, `${count} messages in ${where}`),
@@ -126,4 +133,13 @@ export function customIds(message: APIMessage): string[] {
 /** Text as it reads in Discord: Markdown escapes removed. */
 export function unescaped(text: string): string {
   return text.replace(/\\(.)/g, '$1');
+}
+
+/** Plays a worker that gives up on a job: writes its error response into the world's mailbox. */
+export async function answerWithError(w: DiscordWorld, jobId: string, message: string): Promise<void> {
+  const transport = testTransport(w.config);
+  await transport.open();
+  const response: Response = { v: 1, type: 'response', job_id: jobId, worker_id: 'embedded-test', finished_at: new Date().toISOString(), ok: false, error: { code: 'model_error', message } };
+  await transport.put('responses', `${jobId}.json`, `${JSON.stringify(response)}\n`);
+  await transport.close();
 }

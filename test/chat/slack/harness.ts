@@ -35,6 +35,8 @@ export interface SlackWorld {
   worker: EmbeddedWorker | null;
   /** What the bot and the adapter logged. */
   logs: string[];
+  /** How the world was set up (a restart starts the bot the same way). */
+  options: WorldOptions;
 }
 
 /** Starts the fake, the bot, the adapter and (unless told not to) the worker. */
@@ -46,14 +48,32 @@ export async function startSlackWorld(mode: 'socket' | 'http', options: WorldOpt
     STORYLOOM_ADMIN_TIMEOUT_S: '10', ...slack,
   });
   const logs: string[] = [];
+  const world: SlackWorld = { mode, fake, config, worker: null, logs, options, ...(await startBotOn(fake, mode, config, logs, options)) };
+  world.worker = options.worker === false ? null : await startWorker(config);
+  return world;
+}
+
+/** The bot and its Slack adapter, on the fake and the world's mailbox. */
+async function startBotOn(fake: SlackFake, mode: 'socket' | 'http', config: Config, logs: string[], options: WorldOptions): Promise<{ bot: Bot; adapter: SlackAdapter }> {
   const log = (message: string) => void logs.push(message);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const adapter = createSlackAdapter(config, bot, log, { clientPingTimeoutMs: 200, ...options.adapter });
   await adapter.start();
   if (mode === 'http') fake.setRequestUrl(`http://127.0.0.1:${adapter.port}/slack/events`);
   await goLive(bot);
-  const worker = options.worker === false ? null : await startWorker(config);
-  return { mode, fake, config, bot, adapter, worker, logs };
+  return { bot, adapter };
+}
+
+/**
+ * Restarts the bot as a deploy or a crash would: stops its adapter and the bot
+ * (jobs stay in the mailbox, stories in the store), runs `meanwhile` while it is
+ * down, and starts a new bot and adapter on the same mailbox and fake Slack.
+ */
+export async function restartSlackWorld(world: SlackWorld, meanwhile: () => Promise<void> = async () => undefined): Promise<void> {
+  await world.adapter.stop();
+  await world.bot.stop();
+  await meanwhile();
+  Object.assign(world, await startBotOn(world.fake, world.mode, world.config, world.logs, world.options));
 }
 
 /** Starts the embedded worker with the tiny model. */

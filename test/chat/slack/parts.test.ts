@@ -142,4 +142,19 @@ describe('StatusMessages', () => {
     await status.closeStory('story2');
     expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([['post', '#1 in line'], ['delete', '1']]);
   });
+
+  it('takes over a status message of an earlier run: edits it on, hands it over at close, and refuses a second one or one not wanted', async () => {
+    const poster = new RecordingPoster();
+    const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
+    const old = { channel: 'C1', ts: '5.0' };
+    expect(await status.claim('job1', 'story1', old, true)).toBe(true);
+    expect(await status.claim('job1', 'story1', old, true)).toBe(true);
+    expect(await status.claim('job1', 'story1', { channel: 'C1', ts: '4.0' }, true)).toBe(false);
+    expect(await status.claim('job2', 'story1', { channel: 'C1', ts: '3.0' }, false)).toBe(false);
+    status.show('job1', 'story1', place, '#1 in line');
+    await sleep(20);
+    expect(await status.close('job1')).toEqual(old);
+    expect(await status.claim('job1', 'story1', old, true)).toBe(false);
+    expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([['update', '#1 in line']]);
+  });
 });

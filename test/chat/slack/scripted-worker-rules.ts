@@ -14,7 +14,7 @@ import { SCRIPTED_WORKER_ID, ScriptedWorker } from './scripted-worker.ts';
 const EDIT_INTERVAL_MS = 2000;
 
 /** Starts a story while the scripted worker runs; resolves with its root, channel and waiting job id. */
-async function storyWaitingOn(world: SlackWorld, worker: ScriptedWorker, channelName: string, seed: string) {
+export async function storyWaitingOn(world: SlackWorld, worker: ScriptedWorker, channelName: string, seed: string) {
   await worker.beat('running');
   await until(() => world.bot.workers.serving().some((w) => w.heartbeat.worker_id === SCRIPTED_WORKER_ID), 'the bot to see the scripted worker');
   const channel = world.fake.addChannel({ name: channelName }).id;

@@ -103,6 +103,20 @@ describe('discord fake: interactions', () => {
     expect(h.fake.interactionState(second.id)?.tokenExpired).toBe(true);
   });
 
+  it('lets the bot token edit a public reply once its token expired (Edit Message), but not an ephemeral one (10008)', async () => {
+    const shown = await runCommand();
+    await shown.interaction.deferReply();
+    const reply = await shown.interaction.editReply('⏳ #1 in line');
+    h.fake.expireInteractionToken(shown.id);
+    await h.client.rest.patch(Routes.channelMessage(h.channelId, reply.id), { body: { content: '✅ done' } });
+    expect(h.fake.interactionState(shown.id)?.original?.content).toBe('✅ done');
+
+    const secret = await runCommand();
+    await secret.interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const hidden = await secret.interaction.editReply('only you');
+    await expect(h.client.rest.patch(Routes.channelMessage(h.channelId, hidden.id), { body: { content: 'no' } })).rejects.toMatchObject({ code: 10008, status: 404 });
+  });
+
   it('returns the callback resource when discord.js asks with_response=true', async () => {
     const { interaction } = await runCommand();
     const response = await interaction.deferReply({ withResponse: true, flags: MessageFlags.Ephemeral });
