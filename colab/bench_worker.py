@@ -66,6 +66,12 @@ def random_artifact(hidden, layers, directory):
     return os.path.join(directory, "bench.json")
 
 
+def engine_for(model, artifact, device, args, cache=None, cuda_graphs=None):
+    """A BatchEngine with the run's --cuda-graphs and --compile (cuda_graphs overrides the first)."""
+    graphs = args.cuda_graphs == "on" if cuda_graphs is None else cuda_graphs
+    return BatchEngine(model, artifact, device, cache, cuda_graphs=graphs, compile=args.compile == "on")
+
+
 def sync(device):
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -110,8 +116,7 @@ def bench_concurrency(model, artifact, device, args, prompts):
         chars, timed_n = n * args.max_chars, min(n, args.naive_sample)
         naive = timed(lambda: [naive_generate(model, artifact, prompts[k % len(prompts)], args.max_chars, 0.8, device,
                                               generator) for k in range(timed_n)], device, args.repeats) * n / timed_n
-        engine = BatchEngine(model, artifact, device, cuda_graphs=args.cuda_graphs == "on",
-                         compile=args.compile == "on")
+        engine = engine_for(model, artifact, device, args)
         engine.run(requests_for(n, prompts, args.max_chars))  # warm-up: cuDNN plans, CUDA graph recording
         batched = timed(lambda: engine.run(requests_for(n, prompts, args.max_chars)), device, args.repeats)
         note = f"  (naive timed on {timed_n} of {n}, scaled)" if timed_n < n else ""
@@ -127,7 +132,7 @@ def bench_step(model, artifact, device, args, prompts, cuda_graphs):
     Every stream runs all --max-chars steps (stop rule "none").
     """
     n = args.step_streams
-    engine = BatchEngine(model, artifact, device, cuda_graphs=cuda_graphs, compile=args.compile == "on")
+    engine = engine_for(model, artifact, device, args, cuda_graphs=cuda_graphs)
     requests = requests_for(n, prompts, args.max_chars)
     options = [options_of(r) for r in requests]
     id_lists = [encode_prompt(artifact, r["prompt"]) for r in requests]
@@ -153,15 +158,13 @@ def bench_step(model, artifact, device, args, prompts, cuda_graphs):
 
 def bench_cache(model, artifact, device, args, text):
     story = text[: args.story_chars]
-    cached = BatchEngine(model, artifact, device, StoryStateCache(16), cuda_graphs=args.cuda_graphs == "on",
-                         compile=args.compile == "on")
+    cached = engine_for(model, artifact, device, args, StoryStateCache(16))
     line, _ = cached.run(requests_for(1, [story], 120, story="s"))[0]
     nxt = requests_for(1, [story + line + " "], 120, story="s")
 
     def with_cache():
         cached.run(nxt)  # every repeat finds the state after the story and the previous line
-    without = BatchEngine(model, artifact, device, cuda_graphs=args.cuda_graphs == "on",
-                         compile=args.compile == "on")
+    without = engine_for(model, artifact, device, args)
     t_cache = timed(with_cache, device, args.repeats)
     t_fresh = timed(lambda: without.run(nxt), device, args.repeats)
     print(f"next line of a {len(story):,}-char story: {t_fresh * 1000:,.0f} ms without the cache, "

@@ -77,7 +77,7 @@ class LockstepGraphs:
             graph.replay()
             if on_sync is not None:
                 on_sync()
-            if not bool((~run.done).any()):
+            if not bool(run.settle().any()):
                 return run.results(len(options))
         raise RuntimeError("storyloom: lockstep sampling did not finish within max_chars steps")
 

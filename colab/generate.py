@@ -60,8 +60,8 @@ def sample_streams(model, vocabulary, logits, state, options, device, sync_every
         if (t + 1) % sync_every == 0 or t + 1 == run.width:
             if on_sync is not None:
                 on_sync()
-            live = ~run.done
-            if not run.settle():
+            live = run.settle()
+            if not bool(live.any()):
                 break
             if not bool(live.all()):
                 run.select(live)

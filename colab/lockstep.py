@@ -121,9 +121,9 @@ class Lockstep:
         f_c[:, self.rows] = torch.where(just.view(1, -1, 1), self.c, f_c[:, self.rows])
 
     def settle(self):
-        """Notes the live rows' counts; -> False once every stream is done (one host sync)."""
+        """Notes the live rows' counts -> the rows still live (b,) bool."""
         self.n_out[self.rows] = self.n
-        return bool((~self.done).any())
+        return ~self.done
 
     def select(self, live):
         """Keeps only the rows in `live` (b,) bool: finished streams stop costing compute."""
