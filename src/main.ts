@@ -13,9 +13,20 @@ import { makeTransport } from './transport/factory.ts';
 
 const log = (message: string) => console.error(message);
 
+let stopping = false;
+let chatCount = -1;
+
 async function main(): Promise<void> {
   // The process stays up: a stray rejection (a chat platform or Drive misbehaving) is logged, not fatal.
   process.on('unhandledRejection', (reason) => log(`storyloom: unhandled error: ${reason instanceof Error ? reason.stack : String(reason)}`));
+  // Node exits with code 0 when nothing holds the event loop: never let that pass silently for a bot meant to serve.
+  process.on('beforeExit', () => {
+    if (stopping) return;
+    log(chatCount === 0
+      ? 'storyloom: nothing to serve: no chat platform is on and no worker runs here; stopping.'
+      : 'storyloom: stopped unexpectedly: nothing was left running (no chat connection, mailbox poll or timer held the process). This is a bug; please report it.');
+    process.exitCode = 1;
+  });
   const config = await loadConfig();
   const bot = await startBot(config, await makeTransport(config, 'bot'), { log });
   const adapters: ChatAdapter[] = [];
@@ -24,6 +35,7 @@ async function main(): Promise<void> {
     if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));
     if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot, log));
     for (const adapter of adapters) await adapter.start();
+    chatCount = adapters.length;
     await goLive(bot);
   } catch (error) {
     // The embedded worker is already forked: stop it with the bot, or it would outlive us.
@@ -34,7 +46,6 @@ async function main(): Promise<void> {
   console.log(`storyloom is running: ${describeConfig(config)}`);
   for (const adapter of adapters) if ('url' in adapter) console.log(`  playground: ${adapter.url}`);
   if (!adapters.length) console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');
-  let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;

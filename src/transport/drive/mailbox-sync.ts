@@ -179,8 +179,9 @@ export class MailboxSync {
     if (this.closed) return;
     clearTimeout(this.timer);
     const wait = Math.max(0, this.o.pace.nextPollAt(this.lastStart) - this.o.clock());
+    // Not unref'd: while the mailbox is open its poll is what serves `list` and the news, so it must hold the
+    // event loop (a bot whose first listing waits for this poll would otherwise exit at startup); close() clears it.
     this.timer = setTimeout(() => void this.tick(), wait);
-    this.timer.unref();
   }
 
   private async tick(): Promise<void> {
