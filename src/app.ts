@@ -12,6 +12,7 @@ import { JobClient } from './jobs/client.ts';
 import { WorkerMonitor } from './jobs/workers.ts';
 import { StoryStore } from './stories/store.ts';
 import type { Transport } from './transport/transport.ts';
+import { reasonOf } from './log-text.ts';
 
 /** The running bot, without its chat adapters. */
 export interface Bot {
@@ -53,7 +54,7 @@ export async function startBot(config: Config, transport: Transport, options: { 
   await workers.load();
   const unsubscribe = transport.subscribe((change) => {
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
-    void work.catch((error: Error) => log(`storyloom: ${error.message}`));
+    void work.catch((error: Error) => log(`storyloom: ${reasonOf(error)}`));
   });
   const supervisor = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off' ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
   supervisor?.start();

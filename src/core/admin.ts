@@ -1,7 +1,9 @@
 /**
  * Admin commands: write a control file, then wait until the target worker's
  * heartbeat shows the effect (a new `started_at` after a restart, a new
- * `model.loaded_at` after a reload, the new state otherwise).
+ * `model.loaded_at` after a reload, the new state otherwise). Then the bot
+ * deletes the control file itself: it wrote it, so it may, even in My Drive
+ * where a worker signed in as another account may not.
  */
 import { ulid } from 'ulid';
 import { serialize } from '../jobs/parse.ts';
@@ -60,8 +62,16 @@ export async function runAdmin(transport: Transport, monitor: WorkerMonitor, com
     const now = workers.find((w) => w.heartbeat.worker_id === before.worker_id)?.heartbeat;
     return now !== undefined && showsEffect(command, control.command_id, before, now);
   }, timeoutMs);
+  // Confirmed, or too late to count on: either way the file has done its job. A delete that fails is left to
+  // housekeeping (control files older than an hour), and a worker applies each command id once anyway.
+  await transport.delete('control', `${control.command_id}.json`).catch(() => undefined);
   const after = monitor.workers().find((w) => w.heartbeat.worker_id === before.worker_id)?.heartbeat;
   if (confirmed) return { confirmed, worker: before.worker_id, text: `✅ ${before.worker_id}: ${command} confirmed (state ${after?.state}).` };
   const note = after?.message ? ` It says: ${after.message}` : '';
-  return { confirmed, worker: before.worker_id, text: `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ${Math.round(timeoutMs / 1000)} s.${note}` };
+  const waited = Math.round(timeoutMs / 1000);
+  return {
+    confirmed, worker: before.worker_id,
+    text: `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ${waited} s; ` +
+      `a worker that has not taken the command by now will not.${note}`,
+  };
 }

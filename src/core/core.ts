@@ -18,7 +18,7 @@ import { runAdmin } from './admin.ts';
 import { parseButtonId, storyButtons } from './buttons.ts';
 import type { Deliveries } from './deliveries.ts';
 import { UserError } from './errors.ts';
-import { progressText, statusText } from './format.ts';
+import { cleanupText, progressText, statusText } from './format.ts';
 import type { LimitSettings } from './limits.ts';
 import { Limits } from './limits.ts';
 import { checkArgs } from './options.ts';
@@ -177,11 +177,13 @@ export class Core {
     return { text: `“${story.title}”, ${story.lines.length} lines.`, ephemeral: false, story, file: { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' } };
   }
 
-  /** `/status`: worker health, the queue, and the asker's jobs. */
+  /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */
   status(ctx: CommandContext): Reply {
     const progress = this.jobs.progress();
     const mine: Progress[] = this.jobs.pending().filter((r) => r.user.id === ctx.actor.id).map((r) => progress.get(r.job_id)!).filter(Boolean);
-    return { text: statusText(this.workers.workers(), this.jobs.pending().length, mine), ephemeral: true };
+    const text = statusText(this.workers.workers(), this.jobs.pending().length, mine);
+    const cleanup = ctx.actor.admin ? this.transport.cleanupProblems() : null;
+    return { text: cleanup ? `${text}\n${cleanupText(cleanup)}` : text, ephemeral: true };
   }
 
   /** `/admin action`: for admins only; confirmed by the worker's heartbeat. */

@@ -5,6 +5,7 @@
 import type { Progress } from '../jobs/progress.ts';
 import type { ErrorCode, Heartbeat } from '../jobs/protocol.ts';
 import type { WorkerView } from '../jobs/workers.ts';
+import type { CleanupProblems } from '../transport/transport.ts';
 
 /** "about 20 s", "about 3 min". */
 export function roughly(seconds: number): string {
@@ -78,4 +79,12 @@ export function statusText(workers: WorkerView[], queueLength: number, mine: Pro
   lines.push(`Queue: ${queueLength} line${queueLength === 1 ? '' : 's'} waiting.`);
   lines.push(mine.length ? `Your lines: ${mine.map(progressText).join('; ')}` : 'You have no lines waiting.');
   return lines.join('\n');
+}
+
+/** For admins: the mailbox fills up because this account may not remove files, how many so far, and what to do. */
+export function cleanupText(problems: CleanupProblems): string {
+  const { unremovable: n, advice } = problems;
+  const count = n === 0 ? 'it may not remove files it is done with'
+    : `${n} file${n === 1 ? '' : 's'} could not be removed`;
+  return `⚠️ The mailbox is filling up: ${count}. ${advice}`;
 }

@@ -8,6 +8,7 @@ import type { Progress } from '../jobs/progress.ts';
 import type { StoryStore } from '../stories/store.ts';
 import type { Deliveries } from './deliveries.ts';
 import { progressText } from './format.ts';
+import { reasonOf } from '../log-text.ts';
 
 function changed(a: Progress | undefined, b: Progress): boolean {
   if (!a || a.state !== b.state || a.position !== b.position) return true;
@@ -51,7 +52,7 @@ export class ProgressFeed {
         if (story.pending?.job_id !== request.job_id) continue;
         await this.deliveries.for(story.place.platform).deliverProgress({ story, jobId: request.job_id, requestedBy: request.user, progress: p, text: progressText(p) });
       } catch (error) {
-        this.log(`storyloom: progress for job ${request.job_id} not shown: ${(error as Error).message}`);
+        this.log(`storyloom: progress for job ${request.job_id} not shown: ${reasonOf(error)}`);
       }
     }
   }

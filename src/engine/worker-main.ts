@@ -11,6 +11,7 @@ import { Engine } from './engine.ts';
 import { resolveModel } from './models.ts';
 import { EmbeddedWorker } from './worker.ts';
 import pkg from '../../package.json' with { type: 'json' };
+import { reasonOf } from '../log-text.ts';
 
 /** The exit code that asks the supervisor for a restart. */
 export const RESTART_EXIT_CODE = 75;
@@ -44,6 +45,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  console.error(`storyloom worker: ${error.message}`);
+  console.error(`storyloom worker: ${reasonOf(error)}`);
   process.exit(1);
 });

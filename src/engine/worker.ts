@@ -14,6 +14,7 @@ import { WorkerMetrics } from './metrics.ts';
 import { applyControl, type AppliedControl } from './worker-control.ts';
 import { buildHeartbeat, isFreshOther } from './worker-heartbeat.ts';
 import { errorResponse, okResponse, readIncoming, writeResponse, type Incoming } from './worker-io.ts';
+import { reasonOf } from '../log-text.ts';
 
 /** How an embedded worker runs. */
 export interface WorkerOptions {
@@ -60,15 +61,16 @@ export class EmbeddedWorker {
 
   /** Loads the model, reads the mailbox, and starts the loop and the heartbeat. */
   async start(): Promise<void> {
+    await this.recallApplied();
     await this.reload(null);
     for (const name of await this.transport.list('responses')) this.answered.add(name.replace(/\.json$/, ''));
     for (const name of await this.transport.list('workers')) await this.onChange({ folder: 'workers', name, removed: false });
     for (const name of await this.transport.list('requests')) await this.onChange({ folder: 'requests', name, removed: false });
-    this.transport.subscribe((change) => void this.onChange(change).catch((e: Error) => this.options.log(`storyloom worker: ${e.message}`)));
+    this.transport.subscribe((change) => void this.onChange(change).catch((e: Error) => this.options.log(`storyloom worker: ${reasonOf(e)}`)));
     for (const name of await this.transport.list('control')) await this.onChange({ folder: 'control', name, removed: false });
     this.settle();
     await this.beat();
-    this.timer = setInterval(() => void this.beat().catch((e: Error) => this.options.log(`storyloom worker: heartbeat failed: ${e.message}`)), this.options.intervalS * 1000);
+    this.timer = setInterval(() => void this.beat().catch((e: Error) => this.options.log(`storyloom worker: heartbeat failed: ${reasonOf(e)}`)), this.options.intervalS * 1000);
     this.loopDone = this.loop();
   }
 
@@ -80,6 +82,18 @@ export class EmbeddedWorker {
     await this.loopDone;
     this.state = 'stopping';
     await this.beat().catch(() => undefined);
+  }
+
+  /**
+   * Takes the commands this worker id applied before a restart from its own last heartbeat (its `applied_controls`,
+   * the last 20), so that a control file that could not be deleted is not applied again (a restart, again and again).
+   */
+  private async recallApplied(): Promise<void> {
+    const text = await this.transport.get('workers', `${this.options.workerId}.json`).catch(() => null);
+    const beat = text ? safeHeartbeat(text) : null;
+    for (const control of beat?.applied_controls.slice(-20) ?? []) {
+      if (!this.applied.some((c) => c.command_id === control.command_id)) this.applied.push(control);
+    }
   }
 
   /** Loads the model (or another one); on failure keeps the old one and says why. */
@@ -148,7 +162,7 @@ export class EmbeddedWorker {
         if (batch.length) await this.run(batch);
       } catch (error) {
         // The mailbox failed us (a write that would not go through): log it, try again next pass.
-        this.options.log(`storyloom worker: ${(error as Error).message}`);
+        this.options.log(`storyloom worker: ${reasonOf(error)}`);
       }
     }
   }
@@ -160,7 +174,7 @@ export class EmbeddedWorker {
       this.readFailures.delete(id);
       return incoming;
     } catch (error) {
-      if (!this.readFailures.has(id)) this.options.log(`storyloom worker: requests/${id}.json could not be read: ${(error as Error).message}`);
+      if (!this.readFailures.has(id)) this.options.log(`storyloom worker: requests/${id}.json could not be read: ${reasonOf(error)}`);
       this.readFailures.add(id);
       return undefined;
     }
@@ -229,7 +243,7 @@ export class EmbeddedWorker {
         ? okResponse(r.job_id, this.options.workerId, { text: result.text, stop: result.stop, model: name, model_sha256: sha256, device: 'cpu (embedded)', ms })
         : errorResponse(r.job_id, this.options.workerId, 'internal', failure || 'no result');
       // A response that cannot be written stays unanswered: a later pass makes it again.
-      await this.respond(response, Boolean(result)).catch((error: Error) => this.options.log(`storyloom worker: the response to job ${r.job_id} was not written: ${error.message}`));
+      await this.respond(response, Boolean(result)).catch((error: Error) => this.options.log(`storyloom worker: the response to job ${r.job_id} was not written: ${reasonOf(error)}`));
     }
     const chars = results?.reduce((n, g) => n + g.text.length, 0) ?? 0;
     this.metrics.batch(chars, seconds, results ? batch.length : 0, 0);

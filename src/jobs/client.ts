@@ -5,8 +5,11 @@
  * requests still in the mailbox are tracked again, and responses that arrived
  * while the bot was down are handled. Until then, news of responses is left for
  * that recovery: a response to a job not yet tracked again is not taken for a
- * stranger's and deleted.
+ * stranger's and deleted. A cleanup that fails never leaves the mailbox polled
+ * as if jobs were waiting, and is tried again (request first) when the sweep
+ * meets the response again.
  */
+import { reasonOf } from '../log-text.ts';
 import type { Change, Transport } from '../transport/transport.ts';
 import { parseFile, ProtocolError, serialize } from './parse.ts';
 import { progressOf, type Progress } from './progress.ts';
@@ -48,6 +51,8 @@ export class JobClient {
   private readonly waiters = new Map<string, Set<Waiter>>();
   /** Request files that could not be read at recovery: deleted once a worker has answered them. */
   private readonly unreadable = new Set<string>();
+  /** Finished jobs whose request could not be deleted yet: the response must stay until it is. */
+  private readonly requestLeft = new Set<string>();
   private handler: JobHandler | undefined;
   private timer: NodeJS.Timeout | undefined;
   private recovered = false;
@@ -68,7 +73,7 @@ export class JobClient {
     this.recovered = true;
     for (const name of await this.transport.list('responses')) await this.onResponse(name);
     // A sweep that fails (the mailbox unreachable for a while) is logged and tried again next time.
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${e.message}`)), this.options.sweepMs);
+    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${reasonOf(e)}`)), this.options.sweepMs);
     this.timer.unref();
   }
 
@@ -85,6 +90,7 @@ export class JobClient {
       await this.transport.put('requests', `${request.job_id}.json`, serialize(request));
     } catch (error) {
       this.waiting.delete(request.job_id);
+      this.transport.setUrgent(this.waiting.size > 0);
       throw error;
     }
   }
@@ -109,7 +115,7 @@ export class JobClient {
       };
       const onAbort = () => {
         waiter.settle(new JobWaitError(jobId, 'aborted', `waiting for job ${jobId} was aborted; the job is cancelled`));
-        void this.cancel(jobId).catch((e: Error) => this.options.log(`storyloom: cancelling job ${jobId} failed: ${e.message}`));
+        void this.cancel(jobId).catch((e: Error) => this.options.log(`storyloom: cancelling job ${jobId} failed: ${reasonOf(e)}`));
       };
       const timer = options.timeoutMs === undefined ? undefined
         : setTimeout(() => waiter.settle(new JobWaitError(jobId, 'timeout', `job ${jobId} has no response after ${options.timeoutMs} ms`)), options.timeoutMs);
@@ -126,9 +132,7 @@ export class JobClient {
     this.waiting.delete(jobId);
     this.remember(jobId);
     this.settleWaiters(jobId, new JobWaitError(jobId, 'cancelled', `job ${jobId} was cancelled or expired`));
-    await this.transport.delete('requests', `${jobId}.json`);
-    await this.transport.delete('responses', `${jobId}.json`);
-    this.transport.setUrgent(this.waiting.size > 0);
+    await this.cleanUp(jobId);
   }
 
   /** The requests still waiting for a response. */
@@ -158,7 +162,7 @@ export class JobClient {
     } catch (error) {
       // Not a request this bot can track (unreadable, or not ours): it must not stop recovery.
       if (!(error instanceof ProtocolError && error.code === 'not_ours')) this.unreadable.add(name);
-      this.options.log(`storyloom: ignoring requests/${name}: ${(error as Error).message}`);
+      this.options.log(`storyloom: ignoring requests/${name}: ${reasonOf(error)}`);
     }
     this.transport.setUrgent(this.waiting.size > 0);
   }
@@ -179,8 +183,11 @@ export class JobClient {
     if (this.done.has(jobId) || !request) {
       // Already delivered, withdrawn, or a response to a job this bot never asked for.
       if (await this.isOurs(name)) {
-        // An unreadable request has had its (error) answer: neither file is of use any more.
-        if (this.unreadable.delete(name)) await this.transport.delete('requests', name);
+        // An unreadable request has had its (error) answer, and a finished job's request may have failed to go:
+        // neither file is of use any more, and the request goes first.
+        if (this.unreadable.has(name) || this.requestLeft.has(jobId)) await this.transport.delete('requests', name);
+        this.unreadable.delete(name);
+        this.requestLeft.delete(jobId);
         await this.transport.delete('responses', name);
       }
       return;
@@ -200,7 +207,7 @@ export class JobClient {
       await this.handler.response(request, response);
     } catch (error) {
       this.retryAt.set(jobId, this.options.clock() + this.options.retryMs);
-      this.options.log(`storyloom: job ${jobId} not delivered yet, will try again: ${(error as Error).message}`);
+      this.options.log(`storyloom: job ${jobId} not delivered yet, will try again: ${reasonOf(error)}`);
       return;
     }
     await this.finish(jobId, response);
@@ -216,9 +223,22 @@ export class JobClient {
     this.remember(jobId);
     this.waiting.delete(jobId);
     this.settleWaiters(jobId, response);
-    await this.transport.delete('requests', `${jobId}.json`);
-    await this.transport.delete('responses', `${jobId}.json`);
-    this.transport.setUrgent(this.waiting.size > 0);
+    await this.cleanUp(jobId);
+  }
+
+  /**
+   * Deletes a finished job's request, then its response (so a worker never sees the request unanswered). However
+   * that goes, the "jobs waiting" hint is brought up to date: a failed delete must not keep the mailbox polled fast.
+   */
+  private async cleanUp(jobId: string): Promise<void> {
+    try {
+      this.requestLeft.add(jobId);
+      await this.transport.delete('requests', `${jobId}.json`);
+      this.requestLeft.delete(jobId);
+      await this.transport.delete('responses', `${jobId}.json`);
+    } finally {
+      this.transport.setUrgent(this.waiting.size > 0);
+    }
   }
 
   private settleWaiters(jobId: string, outcome: Response | JobWaitError): void {
@@ -246,7 +266,7 @@ export class JobClient {
         await this.handler?.expired(request);
         await this.cancel(request.job_id);
       } catch (error) {
-        this.options.log(`storyloom: expiring job ${request.job_id} failed: ${(error as Error).message}`);
+        this.options.log(`storyloom: expiring job ${request.job_id} failed: ${reasonOf(error)}`);
       } finally {
         this.inHand.delete(request.job_id);
       }

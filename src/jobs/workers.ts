@@ -6,6 +6,7 @@
 import type { Change, Transport } from '../transport/transport.ts';
 import { parseFile } from './parse.ts';
 import type { Heartbeat } from './protocol.ts';
+import { reasonOf } from '../log-text.ts';
 
 /** A worker as the bot sees it. */
 export interface WorkerView {
@@ -46,7 +47,7 @@ export class WorkerMonitor {
       const beat = parseFile('heartbeat', text);
       this.beats.set(beat.worker_id, beat);
     } catch (error) {
-      this.log(`storyloom: ignoring workers/${name}: ${(error as Error).message}`);
+      this.log(`storyloom: ignoring workers/${name}: ${reasonOf(error)}`);
     }
   }
 

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ChangeHub, checkName, FOLDERS, isMailboxName, type ChangeListener, type Folder, type Transport } from './transport.ts';
+import {
+  ChangeHub, checkName, FOLDERS, isMailboxName, type ChangeListener, type CleanupProblems, type Folder, type Transport,
+} from './transport.ts';
 
 /** How often the fallback listing runs, when idle and while jobs wait; and whether fs events are used at all. */
 export interface LocalPolling {
@@ -108,6 +110,11 @@ export class LocalFolderTransport implements Transport {
       clearTimeout(this.timer);
       this.schedule();
     }
+  }
+
+  /** A local folder has no roles: whatever this process may write, it may remove. */
+  cleanupProblems(): CleanupProblems | null {
+    return null;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
  * The mailbox as a small interface. LocalFolderTransport and DriveTransport
  * implement it, and both pass the same contract suite (test/transport/contract.ts).
  */
+import { reasonOf } from '../log-text.ts';
 
 /** The mailbox's folders (docs/protocol.md). */
 export const FOLDERS = ['requests', 'responses', 'workers', 'control', 'stories', 'models'] as const;
@@ -18,6 +19,14 @@ export interface Change {
 /** A listener for mailbox news. */
 export type ChangeListener = (change: Change) => void;
 
+/** Why files that are done with stay in the mailbox, so it fills up (for admins' /status). */
+export interface CleanupProblems {
+  /** How many files this side could not remove (it no longer tries them). */
+  unremovable: number;
+  /** Why, and what to do about it. */
+  advice: string;
+}
+
 /** The mailbox, wherever it lives. */
 export interface Transport {
   /** 'local' or 'drive'. */
@@ -30,7 +39,10 @@ export interface Transport {
   put(folder: Folder, name: string, content: string): Promise<void>;
   /** Reads a file, or null when it does not exist. */
   get(folder: Folder, name: string): Promise<string | null>;
-  /** Deletes a file; deleting a missing file is not an error. */
+  /**
+   * Removes a file; removing a missing file is not an error. Where the account may not remove it (Drive), it
+   * resolves all the same, the file reads as gone on this side, and `cleanupProblems` counts it.
+   */
   delete(folder: Folder, name: string): Promise<void>;
   /** The names of the files in a folder (temporary files excluded); may come from the transport's own index. */
   list(folder: Folder): Promise<string[]>;
@@ -40,6 +52,8 @@ export interface Transport {
   setUrgent(urgent: boolean): void;
   /** Stops watching and releases resources. */
   close(): Promise<void>;
+  /** Why the mailbox fills up, if it does: files this side may not remove. Null when cleanup works. */
+  cleanupProblems(): CleanupProblems | null;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
@@ -68,7 +82,7 @@ export class ChangeHub {
       try {
         listener(change);
       } catch (error) {
-        console.error(`storyloom: a mailbox listener failed: ${(error as Error).message}`);
+        console.error(`storyloom: a mailbox listener failed: ${reasonOf(error)}`);
       }
     }
   }

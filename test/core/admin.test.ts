@@ -1,4 +1,6 @@
 /** Admin commands through core, confirmed by the worker's heartbeat; restart under the real supervisor. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { UserError } from '../../src/core/errors.ts';
@@ -6,6 +8,7 @@ import { WorkerSupervisor } from '../../src/engine/supervisor.ts';
 import type { EmbeddedWorker } from '../../src/engine/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
+import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -75,6 +78,35 @@ describe('admin commands', () => {
     expect(supervisor.pid).not.toBe(pid);
   }, 120_000);
 
+  it('the bot deletes the control file once the command is confirmed, when the worker may not', async () => {
+    const { bot, config } = await setup();
+    const worker = await inProcessWorker(bot);
+    // As in My Drive with two accounts: the worker may not delete the bot's file, and applies it once all the same.
+    const remove = worker.transport.delete.bind(worker.transport);
+    worker.transport.delete = async (folder, name) => {
+      if (folder === 'control') throw new Error('storyloom: Drive refused deleting it (403)');
+      return remove(folder, name);
+    };
+    const reply = await bot.core.admin(admin, { action: 'pause' });
+    expect(reply.text).toMatch(/✅ embedded-test: pause confirmed/);
+    expect(readdirSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control'))).toEqual([]);
+    expect((await bot.transport.list('control'))).toEqual([]);
+  });
+
+  it('the bot deletes the control file when the confirmation does not come in time', async () => {
+    const { bot, config } = await setup({ STORYLOOM_ADMIN_TIMEOUT_S: '5' });
+    // A worker that beats but never takes a command.
+    const beat = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/heartbeat-colab.json'), 'utf8'));
+    const now = new Date().toISOString();
+    const ghost = { ...beat, worker_id: 'ghost', at: now, started_at: now, interval_s: 60 };
+    await bot.transport.put('workers', 'ghost.json', JSON.stringify(ghost));
+    await until(() => bot.workers.workers().some((w) => w.heartbeat.worker_id === 'ghost'), 10_000, 'the heartbeat');
+    const reply = await bot.core.admin(admin, { action: 'pause' });
+    expect(reply.text).toMatch(/⚠️ Sent pause to ghost, but its heartbeat has not shown the effect within 5 s; /);
+    expect(reply.text).toMatch(/a worker that has not taken the command by now will not\./);
+    expect(readdirSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control'))).toEqual([]);
+  });
+
   it('status shows the worker, the queue and your own lines', async () => {
     const { bot } = await setup();
     await inProcessWorker(bot);
@@ -86,5 +118,7 @@ describe('admin commands', () => {
     expect(status.text).toMatch(/embedded-test \(embedded\): paused/);
     expect(status.text).toMatch(/Queue: 1 line waiting\./);
     expect(status.text).toMatch(/Your lines: ⏸️ The worker is paused/);
+    // A local mailbox has no cleanup problems to tell admins about.
+    expect(bot.core.status(admin).text).not.toMatch(/filling up/);
   });
 });

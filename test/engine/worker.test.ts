@@ -147,6 +147,26 @@ describe('embedded worker', () => {
     expect(readControlGone(config, '01JDQ40000000000000000000H')).toBe(false);
   });
 
+  it('skips a command it applied before a restart, known from its own last heartbeat', async () => {
+    const config: Config = testConfig();
+    const mailbox = testTransport(config);
+    await mailbox.open();
+    open.push(mailbox);
+    const id = '01JDQ40000000000000000000P';
+    const beat = JSON.parse(vector('valid/heartbeat-colab.json'));
+    const applied = [{ command_id: id, command: 'pause', applied_at: new Date().toISOString() }];
+    const before = { ...beat, worker_id: 'embedded-test', kind: 'embedded', applied_controls: applied };
+    await mailbox.put('workers', 'embedded-test.json', JSON.stringify(before));
+    // Its control file is still there (it could not be deleted): applied once is enough.
+    const pause = { ...JSON.parse(vector('valid/control-pause.json')), command_id: id, target: 'embedded-test' };
+    await mailbox.put('control', `${id}.json`, JSON.stringify(pause));
+    const worker = await startTestWorker(config, model);
+    open.push(worker);
+    await until(() => readControlGone(config, id), 10_000, 'the control file to be deleted');
+    expect(worker.state).toBe('running');
+    expect(worker.applied.map((c) => c.command_id)).toEqual([id]);
+  });
+
   it("stands by in 'auto' while another worker's heartbeat is fresh, and takes over when it goes stale", async () => {
     const { mailbox, heartbeat, worker } = await setup({ mode: 'auto' });
     const other = JSON.parse(vector('valid/heartbeat-colab.json'));

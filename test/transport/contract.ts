@@ -64,6 +64,9 @@ export function describeTransportContract(name: string, make: () => Promise<Cont
       await f.b.delete('workers', 'w1.json');
       expect(await f.a.get('workers', 'w1.json')).toBeNull();
       expect(await f.a.list('workers')).toEqual([]);
+      // Both sides may remove what either wrote: nothing piles up.
+      expect(f.a.cleanupProblems()).toBeNull();
+      expect(f.b.cleanupProblems()).toBeNull();
     });
 
     it('lists each folder separately, sorted', async () => {

@@ -8,10 +8,12 @@ import type { OAuth2Client } from 'google-auth-library';
 // The same factory as `google.drive`, without loading every Google API.
 import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive/index.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy, type RetryOutcome } from './backoff.ts';
-import { bodyFromProperties } from './body-properties.ts';
 import { DriveMailboxError, type DriveFailure } from './errors.ts';
 import { explainFailure, type CredentialKind } from './explain.ts';
+import { landed, toMeta, type ChangePage, type FileMeta, type FolderMeta } from './file-meta.ts';
 import { Limiter } from './limiter.ts';
+
+export type { ChangePage, FileMeta, FolderMeta } from './file-meta.ts';
 
 /** The Drive folder MIME type. */
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
@@ -20,29 +22,8 @@ export const GOOGLE_API_URL = 'https://www.googleapis.com';
 const FILE_FIELDS = 'id,name,mimeType,parents,trashed,version,modifiedTime,driveId';
 /** What listings and the changes feed ask for: also a small file's body, in its properties (body-properties.ts). */
 const FEED_FIELDS = `${FILE_FIELDS},properties,sha256Checksum`;
-
-/** What the mailbox needs to know about a file. */
-export interface FileMeta {
-  id: string;
-  name: string;
-  mimeType: string;
-  parents: string[];
-  trashed: boolean;
-  /** Drive's per-file version; 0 when unknown. */
-  version: number;
-  /** modifiedTime in epoch ms; 0 when unknown. */
-  modifiedMs: number;
-  driveId?: string;
-  /** The file's content, when its properties carry it (in listings and the changes feed). */
-  body?: string;
-}
-
-/** One page of the changes feed. */
-export interface ChangePage {
-  changes: { fileId: string; removed: boolean; file?: FileMeta }[];
-  nextPageToken?: string;
-  newStartPageToken?: string;
-}
+/** What a read of a folder asks for: also its public properties and what the account may do with its children. */
+const FOLDER_FIELDS = `${FILE_FIELDS},properties,capabilities(canTrashChildren,canDeleteChildren)`;
 
 /** How to reach Drive. */
 export interface DriveApiOptions {
@@ -110,11 +91,22 @@ export class DriveApi {
     }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, 'application/json'));
   }
 
-  /** Creates a folder under an id from generateIds. */
-  async createFolder(id: string, parentId: string, name: string): Promise<FileMeta> {
+  /** Creates a folder (with public `properties`, if given) under an id from generateIds. */
+  async createFolder(id: string, parentId: string, name: string, properties?: Record<string, string>)
+    : Promise<FileMeta> {
     return this.run(`creating the folder ${name}`, () => this.drive.files.create({
-      requestBody: { id, name, parents: [parentId], mimeType: FOLDER_MIME }, supportsAllDrives: true, fields: FILE_FIELDS,
+      requestBody: { id, name, parents: [parentId], mimeType: FOLDER_MIME, ...(properties ? { properties } : {}) },
+      supportsAllDrives: true, fields: FILE_FIELDS,
     }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, FOLDER_MIME));
+  }
+
+  /** Merges public `properties` (null deletes a key) into a file's metadata, without touching its content. */
+  async updateProperties(id: string, properties: Record<string, string | null>, what: string): Promise<void> {
+    await this.run(what, () => this.drive.files.update({
+      // Drive deletes a property set to null; the client's types do not say so.
+      fileId: id, requestBody: { properties: properties as Record<string, string> },
+      supportsAllDrives: true, fields: 'id',
+    }, this.opts));
   }
 
   /** Replaces a file's content, by id, merging `properties` (null deletes a key) in the same multipart upload. */
@@ -137,9 +129,32 @@ export class DriveApi {
     await this.run(what, () => this.drive.files.delete({ fileId: id, supportsAllDrives: true }, this.opts).then(() => true), (f) => (f.status === 404 ? true : undefined));
   }
 
+  /**
+   * Moves a file to the trash (files.update, trashed: true); a 404 means it is already gone. In a shared drive a
+   * Content manager may trash but not delete; Drive empties the trash after 30 days.
+   */
+  async trashFile(id: string, what: string): Promise<void> {
+    await this.run(what, () => this.drive.files.update(
+      { fileId: id, requestBody: { trashed: true }, supportsAllDrives: true, fields: 'id' }, this.opts,
+    ).then(() => true), (f) => (f.status === 404 ? true : undefined));
+  }
+
   /** A file's metadata. */
   async getFile(id: string, what: string): Promise<FileMeta> {
     return this.run(what, () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FILE_FIELDS }, this.opts).then((r) => toMeta(r.data)));
+  }
+
+  /** A folder's metadata with its public properties and, in a shared drive, what the account may do with its children. */
+  async getFolder(id: string, what: string): Promise<FolderMeta> {
+    const get = () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FOLDER_FIELDS }, this.opts);
+    return this.run(what, () => get().then((r) => {
+      const caps = r.data.capabilities;
+      return {
+        ...toMeta(r.data), properties: { ...(r.data.properties ?? {}) },
+        ...(typeof caps?.canTrashChildren === 'boolean' ? { canTrashChildren: caps.canTrashChildren } : {}),
+        ...(typeof caps?.canDeleteChildren === 'boolean' ? { canDeleteChildren: caps.canDeleteChildren } : {}),
+      };
+    }));
   }
 
   /** Every file matching `q`, following pages (in a shared drive, `driveId` narrows the search to it). */
@@ -189,20 +204,4 @@ export class DriveApi {
     const scope = this.auth.credentials?.scope;
     return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : undefined;
   }
-}
-
-/** A 409 on a retried create with our own id: the earlier attempt landed. */
-function landed(id: string, name: string, parentId: string, mimeType: string) {
-  return (failure: DriveFailure, attempt: number): FileMeta | undefined =>
-    failure.status === 409 && attempt > 1 ? { id, name, mimeType, parents: [parentId], trashed: false, version: 0, modifiedMs: 0 } : undefined;
-}
-
-function toMeta(f: drive_v3.Schema$File): FileMeta {
-  const body = bodyFromProperties(f.properties, f.sha256Checksum);
-  return {
-    id: f.id ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', parents: f.parents ?? [], trashed: f.trashed === true,
-    version: Number(f.version ?? 0) || 0, modifiedMs: f.modifiedTime ? Date.parse(f.modifiedTime) || 0 : 0,
-    ...(f.driveId ? { driveId: f.driveId } : {}),
-    ...(body === undefined ? {} : { body }),
-  };
 }

@@ -15,11 +15,16 @@
  *   `get` answers from the index, as of the latest catch-up, at no call.
  * - Every call retries transient failures with capped, jittered backoff
  *   (api.ts, backoff.ts) and explains the ones it cannot fix (explain.ts).
+ * - Files are removed as the account's role allows (removal.ts): trashed in a
+ *   shared drive, deleted in My Drive. One Drive will not let it remove is
+ *   remembered, read as gone, and not tried again (unremovable.ts).
  */
-import { ChangeHub, checkName, type ChangeListener, type Folder, type Transport } from '../transport.ts';
+import {
+  ChangeHub, checkName, type ChangeListener, type CleanupProblems, type Folder, type Transport,
+} from '../transport.ts';
 import type { DriveApi, FileMeta } from './api.ts';
 import { BODY_FOLDERS, bodyPropertiesFor } from './body-properties.ts';
-import { DriveMailboxError, isNotFound } from './errors.ts';
+import { isNotFound } from './errors.ts';
 import { FolderIndex } from './folder-index.ts';
 import { Housekeeper, type HousekeepingRules } from './housekeeping.ts';
 import { IdPool } from './id-pool.ts';
@@ -27,7 +32,9 @@ import { KeyedQueue } from './keyed-queue.ts';
 import { openMailbox, type MailboxFolders } from './mailbox-folders.ts';
 import { MailboxSync } from './mailbox-sync.ts';
 import { PollPace, type PollIntervals } from './poll-pace.ts';
+import { removeFile } from './removal.ts';
 import { loadSyncState } from './sync-state.ts';
+import { cannotTrashWarning, UnremovableFiles } from './unremovable.ts';
 
 /** How a DriveTransport works. */
 export interface DriveTransportOptions {
@@ -66,6 +73,7 @@ export class DriveTransport implements Transport {
   private readonly ids: IdPool;
   private readonly clock: () => number;
   private readonly log: (message: string) => void;
+  private readonly unremovable: UnremovableFiles;
   private folders: MailboxFolders | undefined;
   private sync: MailboxSync | undefined;
   private housekeeper: Housekeeper | undefined;
@@ -75,6 +83,7 @@ export class DriveTransport implements Transport {
     this.ids = new IdPool(options.api, options.idBlock ?? 100);
     this.clock = options.clock ?? Date.now;
     this.log = options.log ?? ((m) => console.error(m));
+    this.unremovable = new UnremovableFiles(this.log);
   }
 
   get description(): string {
@@ -86,12 +95,22 @@ export class DriveTransport implements Transport {
     const { api, folderId, stateFile } = this.options;
     const folders = await openMailbox(api, folderId);
     const saved = stateFile ? await loadSyncState(stateFile, folderId, this.log) : undefined;
+    const cannotTrash = folders.driveId !== undefined && folders.canTrashChildren === false;
+    this.unremovable.place(folders.driveId !== undefined, cannotTrash);
+    this.unremovable.restore(saved?.unremovable ?? []);
+    // Files given up on before read as gone from the start: the listing at open must not bring them back.
+    for (const id of this.unremovable.list()) this.index.bury(id);
     const sync = new MailboxSync({
       api, folders, index: this.index, hub: this.hub, pace: this.pace, stateFile,
       saveEveryMs: this.options.saveEveryMs ?? 1000, clock: this.clock, log: this.log,
+      unremovable: () => this.unremovable.list(),
     });
     await sync.open(saved);
     [this.folders, this.sync] = [folders, sync];
+    if (cannotTrash) {
+      const account = await api.accountEmail().catch(() => 'this account');
+      this.log(cannotTrashWarning(account, folders.driveId!));
+    }
     if (this.options.housekeeping) {
       this.housekeeper = new Housekeeper(this, this.options.housekeeping, this.clock, this.log);
       this.housekeeper.start();
@@ -106,18 +125,27 @@ export class DriveTransport implements Transport {
     await this.writes.run(`${folder}/${name}`, async () => {
       const properties = bodyPropertiesFor(folder, content);
       for (const entry of this.index.entries(folder, name)) {
-        try {
-          this.remember(folder, name, await this.options.api.updateContent(entry.id, content, `writing ${folder}/${name}`, properties.update));
-          return;
-        } catch (error) {
-          // Deleted by the other side meanwhile: create it again.
-          if (!isNotFound(error)) throw error;
-          this.index.bury(entry.id);
-        }
+        const meta = await this.overwrite(entry.id, `${folder}/${name}`, content, properties.update);
+        if (meta) return this.remember(folder, name, meta);
+        // Deleted or trashed by another side meanwhile: create it again.
+        this.index.bury(entry.id);
       }
       const id = await this.ids.take();
       this.remember(folder, name, await this.options.api.createFile(id, folderIds[folder], name, content, `creating ${folder}/${name}`, properties.create));
     });
+  }
+
+  /** Overwrites a file by id; undefined when another side deleted it or moved it to the trash meanwhile. */
+  private async overwrite(id: string, path: string, content: string, properties?: Record<string, string | null>)
+    : Promise<FileMeta | undefined> {
+    try {
+      const meta = await this.options.api.updateContent(id, content, `writing ${path}`, properties);
+      // Drive lets a trashed file be written; it stays in the trash, where nobody reads it.
+      return meta.trashed ? undefined : meta;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   async get(folder: Folder, name: string): Promise<string | null> {
@@ -136,22 +164,36 @@ export class DriveTransport implements Transport {
   }
 
   async delete(folder: Folder, name: string): Promise<void> {
+    await this.tryDelete(folder, name);
+  }
+
+  /**
+   * Removes every file with the name, as the account's role allows (removal.ts); false when Drive refused one: it
+   * is given up on (unremovable.ts), and reads as gone on this side all the same.
+   */
+  async tryDelete(folder: Folder, name: string): Promise<boolean> {
     checkName(name);
     this.opened();
-    await this.writes.run(`${folder}/${name}`, async () => {
+    return this.writes.run(`${folder}/${name}`, async () => {
+      let removed = true;
       for (const entry of await this.lookUp(folder, name)) {
-        try {
-          await this.options.api.deleteFile(entry.id, `deleting ${folder}/${name}`);
-          this.pace.timing.deleted(folder, name);
-          this.sync?.reschedule();
-        } catch (error) {
-          // Not ours to delete: forget it on this side, so that callers do not retry it forever.
-          if (error instanceof DriveMailboxError && error.code === 'not_allowed') this.index.remove(entry.id);
-          throw error;
-        }
-        this.index.bury(entry.id);
+        removed = (await this.remove(folder, name, entry.id)) && removed;
       }
+      return removed;
     });
+  }
+
+  private async remove(folder: Folder, name: string, id: string): Promise<boolean> {
+    const inSharedDrive = this.folders?.driveId !== undefined;
+    const refused = (await removeFile(this.options.api, id, `${folder}/${name}`, inSharedDrive)) === 'refused';
+    if (refused) {
+      this.unremovable.add(id, `${folder}/${name}`);
+      this.sync?.stateChanged();
+    }
+    this.index.bury(id);
+    this.pace.timing.deleted(folder, name);
+    this.sync?.reschedule();
+    return !refused;
   }
 
   async list(folder: Folder): Promise<string[]> {
@@ -168,6 +210,10 @@ export class DriveTransport implements Transport {
 
   setUrgent(urgent: boolean): void {
     if (this.pace.setUrgent(urgent)) this.sync?.reschedule();
+  }
+
+  cleanupProblems(): CleanupProblems | null {
+    return this.unremovable.report();
   }
 
   async close(): Promise<void> {

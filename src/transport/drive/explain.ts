@@ -9,6 +9,24 @@ export type CredentialKind = 'oauth_user' | 'service_account' | 'access_token';
 
 const SCOPE_REASONS = new Set(['insufficientPermissions', 'ACCESS_TOKEN_SCOPE_INSUFFICIENT', 'insufficientScopes']);
 
+/** Which role each setup needs; said wherever Drive refuses a change (docs/drive.md, "Who may remove files"). */
+const ROLES_ADVICE =
+  'In My Drive, share the mailbox folder with the account as an editor; only a file\'s owner may delete it or ' +
+  'move it to the trash, so sign the bot and the Colab worker in as the same Google account. In a Shared Drive, ' +
+  'make both accounts members with the "Content manager" role (or "Manager"): a "Contributor" may add files but ' +
+  'not move them to the trash.';
+
+/** What to do when an account cannot remove the mailbox's files, in a shared drive or in My Drive. */
+export function cleanupAdvice(inSharedDrive: boolean): string {
+  return inSharedDrive
+    ? 'Make the account a "Content manager" (or "Manager") of the Shared Drive: a "Contributor" may add files ' +
+        'but not move them to the trash. As a Content manager, storyloom moves the files it is done with to the ' +
+        'trash, which Drive empties after 30 days.'
+    : 'In My Drive only a file\'s owner may delete it or move it to the trash: sign the bot and the Colab worker ' +
+        'in as the same Google account, or move the mailbox to a Shared Drive where both are "Content manager" ' +
+        'members.';
+}
+
 /** The clear error for a failure of `what` (e.g. "creating requests/x.json"). */
 export function explainFailure(failure: DriveFailure, what: string, kind: CredentialKind): DriveMailboxError {
   const { status, reason } = failure;
@@ -27,9 +45,8 @@ export function explainFailure(failure: DriveFailure, what: string, kind: Creden
   }
   if (status === 403 && reason === 'insufficientFilePermissions') {
     return new DriveMailboxError('not_allowed',
-      `storyloom: Drive refused ${what} ${said}: the account may see the file but not change or delete it. Share the mailbox folder with it as an editor; ` +
-        'and since in My Drive only a file\'s owner may delete it, sign the bot and the Colab worker in as the same Google account, ' +
-        'or put the mailbox in a Shared Drive where both accounts are members with the "Content manager" role.', status, reason);
+      `storyloom: Drive refused ${what} ${said}: the account may see the file but not change or remove it. ` +
+        ROLES_ADVICE, status, reason);
   }
   if (status === 404) return new DriveMailboxError('not_found', `storyloom: Drive found nothing while ${what} ${said}.`, status, reason);
   return new DriveMailboxError('drive_error', `storyloom: Drive failed while ${what} ${said}.`, status, reason);

@@ -4,8 +4,11 @@
  * (every Colab session is a new worker id), and control files no worker took
  * within an hour (an admin command sent while no worker ran). Ages come from
  * the index's modifiedTime, so a sweep reads nothing: its only calls are the
- * deletes. The bot runs it; workers do not.
+ * deletes. A file Drive will not let this account remove is given up on by
+ * the transport (unremovable.ts) and leaves the index, so no later sweep tries
+ * it again. The bot runs it; workers do not.
  */
+import { reasonOf } from '../../log-text.ts';
 
 /** When files count as abandoned, and how often to look. */
 export interface HousekeepingRules {
@@ -21,7 +24,8 @@ export const DEFAULT_HOUSEKEEPING: HousekeepingRules = { everyMs: 10 * 60_000, h
 export interface HousekeptMailbox {
   /** The files of a folder with their last modification (epoch ms; 0 when unknown). */
   filesIn(folder: 'workers' | 'control'): { name: string; modifiedMs: number }[];
-  delete(folder: 'workers' | 'control', name: string): Promise<void>;
+  /** Removes the file; false when the account may not (the file then leaves `filesIn` for good). */
+  tryDelete(folder: 'workers' | 'control', name: string): Promise<boolean>;
 }
 
 /** Deletes abandoned heartbeats and control files, now and then. */
@@ -38,7 +42,7 @@ export class Housekeeper {
 
   /** Sweeps every `rules.everyMs`. */
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${e.message}`)), this.rules.everyMs);
+    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${reasonOf(e)}`)), this.rules.everyMs);
     this.timer.unref();
   }
 
@@ -66,9 +70,17 @@ export class Housekeeper {
     for (const [folder, maxAgeMs, what] of plan) {
       for (const file of this.mailbox.filesIn(folder)) {
         if (file.modifiedMs === 0 || now - file.modifiedMs <= maxAgeMs) continue;
-        await this.mailbox.delete(folder, file.name);
-        deleted.push(`${folder}/${file.name}`);
-        this.log(`storyloom: housekeeping removed ${folder}/${file.name}, ${what} untouched for ${Math.round((now - file.modifiedMs) / 60_000)} min`);
+        const path = `${folder}/${file.name}`;
+        try {
+          if (!(await this.mailbox.tryDelete(folder, file.name))) continue;
+        } catch (error) {
+          // One file that fails (Drive away for a minute) must not hold up the rest; the next sweep tries it again.
+          this.log(`storyloom: housekeeping could not remove ${path}: ${reasonOf(error)}`);
+          continue;
+        }
+        deleted.push(path);
+        const minutes = Math.round((now - file.modifiedMs) / 60_000);
+        this.log(`storyloom: housekeeping removed ${path}, ${what} untouched for ${minutes} min`);
       }
     }
     return deleted;

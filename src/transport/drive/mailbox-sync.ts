@@ -8,6 +8,7 @@
  * askers share one call. A listing waits for the next regular poll instead
  * (`nextCatchUp`): as current, at no extra call.
  */
+import { reasonOf } from '../../log-text.ts';
 import { isMailboxName, type ChangeHub, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi } from './api.ts';
 import { catchUp } from './changes-feed.ts';
@@ -32,6 +33,8 @@ export interface MailboxSyncOptions {
   saveEveryMs: number;
   clock: () => number;
   log: (message: string) => void;
+  /** The ids of files this side may not remove, saved with the state (unremovable.ts). */
+  unremovable?: () => string[];
 }
 
 /** The changes feed, the poll timer and the saved state of one side. */
@@ -98,6 +101,12 @@ export class MailboxSync {
     return waiting;
   }
 
+  /** Saves the state soon: something saved with it besides the feed changed (a file found unremovable). */
+  stateChanged(): void {
+    this.dirty = true;
+    this.scheduleSave();
+  }
+
   /** Polls sooner, when the pace just changed. */
   reschedule(): void {
     this.schedule();
@@ -154,7 +163,7 @@ export class MailboxSync {
       this.failures = 0;
     } catch (error) {
       if (!isBadPageToken(error)) throw error;
-      this.o.log(`storyloom: Drive no longer accepts the saved page token (${(error as Error).message}); reading the mailbox afresh`);
+      this.o.log(`storyloom: Drive no longer accepts the saved page token (${reasonOf(error)}); reading the mailbox afresh`);
       this.token = await api.startPageToken(folders.driveId);
       await this.listAll();
       this.dirty = true;
@@ -194,7 +203,7 @@ export class MailboxSync {
   private pollFailed(error: Error): void {
     this.o.pace.failed();
     this.failures++;
-    if (this.failures === 1 || this.failures % 10 === 0) this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${error.message}`);
+    if (this.failures === 1 || this.failures % 10 === 0) this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${reasonOf(error)}`);
   }
 
   private scheduleSave(): void {
@@ -214,8 +223,11 @@ export class MailboxSync {
     this.saving = this.saving.then(async () => {
       this.dirty = false;
       this.lastSave = this.o.clock();
-      await saveSyncState(path, { folderId: this.o.folders.rootId, pageToken: this.token, entries: this.o.index.all() });
-    }).catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${error.message}`));
+      await saveSyncState(path, {
+        folderId: this.o.folders.rootId, pageToken: this.token, entries: this.o.index.all(),
+        unremovable: this.o.unremovable?.() ?? [],
+      });
+    }).catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${reasonOf(error)}`));
     return this.saving;
   }
 }

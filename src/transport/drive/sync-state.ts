@@ -3,7 +3,8 @@
  * (the bot and the embedded worker each their own): the changes-feed page
  * token and the index it belongs to. Together they let a restarted side read
  * on from where it stopped, and know files that Drive's lagging listing does
- * not show yet. The file is written to a temporary name and renamed into
+ * not show yet. It also keeps the ids of files this side may not remove
+ * (unremovable.ts), so a restart does not try them all again. The file is written to a temporary name and renamed into
  * place, so a crash leaves the old state or the new, never half.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ export interface SyncState {
   folderId: string;
   pageToken: string;
   entries: IndexEntry[];
+  /** Files Drive would neither delete nor trash for this side (absent in files from before). */
+  unremovable: string[];
 }
 
 type SavedEntry = [id: string, folder: Folder, name: string, version: number, modifiedMs: number];
@@ -31,11 +34,15 @@ export async function loadSyncState(path: string, folderId: string, log: (m: str
     return undefined;
   }
   try {
-    const doc = JSON.parse(text) as { v?: unknown; folder_id?: unknown; page_token?: unknown; files?: unknown };
+    const doc = JSON.parse(text) as {
+      v?: unknown; folder_id?: unknown; page_token?: unknown; files?: unknown; unremovable?: unknown;
+    };
     if (doc.v !== 1 || typeof doc.page_token !== 'string' || !Array.isArray(doc.files)) throw new Error('not a storyloom Drive state file');
     if (doc.folder_id !== folderId) return undefined;
     const entries = (doc.files as unknown[]).filter(isSavedEntry).map(([id, folder, name, version, modifiedMs]) => ({ id, folder, name, version, modifiedMs }));
-    return { folderId, pageToken: doc.page_token, entries };
+    const unremovable = Array.isArray(doc.unremovable)
+      ? doc.unremovable.filter((id): id is string => typeof id === 'string') : [];
+    return { folderId, pageToken: doc.page_token, entries, unremovable };
   } catch (error) {
     log(`storyloom: ignoring ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
     return undefined;
@@ -52,6 +59,7 @@ export async function saveSyncState(path: string, state: SyncState): Promise<voi
   const doc = {
     v: 1, folder_id: state.folderId, page_token: state.pageToken, saved_at: new Date().toISOString(),
     files: state.entries.map((e): SavedEntry => [e.id, e.folder, e.name, e.version, e.modifiedMs]),
+    unremovable: state.unremovable,
   };
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;

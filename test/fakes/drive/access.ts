@@ -1,7 +1,8 @@
 import type { FileStore } from './file-store.ts';
-import type { FileRecord, Principal, Role, SharedDrive } from './model.ts';
+import { SHARE_ROLES, type FileRecord, type Principal, type Role, type ShareRole, type SharedDrive } from './model.ts';
+import { allows, type Operation } from './role-rules.ts';
 
-/** How a principal may use a file: as its owner, a writer or a reader. */
+/** How a principal may use a file: as its owner (My Drive), or with a shared-drive or share role. */
 export type Access = Role | 'owner';
 
 /**
@@ -30,11 +31,16 @@ export class AccessRules {
   accessByEmail(email: string, file: FileRecord): Access | undefined {
     if (file.driveId !== undefined) return this.drives.get(file.driveId)?.members.get(email);
     if (file.creatorEmail === email) return 'owner';
-    let best: Access | undefined;
+    // The most powerful share on the file or any folder above it wins: "All child files and folders
+    // automatically inherit permissions from their parent folder." (https://developers.google.com/workspace/
+    // drive/api/guides/manage-sharing). A folder's owner thus reaches what others put in it; as what role is
+    // not documented (ownership itself is not inherited), so the fake says `writer`: it may read and edit,
+    // but trashing and deleting stay with the file's owner.
+    let best: ShareRole | undefined;
     for (const f of this.store.ancestry(file)) {
-      const role = f.shares.get(email);
-      if (role === 'writer') return 'writer';
-      if (role === 'reader') best = 'reader';
+      const role = f.creatorEmail === email ? 'writer' : f.shares.get(email);
+      if (role === undefined) continue;
+      if (best === undefined || SHARE_ROLES.indexOf(role) < SHARE_ROLES.indexOf(best)) best = role;
     }
     return best;
   }
@@ -45,7 +51,10 @@ export class AccessRules {
     if (file.driveId !== undefined) {
       for (const e of this.drives.get(file.driveId)?.members.keys() ?? []) emails.add(e);
     }
-    for (const f of this.store.ancestry(file)) for (const e of f.shares.keys()) emails.add(e);
+    for (const f of this.store.ancestry(file)) {
+      emails.add(f.creatorEmail);
+      for (const e of f.shares.keys()) emails.add(e);
+    }
     const roles = new Map<string, Access>();
     for (const e of emails) {
       const access = this.accessByEmail(e, file);
@@ -54,9 +63,12 @@ export class AccessRules {
     return roles;
   }
 
-  /** Whether the access allows changing the file or adding children to it. */
-  static canWrite(access: Access | undefined): boolean {
-    return access === 'owner' || access === 'writer';
+  /** Whether `access` allows `op` on `file`, by the rules in `role-rules.ts`; nothing may trash or delete a root. */
+  static can(access: Access | undefined, op: Operation, file: FileRecord): boolean {
+    if (file.isRoot && (op === 'edit' || op === 'trash' || op === 'untrash' || op === 'delete' || op === 'move')) {
+      return false;
+    }
+    return allows(access, op, file.driveId === undefined ? 'myDrive' : 'sharedDrive');
   }
 
   private fileScopeAccess(principal: Principal, file: FileRecord): Access | undefined {

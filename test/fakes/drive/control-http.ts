@@ -2,7 +2,7 @@ import type { DriveFake } from './drive-fake.ts';
 import { FAULT_KINDS, type FailNextSpec, type RandomFaultSpec } from './faults.ts';
 import type { Reply } from './handlers/handler.ts';
 import { METHOD_NAMES } from './method-names.ts';
-import type { PrincipalSpec } from './model.ts';
+import { DRIVE_ROLES, SHARE_ROLES, type PrincipalSpec, type ShareRole } from './model.ts';
 import type { SharedDriveSpec } from './state.ts';
 
 /** A bad control request; answered as 400 `{"error": message}`. */
@@ -19,12 +19,16 @@ const CONTROL_ROUTES: Record<string, ControlRoute> = {
   'GET /health': () => ({ ok: true }),
   'POST /principals': (fake, body) => fake.addPrincipal(checkPrincipal(need<PrincipalSpec>(body, 'token', 'email'))),
   'POST /share': (fake, body) => {
-    const { fileId, email, role } = need<{ fileId: string; email: string; role?: 'writer' | 'reader' }>(body, 'fileId', 'email');
+    const { fileId, email, role } = need<{ fileId: string; email: string; role?: ShareRole }>(body, 'fileId', 'email');
     if (!fake.state.store.get(fileId)) throw new ControlError(`no file ${fileId}`);
+    if (role !== undefined && !SHARE_ROLES.includes(role)) {
+      throw new ControlError(`unknown role "${String(role)}": a share grants ${SHARE_ROLES.join(', ')}`);
+    }
     fake.share(fileId, email, role);
     return {};
   },
-  'POST /drives': (fake, body) => fake.createSharedDrive(need<SharedDriveSpec>(body, 'name', 'members')),
+  'POST /drives': (fake, body) =>
+    fake.createSharedDrive(checkDriveSpec(need<SharedDriveSpec>(body, 'name', 'members'))),
   'POST /faults': (fake, body) => {
     fake.setFaults(checkFaultSpec(need<RandomFaultSpec>(body, 'rate')));
     return {};
@@ -87,6 +91,22 @@ function checkFaultSpec<T extends RandomFaultSpec | FailNextSpec>(spec: T): T {
   for (const k of kinds) if (!(FAULT_KINDS as string[]).includes(k)) throw new ControlError(`unknown fault kind "${k}"`);
   for (const m of methods) {
     if (m !== '*' && !(METHOD_NAMES as string[]).includes(m)) throw new ControlError(`unknown method "${m}"`);
+  }
+  return spec;
+}
+
+/** Members: a list of emails (each an organizer) or email → one of the five shared-drive roles. */
+function checkDriveSpec(spec: SharedDriveSpec): SharedDriveSpec {
+  const members: unknown = spec.members;
+  if (Array.isArray(members)) {
+    if (members.some((m) => typeof m !== 'string')) throw new ControlError('"members" must list emails');
+    return spec;
+  }
+  if (members === null || typeof members !== 'object') throw new ControlError('"members" must be a list or an object');
+  for (const [email, role] of Object.entries(members)) {
+    if (!(DRIVE_ROLES as unknown[]).includes(role)) {
+      throw new ControlError(`unknown role "${String(role)}" for ${email}: one of ${DRIVE_ROLES.join(', ')}`);
+    }
   }
   return spec;
 }

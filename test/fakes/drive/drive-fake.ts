@@ -1,7 +1,7 @@
 import { CallCounter, type CallCounts } from './call-counts.ts';
 import { rfc3339 } from './clock.ts';
 import { FaultInjector, type FailNextSpec, type RandomFaultSpec } from './faults.ts';
-import type { FileRecord, Principal, PrincipalSpec, Role } from './model.ts';
+import type { FileRecord, Principal, PrincipalSpec, ShareRole } from './model.ts';
 import { DriveState, type SharedDriveSpec } from './state.ts';
 
 /** Options for `startDriveFake`. */
@@ -38,7 +38,7 @@ export interface FileDump {
   content: string;
   contentBase64: string;
   /** Direct shares: email → role. */
-  sharedWith: Record<string, Role>;
+  sharedWith: Record<string, ShareRole>;
 }
 
 /** How the HTTP side lets the fake stop it. */
@@ -93,12 +93,16 @@ export class DriveFake {
     return this.state.addPrincipal(spec);
   }
 
-  /** Shares a file or folder (and all below it) with an email; role defaults to writer. */
-  share(fileId: string, email: string, role: Role = 'writer'): void {
+  /** Shares a file or folder (and all below it) with an email as `writer` (default), `commenter` or `reader`. */
+  share(fileId: string, email: string, role: ShareRole = 'writer'): void {
     this.state.share(fileId, email, role);
   }
 
-  /** Creates a shared drive; returns its id (also its root folder's id). */
+  /**
+   * Creates a shared drive; returns its id (also its root folder's id). `members` is email → role
+   * (`organizer`, `fileOrganizer`, `writer`, `commenter`, `reader`), or a list of emails, who all become
+   * `organizer`s (what Drive makes the creator of a shared drive).
+   */
   createSharedDrive(spec: SharedDriveSpec): { id: string; name: string } {
     const drive = this.state.createSharedDrive(spec);
     return { id: drive.id, name: drive.name };

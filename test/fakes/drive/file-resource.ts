@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Access } from './access.ts';
+import { capabilitiesOf } from './capabilities.ts';
 import { rfc3339 } from './clock.ts';
 import { isFolder, type FileRecord, type Principal } from './model.ts';
 
@@ -19,8 +21,11 @@ export function permissionIdOf(email: string): string {
   return digits.padStart(20, '0').slice(0, 20);
 }
 
-/** The full File resource for `file` as `viewer` sees it (before any fields mask). */
-export function fileResource(file: FileRecord, viewer: Principal): Record<string, unknown> {
+/**
+ * The full File resource for `file` as `viewer` sees it (before any fields mask); `access` is the
+ * viewer's access to it, from which `capabilities` is computed.
+ */
+export function fileResource(file: FileRecord, viewer: Principal, access: Access | undefined): Record<string, unknown> {
   const r: Record<string, unknown> = {
     kind: 'drive#file',
     id: file.id,
@@ -35,6 +40,7 @@ export function fileResource(file: FileRecord, viewer: Principal): Record<string
     modifiedTime: rfc3339(file.modifiedTime),
     lastModifyingUser: userResource(file.lastModifyingEmail, viewer),
     shared: file.shares.size > 0,
+    capabilities: capabilitiesOf(file, access),
   };
   if (!file.isRoot) r.parents = [...file.parents];
   if (file.description !== undefined) r.description = file.description;

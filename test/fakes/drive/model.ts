@@ -12,8 +12,21 @@ export type Scope = 'drive' | 'drive.file' | 'drive.readonly';
 /** Whether a principal is a person (OAuth user) or a service account. */
 export type PrincipalKind = 'user' | 'service_account';
 
-/** Access granted by a share or a shared-drive membership. */
-export type Role = 'writer' | 'reader';
+/**
+ * A shared-drive member's role (Drive UI: Manager, Content manager, Contributor, Commenter, Viewer),
+ * per https://developers.google.com/workspace/drive/api/guides/ref-roles ("Correlation between
+ * Drive API and Drive UI roles"). What each may do is in `role-rules.ts`.
+ */
+export type Role = 'organizer' | 'fileOrganizer' | 'writer' | 'commenter' | 'reader';
+
+/** The roles a share on a My Drive file or folder may grant (My Drive has no organizer roles). */
+export type ShareRole = 'writer' | 'commenter' | 'reader';
+
+/** Every shared-drive role, most powerful first. */
+export const DRIVE_ROLES: readonly Role[] = ['organizer', 'fileOrganizer', 'writer', 'commenter', 'reader'];
+
+/** Every share role, most powerful first. */
+export const SHARE_ROLES: readonly ShareRole[] = ['writer', 'commenter', 'reader'];
 
 /** What a caller gives to register a principal. */
 export interface PrincipalSpec {
@@ -77,7 +90,7 @@ export interface FileRecord {
   /** True for a My Drive root or a shared drive's root folder; never listed. */
   isRoot: boolean;
   /** Direct shares: email → role. Shares on a folder extend to its descendants. */
-  shares: Map<string, Role>;
+  shares: Map<string, ShareRole>;
 }
 
 /** Whether a record is a folder. */

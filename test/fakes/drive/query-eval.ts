@@ -1,4 +1,5 @@
-import type { FileRecord, Role } from './model.ts';
+import type { Access } from './access.ts';
+import type { FileRecord } from './model.ts';
 import type { CompareOp, QueryNode, QueryValue } from './query-ast.ts';
 
 /** What evaluating a query needs to know about the caller and about sharing. */
@@ -7,7 +8,7 @@ export interface QueryContext {
   /** The caller's My Drive root id (what `'root' in parents` means). */
   callerRootId: string;
   /** Every email with access to `file`, and how (`owner` for the creator in My Drive). */
-  rolesOf(file: FileRecord): Map<string, Role | 'owner'>;
+  rolesOf(file: FileRecord): Map<string, Access>;
 }
 
 /** Whether `file` satisfies the parsed query `node`. */
@@ -35,7 +36,8 @@ function matchesCollection(field: string, raw: string, file: FileRecord, ctx: Qu
   const email = raw === 'me' ? ctx.callerEmail : raw;
   const role = ctx.rolesOf(file).get(email);
   if (field === 'owners') return role === 'owner';
-  if (field === 'writers') return role === 'owner' || role === 'writer';
+  // Every role that may edit counts as a writer; commenters count as readers.
+  if (field === 'writers') return role !== undefined && role !== 'commenter' && role !== 'reader';
   return role !== undefined;
 }
 

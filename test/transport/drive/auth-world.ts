@@ -53,7 +53,9 @@ export async function startAuthWorld(): Promise<AuthWorld> {
   });
   fake.revokeRefreshToken('seven-days');
   const myDriveMailbox = (await initMailbox(apiFor(fake, 'user-access'))).rootId;
-  const shared = fake.createSharedDrive({ name: 'storyloom team', members: { [SERVICE_ACCOUNT]: 'writer', [USER]: 'writer' } });
+  // Content managers, as docs/drive.md asks: they may trash what they are done with.
+  const members = { [SERVICE_ACCOUNT]: 'fileOrganizer', [USER]: 'fileOrganizer' } as const;
+  const shared = fake.createSharedDrive({ name: 'storyloom team', members });
   const sharedDriveMailbox = (await initMailbox(apiFor(fake, 'sa-access'), { parentId: shared.id })).rootId;
   const dir = mkdtempSync(join(tmpdir(), 'storyloom-auth-'));
   let files = 0;

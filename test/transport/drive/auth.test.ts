@@ -1,7 +1,7 @@
 /** Credentials for the Drive mailbox: each way they can be wrong ends in a message that says what to do. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCredentials } from '../../../src/transport/drive/auth.ts';
 import type { DriveTransport } from '../../../src/transport/drive/drive.ts';
 import { DriveMailboxError } from '../../../src/transport/drive/errors.ts';
@@ -89,7 +89,8 @@ describe('folders, accounts and scopes', () => {
     const error = await failure(await oauth('good-refresh', { DRIVE_FOLDER_ID: othersFolder }));
     expect(error.code).toBe('folder_not_found');
     expect(error.message).toContain(`the mailbox folder ${othersFolder} was not found, or is not shared with ${USER}`);
-    expect(error.message).toMatch(/share the folder with me@example\.com as an editor, or add me@example\.com to its Shared Drive/);
+    expect(error.message).toMatch(/share the folder with me@example\.com as an editor \(My Drive\), or add me@example\.com /);
+    expect(error.message).toMatch(/to its Shared Drive as a "Content manager"/);
   });
 
   it('refuses a service account with a mailbox in My Drive: use a Shared Drive or user credentials', async () => {
@@ -107,17 +108,23 @@ describe('folders, accounts and scopes', () => {
     expect(error.message).toMatch(/granted https:\/\/www\.googleapis\.com\/auth\/drive\.file, not https:\/\/www\.googleapis\.com\/auth\/drive.*cannot see the files the Colab worker creates/);
   });
 
-  it('explains a delete refused because another account owns the file in My Drive', async () => {
+  it('gives up on a file another account owns in My Drive (delete, trash refused), and says what to do', async () => {
     world.fake.share(world.myDriveMailbox, OTHER);
     const mine = await openWith(await oauth('good-refresh'));
-    const theirs = await openWith(await oauth('other-refresh'));
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const theirs = await openWith(await oauth('other-refresh', { STORYLOOM_DATA_DIR: join(world.dir, 'other') }));
     if (mine instanceof DriveMailboxError || theirs instanceof DriveMailboxError) throw new Error('both should open');
     await mine.put('responses', 'r1.json', '{}');
     expect(await theirs.get('responses', 'r1.json')).toBe('{}');
-    const error = await theirs.delete('responses', 'r1.json').catch((e: unknown) => e);
-    expect((error as DriveMailboxError).code).toBe('not_allowed');
-    expect((error as Error).message).toMatch(/only a file's owner may delete it.*same Google account.*Shared Drive.*"Content manager"/);
+    await theirs.delete('responses', 'r1.json');
+    const logs = logged.mock.calls.map((c) => String(c[0]));
+    logged.mockRestore();
+    const said = logs.join('\n');
+    expect(said).toMatch(/refused both deleting responses\/r1\.json .*only a file's owner may delete it/);
+    expect(said).toMatch(/same Google account.*Shared Drive.*"Content manager"/);
+    expect(theirs.cleanupProblems()?.unremovable).toBe(1);
     expect(await theirs.list('responses')).toEqual([]);
+    expect(await mine.list('responses')).toEqual(['r1.json']);
     await mine.close();
     await theirs.close();
   });

@@ -2,7 +2,9 @@
  * A Drive fake with a mailbox on it, for the DriveTransport tests: principals
  * `bot`, `worker` and `late` (one Google account, three tokens, so the fake
  * counts each side apart), the folder tree made by initMailbox, and
- * transports with fast polling and quick retries.
+ * transports with fast polling and quick retries. `startTwoAccountWorld` makes
+ * `bot` and `worker` two Google accounts instead, in a Shared Drive with given
+ * roles or in the bot's My Drive, to check who may remove what.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +14,15 @@ import { DriveApi } from '../../../src/transport/drive/api.ts';
 import type { BackoffPolicy } from '../../../src/transport/drive/backoff.ts';
 import { DriveTransport, type DriveTransportOptions } from '../../../src/transport/drive/drive.ts';
 import { initMailbox } from '../../../src/transport/drive/init.ts';
-import { startDriveFake, type DriveFake, type DriveFakeOptions } from '../../fakes/drive/index.ts';
+import { startDriveFake, type DriveFake, type DriveFakeOptions, type Role } from '../../fakes/drive/index.ts';
 
 /** Retries that finish quickly in tests. */
 export const TEST_BACKOFF: BackoffPolicy = { attempts: 8, baseMs: 10, capMs: 200, maxRetryAfterMs: 1500 };
 /** The one Google account the three test principals share. */
 export const EMAIL = 'me@example.com';
+/** The accounts of a two-account world. */
+export const BOT_EMAIL = 'bot@example.com';
+export const WORKER_EMAIL = 'worker@example.com';
 
 /** A fake, a mailbox on it, and a scratch folder. */
 export interface DriveWorld {
@@ -46,8 +51,44 @@ export async function startWorld(options: DriveFakeOptions = {}): Promise<DriveW
     principals: ['bot', 'worker', 'late'].map((label) => ({ token: `${label}-token`, email: EMAIL, label })),
   });
   const { rootId: folderId } = await initMailbox(apiFor(fake, 'bot-token'));
+  return worldOn(fake, folderId, options.listLagMs ?? 0);
+}
+
+/** Where a two-account world's mailbox is: a Shared Drive with a role for each account, or the bot's My Drive. */
+export type MailboxPlace = { sharedDrive: { bot: Role; worker: Role } } | 'myDrive';
+
+/**
+ * `bot` (bot@example.com) and `worker` (worker@example.com) as two Google accounts. In a Shared Drive, an
+ * `admin` organizer makes the mailbox and the two are members with the given roles; in My Drive, the bot makes it
+ * and shares it with the worker as an editor.
+ */
+export async function startTwoAccountWorld(place: MailboxPlace, options: DriveFakeOptions = {}): Promise<DriveWorld> {
+  const fake = await startDriveFake({
+    ...options,
+    listLagMs: 0,
+    principals: [
+      { token: 'bot-token', email: BOT_EMAIL, label: 'bot' },
+      { token: 'worker-token', email: WORKER_EMAIL, label: 'worker' },
+      { token: 'admin-token', email: 'admin@example.com', label: 'admin' },
+    ],
+  });
+  let folderId: string;
+  if (place === 'myDrive') {
+    folderId = (await initMailbox(apiFor(fake, 'bot-token'))).rootId;
+    fake.share(folderId, WORKER_EMAIL, 'writer');
+  } else {
+    const { bot, worker } = place.sharedDrive;
+    const members: Record<string, Role> = { 'admin@example.com': 'organizer', [BOT_EMAIL]: bot, [WORKER_EMAIL]: worker };
+    const drive = fake.createSharedDrive({ name: 'storyloom team', members });
+    folderId = (await initMailbox(apiFor(fake, 'admin-token'), { parentId: drive.id })).rootId;
+  }
+  return worldOn(fake, folderId, options.listLagMs ?? 0);
+}
+
+/** The world around a fake whose mailbox is made. */
+function worldOn(fake: DriveFake, folderId: string, listLagMs: number): DriveWorld {
   // The listing lag (if any) starts after the mailbox is made, as when the bot starts long after `npm run mailbox:init`.
-  fake.setListLag(options.listLagMs ?? 0);
+  fake.setListLag(listLagMs);
   fake.resetCounts();
   const dir = mkdtempSync(join(tmpdir(), 'storyloom-drive-'));
   const opened: DriveTransport[] = [];

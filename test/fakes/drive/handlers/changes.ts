@@ -48,10 +48,11 @@ function describeChange(ctx: RequestContext, entry: ChangeEntry): Record<string,
   if (!inScope(ctx, entry.driveId)) return undefined;
   const base = { kind: 'drive#change', changeType: 'file', time: rfc3339(entry.time), fileId: entry.fileId };
   const live = ctx.state.store.get(entry.fileId);
-  if (live) {
-    if (live.isRoot || !ctx.state.access.accessOf(ctx.principal, live)) return undefined;
-    return { ...base, removed: false, file: fileResource(live, ctx.principal) };
-  }
+  if (live?.isRoot) return undefined;
+  const access = live && ctx.state.access.accessOf(ctx.principal, live);
+  if (live && access) return { ...base, removed: false, file: fileResource(live, ctx.principal, access) };
+  // Deleted, or out of the caller's reach now: Change.removed is "Whether the file or shared drive has been
+  // removed from this list of changes, for example by deletion or loss of access." Only for those who saw it.
   const sawIt = entry.audience?.has(ctx.principal.email) ?? false;
   const includeRemoved = ctx.query.get('includeRemoved') !== 'false';
   return sawIt && includeRemoved ? { ...base, removed: true } : undefined;

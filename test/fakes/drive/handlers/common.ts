@@ -1,8 +1,9 @@
-import type { Access } from '../access.ts';
-import { AccessRules } from '../access.ts';
+import { AccessRules, type Access } from '../access.ts';
 import { DriveError } from '../drive-error.ts';
 import { fileNotFound, insufficientFilePermissions, invalidValue, scopeInsufficient } from '../errors-catalog.ts';
+import { fileResource } from '../file-resource.ts';
 import type { FileRecord } from '../model.ts';
+import type { Operation } from '../role-rules.ts';
 import type { RequestContext } from './handler.ts';
 
 /** A boolean query parameter (`true` means true; anything else, or absence, false). */
@@ -29,9 +30,20 @@ export function findVisible(ctx: RequestContext, id: string): { file: FileRecord
   return { file, access };
 }
 
-/** Throws 403 `insufficientFilePermissions` unless the access allows writing. */
-export function requireWritable(access: Access): void {
-  if (!AccessRules.canWrite(access)) throw insufficientFilePermissions();
+/**
+ * Throws 403 `insufficientFilePermissions` ("The user does not have sufficient permissions for this
+ * file.") unless the caller's access allows `op` on `file` (`role-rules.ts`). Drive documents this
+ * error for trashing a file one does not own (https://developers.google.com/workspace/drive/api/guides/delete);
+ * for the other refusals it is the reason Drive is reported to give (e.g. a non-Manager's files.delete in a
+ * shared drive: https://github.com/breakdowns/slam-mirrorbot/issues/386).
+ */
+export function requireAllowed(access: Access | undefined, op: Operation, file: FileRecord): void {
+  if (!AccessRules.can(access, op, file)) throw insufficientFilePermissions();
+}
+
+/** The full File resource for `file` as the caller sees it, capabilities included. */
+export function resourceFor(ctx: RequestContext, file: FileRecord): Record<string, unknown> {
+  return fileResource(file, ctx.principal, ctx.state.access.accessOf(ctx.principal, file));
 }
 
 /** Throws 403 `insufficientPermissions` when the token's scope is read-only. */

@@ -1,10 +1,9 @@
 import { DriveError } from '../drive-error.ts';
 import { badRequest, invalidValue, serviceAccountQuota } from '../errors-catalog.ts';
-import { fileResource } from '../file-resource.ts';
 import { isFolder, type FileRecord } from '../model.ts';
 import { DEFAULT_FILE_FIELDS, FILE_SCHEMA } from '../resource-schemas.ts';
 import { selectFields } from '../select-fields.ts';
-import { findVisible, requireWritable, requireWriteScope } from './common.ts';
+import { findVisible, requireAllowed, requireWriteScope, resourceFor } from './common.ts';
 import { applyMetadata, checkWritable } from './file-metadata.ts';
 import { ok, type Reply, type RequestContext } from './handler.ts';
 import { readUploadBody, type UploadBody } from './upload-body.ts';
@@ -25,7 +24,7 @@ export function createFile(ctx: RequestContext): Reply {
 export function checkCreate(ctx: RequestContext, metadata: Record<string, unknown>): { parent: FileRecord; id?: string } {
   requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Create');
   checkWritable(metadata, 'create');
-  const parent = resolveParent(ctx, metadata.parents);
+  const parent = resolveParent(ctx, metadata.parents, metadata.trashed === true);
   // Strict on purpose: folders too, since a fake that allows what Drive may refuse hides bugs.
   if (ctx.principal.kind === 'service_account' && parent.driveId === undefined) throw serviceAccountQuota();
   return { parent, id: claimId(ctx, metadata.id) };
@@ -45,11 +44,15 @@ export function createFileFrom(ctx: RequestContext, { metadata, media }: UploadB
   if (media && !isFolder(file)) file.content = media.content;
   if (metadata.trashed === true) Object.assign(file, { trashed: true, explicitlyTrashed: true });
   ctx.state.commitCreate(file);
-  return ok(selectFields(fileResource(file, ctx.principal), ctx.query.get('fields'), FILE_SCHEMA, DEFAULT_FILE_FIELDS));
+  return ok(selectFields(resourceFor(ctx, file), ctx.query.get('fields'), FILE_SCHEMA, DEFAULT_FILE_FIELDS));
 }
 
-/** The parent folder (default: the caller's My Drive), which the caller must be able to write. */
-function resolveParent(ctx: RequestContext, parents: unknown): FileRecord {
+/**
+ * The parent folder (default: the caller's My Drive), which the caller must be able to add to; a file
+ * created already trashed also needs the right to trash what is in that folder (in My Drive its creator
+ * owns it; in a shared drive, the trash rule asks for the role "on the parent").
+ */
+function resolveParent(ctx: RequestContext, parents: unknown, trashed: boolean): FileRecord {
   if (parents !== undefined && (!Array.isArray(parents) || parents.some((p) => typeof p !== 'string'))) {
     throw invalidValue('parents', 'Invalid value for parents: expected an array of ids');
   }
@@ -59,7 +62,8 @@ function resolveParent(ctx: RequestContext, parents: unknown): FileRecord {
   }
   const { file, access } = findVisible(ctx, ids[0] ?? 'root');
   if (!isFolder(file)) throw badRequest(`The parent ${file.id} is not a folder.`, 'parents');
-  requireWritable(access);
+  requireAllowed(access, 'create', file);
+  if (trashed && file.driveId !== undefined) requireAllowed(access, 'trash', { ...file, isRoot: false });
   return file;
 }
 

@@ -34,7 +34,7 @@ export function listFiles(ctx: RequestContext): Reply {
   const body: Record<string, unknown> = {
     kind: 'drive#fileList',
     incompleteSearch: false,
-    files: page.map((f) => fileResource(f, principal)),
+    files: page.map((f) => fileResource(f, principal, state.access.accessOf(principal, f))),
   };
   const next = opts.offset + page.length;
   if (next < matched.length) body.nextPageToken = encodePageToken(next, opts.fingerprint);
