@@ -2,10 +2,12 @@
 
 A worker applies a control file whose target is its id or `*`: it shows the effect
 in a heartbeat written at once, records the command in applied_controls, then
-deletes the file. Invalid control files are deleted with a warning; files that
-are not ours, or meant for another worker, are left alone. A command that cannot
-be applied (a reload of a broken model) keeps the old state and says why in
-the heartbeat's `message`.
+deletes the file. A command is applied once: its id is remembered, and a restart
+carries the applied controls over (colab/worker.py), so a control file that could not
+be removed does not restart the worker again. Invalid control files are deleted with
+a warning; files that are not ours, or meant for another worker, are left alone. A
+command that cannot be applied (a reload of a broken model) keeps the old state and
+says why in the heartbeat's `message`.
 
 Usage:
     handle_control_file(worker, name)   # colab/worker_core.py calls it for news in control/
@@ -65,5 +67,6 @@ def reload_model(w, name):
 def _delete(w, name):
     try:
         w.transport.delete("control", name)
-    except Exception as e:  # noqa: BLE001 - e.g. no permission to delete: remembered in done_controls
+    except Exception as e:  # noqa: BLE001 - e.g. Drive failing: the command id is in done_controls (and
+        # in applied_controls, which a restart carries over), so the file is not applied again
         w.log(f"warning: could not delete control/{name}: {e}")

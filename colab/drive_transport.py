@@ -1,8 +1,9 @@
 """The mailbox as a Google Drive folder, over the REST API (colab/drive.py).
 
 Drive's name-based listing is not read-after-write consistent, so files are
-addressed by id: at startup one listing finds the subfolders, the changes feed
-starts (changes.getStartPageToken), and one listing per folder fills a
+addressed by id: at startup the root is read by id, and the subfolder ids come from
+its properties (colab/mailbox_folders.py; one listing for mailboxes made before),
+the changes feed starts (changes.getStartPageToken), and one listing per folder fills a
 name -> id map; from then on the changes feed keeps the map current and reports
 news. New files are created in one multipart upload (resumable over 5 MB) with an id from
 files.generateIds (fetched in blocks), so a retried create cannot duplicate;
@@ -11,16 +12,23 @@ properties as well (colab/body_properties.py): the changes feed delivers another
 request, response or control file with it, and `get` answers from memory, as of the latest
 `news()`, with no download.
 
+Cleanup works with the roles Google documents: in a Shared Drive a file is trashed (a
+`fileOrganizer`, Content manager, may trash; only an `organizer` may delete); in My Drive it
+is deleted, or trashed when Drive refuses the delete (only the owner may do either). A file
+Drive lets this account neither delete nor trash is logged once, then reads as gone here and
+is never asked about again. A trashed file reads as gone on both sides.
+
 Usage:
-    transport = DriveTransport(DriveClient(session, api_url), root_folder_id)
+    transport = DriveTransport(DriveClient(session, api_url), root_folder_id, log=print)
 """
+import sys
 import threading
 
 from colab.body_properties import BODY_FOLDERS, body_from_properties, properties_for
-from colab.drive import FEED_FIELDS, DriveNotFound
-from colab.transport import FOLDERS, Change, MailboxError, Transport
+from colab.drive import FEED_FIELDS, DriveError, DriveNotFound, refused
+from colab.mailbox_folders import find_folders, open_root
+from colab.transport import FOLDERS, Change, Transport
 
-FOLDER_MIME = "application/vnd.google-apps.folder"
 LISTED_AT_START = ("requests", "responses", "control", "workers")
 
 
@@ -29,14 +37,16 @@ class DriveTransport(Transport):
 
     kind = "drive"
 
-    def __init__(self, client, root_id, id_block=32):
+    def __init__(self, client, root_id, id_block=32, log=None):
         self.client, self.root_id, self.id_block = client, root_id, id_block
+        self.log = log or _log_to_stderr
         self.lock = threading.Lock()
         self.ids = []  # unused ids from files.generateIds
         self.names = {folder: {} for folder in FOLDERS}  # folder -> {name: file id}
         self.where = {}  # file id -> (folder, name)
         self.bodies = {}  # file id -> its content, when the feed or a listing brought it in its properties
         self.listed = set()
+        self.unremovable = set()  # ids Drive refused to delete and to trash: gone on this side, never asked again
         self.drive_id = self._open_root()
         self.folder_ids = self._find_folders()
         self.folder_of = {fid: folder for folder, fid in self.folder_ids.items()}
@@ -45,30 +55,13 @@ class DriveTransport(Transport):
             self._list_into_map(folder)
 
     def _open_root(self):
-        try:
-            root = self.client.get_metadata(self.root_id, "id,name,mimeType,driveId,trashed")
-        except DriveNotFound:
-            raise MailboxError(f"the mailbox folder {self.root_id} was not found, or is not shared with this "
-                               "account: check the folder id printed by `npm run mailbox:init` and share the "
-                               "folder (or its Shared Drive) with the account the worker signs in as") from None
-        if root.get("mimeType") != FOLDER_MIME or root.get("trashed"):
-            raise MailboxError(f"{self.root_id} is not a mailbox folder (it is {root.get('mimeType')}"
-                               f"{', in the trash' if root.get('trashed') else ''})")
-        return root.get("driveId")
+        """Reads the root by id -> its Shared Drive's id (None in My Drive); keeps the metadata for _find_folders."""
+        self.root = open_root(self.client, self.root_id)
+        return self.root.get("driveId")
 
     def _find_folders(self):
-        children = [f for f in self.client.list_children(self.root_id, self.drive_id) if f.get("mimeType") == FOLDER_MIME]
-        doubled = sorted({f["name"] for f in children if f["name"] in FOLDERS and [c["name"] for c in children].count(f["name"]) > 1})
-        if doubled:
-            # The bot refuses such a mailbox too: two folders of one name could split the two sides.
-            raise MailboxError(f"the mailbox folder {self.root_id} has more than one subfolder named "
-                               f"{', '.join(doubled)}: keep one of each (trash the others)")
-        found = {f["name"]: f["id"] for f in children}
-        missing = [f for f in FOLDERS if f not in found]
-        if missing:
-            raise MailboxError(f"the mailbox folder {self.root_id} lacks the subfolders {', '.join(missing)}: "
-                               "create them with `npm run mailbox:init` (it prints the folder id to use)")
-        return {f: found[f] for f in FOLDERS}
+        """The subfolder ids the root's properties record (no listing), or found by name (older mailboxes)."""
+        return find_folders(self.client, self.root)
 
     def _list_into_map(self, folder):
         files = self.client.list_children(self.folder_ids[folder], self.drive_id, FEED_FIELDS)
@@ -78,7 +71,7 @@ class DriveTransport(Transport):
             self.listed.add(folder)
 
     def _remember(self, folder, name, file_id, body=None):
-        if not name.startswith("."):
+        if not name.startswith(".") and file_id not in self.unremovable:
             self.names[folder][name] = file_id
             self.where[file_id] = (folder, name)
             if body is None:
@@ -139,13 +132,40 @@ class DriveTransport(Transport):
             return None
 
     def delete(self, folder, name):
+        """Removes folder/name (trashed or deleted, see above); False when it was already gone,
+        or when Drive refuses both (then it reads as gone on this side)."""
         file_id = self._id_of(folder, name)
         if file_id is None:
             return False
-        gone = self.client.delete(file_id)
+        gone = self._remove(folder, name, file_id)
         with self.lock:
             self._forget(file_id)
         return gone
+
+    def _remove(self, folder, name, file_id):
+        """Trash in a Shared Drive; in My Drive, delete, and trash when the delete is refused -> removed now."""
+        if not self.drive_id:
+            try:
+                return self.client.delete(file_id)
+            except DriveError as e:
+                if not refused(e):
+                    raise
+        try:
+            return self.client.trash(file_id)
+        except DriveError as e:
+            if not refused(e):
+                raise
+            self._give_up(folder, name, file_id, e)
+            return False
+
+    def _give_up(self, folder, name, file_id, error):
+        with self.lock:
+            self.unremovable.add(file_id)
+        where = "the Shared Drive" if self.drive_id else "My Drive"
+        self.log(f"warning: Drive lets this account neither delete nor trash {folder}/{name} ({file_id}) in "
+                 f"{where}: {error}. It stays in the mailbox; this side now treats it as gone. Grant the worker's "
+                 "account the Content manager role on the Shared Drive, or sign both sides in as the same Google "
+                 "account in My Drive (docs/drive.md).")
 
     def list(self, folder):
         if folder not in self.listed:
@@ -168,6 +188,8 @@ class DriveTransport(Transport):
     def _apply(self, change):
         """Updates the maps for one Change resource -> the mailbox news it makes."""
         file_id, file = change.get("fileId"), change.get("file") or {}
+        if file_id in self.unremovable:
+            return []
         before = self.where.get(file_id)
         parents = [p for p in file.get("parents", []) if p in self.folder_of]
         gone = change.get("removed") or file.get("trashed") or not parents or file.get("name", ".").startswith(".")
@@ -189,3 +211,7 @@ class DriveTransport(Transport):
 def _body_of(file):
     """The content a File resource's properties carry (bytes), or None."""
     return body_from_properties(file.get("properties"), file.get("sha256Checksum"))
+
+
+def _log_to_stderr(text):
+    print(f"storyloom: {text}", file=sys.stderr, flush=True)

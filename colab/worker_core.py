@@ -6,7 +6,7 @@ next batch in round-robin-by-user order. Heartbeats go out every interval_s and 
 once on state changes, also from inside a long batch (at its sync points).
 
 Usage:
-    w = Worker(transport, config, device)
+    w = Worker(transport, config, device, restart=fn, applied_controls=carried)  # carried: across a restart
     w.start()                  # loads the model, scans the mailbox
     while not w.stop_requested: w.step() or time.sleep(config.poll_s)
 """
@@ -28,6 +28,11 @@ from colab.schedule import next_batch, record_served
 from colab.transport import id_of, is_mailbox_name
 
 
+def applied_command_ids(applied_controls):
+    """The command ids of applied controls (as the heartbeat lists them) -> set."""
+    return {c["command_id"] for c in applied_controls if isinstance(c, dict) and isinstance(c.get("command_id"), str)}
+
+
 class Worker:
     """A storyloom GPU worker over one mailbox transport."""
 
@@ -40,7 +45,8 @@ class Worker:
         self.batch_max, self.active_jobs, self.stop_requested = config.batch_max, [], False
         self.served, self.batches = {}, 0  # the round-robin's memory, published in the heartbeat
         self.book = JobBook()
-        self.controls, self.done_controls = set(), set()
+        # A command applied before a restart is not applied again, even if its file could not be removed.
+        self.controls, self.done_controls = set(), applied_command_ids(self.applied_controls)
         self.pool = ThreadPoolExecutor(max(1, config.io_threads))
         self.next_heartbeat = 0.0
 

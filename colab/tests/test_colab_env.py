@@ -88,7 +88,7 @@ def test_the_worker_config_in_colab(colab_stub, monkeypatch):
     monkeypatch.setenv(colab_env.RUNTIME_STARTED_ENV, repr(time.time()))  # restored after the test
     config = make_config(parse_args(["--drive-folder", "F1"]), colab_env.worker_kind())
     assert config.kind == "colab" and config.worker_id.startswith("colab-") and config.runtime_ends_at
-    assert (config.interval_s, config.poll_s, config.idle_poll_s, config.io_threads) == (10.0, 0.5, 3.0, 8)
+    assert (config.interval_s, config.poll_s, config.idle_poll_s, config.io_threads) == (10.0, 0.5, 1.2, 8)
     local = make_config(parse_args(["--mailbox", "m", "--worker-id", "me"]), "local")
     assert (local.worker_id, local.interval_s, local.poll_s, local.runtime_ends_at) == ("me", 5.0, 0.25, None)
 

@@ -1,11 +1,18 @@
-"""Control files, in process: pause, resume, drain, reload (good and broken), restart, bad files."""
+"""Control files, in process: pause, resume, drain, reload (good and broken), restart (also one whose
+file cannot be deleted), bad files."""
+import io
+import json
 import os
 import time
 
 import pytest
+import torch
 
+from colab.local_transport import LocalFolderTransport
 from colab.tests.mailbox_helpers import control, request, ulid
-from colab.tests.worker_helpers import Restarted, copy_model, heartbeat, make_worker, put, put_request, response
+from colab.tests.worker_helpers import (Restarted, config, copy_model, heartbeat, make_worker, put, put_request,
+                                        response)
+from colab.worker_core import Worker
 
 
 @pytest.fixture
@@ -91,3 +98,47 @@ def test_controls_for_other_workers_are_left_alone_and_invalid_ones_deleted(work
     worker.step()
     assert worker.transport.list("control") == [f"{other['command_id']}.json", "foreign.json"]
     assert heartbeat(worker)["state"] == "running" and heartbeat(worker)["applied_controls"] == []
+
+
+class UndeletableMailbox(LocalFolderTransport):
+    """A mailbox where no file may be deleted (as a control file another account owns in My Drive)."""
+
+    def delete(self, folder, name):
+        raise PermissionError(f"no permission to delete {folder}/{name}")
+
+
+def test_a_restart_whose_file_cannot_be_deleted_restarts_exactly_once(tmp_path, chaos_model, monkeypatch):
+    """The restart hook goes through colab.worker.reexec (os.execv stubbed), and the next Worker is
+    built from what reexec left in the environment, the way colab.worker.main builds it."""
+    from colab import worker as worker_cli
+
+    box, workers = UndeletableMailbox(str(tmp_path / "mailbox")), []
+
+    def execv(path, argv):
+        applied = json.loads(os.environ.pop(worker_cli.APPLIED_ENV, "[]"))
+        workers.append(next_worker(applied))
+        raise Restarted()
+
+    def next_worker(applied):
+        w = Worker(box, config(chaos_model), torch.device("cpu"), restart=lambda w: worker_cli.reexec([], w),
+                   applied_controls=applied, out=io.StringIO())
+        w.start()
+        return w
+    monkeypatch.setattr(os, "execv", execv)
+    monkeypatch.delenv(worker_cli.APPLIED_ENV, raising=False)
+    workers.append(next_worker([]))
+    doc = control(11, "restart")
+    put(workers[0], "control", f"{doc['command_id']}.json", doc)
+    for _ in range(20):
+        try:
+            workers[-1].step()
+        except Restarted:
+            pass
+    assert len(workers) == 2 and box.list("control") == [f"{doc['command_id']}.json"]  # restarted once; still there
+    w = workers[-1]
+    assert "could not delete control/" in workers[0].out.getvalue()
+    put_request(w, request(12))
+    w.step()
+    assert response(w, ulid(12))["ok"] and len(workers) == 2  # it keeps serving
+    hb = heartbeat(w)
+    assert hb["state"] == "running" and [c["command_id"] for c in hb["applied_controls"]] == [doc["command_id"]]

@@ -2,6 +2,7 @@
 import pytest
 
 from colab.drive_transport import DriveTransport
+from colab.local_transport import LocalFolderTransport
 from colab.protocol import parse_file
 from colab.tests.drive_fake import client, make_mailbox
 from colab.tests.mailbox_helpers import control, dumps, request, step_until, ulid
@@ -120,14 +121,67 @@ def test_idle_workers_look_for_news_less_often(drive_fake, mailbox, chaos_model,
     assert 2 <= idle <= 5
 
 
-def test_drive_defaults_stay_under_thirty_calls_a_minute_when_idle():
+class CountingTransport(LocalFolderTransport):
+    """A local mailbox that counts what would be Drive calls (news, put) and spends `latency_s` of a virtual
+    clock on each, the way a call to Drive takes time."""
+
+    def __init__(self, root, clock, latency_s):
+        super().__init__(root)
+        self.clock, self.latency_s, self.calls = clock, latency_s, []
+
+    def _call(self, what):
+        self.clock.now += self.latency_s
+        self.calls.append((self.clock.now, what))
+
+    def news(self):
+        self._call("news")
+        return super().news()
+
+    def put(self, folder, name, data):
+        self._call(f"put {folder}")
+        return super().put(folder, name, data)
+
+
+class VirtualTime:
+    """time.monotonic and time.sleep on a made-up clock, for colab.worker and colab.worker_core."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += max(0.0, seconds)
+
+
+def test_drive_defaults_stay_under_sixty_calls_a_minute_when_idle(tmp_path, chaos_model, monkeypatch):
+    """serve() with the Drive defaults, on a virtual clock, at 150 ms a call: polls and heartbeats of an idle worker."""
+    from colab import worker as worker_cli
+    from colab import worker_core
     from colab.worker import idle_delay, make_config, parse_args
 
-    cfg = make_config(parse_args(["--drive-folder", "F" * 20]), "colab")
-    per_minute = 60 / idle_delay(cfg, since_busy_s=3600) + 60 / cfg.interval_s
-    assert idle_delay(cfg, since_busy_s=0) == cfg.poll_s == 0.5
-    # Heartbeats included: 20 polls and 6 heartbeats a minute; a job after a quiet spell waits at most 3 s to be seen.
-    assert idle_delay(cfg, since_busy_s=3600) == 3.0
-    assert per_minute <= 30
+    cfg = make_config(parse_args(["--drive-folder", "F" * 20, "--quiet"]), "colab")
+    assert (cfg.poll_s, cfg.idle_poll_s, cfg.interval_s) == (0.5, 1.2, 10.0)
+    assert idle_delay(cfg, since_busy_s=0) == cfg.poll_s and idle_delay(cfg, since_busy_s=3600) == cfg.idle_poll_s
+    clock = VirtualTime()
+    monkeypatch.setattr(worker_cli, "time", clock)
+    monkeypatch.setattr(worker_core, "time", clock)
+    transport = CountingTransport(str(tmp_path / "mailbox"), clock, latency_s=0.15)
+    w = make_worker(None, chaos_model, transport=transport, poll_s=cfg.poll_s, idle_poll_s=cfg.idle_poll_s,
+                    interval_s=cfg.interval_s)
+    start = clock.now
+    real_sleep = clock.sleep
+
+    def sleep(seconds):
+        real_sleep(seconds)
+        w.stop_requested = clock.now - start > 180
+    clock.sleep = sleep
+    worker_cli.serve(w)
+    # The last two minutes are past the 30 s busy window: one poll every 1.2 s and a heartbeat every 10 s.
+    minute = [what for at, what in transport.calls if start + 100 <= at < start + 160]
+    polls, beats = minute.count("news"), minute.count("put workers")
+    assert polls == 50 and beats == 6, (polls, beats)
+    assert len(minute) <= 60
     local = make_config(parse_args(["--mailbox", "/tmp/x"]), "local")
     assert idle_delay(local, since_busy_s=3600) == local.poll_s
