@@ -7,9 +7,10 @@ import { goLive, startBot } from './app.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { createDiscordAdapter } from './chat/discord/index.ts';
 import { createPlaygroundAdapter } from './chat/playground/adapter.ts';
-import { createSlackAdapter } from './chat/slack/adapter.ts';
+import { createSlackAdapter, SlackAdapter } from './chat/slack/adapter.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
 import { makeTransport } from './transport/factory.ts';
+import { reasonOf } from './log-text.ts';
 
 const log = (message: string) => console.error(message);
 
@@ -40,11 +41,16 @@ async function main(): Promise<void> {
   } catch (error) {
     // The embedded worker is already forked: stop it with the bot, or it would outlive us.
     for (const adapter of adapters) await adapter.stop().catch(() => undefined);
-    await bot.stop().catch((e: Error) => log(`storyloom: stopping after a failed start: ${e.message}`));
+    await bot.stop().catch((e: Error) => log(`storyloom: stopping after a failed start: ${reasonOf(e)}`));
     throw error;
   }
   console.log(`storyloom is running: ${describeConfig(config)}`);
   for (const adapter of adapters) if ('url' in adapter) console.log(`  playground: ${adapter.url}`);
+  // Where Slack's requests must reach (the app's Request URL); with SLACK_PORT=0 this is the only way to know the port.
+  for (const adapter of adapters) {
+    if (!(adapter instanceof SlackAdapter) || adapter.mode !== 'http') continue;
+    console.log(`  slack: HTTP mode, events at port ${adapter.port} (POST /slack/events)`);
+  }
   if (!adapters.length) console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');
   const stop = async () => {
     if (stopping) return;

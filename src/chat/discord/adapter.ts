@@ -19,6 +19,7 @@ import { EarlierReplies } from './earlier-replies.ts';
 import { InteractionHandler } from './handler.ts';
 import { postLine } from './line-posts.ts';
 import { LiveReplies } from './live-replies.ts';
+import { explainLoginError } from './login-errors.ts';
 import type { AdapterParts } from './parts.ts';
 import { NO_MENTIONS, lineBodies, textBodies, type Body } from './render.ts';
 import { StoryGate } from './story-gate.ts';
@@ -50,7 +51,9 @@ export class DiscordAdapter implements ChatAdapter {
     this.client.on(Events.InteractionCreate, (interaction) => void this.handler.handle(interaction));
     this.client.on(Events.Error, (error) => this.log(`storyloom discord: client error: ${error.message}`));
     this.parts.bot.deliveries.register('discord', this);
-    await logIn(this.client, token);
+    await logIn(this.client, token).catch((error: unknown) => {
+      throw explainLoginError(error, this.parts.config);
+    });
     this.log(`storyloom discord: logged in as ${this.client.user?.username ?? 'the bot'}, in ${this.client.guilds.cache.size} server(s)`);
   }
 

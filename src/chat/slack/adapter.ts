@@ -23,6 +23,7 @@ import { ChannelPacer } from './pacer.ts';
 import { SlackPeople } from './people.ts';
 import { SlackPoster } from './poster.ts';
 import { ReplyRenderer } from './replies.ts';
+import { explainSlackStartError } from './start-errors.ts';
 import { StatusMessages } from './status-messages.ts';
 import { StatusRecovery } from './status-recovery.ts';
 
@@ -76,7 +77,14 @@ export class SlackAdapter implements ChatAdapter {
     this.unsubscribe = this.bot.core.onStoryEvent((event) => {
       if (event.kind === 'ended' && event.story.place.platform === 'slack') void this.status.closeStory(event.story.id);
     });
-    const started = await (this.mode === 'http' ? this.app.start(this.config.SLACK_PORT) : this.app.start());
+    // The bot token is checked here (auth.test), so a wrong one stops the start with a clear line.
+    await this.app.init().catch((error: unknown) => {
+      throw explainSlackStartError(error, 'bot token', this.config);
+    });
+    const starting = this.mode === 'http' ? this.app.start(this.config.SLACK_PORT) : this.app.start();
+    const started = await starting.catch((error: unknown) => {
+      throw explainSlackStartError(error, this.mode, this.config);
+    });
     if (this.mode === 'http') this.server = started as Server;
   }
 

@@ -2,7 +2,10 @@
  * Builds the Bolt app for the configuration: Socket Mode when SLACK_APP_TOKEN is
  * set (no public URL needed), otherwise HTTP mode, where Bolt verifies every
  * request's signature with SLACK_SIGNING_SECRET (a bad or stale one gets 401).
- * SLACK_API_URL reaches both the Web API and `apps.connections.open`.
+ * SLACK_API_URL reaches both the Web API and `apps.connections.open`. The app's
+ * initialization (auth.test on the bot token) is deferred to the adapter's
+ * start, which awaits it: a wrong token fails the start instead of leaving an
+ * unhandled rejection behind a bot that looks up.
  */
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config.ts';
@@ -38,12 +41,18 @@ export function buildBoltApp(config: Config, logger: Logger, settings: BoltAppSe
       appToken: config.SLACK_APP_TOKEN, logger, logLevel: LogLevel.WARN, clientPingTimeout: settings.clientPingTimeoutMs,
       installerOptions: { clientOptions: clientOptions(config, logger) },
     });
-    return { app: new App({ token, receiver, logger, clientOptions: clientOptions(config, logger) }), mode: 'socket' };
+    const app = new App({
+      token, receiver, logger, clientOptions: clientOptions(config, logger), deferInitialization: true,
+    });
+    return { app, mode: 'socket' };
   }
   if (!config.SLACK_SIGNING_SECRET) {
     throw new Error('storyloom: Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode). See .env.example.');
   }
-  const app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, port: config.SLACK_PORT, logger, clientOptions: clientOptions(config, logger) });
+  const app = new App({
+    token, signingSecret: config.SLACK_SIGNING_SECRET, port: config.SLACK_PORT, logger,
+    clientOptions: clientOptions(config, logger), deferInitialization: true,
+  });
   return { app, mode: 'http' };
 }
 
