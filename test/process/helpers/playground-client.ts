@@ -3,8 +3,10 @@
 /** A story as `GET /api/stories/:id` returns it (the fields these tests read). */
 export interface StoryView {
   id: string;
-  lines: { kind: string; text: string; by: string; author?: { name: string } }[];
+  lines: { id?: string; kind: string; text: string; by: string; jobId?: string; author?: { name: string } }[];
   buttons: { action: string; customId: string }[];
+  /** The job the story waits for, if any. */
+  pending?: { jobId: string } | null;
 }
 
 async function json<T>(url: string, body?: unknown): Promise<T> {
@@ -31,6 +33,11 @@ export class PlaygroundClient {
     const started = await json<{ storyId: string | null }>(`${this.url}/api/command`, { user, text: `/story ${text}` });
     if (!started.storyId) throw new Error(`no story started: ${JSON.stringify(started)}`);
     return started.storyId;
+  }
+
+  /** Runs any command line as `user` (`/status`, say); returns the reply's text. */
+  async command(user: string, text: string): Promise<string> {
+    return (await json<{ reply: { text: string } }>(`${this.url}/api/command`, { user, text })).reply.text;
   }
 
   /** `GET /api/stories/:id`. */
