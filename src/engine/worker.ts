@@ -16,6 +16,13 @@ import { buildHeartbeat, isFreshOther } from './worker-heartbeat.ts';
 import { errorResponse, okResponse, readIncoming, writeResponse, type Incoming } from './worker-io.ts';
 import { reasonOf } from '../log-text.ts';
 
+/**
+ * How often a worker taking jobs looks for news on a polled mailbox (Drive) while nothing waits (ms). A job
+ * after a quiet spell is seen within it: 40 polls and 12 heartbeats (every 5 s) a minute, under Drive's 60.
+ * A worker standing by (a GPU worker is fresh), paused or draining keeps the transport's slow pace.
+ */
+export const RUNNING_IDLE_POLL_MS = 1500;
+
 /** How an embedded worker runs. */
 export interface WorkerOptions {
   workerId: string;
@@ -120,6 +127,7 @@ export class EmbeddedWorker {
     if (this.state === 'stopping') return;
     const deferring = this.options.mode === 'auto' && [...this.others.values()].some((b) => isFreshOther(b, this.options.workerId));
     this.state = this.wanted === 'running' && deferring ? 'standby' : this.wanted;
+    this.transport.setIdlePoll(this.state === 'running' ? RUNNING_IDLE_POLL_MS : undefined);
     this.wake();
   }
 
@@ -226,6 +234,19 @@ export class EmbeddedWorker {
     this.batches++;
     this.served = recordServed(this.served, batch.map((r) => r.user.id));
     if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
+    // News waits while the batch is written (it cannot be acted on before), and is looked for as soon as it is.
+    this.transport.setBusy(true);
+    try {
+      await this.answer(engine, batch);
+    } finally {
+      this.transport.setBusy(false);
+      this.active = [];
+    }
+    if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
+  }
+
+  /** Generates a batch and writes its responses (an error response for each job when generation fails). */
+  private async answer(engine: Engine, batch: Request[]): Promise<void> {
     const started = performance.now();
     let results: Awaited<ReturnType<Engine['generate']>> | null = null;
     let failure = '';
@@ -247,8 +268,6 @@ export class EmbeddedWorker {
     }
     const chars = results?.reduce((n, g) => n + g.text.length, 0) ?? 0;
     this.metrics.batch(chars, seconds, results ? batch.length : 0, 0);
-    this.active = [];
-    if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
   }
 }
 

@@ -103,6 +103,14 @@ export class LocalFolderTransport implements Transport {
     return this.hub.subscribe(listener);
   }
 
+  setIdlePoll(): void {
+    // File system events bring news at once; the listing's pace stays as it is.
+  }
+
+  setBusy(): void {
+    // The same: news costs nothing here.
+  }
+
   setUrgent(urgent: boolean): void {
     if (urgent === this.urgent) return;
     this.urgent = urgent;

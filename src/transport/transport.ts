@@ -50,6 +50,16 @@ export interface Transport {
   subscribe(listener: ChangeListener): () => void;
   /** A hint: true while jobs are waiting, so news should be looked for more often. */
   setUrgent(urgent: boolean): void;
+  /**
+   * A hint: how often to look for news while nothing is waiting (ms), or undefined for the transport's own
+   * idle pace. A worker taking jobs asks for a quicker one than a worker standing by (where polling costs).
+   */
+  setIdlePoll(ms: number | undefined): void;
+  /**
+   * A hint from a worker: true while it generates and cannot act on news. A polled mailbox looks for news at its
+   * idle pace meanwhile (not quickly, as after the activity that started the batch), and at once when it turns false.
+   */
+  setBusy(busy: boolean): void;
   /** Stops watching and releases resources. */
   close(): Promise<void>;
   /** Why the mailbox fills up, if it does: files this side may not remove. Null when cleanup works. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import type { Heartbeat, Response } from '../../src/jobs/protocol.ts';
-import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import { RUNNING_IDLE_POLL_MS, type EmbeddedWorker } from '../../src/engine/worker.ts';
 import { startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
@@ -169,12 +169,18 @@ describe('embedded worker', () => {
 
   it("stands by in 'auto' while another worker's heartbeat is fresh, and takes over when it goes stale", async () => {
     const { mailbox, heartbeat, worker } = await setup({ mode: 'auto' });
+    // The idle pace it asks of a polled mailbox: quick while it takes jobs, the transport's own while standing by.
+    const paces: (number | undefined)[] = [];
+    const setIdlePoll = worker.transport.setIdlePoll.bind(worker.transport);
+    worker.transport.setIdlePoll = (ms) => (paces.push(ms), setIdlePoll(ms));
     const other = JSON.parse(vector('valid/heartbeat-colab.json'));
     await mailbox.put('workers', 'colab-7f3a.json', JSON.stringify({ ...other, at: new Date().toISOString(), interval_s: 1 }));
     await until(() => worker.state === 'standby', 10_000, 'standby');
     await worker.beat();
     expect((await heartbeat()).state).toBe('standby');
+    expect(paces.at(-1)).toBeUndefined();
     await until(() => (worker.beat(), worker.state === 'running'), 10_000, 'taking over');
+    expect(paces.at(-1)).toBe(RUNNING_IDLE_POLL_MS);
   });
 });
 

@@ -208,6 +208,15 @@ export class DriveTransport implements Transport {
     return this.hub.subscribe(listener);
   }
 
+  setIdlePoll(ms: number | undefined): void {
+    if (this.pace.setIdleMs(ms)) this.sync?.reschedule();
+  }
+
+  setBusy(busy: boolean): void {
+    this.pace.setBusy(busy);
+    this.sync?.reschedule();
+  }
+
   setUrgent(urgent: boolean): void {
     if (this.pace.setUrgent(urgent)) this.sync?.reschedule();
   }

@@ -10,12 +10,19 @@
  * - Only the side that sends requests holds. A worker that held its polls
  *   until the next request's likely time would make the bot's replies come
  *   later, which the bot would learn, and so on: the two estimates would chase
- *   each other up to the slow interval. For the same reason a hold is capped
- *   (`maxHoldMs`, four fast intervals): a worker whose pace slowed because
- *   requests came later cannot stretch the bot's hold without end.
+ *   each other up to the slow interval. The bot's own hold cannot feed back
+ *   into its estimate: D comes from the two files' server times, which a later
+ *   poll does not move. So the hold follows D, however long lines take to
+ *   write (it was capped at four fast intervals, and a lone user whose lines
+ *   took 3 s cost the bot about 14 polls a line), up to `maxHoldMs`.
  * - **Delivery** (the bot's side): once every job it sent has its response,
  *   nothing is due until it sends another; it holds until then, or until the
  *   requests are cleaned up, for at most DELIVERY_HOLD_MS.
+ *
+ * - **After a quiet spell** (no request for QUIET_MS) the worker looks for news at
+ *   its idle pace, at a moment the bot cannot know, so the reply may land anywhere
+ *   between the shortest delay and the idle interval: the hold ends at the shortest
+ *   recent delay, and the fast pace finds the reply soon after it lands.
  *
  * Each estimate is the median of recent samples: the held poll finds about half
  * of the replies, the rest come with the polls after it, at the usual fast pace.
@@ -32,6 +39,12 @@ const QUANTILE = 0.5;
 const MIN_SAMPLES = 3;
 /** The longest a side holds its polls while the jobs it sent are being delivered (ms). */
 const DELIVERY_HOLD_MS = 2000;
+/**
+ * A request that comes this long after the previous one (ms) finds the worker at its idle pace (the Colab
+ * worker's after 30 s, colab/worker.py BUSY_WINDOW_S), where when it looks is anyone's guess: the hold then
+ * ends at the shortest recent delay instead of the median, so that the reply is not waited for past its landing.
+ */
+const QUIET_MS = 30_000;
 /** Names tracked at most (oldest dropped first). */
 const MAX_OUTSTANDING = 10_000;
 
@@ -44,18 +57,22 @@ export class DelaySamples {
     if (this.values.length > SAMPLES) this.values.shift();
   }
 
-  /** The median of the recent samples (ms); undefined with too few. */
-  estimate(): number | undefined {
+  /** The median of the recent samples (ms), or their minimum with `quantile` 0; undefined with too few. */
+  estimate(quantile = QUANTILE): number | undefined {
     if (this.values.length < MIN_SAMPLES) return undefined;
     const sorted = [...this.values].sort((a, b) => a - b);
-    return sorted[Math.floor(QUANTILE * (sorted.length - 1))];
+    return sorted[Math.floor(quantile * (sorted.length - 1))];
   }
 }
 
-/** A request this side wrote: when it finished here (clock ms) and its server modifiedTime (epoch ms; 0 while unknown). */
+/**
+ * A request this side wrote: when it finished here (clock ms), its server modifiedTime (epoch ms; 0 while
+ * unknown), and whether it came after a quiet spell.
+ */
 interface Write {
   localMs: number;
   serverMs: number;
+  quiet: boolean;
 }
 
 /** What a side expects from the other, and when. */
@@ -67,17 +84,21 @@ export class ReplyTiming {
   private readonly replyDelay = new DelaySamples();
   /** How long a poll takes (ms), smoothed. */
   private pollMs: number | undefined;
+  /** When this side last started writing a request (clock ms). */
+  private lastRequestMs = Number.NEGATIVE_INFINITY;
 
   /** This side is writing `folder/name` now (before the call, so that a poll while it is under way waits too). */
   writing(folder: string, name: string, nowMs: number): void {
     if (folder !== 'requests' || this.outstanding.has(name)) return;
-    this.outstanding.set(name, { localMs: nowMs, serverMs: 0 });
+    const quiet = nowMs - this.lastRequestMs > QUIET_MS;
+    this.lastRequestMs = nowMs;
+    this.outstanding.set(name, { localMs: nowMs, serverMs: 0, quiet });
     if (this.outstanding.size > MAX_OUTSTANDING) this.outstanding.delete(this.outstanding.keys().next().value!);
   }
 
   /** This side wrote `folder/name`; `serverMs` is the file's modifiedTime from Drive (0: unknown). */
   wrote(folder: string, name: string, nowMs: number, serverMs: number): void {
-    if (folder === 'requests') this.outstanding.set(name, { localMs: nowMs, serverMs });
+    if (folder === 'requests') this.outstanding.set(name, { localMs: nowMs, serverMs, quiet: this.outstanding.get(name)?.quiet ?? false });
   }
 
   /** This side deleted `folder/name` (a delivered or withdrawn job). */
@@ -118,10 +139,13 @@ export class ReplyTiming {
    */
   holdUntil(maxHoldMs: number): number | undefined {
     if (this.outstanding.size > 0) {
-      const delay = this.replyDelay.estimate();
-      if (delay === undefined) return undefined;
+      const [usual, shortest] = [this.replyDelay.estimate(), this.replyDelay.estimate(0)];
+      if (usual === undefined || shortest === undefined) return undefined;
       let first = Number.POSITIVE_INFINITY;
-      for (const sent of this.outstanding.values()) first = Math.min(first, sent.localMs + Math.min(maxHoldMs, delay - (this.pollMs ?? 0) / 2));
+      for (const sent of this.outstanding.values()) {
+        const delay = sent.quiet ? shortest : usual;
+        first = Math.min(first, sent.localMs + Math.min(maxHoldMs, delay - (this.pollMs ?? 0) / 2));
+      }
       return first;
     }
     let latest: number | undefined;

@@ -2,13 +2,17 @@
  * Drive call budgets, counted by the fake: at most 6 calls per job on the path
  * from submit to delivery (bot and worker together, polls amortized over the
  * jobs in flight), for eight users and for a lone one, cleanup deletes counted
- * apart; at most 30 calls a minute per side when idle. Idle is measured at a
- * tenth of the configured default intervals (DRIVE_POLL_FAST_MS,
- * DRIVE_POLL_SLOW_MS, STORYLOOM_HEARTBEAT_S) and scaled back, so a change of
- * those defaults is checked here.
+ * apart; when idle, at most 30 calls a minute for the bot and for a worker
+ * standing by, and at most 60 for the embedded worker taking jobs (it looks
+ * for news every RUNNING_IDLE_POLL_MS). Idle is measured at a tenth of the
+ * configured default intervals (DRIVE_POLL_FAST_MS, DRIVE_POLL_SLOW_MS,
+ * STORYLOOM_HEARTBEAT_S, RUNNING_IDLE_POLL_MS) and scaled back, so a change of
+ * those defaults is checked here. (The Colab worker's idle budget is checked
+ * in colab/tests/test_drive_worker.py.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.ts';
+import { RUNNING_IDLE_POLL_MS } from '../../../src/engine/worker.ts';
 import { InstantResponder, makeRequest, RecordingBot } from './job-harness.ts';
 import { startWorld, type DriveWorld } from './world.ts';
 
@@ -85,14 +89,50 @@ describe('Drive call budgets', () => {
     worker.stop();
   }, 60_000);
 
-  it('spends at most 30 calls a minute per side when idle, heartbeats included', async () => {
+  it('spends at most 6 calls per job from submit to delivery for a lone user whose lines take a second to write', async () => {
+    // The bot waits for a line it knows takes about a second (reply-timing.ts) instead of polling for it, and the
+    // worker does not look for news while it writes one (Transport.setBusy).
+    // The production intervals: the pace while a line is written is what this measures.
+    const production = { fastMs: defaults.DRIVE_POLL_FAST_MS, slowMs: defaults.DRIVE_POLL_SLOW_MS };
+    const bot = new RecordingBot(await world.open('bot', { polling: production }));
+    const worker = new InstantResponder(await world.open('worker', { polling: production }), 1000);
+    await bot.start();
+    await worker.start();
+    const pathCalls = () => {
+      const { byPrincipal } = world.fake.counts();
+      return total(byPrincipal.bot?.calls, PATH) + total(byPrincipal.worker?.calls, PATH);
+    };
+    let onPath = 0;
+    const oneJob = async () => {
+      const before = pathCalls();
+      const request = makeRequest('lone');
+      await bot.jobs.submit(request);
+      await bot.waitFor([request.job_id], 20_000);
+      onPath += pathCalls() - before;
+    };
+    for (let i = 0; i < 4; i++) await oneJob();
+    await new Promise((r) => setTimeout(r, 500));
+    world.fake.resetCounts();
+    onPath = 0;
+    const jobs = 10;
+    for (let i = 0; i < jobs; i++) await oneJob();
+    const { byPrincipal } = world.fake.counts();
+    expect(onPath / jobs).toBeLessThanOrEqual(6);
+    // Polling every fast interval (250 ms) through a 1 s line would be about four more polls a job, on each side.
+    expect((byPrincipal.bot.calls['changes.list'] ?? 0) / jobs).toBeLessThanOrEqual(3);
+    expect((byPrincipal.worker.calls['changes.list'] ?? 0) / jobs).toBeLessThanOrEqual(3);
+    bot.stop();
+    worker.stop();
+  }, 90_000);
+
+  it('spends at most 30 calls a minute per side when idle, heartbeats included, for the bot and a worker standing by', async () => {
     const bot = new RecordingBot(await world.open('bot', { polling: idlePolling }));
     const worker = await world.open('worker', { polling: idlePolling });
     await bot.start();
     // The embedded worker beats every STORYLOOM_HEARTBEAT_S, and a Colab worker every 10 s beside it: the bot reads both.
     const colab = await world.open('late', { polling: idlePolling });
-    const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })), heartbeatMs);
-    const colabBeat = setInterval(() => void colab.put('workers', 'colab.json', JSON.stringify({ at: Date.now() })), 10_000 / SCALE);
+    const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), heartbeatMs);
+    const colabBeat = setInterval(() => void colab.put('workers', 'colab.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), 10_000 / SCALE);
     await new Promise((r) => setTimeout(r, 2000));
     world.fake.resetCounts();
     const windowMs = 3000;
@@ -107,5 +147,23 @@ describe('Drive call budgets', () => {
     expect(byPrincipal.bot.calls['changes.list']).toBeLessThanOrEqual(windowMs / idlePolling.slowMs + 1);
     expect(byPrincipal.worker.calls['changes.list']).toBeLessThanOrEqual(windowMs / idlePolling.slowMs + 1);
     bot.stop();
+  }, 30_000);
+
+  it('spends at most 60 calls a minute when idle for the embedded worker taking jobs, heartbeats included', async () => {
+    const worker = await world.open('worker', { polling: idlePolling });
+    // What EmbeddedWorker does while its state is `running` (a GPU worker would make it stand by instead).
+    worker.setIdlePoll(RUNNING_IDLE_POLL_MS / SCALE);
+    const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), heartbeatMs);
+    await new Promise((r) => setTimeout(r, 2000));
+    world.fake.resetCounts();
+    const windowMs = 3000;
+    await new Promise((r) => setTimeout(r, windowMs));
+    clearInterval(beat);
+    const calls = world.fake.counts().byPrincipal.worker?.calls ?? {};
+    const perMinute = (total(calls) * 60_000) / (windowMs * SCALE);
+    expect(perMinute).toBeLessThanOrEqual(60);
+    // It does poll at that pace: a job after a quiet spell is seen within RUNNING_IDLE_POLL_MS.
+    expect(calls['changes.list']).toBeGreaterThanOrEqual(Math.floor(windowMs / (RUNNING_IDLE_POLL_MS / SCALE)) - 1);
+    worker.setIdlePoll(undefined);
   }, 30_000);
 });

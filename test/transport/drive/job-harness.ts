@@ -62,7 +62,11 @@ export class InstantResponder {
       const text = await this.transport.get('requests', name);
       if (text === null) return;
       const request = parseFile('request', text);
-      if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
+      // Like the workers: while it "generates" and writes the response, it does not look for news (Transport.setBusy).
+      if (this.delayMs) {
+        this.transport.setBusy(true);
+        await new Promise((r) => setTimeout(r, this.delayMs));
+      }
       const response: Response = {
         v: 1, type: 'response', job_id: request.job_id, worker_id: 'instant', finished_at: new Date().toISOString(), ok: true,
         result: { text: ` and then ${request.user.name} wrote.`, stop: 'stop_rule', model: 'instant', model_sha256: '0'.repeat(64), device: 'none', ms: 0 },
@@ -73,6 +77,7 @@ export class InstantResponder {
       this.errors.push(`${name}: ${(error as Error).message}`);
     } finally {
       this.busy.delete(jobId);
+      if (this.delayMs) this.transport.setBusy(false);
     }
   }
 }

@@ -51,13 +51,61 @@ describe('ReplyTiming', () => {
     expect(timing.holdUntil(1000)).toBeUndefined();
   });
 
+  it('waits for a line that takes seconds to write, instead of polling for it', () => {
+    const pace = new PollPace({ fastMs: 250, slowMs: 6000 });
+    for (let i = 0; i < 5; i++) roundTrip(pace.timing, `j${i}.json`, i * 10_000, 3400);
+    pace.timing.polled(150);
+    pace.setUrgent(true);
+    pace.timing.wrote('requests', 'next.json', 100_000, 100_000);
+    // Lines take 3.4 s: the first poll comes half a poll before the reply is due, not every 250 ms from the start.
+    expect(pace.nextPollAt(100_000)).toBe(100_000 + 3400 - 75);
+    // Once that poll has gone, the next ones come at the fast pace until the reply is heard.
+    pace.timing.polled(150);
+    expect(pace.nextPollAt(103_325)).toBe(103_325 + 250);
+  });
+
   it('never holds a poll past the slow interval, nor while polls fail', () => {
     const pace = new PollPace({ fastMs: 250, slowMs: 5000 });
     for (let i = 0; i < 5; i++) roundTrip(pace.timing, `j${i}.json`, i * 10_000, 20_000);
     pace.setUrgent(true);
     pace.timing.wrote('requests', 'slow.json', 100_000, 100_000);
-    expect(pace.nextPollAt(100_000)).toBe(100_000 + 4 * 250); // a GPU taking 20 s: still a poll after four fast intervals
+    expect(pace.nextPollAt(100_000)).toBe(100_000 + 5000); // a GPU taking 20 s: still a poll every slow interval
     pace.failed();
     expect(pace.nextPollAt(100_000)).toBe(100_000 + 500);
+  });
+
+  it('keeps a worker that takes jobs at its own idle pace, and one writing a batch at it too, then polls at once', () => {
+    const pace = new PollPace({ fastMs: 250, slowMs: 6000 });
+    for (let i = 0; i < 8; i++) pace.polled(false);
+    expect(pace.delayMs()).toBe(6000); // idle: the slow interval
+    expect(pace.setIdleMs(1500)).toBe(true);
+    expect(pace.delayMs()).toBe(1500); // a worker taking jobs looks more often
+    pace.activity();
+    expect(pace.delayMs()).toBe(250); // after a request: quickly, for the next one
+    pace.setBusy(true);
+    expect(pace.delayMs()).toBe(1500); // writing a batch: news waits, at the idle pace
+    expect(pace.setBusy(false)).toBe(true);
+    expect(pace.nextPollAt(100_000)).toBe(100_000); // done: what came meanwhile is looked for at once
+    pace.polled(false);
+    expect(pace.delayMs()).toBe(500);
+    pace.setIdleMs(undefined);
+    for (let i = 0; i < 8; i++) pace.polled(false);
+    expect(pace.delayMs()).toBe(6000); // standing by: the slow interval again
+  });
+
+  it('after a quiet spell, holds only until the shortest recent reply: the worker may look at any moment', () => {
+    const timing = new ReplyTiming();
+    const delays = [400, 900, 1300, 600, 1100];
+    for (const [i, ms] of delays.entries()) roundTrip(timing, `j${i}.json`, 100_000 + i * 5000, ms);
+    timing.polled(200);
+    // Five seconds after the last: the usual median (900).
+    timing.writing('requests', 'busy.json', 125_000);
+    expect(timing.holdUntil(60_000)).toBe(125_000 + 900 - 100);
+    timing.deleted('requests', 'busy.json');
+    // A minute later: the shortest (400).
+    timing.writing('requests', 'quiet.json', 185_000);
+    expect(timing.holdUntil(60_000)).toBe(185_000 + 400 - 100);
+    timing.wrote('requests', 'quiet.json', 185_150, 185_150);
+    expect(timing.holdUntil(60_000)).toBe(185_150 + 400 - 100);
   });
 });
