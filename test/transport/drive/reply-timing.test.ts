@@ -98,10 +98,13 @@ describe('ReplyTiming', () => {
     const delays = [400, 900, 1300, 600, 1100];
     for (const [i, ms] of delays.entries()) roundTrip(timing, `j${i}.json`, 100_000 + i * 5000, ms);
     timing.polled(200);
-    // Five seconds after the last: the usual median (900).
+    // Five seconds after the last, a lone job: the 0.75 quantile (1100); with another awaited too, the median (900).
     timing.writing('requests', 'busy.json', 125_000);
+    expect(timing.holdUntil(60_000)).toBe(125_000 + 1100 - 100);
+    timing.writing('requests', 'busy-too.json', 125_000);
     expect(timing.holdUntil(60_000)).toBe(125_000 + 900 - 100);
     timing.deleted('requests', 'busy.json');
+    timing.deleted('requests', 'busy-too.json');
     // A minute later: the shortest (400).
     timing.writing('requests', 'quiet.json', 185_000);
     expect(timing.holdUntil(60_000)).toBe(185_000 + 400 - 100);
