@@ -1,13 +1,37 @@
-import type { CommandDefinition } from './types.ts';
+import type { CommandDefinition, CommandOption } from './types.ts';
 
-/** `/story seed [temperature] [length]`: start a story; the model writes the next line. */
+/** How adventurous the model is: the one statement of the range, for chat, the config and `npm run generate`. */
+export const TEMPERATURE = { min: 0.1, max: 2, default: 0.8 } as const;
+/** The most characters in a model line. */
+export const LENGTH = { min: 20, max: 1000, default: 280 } as const;
+/** The longest opening a story may have, in characters. */
+export const OPENING_MAX_CHARS = 1000;
+/** The fewest characters in a model line (or its length, when that is less), as the chat asks for them. */
+export const MIN_CHARS = 40;
+/** The nucleus (top-p) the chat samples with (src/app.ts gives it to core). */
+export const TOP_P = 0.95;
+
+/** `/story`'s free text: the words the story begins with (not the sampler's random seed). */
+export const opening: CommandOption = {
+  name: 'opening', description: 'The words the story begins with', type: 'string', required: true,
+  maxLength: OPENING_MAX_CHARS,
+};
+
+/** `/story opening [temperature] [length]`: start a story; the model writes the next line. */
 export const story: CommandDefinition = {
   name: 'story',
   description: 'Start a story: the model writes the next line',
   scope: 'channel',
   options: [
-    { name: 'seed', description: 'How the story begins', type: 'string', required: true, maxLength: 1000 },
-    { name: 'temperature', description: 'How adventurous the model is, 0.1 to 2 (default 0.8)', type: 'number', min: 0.1, max: 2 },
-    { name: 'length', description: 'The most characters in a model line, 20 to 1000 (default 280)', type: 'integer', min: 20, max: 1000 },
+    opening,
+    {
+      name: 'temperature', type: 'number', min: TEMPERATURE.min, max: TEMPERATURE.max,
+      description: `How adventurous the model is, ${TEMPERATURE.min} to ${TEMPERATURE.max} ` +
+        `(default ${TEMPERATURE.default})`,
+    },
+    {
+      name: 'length', type: 'integer', min: LENGTH.min, max: LENGTH.max,
+      description: `The most characters in a model line, ${LENGTH.min} to ${LENGTH.max} (default ${LENGTH.default})`,
+    },
   ],
 };

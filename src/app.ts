@@ -3,6 +3,7 @@
  * embedded worker's supervisor. main.ts adds the chat adapters; tests use this
  * directly.
  */
+import { OPENING_MAX_CHARS, TOP_P } from '../commands/story.ts';
 import type { Config } from './config.ts';
 import { Core } from './core/core.ts';
 import { Deliveries } from './core/deliveries.ts';
@@ -32,10 +33,10 @@ export interface Bot {
 /** Core's settings from the configuration. */
 export function coreSettings(config: Config) {
   return {
-    maxSeedChars: 1000, maxLineChars: 1000,
+    maxSeedChars: OPENING_MAX_CHARS, maxLineChars: 1000,
     defaultTemperature: config.STORYLOOM_DEFAULT_TEMPERATURE, defaultLength: config.STORYLOOM_DEFAULT_LENGTH,
     limits: { maxInFlightPerUser: config.STORYLOOM_MAX_IN_FLIGHT, cooldownS: config.STORYLOOM_COOLDOWN_S, maxQueue: config.STORYLOOM_MAX_QUEUE },
-    jobs: { contextChars: config.STORYLOOM_CONTEXT_CHARS, deadlineS: config.STORYLOOM_JOB_DEADLINE_S, topP: 0.95, model: null },
+    jobs: { contextChars: config.STORYLOOM_CONTEXT_CHARS, deadlineS: config.STORYLOOM_JOB_DEADLINE_S, topP: TOP_P, model: null },
     adminTimeoutMs: config.STORYLOOM_ADMIN_TIMEOUT_S * 1000,
   };
 }

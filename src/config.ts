@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { LENGTH, TEMPERATURE } from '../commands/story.ts';
 
 const bool = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -27,8 +28,9 @@ export const ConfigSchema = z.object({
   STORYLOOM_COOLDOWN_S: int(0, 3600).default(3),
   STORYLOOM_MAX_QUEUE: int(1, 100_000).default(500),
   STORYLOOM_ADMIN_TIMEOUT_S: int(5, 600).default(90),
-  STORYLOOM_DEFAULT_TEMPERATURE: z.coerce.number().min(0.1).max(2).default(0.8),
-  STORYLOOM_DEFAULT_LENGTH: int(20, 1000).default(280),
+  STORYLOOM_DEFAULT_TEMPERATURE: z.coerce.number().min(TEMPERATURE.min).max(TEMPERATURE.max)
+    .default(TEMPERATURE.default),
+  STORYLOOM_DEFAULT_LENGTH: int(LENGTH.min, LENGTH.max).default(LENGTH.default),
 
   PLAYGROUND: bool.default(true),
   PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),

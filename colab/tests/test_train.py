@@ -116,11 +116,12 @@ def test_the_expected_artifact_size_is_printed_and_a_limit_refuses_up_front(tmp_
     train_tiny(str(tmp_path / "fits"), steps=2, extra=["--max-mb", "25"])
 
 
-def test_the_readme_medium_recipe_fits_the_25_mb_cap():
+def test_the_documented_medium_recipe_fits_the_25_mb_cap():
     import re
 
     from colab.model import ModelConfig, weights_bytes
-    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "README.md"), encoding="utf-8") as f:
+    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    with open(os.path.join(root, "docs", "model.md"), encoding="utf-8") as f:
         readme = f.read()
     hidden = int(re.search(r"colab\.train --name medium\s+--hidden-size (\d+)", readme).group(1))
     assert weights_bytes(ModelConfig(77, 64, hidden, 2)) / 1e6 <= 25

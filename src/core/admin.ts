@@ -13,6 +13,12 @@ import type { Transport } from '../transport/transport.ts';
 import { UserError } from './errors.ts';
 import type { Actor } from './types.ts';
 
+/** What a confirmed command means beyond its state: a drained worker differs from a paused one only in this. */
+const MEANING: Partial<Record<ControlCommand, string>> = {
+  drain: ' It holds no line and takes no new ones, so it is safe to stop; lines waiting run after /admin resume, ' +
+    'or on another worker.',
+};
+
 /** What an admin command came to. */
 export interface AdminOutcome {
   confirmed: boolean;
@@ -66,7 +72,10 @@ export async function runAdmin(transport: Transport, monitor: WorkerMonitor, com
   // housekeeping (control files older than an hour), and a worker applies each command id once anyway.
   await transport.delete('control', `${control.command_id}.json`).catch(() => undefined);
   const after = monitor.workers().find((w) => w.heartbeat.worker_id === before.worker_id)?.heartbeat;
-  if (confirmed) return { confirmed, worker: before.worker_id, text: `✅ ${before.worker_id}: ${command} confirmed (state ${after?.state}).` };
+  if (confirmed) {
+    const text = `✅ ${before.worker_id}: ${command} confirmed (state ${after?.state}).${MEANING[command] ?? ''}`;
+    return { confirmed, worker: before.worker_id, text };
+  }
   const note = after?.message ? ` It says: ${after.message}` : '';
   const waited = Math.round(timeoutMs / 1000);
   return {

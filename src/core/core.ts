@@ -12,7 +12,7 @@ import type { WorkerMonitor } from '../jobs/workers.ts';
 import type { Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
 import { addHumanLine, attachThread, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
-import { toMarkdown } from '../stories/text.ts';
+import { storySize, toMarkdown } from '../stories/text.ts';
 import type { Transport } from '../transport/transport.ts';
 import { runAdmin } from './admin.ts';
 import { parseButtonId, storyButtons } from './buttons.ts';
@@ -22,12 +22,14 @@ import { cleanupText, progressText, statusText } from './format.ts';
 import type { LimitSettings } from './limits.ts';
 import { Limits } from './limits.ts';
 import { checkArgs } from './options.ts';
+import { count } from './plural.ts';
 import { StoryJobs, type StoryJobSettings } from './story-jobs.ts';
 import { storyText } from './text.ts';
 import type { CommandContext, Reply, StoryEvent } from './types.ts';
 
 /** Core's settings. */
 export interface CoreSettings {
+  /** The longest opening a story may have (called the seed in code and files: a line of kind 'seed'). */
   maxSeedChars: number;
   maxLineChars: number;
   defaultTemperature: number;
@@ -90,10 +92,14 @@ export class Core {
     return { text: progress ? progressText(progress) : '⏳ Queued.', ephemeral: false, story, jobId, progress };
   }
 
-  /** `/story seed [temperature] [length]`. */
+  /**
+   * `/story opening [temperature] [length]`. The opening's option was called `seed` before, and Discord
+   * commands registered then still send that name, so `seed` is read when `opening` is absent.
+   */
   async start(ctx: CommandContext, raw: Record<string, unknown>, makeThread?: ThreadMaker): Promise<Reply> {
-    const args = checkArgs(findCommand('story')!, raw);
-    const seed = storyText(args.seed, 'seed', this.settings.maxSeedChars);
+    const named = raw.opening === undefined && 'seed' in raw ? { ...raw, opening: raw.seed } : raw;
+    const args = checkArgs(findCommand('story')!, named);
+    const seed = storyText(args.opening, 'opening', this.settings.maxSeedChars);
     this.checkLimits(ctx);
     const settings = { temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature, max_chars: (args.length as number | undefined) ?? this.settings.defaultLength };
     let story = await this.stories.create(createStory(seed, ctx.actor, ctx.place, settings));
@@ -166,15 +172,17 @@ export class Core {
     });
     if (pending) await this.jobs.cancel(pending.job_id);
     this.emit({ kind: 'ended', story });
-    const people = new Set(story.lines.map((l) => l.by.id)).size;
-    return { text: `The end. ${story.lines.length} lines by ${people} ${people === 1 ? 'person' : 'people'} and the model. Use /export for the whole story.`, ephemeral: false, story, buttons: [] };
+    // The thread stays open to /export (Slack words it as a mention); nothing else is taken there.
+    const text = `The end. ${storySize(story)}. Use /export in this thread for the whole story.`;
+    return { text, ephemeral: false, story, buttons: [] };
   }
 
   /** `/export`: the story as Markdown with attribution. */
   async export(_ctx: CommandContext, storyId: string): Promise<Reply> {
     const story = this.stories.get(storyId);
     const slug = story.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
-    return { text: `“${story.title}”, ${story.lines.length} lines.`, ephemeral: false, story, file: { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' } };
+    const file = { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' };
+    return { text: `“${story.title}”, ${count(story.lines.length, 'line')}.`, ephemeral: false, story, file };
   }
 
   /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */

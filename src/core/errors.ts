@@ -10,11 +10,21 @@ export type UserErrorCode =
   | 'story_ended' | 'busy' | 'forbidden' | 'cooldown' | 'in_flight_cap' | 'queue_full'
   | 'nothing_to_undo' | 'nothing_to_retry' | 'moved_on' | 'timeout';
 
+/** What else a UserError may carry. */
+export interface UserErrorOptions {
+  /** For a limit that clears with time: the milliseconds until it does (a chat may count them down). */
+  retryAfterMs?: number;
+}
+
 /** An error with a plain message meant for the user who caused it. */
 export class UserError extends Error {
   override name = 'UserError';
-  constructor(readonly code: UserErrorCode, message: string) {
+  /** For a limit that clears with time: the milliseconds until it does; the message says so in words too. */
+  readonly retryAfterMs?: number;
+
+  constructor(readonly code: UserErrorCode, message: string, options: UserErrorOptions = {}) {
     super(message);
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Progress } from '../jobs/progress.ts';
 import type { ErrorCode, Heartbeat } from '../jobs/protocol.ts';
 import type { WorkerView } from '../jobs/workers.ts';
 import type { CleanupProblems } from '../transport/transport.ts';
+import { count } from './plural.ts';
 
 /** "about 20 s", "about 3 min". */
 export function roughly(seconds: number): string {
@@ -22,7 +23,11 @@ export function progressText(p: Progress): string {
     case 'queued':
       return `⏳ #${p.position} in line${p.etaS === null ? '' : `, ${roughly(p.etaS)}`}`;
     case 'paused':
-      return `⏸️ The worker is paused. Your request is saved (#${p.position} in line) and will run when it resumes.`;
+      return `⏸️ The worker is paused. Your request is saved (#${p.position} in line) ` +
+        'and will run once an admin resumes the worker (/admin resume).';
+    case 'draining':
+      return '⏸️ The worker is draining: it finishes what it has and takes nothing new. Your request is saved ' +
+        `(#${p.position} in line) and will run after /admin resume, or on another worker.`;
     default:
       return `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when a worker is back.`;
   }
@@ -58,13 +63,21 @@ function ago(iso: string): string {
   return roughly(Math.max(0, (Date.now() - Date.parse(iso)) / 1000));
 }
 
+/** A worker's state, with what paused and draining mean for the lines waiting. */
+function stateWords(state: Heartbeat['state']): string {
+  if (state === 'paused') return 'paused (takes nothing new until /admin resume)';
+  if (state === 'draining') return 'draining (finishes what it has, takes nothing new until /admin resume)';
+  return state;
+}
+
 function workerLine(w: WorkerView): string {
   const b: Heartbeat = w.heartbeat;
-  const parts = [`${b.worker_id} (${b.kind}): ${w.fresh ? b.state : `offline, last seen ${ago(b.at)} ago`}`];
+  const state = w.fresh ? stateWords(b.state) : `offline, last seen ${ago(b.at)} ago`;
+  const parts = [`${b.worker_id} (${b.kind}): ${state}`];
   if (w.fresh) {
     parts.push(`${b.device.name}${b.device.memory_total_mb ? ` ${Math.round(b.device.memory_used_mb ?? 0)}/${Math.round(b.device.memory_total_mb)} MB` : ''}`);
     if (b.model) parts.push(`model ${b.model.name}`);
-    parts.push(`${Math.round(b.chars_per_second)} chars/s`, `${b.jobs_done} lines written`);
+    parts.push(`${Math.round(b.chars_per_second)} chars/s`, `${count(b.jobs_done, 'line')} written`);
     if (b.runtime_ends_at) parts.push(`runtime ends in ${roughly(Math.max(0, (Date.parse(b.runtime_ends_at) - Date.now()) / 1000))}`);
     if (b.message) parts.push(`note: ${b.message}`);
   }
@@ -76,7 +89,7 @@ export function statusText(workers: WorkerView[], queueLength: number, mine: Pro
   const online = workers.filter((w) => w.fresh);
   const lines = [online.length ? `Workers online: ${online.length}` : 'No worker is online. Requests are saved and will run when one is back.'];
   lines.push(...workers.slice(0, 5).map(workerLine));
-  lines.push(`Queue: ${queueLength} line${queueLength === 1 ? '' : 's'} waiting.`);
+  lines.push(`Queue: ${count(queueLength, 'line')} waiting.`);
   lines.push(mine.length ? `Your lines: ${mine.map(progressText).join('; ')}` : 'You have no lines waiting.');
   return lines.join('\n');
 }
@@ -84,7 +97,7 @@ export function statusText(workers: WorkerView[], queueLength: number, mine: Pro
 /** For admins: the mailbox fills up because this account may not remove files, how many so far, and what to do. */
 export function cleanupText(problems: CleanupProblems): string {
   const { unremovable: n, advice } = problems;
-  const count = n === 0 ? 'it may not remove files it is done with'
-    : `${n} file${n === 1 ? '' : 's'} could not be removed`;
-  return `⚠️ The mailbox is filling up: ${count}. ${advice}`;
+  const what = n === 0 ? 'it may not remove files it is done with'
+    : `${count(n, 'file')} could not be removed`;
+  return `⚠️ The mailbox is filling up: ${what}. ${advice}`;
 }

@@ -1,37 +1,80 @@
 /**
  * Fair-use limits, each with a message that says what to do: how many jobs one
  * person may have waiting, how often they may ask, and how long the queue may get.
+ *
+ * How often is a token bucket per person: it holds `burst` requests and refills one
+ * every `cooldownS`. A person who asks again the moment a line lands, or retries a
+ * line at a glance, spends from the bucket and it refills while they read; a flood
+ * empties it and is then held to one request per `cooldownS`, as before. The numbers
+ * behind the choice are in test/core/fair-use.test.ts.
  */
 import { UserError } from './errors.ts';
+import { count } from './plural.ts';
+
+/** How many requests a person may make at once before the cooldown paces them. */
+export const BURST = 6;
 
 /** The limits' settings. */
 export interface LimitSettings {
   maxInFlightPerUser: number;
+  /** On average, the least seconds between one person's requests (0: no limit). */
   cooldownS: number;
   maxQueue: number;
+  /** Requests a person may make in a row before being paced (default BURST). */
+  burst?: number;
 }
 
-/** Checks and records requests against the limits. */
+/** Buckets kept before full ones (people who have not asked for a while) are forgotten. */
+const KEPT = 1000;
+
+/**
+ * Checks and records requests against the limits. Each person's bucket is kept as
+ * one time (the generic cell rate algorithm): when it would be full again. Every
+ * request moves that time on by the cooldown; a request is refused while the time
+ * is more than `burst - 1` cooldowns ahead of now, and clears when it no longer is.
+ */
 export class Limits {
-  private readonly lastAsk = new Map<string, number>();
+  /** By user id: when their bucket is full again (ms, by `clock`). */
+  private readonly fullAt = new Map<string, number>();
 
   constructor(private readonly settings: LimitSettings, private readonly clock: () => number = Date.now) {}
+
+  private get intervalMs(): number {
+    return this.settings.cooldownS * 1000;
+  }
+
+  /** Milliseconds until the user may ask again (0 or less: now). */
+  private waitMs(userId: string, now: number): number {
+    const full = Math.max(this.fullAt.get(userId) ?? now, now);
+    return full - ((this.settings.burst ?? BURST) - 1) * this.intervalMs - now;
+  }
 
   /** Throws a UserError if this user may not queue a job now. `admins` skip the cooldown. */
   check(userId: string, admin: boolean, inFlightForUser: number, queueLength: number): void {
     const { maxInFlightPerUser, cooldownS, maxQueue } = this.settings;
     if (queueLength >= maxQueue) {
-      throw new UserError('queue_full', `The queue is full (${maxQueue} lines waiting). Try again in a few minutes.`);
+      const full = `The queue is full (${count(maxQueue, 'line')} waiting). Try again in a few minutes.`;
+      throw new UserError('queue_full', full);
     }
     if (inFlightForUser >= maxInFlightPerUser) {
-      throw new UserError('in_flight_cap', `You already have ${inFlightForUser} line${inFlightForUser === 1 ? '' : 's'} being written. Wait for ${inFlightForUser === 1 ? 'it' : 'one'} to arrive.`);
+      const wait = `Wait for ${inFlightForUser === 1 ? 'it' : 'one'} to arrive.`;
+      throw new UserError('in_flight_cap', `You already have ${count(inFlightForUser, 'line')} being written. ${wait}`);
     }
-    const waitMs = (this.lastAsk.get(userId) ?? -Infinity) + cooldownS * 1000 - this.clock();
-    if (!admin && waitMs > 0) throw new UserError('cooldown', `Slow down a little: try again in ${Math.ceil(waitMs / 1000)} s.`);
+    if (admin || cooldownS <= 0) return;
+    const retryAfterMs = Math.ceil(this.waitMs(userId, this.clock()));
+    if (retryAfterMs <= 0) return;
+    const seconds = Math.ceil(retryAfterMs / 1000);
+    const text = `Slow down a little: you can ask for another line in ${seconds} s.`;
+    throw new UserError('cooldown', text, { retryAfterMs });
   }
 
   /** Records that the user just queued a job. */
   record(userId: string): void {
-    this.lastAsk.set(userId, this.clock());
+    if (this.settings.cooldownS <= 0) return;
+    const now = this.clock();
+    this.fullAt.set(userId, Math.max(this.fullAt.get(userId) ?? now, now) + this.intervalMs);
+    if (this.fullAt.size > KEPT) {
+      for (const [id, full] of this.fullAt) if (full <= now) this.fullAt.delete(id);
+    }
   }
 }

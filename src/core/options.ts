@@ -15,7 +15,10 @@ export function checkArgs(def: CommandDefinition, raw: Record<string, unknown>):
   for (const option of def.options) {
     const value = raw[option.name];
     if (value === undefined || value === null || value === '') {
-      if (option.required) throw new UserError('bad_option', `/${def.name} needs ${option.name}: ${option.description.toLowerCase()}.`);
+      if (option.required) {
+        const what = option.description.toLowerCase();
+        throw new UserError('bad_option', `/${def.name} needs its ${option.name}: ${what}.`);
+      }
       continue;
     }
     if (option.type === 'string') {

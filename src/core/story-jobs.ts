@@ -5,6 +5,7 @@
  * applied once, even across restarts.
  */
 import { randomInt } from 'node:crypto';
+import { MIN_CHARS } from '../../commands/story.ts';
 import type { JobClient, JobHandler } from '../jobs/client.ts';
 import type { Person, Purpose, Request, Response, Sampling } from '../jobs/protocol.ts';
 import type { Line, Story } from '../stories/schema.ts';
@@ -38,7 +39,10 @@ export class StoryJobs implements JobHandler {
 
   private sampling(story: Story): Sampling {
     const { temperature, max_chars } = story.settings;
-    return { temperature, top_k: 0, top_p: this.settings.topP, max_chars, min_chars: Math.min(40, max_chars), stop: 'sentence', seed: randomInt(0, 2 ** 32) };
+    return {
+      temperature, top_k: 0, top_p: this.settings.topP, max_chars, min_chars: Math.min(MIN_CHARS, max_chars),
+      stop: 'sentence', seed: randomInt(0, 2 ** 32),
+    };
   }
 
   private request(story: Story, jobId: string, purpose: Purpose, attempt: number, by: Person, replacesLine: string | null): { request: Request; contextStart: number } {
@@ -57,12 +61,18 @@ export class StoryJobs implements JobHandler {
 
   /** Queues a job for the story's next line (or for the line it replaces). */
   async submit(storyId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1): Promise<{ jobId: string; story: Story }> {
-    const jobId = newJobId();
+    let jobId = '';
     const { story, request } = await this.stories.update(storyId, (before) => {
+      // Why here: the id and the place in line are made at once, in the order jobs are asked for (JobClient.track).
+      jobId = newJobId();
       const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt);
       const { request, contextStart } = this.request(begun, jobId, purpose, attempt, by, replacesLine);
       const story = { ...begun, context_start: contextStart };
+      this.jobs.track(request);
       return { story, result: { story, request } };
+    }).catch((error: unknown) => {
+      if (jobId) this.jobs.untrack(jobId);
+      throw error;
     });
     try {
       await this.jobs.submit(request);

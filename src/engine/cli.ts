@@ -1,61 +1,120 @@
 /**
- * `npm run generate -- "<seed>" [--model small] [--temperature 0.8] [--max-chars 280]
- *  [--seed 1] [--top-k 0] [--top-p 1] [--stop sentence|line|none] [--json]`
+ * `npm run generate -- "<opening>" [--model small] [--temperature 0.8] [--length 280] [--seed N]
+ *  [--top-k 0] [--top-p 0.95] [--min-chars 40] [--stop sentence|line|none] [--raw] [--json]`
  *
- * Prints the model's continuation of the seed text. `--model` takes a shipped
- * model's name (colab/models/<name>.json) or a path to an artifact.
+ * Writes the line the chat would write after a story's opening, with /story's ranges, defaults and
+ * messages (commands/story.ts), and prints it the way a story shows its lines: each line, then who wrote
+ * it. `--seed` is the sampler's random seed (the same seed writes the same line); `--max-chars` is the
+ * old name of `--length`; `--raw` sends the opening as it is, without the space the chat adds. `--model`
+ * takes a shipped model's name (colab/models/<name>.json) or a path to an artifact. Bad input exits 2.
  */
 import { existsSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { findCommand, type CommandDefinition } from '../../commands/index.ts';
+import { LENGTH, MIN_CHARS, OPENING_MAX_CHARS, TEMPERATURE, TOP_P } from '../../commands/story.ts';
+import { isUserError, UserError } from '../core/errors.ts';
+import { checkArgs } from '../core/options.ts';
+import { storyText } from '../core/text.ts';
 import { ArtifactError } from './artifact.ts';
 import { Engine } from './engine.ts';
 import { resolveModel } from './models.ts';
-import { STOP_RULES, type StopRule } from './sampler.ts';
+import { STOP_RULES, type SamplingOptions, type StopRule } from './sampler.ts';
 
-const USAGE = `usage: npm run generate -- "<seed>" [--model small] [--temperature 0.8] [--max-chars 280]
-       [--seed N] [--top-k K] [--top-p P] [--min-chars 40] [--stop ${STOP_RULES.join('|')}] [--raw] [--json]`;
+const USAGE = `usage: npm run generate -- "<opening>" [--model small] [--temperature ${TEMPERATURE.default}] ` +
+  `[--length ${LENGTH.default}]\n       [--seed N] [--top-k K] [--top-p P] [--min-chars N] ` +
+  `[--stop ${STOP_RULES.join('|')}] [--raw] [--json]`;
 
-function number(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new RangeError(`--${name} must be a number, not "${value}"`);
-  return n;
+/** The options: /story's own (temperature, length), then the sampler's, with the ranges the worker takes. */
+const GENERATE: CommandDefinition = {
+  name: 'generate', description: 'The model writes the next line after an opening', scope: 'channel',
+  options: [
+    ...findCommand('story')!.options.filter((o) => o.name === 'temperature' || o.name === 'length'),
+    { name: 'seed', description: 'The random seed', type: 'integer', min: 0, max: 0xffffffff },
+    { name: 'top-k', description: 'Only the k likeliest characters (0: all)', type: 'integer', min: 0, max: 1e5 },
+    { name: 'top-p', description: 'Sample from the likeliest making up p', type: 'number', min: 0.01, max: 1 },
+    { name: 'min-chars', description: 'The fewest characters before a stop', type: 'integer', min: 0, max: LENGTH.max },
+    { name: 'stop', description: 'Where the line may end', type: 'string', choices: STOP_RULES },
+  ],
+};
+
+/** What the command line asks for. */
+interface Asked {
+  opening: string;
+  prompt: string;
+  model: string;
+  options: SamplingOptions;
+  json: boolean;
 }
 
-async function main(): Promise<number> {
+/** Reads the command line; throws a UserError (exit 2) for what the chat would refuse too. */
+function read(argv: string[]): Asked | null {
+  const string = { type: 'string' } as const;
   const { values, positionals } = parseArgs({
-    allowPositionals: true,
+    args: argv, allowPositionals: true,
     options: {
-      model: { type: 'string', default: 'small' }, temperature: { type: 'string' }, 'max-chars': { type: 'string' },
-      'min-chars': { type: 'string' }, seed: { type: 'string' }, 'top-k': { type: 'string' }, 'top-p': { type: 'string' },
-      stop: { type: 'string', default: 'sentence' }, raw: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      model: { type: 'string', default: 'small' }, temperature: string, length: string, 'max-chars': string,
+      'min-chars': string, seed: string, 'top-k': string, 'top-p': string, stop: string,
+      raw: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
-  if (values.help || positionals.length !== 1) {
-    console.error(USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) return null;
+  if (positionals.length > 1) throw new UserError('bad_option', 'Give one opening, in quotes.');
+  const given = positionals[0] ?? '';
+  if (!given.trim()) {
+    throw new UserError('empty', 'Give the opening to continue, e.g. npm run generate -- "The lighthouse keeper"');
   }
-  const path = resolveModel(values.model!);
+  const opening = storyText(given, 'opening', OPENING_MAX_CHARS);
+  const args = checkArgs(GENERATE, { ...values, length: values.length ?? values['max-chars'] });
+  const maxChars = (args.length as number | undefined) ?? LENGTH.default;
+  const minChars = (args['min-chars'] as number | undefined) ?? Math.min(MIN_CHARS, maxChars);
+  if (minChars > maxChars) {
+    throw new UserError('bad_option', `min-chars must not be more than length (${maxChars}), not ${minChars}.`);
+  }
+  const options: SamplingOptions = {
+    temperature: (args.temperature as number | undefined) ?? TEMPERATURE.default, maxChars, minChars,
+    seed: (args.seed as number | undefined) ?? randomInt(0, 2 ** 32), topK: (args['top-k'] as number | undefined) ?? 0,
+    topP: (args['top-p'] as number | undefined) ?? TOP_P, stop: (args.stop as StopRule | undefined) ?? 'sentence',
+  };
+  // As in the chat, a trailing space makes the model start a new word instead of finishing the opening's last one.
+  const prompt = values.raw ? given : `${opening} `;
+  return { opening, prompt, model: values.model!, options, json: values.json ?? false };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let asked: Asked | null;
+  try {
+    asked = read(argv);
+  } catch (error) {
+    const usage = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `\n${USAGE}` : '';
+    if (!isUserError(error) && !usage) throw error;
+    console.error(`storyloom generate: ${(error as Error).message}${usage}`);
+    return 2;
+  }
+  if (!asked) {
+    console.log(USAGE);
+    return 0;
+  }
+  const path = resolveModel(asked.model);
   if (!existsSync(path)) throw new ArtifactError(`no model at ${path}`);
   const engine = await Engine.load(path, 1);
-  const seedText = positionals[0];
-  // A trailing space makes the model start a new word instead of finishing the seed's last one.
-  const prompt = values.raw || /\s$/.test(seedText) ? seedText : `${seedText} `;
-  const options = {
-    temperature: number('temperature', values.temperature, 0.8), maxChars: number('max-chars', values['max-chars'], 280),
-    minChars: number('min-chars', values['min-chars'], 40), seed: number('seed', values.seed, randomInt(0, 2 ** 32)),
-    topK: number('top-k', values['top-k'], 0), topP: number('top-p', values['top-p'], 1), stop: values.stop as StopRule,
-  };
   const started = performance.now();
-  const [result] = await engine.generate([{ prompt, options }]);
+  const [result] = await engine.generate([{ prompt: asked.prompt, options: asked.options }]);
   const ms = Math.round(performance.now() - started);
-  if (values.json) console.log(JSON.stringify({ model: engine.info.name, seed: options.seed, ...result, ms }));
-  else console.log(result.text.trim());
+  const { name } = engine.info;
+  if (asked.json) {
+    const { opening, prompt } = asked;
+    console.log(JSON.stringify({ model: name, seed: asked.options.seed, ...result, ms, opening, prompt }));
+    return 0;
+  }
+  // As a story shows its lines: each line, then who wrote it.
+  const { temperature, seed } = asked.options;
+  console.log(`${asked.opening}\n  📖 the opening\n${result.text.trim() || '(the model wrote nothing)'}`);
+  console.log(`  ✍️ the model (${name}), temperature ${temperature}, seed ${seed}`);
   return 0;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: Error) => {
     console.error(`storyloom generate: ${error instanceof ArtifactError || error instanceof RangeError ? error.message : error.stack}`);

@@ -23,6 +23,13 @@ import { reasonOf } from '../log-text.ts';
  */
 export const RUNNING_IDLE_POLL_MS = 1500;
 
+/**
+ * Requests sent together (three people starting stories at once) land a few ms apart. Before taking a batch, the
+ * worker waits until none has come for this long (ms; at most 5 times it), so they go in one batch, in run order,
+ * as the bot counted their places in line, rather than the first alone and the rest a batch later.
+ */
+export const GATHER_MS = 50;
+
 /** How an embedded worker runs. */
 export interface WorkerOptions {
   workerId: string;
@@ -58,6 +65,8 @@ export class EmbeddedWorker {
   /** Requests whose last read failed (logged once each). */
   private readonly readFailures = new Set<string>();
   private active: string[] = [];
+  /** When the last new or changed request was seen (ms). */
+  private lastRequestAt = 0;
   private wanted: WorkerState = 'running';
   private timer: NodeJS.Timeout | undefined;
   private wake: () => void = () => undefined;
@@ -137,6 +146,7 @@ export class EmbeddedWorker {
       if (change.removed) return void (this.known.delete(id), this.answered.delete(id), this.readFailures.delete(id));
       // A changed request is read afresh when a batch needs it.
       this.known.set(id, null);
+      this.lastRequestAt = Date.now();
       this.wake();
     } else if (change.folder === 'responses' && !change.removed) {
       this.answered.add(id);
@@ -166,12 +176,21 @@ export class EmbeddedWorker {
       });
       if (this.stopped || this.state !== 'running' || !this.engine) continue;
       try {
+        await this.gather();
         const batch = await this.pick();
         if (batch.length) await this.run(batch);
       } catch (error) {
         // The mailbox failed us (a write that would not go through): log it, try again next pass.
         this.options.log(`storyloom worker: ${reasonOf(error)}`);
       }
+    }
+  }
+
+  /** Waits while requests are still arriving (see GATHER_MS). */
+  private async gather(): Promise<void> {
+    const started = Date.now();
+    while (Date.now() - this.lastRequestAt < GATHER_MS && Date.now() - started < 5 * GATHER_MS && !this.stopped) {
+      await new Promise((resolve) => setTimeout(resolve, GATHER_MS / 5));
     }
   }
 

@@ -82,15 +82,28 @@ export class JobClient {
     clearInterval(this.timer);
   }
 
-  /** Writes the request (one atomic create) and tracks it. */
-  async submit(request: Request): Promise<void> {
+  /**
+   * Tracks a request before it is written: it counts in places in line from the moment its id is made, so a job
+   * asked for just after it (whose request may be written first) is counted behind it. `submit` writes it.
+   */
+  track(request: Request): void {
     this.waiting.set(request.job_id, request);
     this.transport.setUrgent(true);
+  }
+
+  /** Forgets a tracked request that was never written. */
+  untrack(jobId: string): void {
+    this.waiting.delete(jobId);
+    this.transport.setUrgent(this.waiting.size > 0);
+  }
+
+  /** Writes the request (one atomic create) and tracks it. */
+  async submit(request: Request): Promise<void> {
+    this.track(request);
     try {
       await this.transport.put('requests', `${request.job_id}.json`, serialize(request));
     } catch (error) {
-      this.waiting.delete(request.job_id);
-      this.transport.setUrgent(this.waiting.size > 0);
+      this.untrack(request.job_id);
       throw error;
     }
   }

@@ -1,14 +1,17 @@
 /**
  * Where each waiting job stands: writing (a worker has it), queued (its place in
  * the run order, and an ETA from the heartbeat's batch time), or waiting for a
- * worker (none online, or the worker is paused).
+ * worker (none online, or the worker is paused or draining).
  */
 import type { Request } from './protocol.ts';
 import { runOrder } from './schedule.ts';
 import type { WorkerView } from './workers.ts';
 
-/** The states a waiting job can be in. */
-export type JobState = 'queued' | 'writing' | 'offline' | 'paused';
+/**
+ * The states a waiting job can be in. 'paused' and 'draining' both mean no worker takes new work; a draining
+ * worker finishes what it has first (an admin drains one before stopping it). Both wait for `/admin resume`.
+ */
+export type JobState = 'queued' | 'writing' | 'offline' | 'paused' | 'draining';
 
 /** A waiting job's progress. */
 export interface Progress {
@@ -33,7 +36,7 @@ export function progressOf(waiting: readonly Request[], workers: readonly Worker
   const queued = runOrder(waiting.filter((r) => !active.has(r.job_id)).map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r })), served);
   for (const r of waiting) if (active.has(r.job_id)) out.set(r.job_id, { jobId: r.job_id, state: 'writing', position: null, etaS: batchSeconds(best, r) });
   const idle = best === undefined || best.heartbeat.state !== 'running';
-  const state: JobState = !idle ? 'queued' : fresh.some((w) => w.heartbeat.state === 'paused' || w.heartbeat.state === 'draining') ? 'paused' : 'offline';
+  const state: JobState = !idle ? 'queued' : heldBy(fresh);
   queued.forEach((q, i) => {
     if (state !== 'queued' || !best) return out.set(q.jobId, { jobId: q.jobId, state, position: i + 1, etaS: null });
     const batch = batchSeconds(best, q.request);
@@ -51,4 +54,10 @@ function batchSeconds(worker: WorkerView | undefined, request: Request): number 
   if (beat.batch_seconds !== null && beat.batch_seconds > 0) return beat.batch_seconds;
   if (beat.chars_per_second > 0) return (request.sampling.max_chars * Math.min(beat.batch_max, 8)) / beat.chars_per_second;
   return null;
+}
+
+/** Why no worker takes new work: one is draining, or paused, or none is online. */
+function heldBy(fresh: readonly WorkerView[]): JobState {
+  if (fresh.some((w) => w.heartbeat.state === 'draining')) return 'draining';
+  return fresh.some((w) => w.heartbeat.state === 'paused') ? 'paused' : 'offline';
 }

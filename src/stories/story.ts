@@ -1,11 +1,14 @@
 /**
  * What can happen to a story, as pure functions: each takes a story and returns
  * the changed copy (the version goes up when the text changes), or throws a
- * UserError that says why not. The store persists; core decides who may.
+ * UserError that says why not. The store persists; who may retry, undo or end is
+ * core's rule (src/core/permissions.ts), enforced here.
  */
-import { ulid } from 'ulid';
+import { monotonicFactory, ulid } from 'ulid';
 import { UserError } from '../core/errors.ts';
+import { mayPress } from '../core/permissions.ts';
 import type { Person, Purpose, ReplyTo, Sampling } from '../jobs/protocol.ts';
+import { endRefusal, lineRefusal } from './refusals.ts';
 import type { Line, Pending, Story, StorySettings } from './schema.ts';
 
 /** Who is acting, and whether they are an admin. */
@@ -23,7 +26,7 @@ function line(kind: Line['kind'], text: string, by: Person, extra: Partial<Line>
   return { id: ulid(), kind, text, by: { id: by.id, name: by.name }, at: now(), job_id: null, sampling: null, model: null, delivered: true, ...extra };
 }
 
-/** A new story that starts with a seed line. */
+/** A new story that starts with its opening (a line of kind 'seed'). */
 export function createStory(seed: string, owner: Person, place: ReplyTo, settings: StorySettings): Story {
   const at = now();
   const title = seed.replace(/\s+/g, ' ').slice(0, 100);
@@ -37,7 +40,10 @@ export function createStory(seed: string, owner: Person, place: ReplyTo, setting
 
 /** Refuses changes to an ended story. */
 export function checkOpen(story: Story): void {
-  if (story.status === 'ended') throw new UserError('story_ended', 'This story has ended. Start a new one with /story.');
+  if (story.status === 'ended') {
+    const text = 'This story has ended. Use /export for the whole story, or start a new one with /story.';
+    throw new UserError('story_ended', text);
+  }
 }
 
 /** A person's own line joins the story. */
@@ -86,18 +92,14 @@ export function markDelivered(story: Story, lineId: string): Story {
   return { ...story, lines: story.lines.map((l) => (l.id === lineId ? { ...l, delivered: true } : l)) };
 }
 
-function mayChange(story: Story, target: Line | undefined, actor: Actor): boolean {
-  return actor.admin || actor.id === story.owner.id || (target !== undefined && actor.id === target.by.id);
-}
-
 /** Removes the last line: its author, the story's owner or an admin may. */
 export function undo(story: Story, actor: Actor): { story: Story; removed: Line } {
   checkOpen(story);
   const last = story.lines[story.lines.length - 1];
-  if (story.lines.length <= 1) throw new UserError('nothing_to_undo', 'Only the seed is left; there is nothing to undo.');
-  if (!mayChange(story, last, actor)) {
-    throw new UserError('forbidden', `Only ${last.by.name || 'the line’s author'}, the story’s owner or an admin can undo that line.`);
+  if (story.lines.length <= 1) {
+    throw new UserError('nothing_to_undo', 'Only the opening is left; there is nothing to undo.');
   }
+  if (!mayPress(story, 'undo', actor)) throw lineRefusal(story, last, 'undo');
   if (story.pending) throw new UserError('busy', 'A line is being written right now; undo once it arrives.');
   return { story: { ...touch(story, true), lines: story.lines.slice(0, -1) }, removed: last };
 }
@@ -109,16 +111,14 @@ export function retryTarget(story: Story, actor: Actor): Line {
   if (last.kind !== 'model') {
     throw new UserError('nothing_to_retry', 'The last line was not written by the model. Use Continue to write a new one.');
   }
-  if (!mayChange(story, last, actor)) {
-    throw new UserError('forbidden', `Only ${last.by.name || 'whoever asked for it'}, the story’s owner or an admin can retry that line.`);
-  }
+  if (!mayPress(story, 'retry', actor)) throw lineRefusal(story, last, 'retry');
   return last;
 }
 
 /** Closes the story: its owner or an admin may. */
 export function endStory(story: Story, actor: Actor): Story {
   checkOpen(story);
-  if (!actor.admin && actor.id !== story.owner.id) throw new UserError('forbidden', `Only ${story.owner.name || 'the story’s owner'} or an admin can end this story.`);
+  if (!mayPress(story, 'end', actor)) throw endRefusal(story);
   return { ...touch(story, false), status: 'ended', pending: null };
 }
 
@@ -127,7 +127,13 @@ export function attachThread(story: Story, thread: string, message: string | nul
   return { ...touch(story, false), place: { ...story.place, thread, message } };
 }
 
-/** Makes a ULID for a new job. */
+/** ULIDs that sort in the order they were made, even within one millisecond. */
+const nextJobId = monotonicFactory();
+
+/**
+ * Makes a ULID for a new job. Workers take jobs in id order (within a user's turn), so ids must follow the order
+ * jobs were asked for: a plain ULID made in the same millisecond as another sorts before or after it at random.
+ */
 export function newJobId(): string {
-  return ulid();
+  return nextJobId();
 }

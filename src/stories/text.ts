@@ -1,6 +1,7 @@
 /**
  * A story as text: the prompt for its next line, and its Markdown export.
  */
+import { count } from '../core/plural.ts';
 import type { Line, Story } from './schema.ts';
 
 /** Once the prompt outgrows the budget, its start jumps so that it fills at most this share. */
@@ -39,17 +40,26 @@ export function escapeMarkdown(text: string): string {
 function byline(l: Line): string {
   const who = l.by.name || l.by.id;
   if (l.kind === 'model') return `the model${l.model ? ` (${l.model})` : ''}, asked by ${who}`;
-  return l.kind === 'seed' ? `${who} (seed)` : who;
+  return l.kind === 'seed' ? `${who} (opening)` : who;
+}
+
+/** How much a story holds: "5 lines by 2 people and the model", "1 line by 1 person" (the model once it wrote). */
+export function storySize(story: Story): string {
+  const people = new Set(story.lines.map((l) => l.by.id)).size;
+  const model = story.lines.some((l) => l.kind === 'model') ? ' and the model' : '';
+  return `${count(story.lines.length, 'line')} by ${count(people, 'person', 'people')}${model}`;
 }
 
 /** The story as Markdown: the text, then every line with who wrote it and when. */
 export function toMarkdown(story: Story): string {
   const people = [...new Set(story.lines.map((l) => l.by.name || l.by.id))];
+  const model = story.lines.some((l) => l.kind === 'model') ? ', with the model' : '';
   const out = [
     `# ${escapeMarkdown(story.title)}`,
     '',
     `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} on ${story.created_at.slice(0, 10)}; ` +
-      `${story.lines.length} lines by ${escapeMarkdown(people.join(', '))}, with the model.${story.status === 'ended' ? ' The end.' : ''}*`,
+      `${count(story.lines.length, 'line')} by ${escapeMarkdown(people.join(', '))}${model}.` +
+      `${story.status === 'ended' ? ' The end.' : ''}*`,
     '',
     ...story.lines.flatMap((l) => [escapeMarkdown(l.text), '']),
     '## Who wrote what',

@@ -57,6 +57,15 @@ describe('admin commands', () => {
       expect(reply.ephemeral).toBe(true);
       expect(worker.state).toBe(state);
     }
+    // Drain differs from pause only in when it is confirmed: the admin hears what that means.
+    const drained = await bot.core.admin(admin, { action: 'drain' });
+    expect(drained.text).toBe('✅ embedded-test: drain confirmed (state draining). ' +
+      'It holds no line and takes no new ones, so it is safe to stop; ' +
+      'lines waiting run after /admin resume, or on another worker.');
+    await bot.core.start(ctx('ann'), { opening: 'Waiting for the drained worker.' });
+    const status = bot.core.status(ctx('ann')).text;
+    expect(status).toContain('draining (finishes what it has, takes nothing new until /admin resume)');
+    expect(status).toMatch(/Your lines: ⏸️ The worker is draining: it finishes what it has and takes nothing new\. /);
     const loadedAt = worker.modelLoadedAt;
     const reply = await bot.core.admin(admin, { action: 'reload' });
     expect(reply.text).toMatch(/✅ embedded-test: reload confirmed/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { UserError } from '../../src/core/errors.ts';
+import { BURST, Limits } from '../../src/core/limits.ts';
 import type { EmbeddedWorker } from '../../src/engine/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
@@ -50,6 +51,19 @@ describe('bad input from users gets a clear error and loses nothing', () => {
     expect(ok.story!.lines[0].text).toBe('A good seed.');
   });
 
+  it('calls the story’s first words its opening, and still reads them under their old name, seed', async () => {
+    const { bot: b } = await bot();
+    const first = async (who: string, raw: Record<string, string>) => {
+      const reply = await b.core.start(ctx(who), raw);
+      return reply.story!.lines[0].text;
+    };
+    expect(await first('ann', { opening: 'Named anew.' })).toBe('Named anew.');
+    expect(await first('bob', { seed: 'Named as before.' })).toBe('Named as before.');
+    expect(await first('cy', { opening: 'This one.', seed: 'Not this.' })).toBe('This one.');
+    await expect(first('dee', {})).rejects.toThrow('/story needs its opening: the words the story begins with.');
+    await expect(first('dee', { opening: '🐈' })).rejects.toThrow('The opening needs at least one letter or digit.');
+  });
+
   it('cleans control characters, NUL, bidi overrides and zalgo, and keeps emoji and any script', async () => {
     const { bot: b } = await bot();
     const seed = 'The\u0000 cat\u0007 \u202eevil\u202c Z\u0334\u0335\u0336\u0337a \u{1F408} \u05e9\u05dc\u05d5\u05dd café';
@@ -74,12 +88,34 @@ describe('limits', () => {
     await b.core.start(ctx('bob'), { seed: 'Bob may.' });
   });
 
-  it('asks people to slow down, but not admins', async () => {
+  it('asks people to slow down after a burst, saying when they may ask again, but not admins', async () => {
     const { bot: b } = await bot({ STORYLOOM_COOLDOWN_S: '60' });
-    await b.core.start(ctx('ann'), { seed: 'One.' });
-    expect(await refused(b.core.start(ctx('ann'), { seed: 'Two.' }))).toBe('cooldown');
-    await b.core.start(ctx('root', { admin: true }), { seed: 'Admin one.' });
-    await b.core.start(ctx('root', { admin: true }), { seed: 'Admin two.' });
+    for (let i = 0; i < BURST; i++) await b.core.start(ctx('ann'), { opening: `Story ${i}.` });
+    const error = await b.core.start(ctx('ann'), { opening: 'One too many.' }).catch((e: unknown) => e as UserError);
+    const message = 'Slow down a little: you can ask for another line in 60 s.';
+    expect(error).toMatchObject({ code: 'cooldown', message });
+    expect((error as UserError).retryAfterMs).toBeGreaterThan(59_000);
+    expect((error as UserError).retryAfterMs).toBeLessThanOrEqual(60_000);
+    for (let i = 0; i <= BURST; i++) await b.core.start(ctx('root', { admin: true }), { opening: `Admin ${i}.` });
+  });
+
+  it('refills the burst one request per cooldown, so a person who reads between lines is never refused', () => {
+    let now = 0;
+    const limits = new Limits({ maxInFlightPerUser: 2, cooldownS: 3, maxQueue: 100 }, () => now);
+    const ask = () => {
+      limits.check('ann', false, 0, 0);
+      limits.record('ann');
+    };
+    // The first line lands in 0.3 s, and Continue is pressed at once, again and again: BURST times in a row.
+    for (let i = 0; i < BURST; i++, now += 300) ask();
+    expect(() => ask()).toThrow(expect.objectContaining({ code: 'cooldown', retryAfterMs: 3000 - BURST * 300 }));
+    // Reading a line (3 s or more) earns the next request back.
+    now += 3000 - BURST * 300;
+    ask();
+    for (let i = 0; i < 20; i++) {
+      now += 3000;
+      ask();
+    }
   });
 
   it('caps the whole queue', async () => {

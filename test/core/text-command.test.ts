@@ -4,9 +4,9 @@ import { parseCommandLine } from '../../src/core/text-command.ts';
 
 describe('typed commands', () => {
   it.each([
-    ['/story The lighthouse keeper', { name: 'story', args: { seed: 'The lighthouse keeper' } }],
-    ['/story The keeper --temperature 0.9 --length 120', { name: 'story', args: { seed: 'The keeper', temperature: '0.9', length: '120' } }],
-    ['/story --length 50 Once  upon\na time', { name: 'story', args: { length: '50', seed: 'Once  upon\na time' } }],
+    ['/story The lighthouse keeper', { name: 'story', args: { opening: 'The lighthouse keeper' } }],
+    ['/story The keeper --temperature 0.9 --length 120', { name: 'story', args: { opening: 'The keeper', temperature: '0.9', length: '120' } }],
+    ['/story --length 50 Once  upon\na time', { name: 'story', args: { length: '50', opening: 'Once  upon\na time' } }],
     ['/add Then the light went out.', { name: 'add', args: { text: 'Then the light went out.' } }],
     ['  /Continue  ', { name: 'continue', args: {} }],
     ['/admin pause', { name: 'admin', args: { action: 'pause' } }],
@@ -17,11 +17,20 @@ describe('typed commands', () => {
   it.each([
     ['hello', /start with a slash/],
     ['/dance', /There is no \/dance/],
-    ['/story seed --speed 3', /no option --speed/],
-    ['/story seed --temperature', /needs a value/],
+    ['/story opening --speed 3', /no option --speed/],
+    ['/story opening --temperature', /needs a value/],
     ['/continue with words', /takes no text/],
   ])('%j is refused clearly', (line, message) => {
     expect(() => parseCommandLine(line)).toThrow(UserError);
     expect(() => parseCommandLine(line)).toThrow(message);
+  });
+
+  it('an unknown option lists the -- options there are; the opening is the rest of the line, not one of them', () => {
+    expect(() => parseCommandLine('/story The keeper --seed 3'))
+      .toThrow('/story has no option --seed. Its options: --temperature, --length. ' +
+        'The rest of the line is its opening.');
+    expect(() => parseCommandLine('/add Hi --bold'))
+      .toThrow('/add has no option --bold. The rest of the line is its text.');
+    expect(() => parseCommandLine('/continue --now')).toThrow('/continue has no option --now. It takes no options.');
   });
 });

@@ -2,7 +2,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goLive, startBot, type Bot } from '../../src/app.ts';
-import { PlaygroundAdapter } from '../../src/chat/playground/adapter.ts';
+import { PlaygroundAdapter, type PlaygroundOptions } from '../../src/chat/playground/adapter.ts';
 import type { Config } from '../../src/config.ts';
 import { Heartbeat } from '../../src/jobs/protocol.ts';
 import { testConfig, testTransport } from './bot.ts';
@@ -17,7 +17,10 @@ export interface TestPlayground {
 }
 
 /** Starts the bot (no worker) with the playground on 127.0.0.1 and a free port. */
-export async function startTestPlayground(overrides: Record<string, string> = {}, options: { healthCheckMs?: number } = {}): Promise<TestPlayground> {
+export async function startTestPlayground(
+  overrides: Record<string, string> = {},
+  options: PlaygroundOptions = {},
+): Promise<TestPlayground> {
   const config = testConfig({ PLAYGROUND_PORT: '0', PLAYGROUND_ADMINS: 'Root', STORYLOOM_MAX_IN_FLIGHT: '20', ...overrides });
   const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
   const playground = new PlaygroundAdapter(config, bot, () => undefined, options);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { progressText } from '../../src/core/format.ts';
 import { progressOf } from '../../src/jobs/progress.ts';
 import type { Heartbeat, Request } from '../../src/jobs/protocol.ts';
 import type { WorkerView } from '../../src/jobs/workers.ts';
@@ -41,8 +42,14 @@ describe('progress', () => {
     expect(p.get('A1')!.etaS).toBeCloseTo((280 * 8) / 560);
   });
 
-  it('says when the worker is paused, and when none is online', () => {
+  it('says when the worker is paused, draining, and when none is online', () => {
     expect(progressOf(waiting, [worker({ state: 'paused' })]).get('A1')).toMatchObject({ state: 'paused', position: 1, etaS: null });
+    const drained = progressOf(waiting, [worker({ state: 'draining' })]).get('B1')!;
+    expect(drained).toMatchObject({ state: 'draining', position: 2, etaS: null });
+    expect(progressText(drained)).toBe('⏸️ The worker is draining: it finishes what it has and takes nothing new. ' +
+      'Your request is saved (#2 in line) and will run after /admin resume, or on another worker.');
+    expect(progressText({ ...drained, state: 'paused' })).toBe('⏸️ The worker is paused. ' +
+      'Your request is saved (#2 in line) and will run once an admin resumes the worker (/admin resume).');
     expect(progressOf(waiting, [worker({}, false)]).get('A1')).toMatchObject({ state: 'offline', position: 1 });
     expect(progressOf(waiting, []).get('C1')).toMatchObject({ state: 'offline', position: 3 });
   });

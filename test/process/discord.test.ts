@@ -58,7 +58,7 @@ it('answers /story with a line in the thread, over the Drive mailbox, and stops 
   await bot.waitForOutput(/storyloom discord: logged in as storyloom-test-bot, in 1 server/, 30_000, 'err');
   await discord.waitForSession(10_000);
 
-  const options = { seed: 'The lighthouse keeper', length: 40 };
+  const options = { opening: 'The lighthouse keeper', length: 40 };
   const sent = discord.sendCommand({ channelId: guild.channels[0]!.id, user: ana, name: 'story', options });
   const opening = await discord.waitForOriginal(sent.id, /✅/, 90_000);
   const threadId = opening.thread?.id ?? opening.id;

@@ -91,6 +91,49 @@ describe('story model', () => {
   });
 });
 
+describe('refusals name who may, the way a person would', () => {
+  const cy: Actor = { id: 'cy', name: 'Cy', admin: false };
+  const seeded = createStory('Once upon a time.', ann, place, { temperature: 0.8, max_chars: 280 });
+  const message = (fn: () => unknown): string => {
+    try {
+      fn();
+    } catch (error) {
+      expect((error as UserError).code).toBe('forbidden');
+      return (error as UserError).message;
+    }
+    throw new Error('not refused');
+  };
+
+  it('the line’s author is the story’s owner: named once', () => {
+    expect(message(() => undo(addHumanLine(seeded, 'Ann again.', ann), cy)))
+      .toBe('Only Ann (who wrote that line and started this story) or an admin can undo it.');
+    expect(message(() => retryTarget(withModelLine(seeded, ann), cy)))
+      .toBe('Only Ann (who asked for that line and started this story) or an admin can retry it.');
+  });
+
+  it('the line’s author is someone else: both named, each with why', () => {
+    expect(message(() => undo(addHumanLine(seeded, 'Bob was here.', bob), cy)))
+      .toBe('Only Bob (who wrote that line), Ann (who started this story) or an admin can undo it.');
+    expect(message(() => retryTarget(withModelLine(seeded, bob), cy)))
+      .toBe('Only Bob (who asked for that line), Ann (who started this story) or an admin can retry it.');
+  });
+
+  it('the one refused wrote lines too, but did not start the story; names are missing', () => {
+    expect(message(() => endStory(addHumanLine(seeded, 'Bob was here.', bob), bob)))
+      .toBe('Only Ann (who started this story) or an admin can end it.');
+    const nameless = createStory('Once.', { id: 'x', name: '' }, place, { temperature: 0.8, max_chars: 280 });
+    expect(message(() => undo(addHumanLine(nameless, 'Mine.', { id: 'y', name: '' }), cy)))
+      .toBe('Only whoever wrote that line, whoever started this story or an admin can undo it.');
+    expect(message(() => endStory(nameless, cy))).toBe('Only whoever started this story or an admin can end it.');
+  });
+
+  it('an ended story says how to get it whole', () => {
+    const ended = endStory(seeded, ann);
+    expect(() => addHumanLine(ended, 'More?', bob))
+      .toThrow('This story has ended. Use /export for the whole story, or start a new one with /story.');
+  });
+});
+
 describe('prompt', () => {
   it('is the whole story with a trailing space while it fits', () => {
     const story = addHumanLine(createStory('One.', ann, place, { temperature: 0.8, max_chars: 280 }), 'Two.', bob);
@@ -123,7 +166,7 @@ describe('export', () => {
     const md = toMarkdown(story);
     expect(md).toContain('# It began.');
     expect(md).toContain('Bob \\*wrote\\*.');
-    expect(md).toMatch(/1\. Ann \(seed\), .* UTC: It began\./);
+    expect(md).toMatch(/1\. Ann \(opening\), .* UTC: It began\./);
     expect(md).toMatch(/3\. the model \(small\), asked by Bob/);
   });
 });

@@ -110,7 +110,7 @@ export function requestFrame(name: string, purpose: string): Frame {
   return (status) => `${heading}\n${clip(escapeStory(status))}`;
 }
 
-/** The most characters of the seed that the story's opening message shows; the rest goes into its thread. */
+/** The most characters of the opening that the story's opening message shows; the rest goes into its thread. */
 export function openingBudget(name: string): number {
   return MESSAGE_LIMIT - openingHeading(name).length - STATUS_LIMIT - 4;
 }
@@ -119,7 +119,7 @@ function openingHeading(name: string): string {
   return `📖 **${escapeStory(name)}** started a story:`;
 }
 
-/** The opening message of a story: who started it, the (first piece of the) seed, and a status line. */
+/** The opening message of a story: who started it, the (first piece of the) opening, and a status line. */
 export function openingFrame(name: string, seedPiece: string): Frame {
   const top = `${openingHeading(name)}\n${seedPiece}`;
   return (status) => `${top}\n\n${clip(escapeStory(status))}`;

@@ -1,7 +1,7 @@
 /**
- * `/story seed [temperature] [length]`: the deferred reply becomes the story's
- * opening message (who started it, the seed, a status line), a public thread
- * starts from it, named after the seed, and the model's lines go into that
+ * `/story opening [temperature] [length]`: the deferred reply becomes the story's
+ * opening message (who started it, the opening, a status line), a public thread
+ * starts from it, named after the opening, and the model's lines go into that
  * thread. The opening's status line shows the first line's progress.
  */
 import { ChannelType, ThreadAutoArchiveDuration, type ChatInputCommandInteraction, type Message, type ThreadChannel } from 'discord.js';

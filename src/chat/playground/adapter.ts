@@ -3,34 +3,37 @@
  * like the Discord and Slack ones, served on 127.0.0.1: the page, its JSON API,
  * and a live feed of stories, progress and worker health.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Bot } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { isUserError } from '../../core/errors.ts';
-import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
+import type { FailureDelivery, LineDelivery, ProgressDelivery, StoryEvent } from '../../core/types.ts';
 import { APOLOGY, type ChatAdapter } from '../adapter.ts';
 import { RecentKeys } from '../recent.ts';
 import { PlaygroundApi } from './api.ts';
 import { EventHub } from './events.ts';
-import { HttpError, sendJson, STATUS_OF } from './http.ts';
+import { HttpError, InFlight, sendJson, sendUserError, STATUS_OF } from './http.ts';
+import { serveStatic } from './static.ts';
 import { lineView, storyView, workerHealth } from './views.ts';
 
-const STATIC: Record<string, [string, string]> = {
-  '/': ['index.html', 'text/html; charset=utf-8'],
-  '/app.js': ['app.js', 'text/javascript; charset=utf-8'],
-  '/api.js': ['api.js', 'text/javascript; charset=utf-8'],
-  '/view.js': ['view.js', 'text/javascript; charset=utf-8'],
-  '/composer.js': ['composer.js', 'text/javascript; charset=utf-8'],
-  '/style.css': ['style.css', 'text/css; charset=utf-8'],
-};
+/** The playground's timings; tests make them short. */
+export interface PlaygroundOptions {
+  /** How often heartbeats are re-checked for freshness, since a worker that goes silent writes nothing. */
+  healthCheckMs?: number;
+  /** How often each page hears `alive` on its event stream. */
+  aliveMs?: number;
+  /** How long stopping waits for requests being answered (a /story in flight gets its reply). */
+  drainMs?: number;
+}
 
 /** The local web chat. */
 export class PlaygroundAdapter implements ChatAdapter {
   readonly platform = 'playground';
-  readonly events = new EventHub();
+  readonly events: EventHub;
   private readonly api: PlaygroundApi;
   private server: Server | undefined;
+  private readonly inFlight = new InFlight();
+  private stopping = false;
   private unsubscribe: (() => void)[] = [];
 
   /** The lines already sent to the pages. */
@@ -38,9 +41,14 @@ export class PlaygroundAdapter implements ChatAdapter {
   private healthTimer: NodeJS.Timeout | undefined;
   private lastHealth = '';
 
-  /** `healthCheckMs`: how often heartbeats are re-checked for freshness, since a worker that goes silent writes nothing. */
-  constructor(private readonly config: Config, private readonly bot: Bot, private readonly log: (message: string) => void, private readonly options: { healthCheckMs?: number } = {}) {
-    this.api = new PlaygroundApi(bot.core, config.PLAYGROUND_ADMINS);
+  constructor(
+    private readonly config: Config,
+    private readonly bot: Bot,
+    private readonly log: (message: string) => void,
+    private readonly options: PlaygroundOptions = {},
+  ) {
+    this.api = new PlaygroundApi(bot.core, config.PLAYGROUND_ADMINS, bot.config);
+    this.events = new EventHub(options.aliveMs);
   }
 
   /** The address it listens on, once started. */
@@ -56,14 +64,16 @@ export class PlaygroundAdapter implements ChatAdapter {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
-          reject(new Error(`storyloom: port ${this.config.PLAYGROUND_PORT} on ${this.config.PLAYGROUND_HOST} is already in use (another storyloom, or another program). ` +
-            `Stop it, or start on another port: PLAYGROUND_PORT=${this.config.PLAYGROUND_PORT + 1} npm start`));
+          const { PLAYGROUND_PORT: port, PLAYGROUND_HOST: host } = this.config;
+          reject(new Error(`storyloom: port ${port} on ${host} is already in use (another storyloom, or another `
+            + `program). Stop it, or start on another port: PLAYGROUND_PORT=${port + 1} npm start`));
         } else reject(error);
       });
       server.listen(this.config.PLAYGROUND_PORT, this.config.PLAYGROUND_HOST, () => resolve());
     });
     this.bot.deliveries.register('playground', this);
-    this.unsubscribe.push(this.bot.core.onStoryEvent((e) => this.events.send('story', { kind: e.kind, story: storyView(e.story) })));
+    const onStory = (e: StoryEvent) => this.events.send('story', { kind: e.kind, story: storyView(e.story) });
+    this.unsubscribe.push(this.bot.core.onStoryEvent(onStory));
     this.unsubscribe.push(this.bot.workers.subscribe(() => this.sendWorker(true)));
     // A heartbeat going stale changes no file, so no change event comes: look again on a timer.
     this.healthTimer = setInterval(() => this.sendWorker(false), this.options.healthCheckMs ?? 1000);
@@ -80,37 +90,46 @@ export class PlaygroundAdapter implements ChatAdapter {
     this.events.send('worker', health);
   }
 
+  /**
+   * Stops serving. Requests being answered get their answers first (for up to
+   * `drainMs`): a /story in flight at Ctrl-C would otherwise make its story while
+   * the page that asked never learns which one. Then the pages' event streams end,
+   * which tells them at once that the server is gone.
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.healthTimer);
+    const server = this.server;
+    // Stop taking connections now; close() also ends the kept-alive ones that are idle.
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    await this.inFlight.settled(this.options.drainMs ?? 5_000);
     for (const off of this.unsubscribe.splice(0)) off();
     this.events.close();
-    const server = this.server;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // close() waits for every connection to end; a page's kept-alive one would hold it up for seconds.
-    server.closeAllConnections();
+    server?.closeAllConnections();
     await closed;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The request target is appended to a fixed origin, so `//host`-style or odd targets stay a path and never throw.
     const url = new URL(`http://playground${req.url?.startsWith('/') ? req.url : '/'}`);
+    if (this.stopping) {
+      const message = 'The storyloom server is stopping. The page reconnects by itself when it is back.';
+      return sendJson(res, 503, { error: { code: 'stopping', message } }, { connection: 'close' });
+    }
     try {
       if (req.method === 'GET' && url.pathname === '/api/events') return this.events.open(res);
+      this.inFlight.track(res);
       if (req.method === 'GET' && url.pathname === '/healthz') {
-        return sendJson(res, 200, { ok: true, transport: this.bot.transport.description, worker: workerHealth(this.bot.workers.workers()) });
+        const worker = workerHealth(this.bot.workers.workers());
+        return sendJson(res, 200, { ok: true, transport: this.bot.transport.description, worker });
       }
       if (await this.api.route(req, res, url)) return;
-      const asset = STATIC[url.pathname];
-      if (req.method === 'GET' && asset) {
-        const body = await readFile(new URL(`./public/${asset[0]}`, import.meta.url));
-        res.writeHead(200, { 'content-type': asset[1], 'cache-control': 'no-cache' });
-        return void res.end(body);
-      }
+      if (req.method === 'GET' && (await serveStatic(url.pathname, res))) return;
       throw new HttpError(404, 'not_found', `Nothing at ${url.pathname}.`);
     } catch (error) {
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: { code: error.code, message: error.message } });
-      if (isUserError(error)) return sendJson(res, STATUS_OF[error.code], { error: { code: error.code, message: error.message } });
+      if (error instanceof HttpError) return sendUserError(res, error.status, error);
+      if (isUserError(error)) return sendUserError(res, STATUS_OF[error.code], error);
       this.log(`storyloom playground: ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: APOLOGY } });
     }
@@ -127,7 +146,8 @@ export class PlaygroundAdapter implements ChatAdapter {
   }
 
   async deliverProgress(d: ProgressDelivery): Promise<void> {
-    this.events.send('progress', { storyId: d.story.id, jobId: d.jobId, text: d.text, progress: d.progress, requestedBy: d.requestedBy.name });
+    const { story, jobId, text, progress, requestedBy } = d;
+    this.events.send('progress', { storyId: story.id, jobId, text, progress, requestedBy: requestedBy.name });
   }
 
   async deliverFailure(d: FailureDelivery): Promise<void> {

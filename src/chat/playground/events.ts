@@ -1,19 +1,33 @@
-/** The playground's live feed: server-sent events to every open page. */
+/**
+ * The playground's live feed: server-sent events to every open page. Besides the
+ * stories' news, every stream gets an `alive` event when it opens and then every
+ * `aliveMs`, so a page that hears nothing for a few of them knows the server is gone
+ * even when no connection was closed (a machine asleep, a process stopped with SIGSTOP).
+ */
 import type { ServerResponse } from 'node:http';
+
+/** How often each stream hears `alive` by default. */
+export const ALIVE_MS = 5_000;
 
 /** Connected pages, and what they are sent. */
 export class EventHub {
   private readonly clients = new Set<ServerResponse>();
   private timer: NodeJS.Timeout | undefined;
 
+  constructor(private readonly aliveMs = ALIVE_MS) {}
+
   /** Starts an event stream on `res`. */
   open(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store',
+      connection: 'keep-alive', 'x-accel-buffering': 'no',
+    });
     res.write('retry: 2000\n\n');
     this.clients.add(res);
     res.on('close', () => this.clients.delete(res));
-    // A comment every 15 s keeps proxies and browsers from closing an idle stream.
-    this.timer ??= setInterval(() => this.comment(), 15_000);
+    res.write(this.aliveFrame());
+    // Also keeps proxies and browsers from closing an idle stream.
+    this.timer ??= setInterval(() => this.ping(), this.aliveMs);
     this.timer.unref();
   }
 
@@ -23,8 +37,13 @@ export class EventHub {
     for (const res of this.clients) res.write(frame);
   }
 
-  private comment(): void {
-    for (const res of this.clients) res.write(': keep-alive\n\n');
+  private aliveFrame(): string {
+    return `event: alive\ndata: ${JSON.stringify({ at: new Date().toISOString(), everyMs: this.aliveMs })}\n\n`;
+  }
+
+  private ping(): void {
+    const frame = this.aliveFrame();
+    for (const res of this.clients) res.write(frame);
   }
 
   /** Ends every stream. */

@@ -1,6 +1,6 @@
 /** Small HTTP helpers for the playground: JSON bodies with a size limit, JSON replies, status codes for errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UserErrorCode } from '../../core/errors.ts';
+import type { UserError, UserErrorCode } from '../../core/errors.ts';
 
 /** An error with an HTTP status, shown to the client as `{error: {code, message}}`. */
 export class HttpError extends Error {
@@ -40,10 +40,27 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 }
 
 /** Sends a JSON reply. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text), ...headers,
+  });
   res.end(text);
+}
+
+/**
+ * Sends a user error as `{error: {code, message, retryAfterMs?}}`. A limit that clears
+ * with time carries `retryAfterMs`, also as a Retry-After header (whole seconds), so a
+ * page can count down and a script can wait.
+ */
+export function sendUserError(res: ServerResponse, status: number, error: UserError | HttpError): void {
+  const ms = 'retryAfterMs' in error ? error.retryAfterMs : undefined;
+  const wait = typeof ms === 'number' && ms > 0 ? Math.ceil(ms) : null;
+  const { code, message } = error;
+  if (wait === null) return sendJson(res, status, { error: { code, message } });
+  const retryAfter = String(Math.ceil(wait / 1000));
+  sendJson(res, status, { error: { code, message, retryAfterMs: wait } }, { 'retry-after': retryAfter });
 }
 
 /** A string field of a body, checked. */
@@ -56,4 +73,34 @@ export function field(body: Record<string, unknown>, name: string, required: boo
   if (typeof value !== 'string') throw new HttpError(400, 'bad_request', `"${name}" must be a string.`);
   if (value.length > max) throw new HttpError(413, 'too_long', `"${name}" is over ${max} characters.`);
   return value;
+}
+
+/** The responses still being answered, so stopping can wait for them. */
+export class InFlight {
+  private readonly open = new Set<ServerResponse>();
+  private readonly waiters = new Set<() => void>();
+
+  /** Counts `res` until it is sent (or its connection drops). */
+  track(res: ServerResponse): void {
+    this.open.add(res);
+    res.once('close', () => {
+      this.open.delete(res);
+      if (this.open.size === 0) for (const done of this.waiters) done();
+    });
+  }
+
+  /** Resolves when every tracked response is done, or after `timeoutMs`, whichever comes first. */
+  async settled(timeoutMs: number): Promise<void> {
+    if (this.open.size === 0) return;
+    let done = () => undefined as void;
+    const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+    const empty = new Promise<void>((resolve) => (done = resolve));
+    this.waiters.add(done);
+    await Promise.race([timer, empty]);
+    this.waiters.delete(done);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
 }

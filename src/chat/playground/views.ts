@@ -1,38 +1,73 @@
 /** What the playground's API returns: stories, replies and worker health as JSON. */
 import { storyButtons } from '../../core/buttons.ts';
+import { whoMayPress } from '../../core/permissions.ts';
 import type { Reply } from '../../core/types.ts';
 import type { WorkerView } from '../../jobs/workers.ts';
 import type { Line, Story } from '../../stories/schema.ts';
 
 /** A line as the API shows it. */
 export function lineView(l: Line) {
-  return { id: l.id, kind: l.kind, text: l.text, by: l.kind === 'model' ? 'storyloom' : l.by.name || l.by.id, author: l.by, at: l.at, jobId: l.job_id, model: l.model };
+  const by = l.kind === 'model' ? 'storyloom' : l.by.name || l.by.id;
+  return { id: l.id, kind: l.kind, text: l.text, by, author: l.by, at: l.at, jobId: l.job_id, model: l.model };
 }
 
-/** A story as the API shows it. */
+/**
+ * The title to show: a title cut from a longer opening ends at a whole word, with "…".
+ * (A story's title is the start of its opening, cut at a fixed length.)
+ */
+export function displayTitle(s: Story): string {
+  const opening = s.lines[0]?.kind === 'seed' ? s.lines[0].text.replace(/\s+/g, ' ').trim() : '';
+  const title = s.title.trim();
+  if (title.endsWith('…') || !opening.startsWith(title) || opening.length <= title.length) return title;
+  // Cut inside a word: drop the word's start, unless the title is that one word.
+  const whole = /\s/.test(opening[title.length]) ? title : title.replace(/\s+\S*$/, '');
+  return `${(whole || title).replace(/[\s,;:–—-]+$/, '')}…`;
+}
+
+/**
+ * A story as the API shows it. Each button says who may press it (from core's rules),
+ * so a page shows a viewer only the buttons they may use.
+ */
 export function storyView(s: Story) {
   return {
-    id: s.id, title: s.title, status: s.status, version: s.version, owner: s.owner, createdAt: s.created_at, updatedAt: s.updated_at,
-    lines: s.lines.map(lineView), pending: s.pending ? { jobId: s.pending.job_id, purpose: s.pending.purpose, requestedBy: s.pending.requested_by } : null,
-    buttons: storyButtons(s),
+    id: s.id, title: s.title, displayTitle: displayTitle(s), status: s.status, version: s.version, owner: s.owner,
+    createdAt: s.created_at, updatedAt: s.updated_at, lines: s.lines.map(lineView),
+    pending: s.pending
+      ? { jobId: s.pending.job_id, purpose: s.pending.purpose, requestedBy: s.pending.requested_by }
+      : null,
+    buttons: storyButtons(s).map((b) => ({ ...b, who: whoMayPress(s, b.action) })),
   };
 }
 
 /** A story in the channel list. */
 export function storySummary(s: Story) {
-  return { id: s.id, title: s.title, status: s.status, owner: s.owner, lines: s.lines.length, updatedAt: s.updated_at, pending: s.pending !== null };
+  return {
+    id: s.id, title: s.title, displayTitle: displayTitle(s), status: s.status, owner: s.owner, lines: s.lines.length,
+    createdAt: s.created_at, updatedAt: s.updated_at, pending: s.pending !== null,
+  };
 }
 
 /** A reply as the API shows it. */
 export function replyView(r: Reply) {
-  return { text: r.text, ephemeral: r.ephemeral, jobId: r.jobId ?? null, progress: r.progress ?? null, buttons: r.buttons ?? (r.story ? storyButtons(r.story) : []), file: r.file ?? null };
+  const buttons = r.buttons ?? (r.story ? storyButtons(r.story) : []);
+  const { text, ephemeral } = r;
+  return { text, ephemeral, jobId: r.jobId ?? null, progress: r.progress ?? null, buttons, file: r.file ?? null };
 }
 
-/** The worker's health for /healthz and the live feed. */
+/**
+ * The worker's health for /healthz and the live feed. `charsPerSecond` is null until
+ * the worker has measured it (a fresh worker reports 0 before its first batch).
+ */
 export function workerHealth(workers: WorkerView[]) {
   const fresh = workers.filter((w) => w.fresh);
   const best = fresh.find((w) => w.heartbeat.state === 'running') ?? fresh[0];
-  if (!best) return { online: false, workers: 0, id: null, state: null, model: null, device: null, charsPerSecond: 0 };
+  if (!best) {
+    return { online: false, workers: 0, id: null, state: null, model: null, device: null, charsPerSecond: null };
+  }
   const b = best.heartbeat;
-  return { online: true, workers: fresh.length, id: b.worker_id, kind: b.kind, state: b.state, model: b.model?.name ?? null, device: b.device.name, charsPerSecond: Math.round(b.chars_per_second), jobsDone: b.jobs_done, message: b.message };
+  return {
+    online: true, workers: fresh.length, id: b.worker_id, kind: b.kind, state: b.state, model: b.model?.name ?? null,
+    device: b.device.name, charsPerSecond: b.chars_per_second > 0 ? Math.round(b.chars_per_second) : null,
+    jobsDone: b.jobs_done, message: b.message,
+  };
 }

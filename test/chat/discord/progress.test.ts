@@ -37,7 +37,7 @@ describe('Discord: the progress of a waiting line', () => {
   }
 
   it('goes from "no worker" to its place in line with an ETA, to "writing…", to the line in the thread', async () => {
-    const sent = w.command(w.ana, 'story', { seed: 'The orchard kept its secrets.' });
+    const sent = w.command(w.ana, 'story', { opening: 'The orchard kept its secrets.' });
     const opening = await w.fake.waitForOriginal(sent.id, new RegExp(`\n\n${OFFLINE.replace(/[()]/g, '\\$&')}$`), 10_000);
     const threadId = opening.thread!.id;
     const jobId = w.bot.jobs.pending()[0]!.job_id;

@@ -96,9 +96,9 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
 
   it('keeps a waiting reply up to date, at most one edit every 2 s, and closes the reply of a line /end withdrew', async () => {
     await w.admin('pause');
-    const first = w.command(w.ana, 'story', { seed: 'First in line.' });
+    const first = w.command(w.ana, 'story', { opening: 'First in line.' });
     const firstOpening = await w.fake.waitForOriginal(first.id, /⏸️ .*\(#1 in line\)/, 10_000);
-    const second = w.command(w.ben, 'story', { seed: 'Second in line.' });
+    const second = w.command(w.ben, 'story', { opening: 'Second in line.' });
     await w.fake.waitForOriginal(second.id, /⏸️ .*\(#2 in line\)/, 10_000);
     w.command(w.ana, 'end', {}, firstOpening.id);
     await w.fake.waitForOriginal(first.id, /\n\n🛑 The story ended before this line was written\.$/);
@@ -114,7 +114,7 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
 
   it('answers with the bot token when the interaction is unknown (10062): the story opens in the channel', async () => {
     w.fake.failNext(CALLBACK, UNKNOWN_INTERACTION);
-    const sent = w.command(w.ben, 'story', { seed: `A late answer still counts. @everyone and <@${w.ana.id}>, come and read.` });
+    const sent = w.command(w.ben, 'story', { opening: `A late answer still counts. @everyone and <@${w.ana.id}>, come and read.` });
     const opening = await w.fake.waitFor(() => w.fake.channelMessages(w.channelId).find((m) => m.content.includes(LINE_POSTED) && m.content.includes('A late answer')), 30_000);
     expect(w.fake.interactionState(sent.id)!.acknowledged).toBe(false);
     expect(opening.interaction_metadata).toBeUndefined();
@@ -156,14 +156,14 @@ describe('Discord: admin, restarts, expired tokens and errors', () => {
 
   it('turns an internal error into a private apology and a log line, and carries on', async () => {
     w.fake.failNext(/\/threads$/, { status: 400, body: { code: 160004, message: 'A thread has already been created for this message' } });
-    const broken = w.command(w.ana, 'story', { seed: 'This one will not get a thread.' });
+    const broken = w.command(w.ana, 'story', { opening: 'This one will not get a thread.' });
     const apology = await w.fake.waitFor(() => w.fake.interactionState(broken.id)!.followups[0]);
     expect(apology.content).toBe(APOLOGY);
     expect(apology.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
     expect(w.logs.some((l) => l.startsWith('storyloom discord: /story failed: DiscordAPIError[160004]'))).toBe(true);
 
     w.fake.failNext(/\/threads$/, { status: 403, body: { code: 50013, message: 'Missing Permissions' } });
-    const forbidden = w.command(w.ana, 'story', { seed: 'Nor will this one.' });
+    const forbidden = w.command(w.ana, 'story', { opening: 'Nor will this one.' });
     const told = await w.fake.waitFor(() => w.fake.interactionState(forbidden.id)!.followups[0]);
     expect(told.content).toMatch(/^storyloom is missing a permission in this channel/);
 

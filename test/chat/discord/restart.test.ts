@@ -28,7 +28,7 @@ describe('Discord: replies across a restart', () => {
     await w.admin('pause');
     const asked = w.command(w.ana, 'continue', {}, threadId);
     const reply = await w.fake.waitForOriginal(asked.id, /⏸️ .*\(#1 in line\)/, 10_000);
-    const started = w.command(w.ben, 'story', { seed: 'A lantern swung in the dark.' });
+    const started = w.command(w.ben, 'story', { opening: 'A lantern swung in the dark.' });
     const opening = await w.fake.waitForOriginal(started.id, /⏸️ .*\(#2 in line\)/, 10_000);
 
     await w.restart();

@@ -2,7 +2,7 @@
  * A story on Discord, end to end: the real discord.js client against the Discord
  * fake, the real core on a local mailbox, and the embedded worker with the tiny model.
  */
-import { MessageFlags, type APIMessage } from 'discord.js';
+import { ApplicationCommandOptionType, MessageFlags, type APIMessage, type APIThreadChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
 import { escapeStory, openingBudget } from '../../../src/chat/discord/render.ts';
@@ -92,6 +92,7 @@ describe('Discord: a story from /story to /export', () => {
   it('ends the story and exports it as an attached Markdown file; an ended story refuses its buttons', async () => {
     const ended = w.command(w.ana, 'end', {}, threadId);
     const endReply = await w.fake.waitForOriginal(ended.id, /^The end\. 4 lines by 2 people and the model\./);
+    expect(endReply.content).toBe('The end. 4 lines by 2 people and the model. Use /export in this thread for the whole story.');
     expect(endReply.components).toEqual([]);
 
     const exported = w.command(w.ben, 'export', {}, threadId);
@@ -104,7 +105,23 @@ describe('Discord: a story from /story to /export', () => {
 
     const late = w.press(w.ben, lines().at(-1)!, customIds(lines().at(-1)!)[0]);
     const refusal = await w.fake.waitFor(() => w.fake.interactionState(late.id)!.followups[0]);
-    expect(refusal.content).toMatch(/has ended/);
+    expect(refusal.content).toBe('This story has ended. Use /export for the whole story, or start a new one with /story.');
+  });
+
+  it('starts a story from a /story registered before its option was renamed (seed, now opening)', async () => {
+    const options = [{ name: 'seed', type: ApplicationCommandOptionType.String as const, value: 'An old command still works.' }];
+    const sent = w.fake.sendCommand({ channelId: w.channelId, user: w.ben, name: 'story', options });
+    const opening = await w.fake.waitForOriginal(sent.id, /✅/, 30_000);
+    const started = w.bot.stories.findByThread('discord', opening.thread?.id ?? opening.id)!;
+    expect(started.lines[0]).toMatchObject({ kind: 'seed', text: 'An old command still works.' });
+  });
+
+  it('exports an ended story from its thread after Discord archived it (a week later), for anyone', async () => {
+    // Discord archives a quiet thread after its auto-archive time (a week for stories); storyloom never locks one.
+    (w.fake.channel(threadId) as APIThreadChannel).thread_metadata!.archived = true;
+    const exported = w.command(w.mod, 'export', {}, threadId);
+    const reply = await w.fake.waitForOriginal(exported.id, /^“The lighthouse keeper.*”, 4 lines\.$/);
+    expect(reply.attachments[0].filename).toMatch(/\.md$/);
   });
 
   it('splits a seed whose escaped Markdown runs past 2,000 characters, and refuses /story inside a thread', async () => {
@@ -117,7 +134,7 @@ describe('Discord: a story from /story to /export', () => {
     const shownSeed = opening.content.split('\n')[1] + rest.content;
     expect(unescaped(shownSeed).replace(/\s+/g, '')).toBe(seed.replace(/\s+/g, ''));
 
-    const inThread = w.command(w.ana, 'story', { seed: 'A story in a story.' }, longThread);
+    const inThread = w.command(w.ana, 'story', { opening: 'A story in a story.' }, longThread);
     const refusal = await w.fake.waitFor(() => w.fake.interactionState(inThread.id)!.followups[0]);
     expect(refusal.content).toMatch(/text channel/);
     expect(refusal.flags! & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);

@@ -101,7 +101,7 @@ export async function startDiscordWorld(options: { worker?: boolean; fake?: Disc
     messages: (where, count, timeoutMs = 30_000) =>
       fake.waitFor(() => (fake.channelMessages(where).length >= count ? fake.channelMessages(where) : undefined), timeoutMs, `${count} messages in ${where}`),
     async startStory(user, seed) {
-      const sent = world.command(user, 'story', { seed });
+      const sent = world.command(user, 'story', { opening: seed });
       const opening = await fake.waitForOriginal(sent.id, /✅/, 30_000);
       const threadId = opening.thread?.id ?? opening.id;
       return { story: world.bot.stories.findByThread('discord', threadId)!, threadId, sent };

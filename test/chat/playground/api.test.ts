@@ -5,6 +5,7 @@ import { startTestWorker } from '../../helpers/bot.ts';
 import { tinyModel } from '../../helpers/models.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
+import { UserError } from '../../../src/core/errors.ts';
 
 let pg: TestPlayground;
 let worker: EmbeddedWorker;
@@ -70,8 +71,66 @@ describe('playground API', () => {
   it('GET /api/stories lists stories; /api/commands lists commands; /api/whoami knows admins', async () => {
     expect((await get('/api/stories')).body.stories[0]).toMatchObject({ id: storyId, lines: 4, owner: { name: 'Ann' } });
     expect((await get('/api/commands')).body.commands.map((c: { name: string }) => c.name)).toContain('story');
-    expect((await get('/api/whoami?user=Root')).body).toEqual({ name: 'Root', admin: true });
-    expect((await get('/api/whoami?user=Ann')).body).toEqual({ name: 'Ann', admin: false });
+    expect((await get('/api/whoami?user=Root')).body).toEqual({ id: 'pg:root', name: 'Root', admin: true });
+    expect((await get('/api/whoami?user=Ann')).body).toEqual({ id: 'pg:ann', name: 'Ann', admin: false });
+  });
+
+  it('GET /api/commands gives the limits core applies to openings and lines, for the page’s counters', async () => {
+    expect((await get('/api/commands')).body.limits).toEqual({ opening: 1000, line: 1000 });
+    // The limit is core's own: one character more is refused.
+    const over = await post('/api/command', { user: 'Ann', text: 'x'.repeat(1001), thread: storyId });
+    expect(over.body.error.message).toMatch(/keep it under 1000 characters/);
+    expect((await post('/api/command', { user: 'Ann', text: `/story ${'y'.repeat(1001)}` })).status).toBe(413);
+  });
+
+  it('says who may press each button, by core’s rules: anyone Continue, the owner End, the author Undo', async () => {
+    await post('/api/command', { user: 'Bob', text: 'Bob adds another line.', thread: storyId });
+    const { body } = await get(`/api/stories/${storyId}`);
+    const who = Object.fromEntries(body.buttons.map((b: { action: string; who: unknown }) => [b.action, b.who]));
+    expect(who.continue).toEqual({ anyone: true, admins: true, ids: [] });
+    expect(who.undo).toEqual({ anyone: false, admins: true, ids: ['pg:ann', 'pg:bob'] });
+    expect(who.end).toEqual({ anyone: false, admins: true, ids: ['pg:ann'] });
+  });
+
+  it('a command’s answer carries its story, so the page opens a new thread without another call', async () => {
+    const { body } = await post('/api/command', { user: 'Ann', text: '/story A short one --length 40' });
+    expect(body.story).toMatchObject({ id: body.storyId, title: 'A short one', lines: [{ kind: 'seed' }] });
+    await until(() => pg.bot.stories.get(body.storyId).pending === null, 30_000, 'its line');
+  });
+
+  it('a refusal that clears with time carries retryAfterMs and Retry-After', async () => {
+    const core = pg.bot.core;
+    const original = core.continue;
+    const message = 'Slow down a little: try again in 3 s.';
+    core.continue = async () => {
+      throw Object.assign(new UserError('cooldown', message), { retryAfterMs: 2_600 });
+    };
+    const headers = { 'content-type': 'application/json' };
+    const json = (body: unknown) => ({ method: 'POST', headers, body: JSON.stringify(body) });
+    try {
+      const story = (await get(`/api/stories/${storyId}`)).body;
+      const cont = story.buttons.find((b: { action: string }) => b.action === 'continue');
+      const res = await fetch(`${pg.url}/api/button`, json({ user: 'Bob', customId: cont.customId }));
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect(await res.json()).toEqual({ error: { code: 'cooldown', message, retryAfterMs: 2600 } });
+    } finally {
+      core.continue = original;
+    }
+    // Without a wait, no field and no header.
+    const plain = await fetch(`${pg.url}/api/command`, json({ user: 'Ann', text: '/undo' }));
+    expect(plain.headers.get('retry-after')).toBeNull();
+    expect(((await plain.json()) as any).error.retryAfterMs).toBeUndefined();
+  });
+
+  it('an ended story can still be exported: /export typed in its thread sends the file', async () => {
+    const { body } = await post('/api/command', { user: 'Ann', text: '/story The last ferry --length 40' });
+    await until(() => pg.bot.stories.get(body.storyId).pending === null, 30_000, 'its line');
+    expect((await post('/api/command', { user: 'Ann', text: '/end', thread: body.storyId })).status).toBe(200);
+    const exported = await post('/api/command', { user: 'Bob', text: '/export', thread: body.storyId });
+    expect(exported.status).toBe(200);
+    expect(exported.body.reply.file).toMatchObject({ name: 'the-last-ferry.md', mime: 'text/markdown' });
+    expect(exported.body.reply.file.content).toMatch(/The last ferry/);
   });
 
   it('GET /healthz reports the transport and the worker', async () => {
@@ -92,9 +151,18 @@ describe('playground API', () => {
     controller.abort();
   });
 
-  it('serves the page and its scripts', async () => {
+  it('serves the page, its scripts and an icon', async () => {
     expect((await get('/')).body).toMatch(/<title>storyloom playground<\/title>/);
-    expect((await get('/app.js')).status).toBe(200);
+    const files = ['/app.js', '/api.js', '/view.js', '/thread.js', '/composer.js', '/connection.js', '/style.css'];
+    for (const path of files) {
+      expect((await get(path)).status, path).toBe(200);
+    }
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const res = await fetch(`${pg.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await res.text()).toMatch(/^<svg /);
+    }
   });
 
   it.each([

@@ -23,7 +23,9 @@ describe('worker health on the live feed', () => {
       // Fresh while its age is under 3 × interval_s + 10 s grace = 13 s: written 6 s old, it goes stale about 7 s later.
       writeHeartbeat(pg.config, { worker_id: 'going-quiet', at: new Date(Date.now() - 6_000).toISOString() });
       await until(() => worker().some((w) => w.online), 6_000, 'an online worker event');
-      expect(worker().find((w) => w.online)).toMatchObject({ online: true, id: 'going-quiet', state: 'running' });
+      // A worker that has measured no speed yet reports none, not "0 chars/s".
+      const online = worker().find((w) => w.online);
+      expect(online).toMatchObject({ online: true, id: 'going-quiet', state: 'running', charsPerSecond: null });
       const changesBefore = worker().length;
       await until(() => worker().at(-1)?.online === false, 15_000, 'an offline worker event');
       // Exactly one event for the flip, and none on later ticks while nothing changes.
@@ -35,4 +37,10 @@ describe('worker health on the live feed', () => {
       feed.close();
     }
   }, 30_000);
+
+  it('reports the speed once the worker has measured it, rounded', async () => {
+    writeHeartbeat(pg.config, { worker_id: 'measured', chars_per_second: 561.4 });
+    const health = async () => ((await (await fetch(`${pg.url}/healthz`)).json()) as any).worker;
+    await expect.poll(health, { timeout: 5_000 }).toMatchObject({ online: true, id: 'measured', charsPerSecond: 561 });
+  });
 });

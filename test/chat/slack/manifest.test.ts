@@ -43,7 +43,7 @@ describe('the Slack app manifest', () => {
       expect(command.should_escape).toBe(false);
       for (const option of def.options) expect(command.usage_hint ?? '').toContain(option.choices ? option.choices[0] : option.name);
     }
-    expect(commands.find((c) => c.command === '/story')!.usage_hint).toBe('<seed> [--temperature 0.1-2] [--length 20-1000]');
+    expect(commands.find((c) => c.command === '/story')!.usage_hint).toBe('<opening> [--temperature 0.1-2] [--length 20-1000]');
     expect(commands.find((c) => c.command === '/story-admin')!.usage_hint).toBe(CONTROL_COMMANDS.join(' | '));
   });
 

@@ -55,7 +55,7 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
     expect(post.map((c) => c.body.text)).toEqual(['⏳ #1 in line']);
     const edits = updates();
     expect(edits.map((c) => c.body.text)).toEqual([
-      '⏸️ The worker is paused. Your request is saved (#1 in line) and will run when it resumes.',
+      '⏸️ The worker is paused. Your request is saved (#1 in line) and will run once an admin resumes the worker (/story-admin resume).',
       '✍️ Writing…',
     ]);
     // The post counts as the first edit.

@@ -64,7 +64,7 @@ export function storyFlowTests(get: () => SlackWorld): void {
     await press(world, undone, 'end');
     const ended = await until(() => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('The end.')), 'the end notice');
     expect(storyOf(world, root.ts).status).toBe('ended');
-    expect(ended.text).toContain('@storyloom export');
+    expect(ended.text).toContain('Use @storyloom export in this thread for the whole story.');
     expect(ended.blocks?.some((b) => b.type === 'actions')).toBe(false);
 
     await fake.mention({ channel, thread_ts: root.ts, text: 'export' });
@@ -72,7 +72,7 @@ export function storyFlowTests(get: () => SlackWorld): void {
     expect(file).toMatchObject({ channel_id: channel, filename: expect.stringMatching(/^the-lighthouse-keeper.*\.md$/) });
     const markdown = file.bytes!.toString('utf8');
     expect(markdown).toContain('# The lighthouse keeper climbed the stairs.');
-    expect(markdown).toContain('alice (seed)');
+    expect(markdown).toContain('alice (opening)');
     expect(markdown).toContain('Then the light went out & the sea roared.');
     expect(markdown).toMatch(/the model \(tiny\), asked by alice/);
 

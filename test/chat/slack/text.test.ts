@@ -26,15 +26,15 @@ describe('Slack markup', () => {
 });
 
 describe('reading commands and mentions', () => {
-  it('takes /story flags out of the seed, in either form, anywhere', () => {
-    expect(storyArgs('A dark night. --temperature 0.9 --length=200')).toEqual({ seed: 'A dark night.', temperature: '0.9', length: '200' });
-    expect(storyArgs('--length 50 It began -- as always -- with rain.')).toEqual({ seed: 'It began -- as always -- with rain.', length: '50' });
-    expect(storyArgs('Hi <@U1|ann> &amp; --bogus 3')).toEqual({ seed: 'Hi @ann & --bogus 3' });
+  it('takes /story flags out of the opening, in either form, anywhere', () => {
+    expect(storyArgs('A dark night. --temperature 0.9 --length=200')).toEqual({ opening: 'A dark night.', temperature: '0.9', length: '200' });
+    expect(storyArgs('--length 50 It began -- as always -- with rain.')).toEqual({ opening: 'It began -- as always -- with rain.', length: '50' });
+    expect(storyArgs('Hi <@U1|ann> &amp; --bogus 3')).toEqual({ opening: 'Hi @ann & --bogus 3' });
   });
 
   it('refuses a flag without a value, saying how to give one', () => {
-    expect(() => storyArgs('A seed --length')).toThrow(/--length needs a value, e\.g\. \/story Once upon a time --length 200/);
-    expect(() => storyArgs('A seed --temperature --length 40')).toThrow(/--temperature needs a value/);
+    expect(() => storyArgs('An opening --length')).toThrow(/--length needs a value, e\.g\. \/story Once upon a time --length 200/);
+    expect(() => storyArgs('An opening --temperature --length 40')).toThrow(/--temperature needs a value/);
   });
 
   it('reads admin actions and mentions of the bot', () => {

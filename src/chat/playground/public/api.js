@@ -1,9 +1,38 @@
 // The playground's calls to its own JSON API.
 
+/** The sentence shown when the server cannot be reached at all (the browser's own words are "Failed to fetch"). */
+export const UNREACHABLE = 'Can’t reach the storyloom server: it may have stopped. '
+  + 'This page reconnects by itself when it is back; what you typed is kept.';
+
+/** A refused or failed call: `network` when the server could not be reached, `retryAfterMs` for a limit that clears. */
+export class ApiError extends Error {
+  constructor(message, { status = 0, code = 'network', retryAfterMs = null, network = false } = {}) {
+    super(message);
+    Object.assign(this, { status, code, retryAfterMs, network });
+  }
+}
+
+/** Called with every network failure, so the page can say the server is gone. */
+let onUnreachable = () => undefined;
+export function whenUnreachable(handler) {
+  onUnreachable = handler;
+}
+
 async function call(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  const data = await res.json().catch(() => ({ error: { message: `HTTP ${res.status}` } }));
-  if (!res.ok) throw new Error(data.error?.message ?? `HTTP ${res.status}`);
+  let res;
+  try {
+    const headers = body ? { 'content-type': 'application/json' } : {};
+    res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  } catch {
+    onUnreachable();
+    throw new ApiError(UNREACHABLE, { network: true });
+  }
+  const data = await res.json().catch(() => ({ error: { message: `The server answered HTTP ${res.status}.` } }));
+  if (!res.ok) {
+    const { code = 'http', message = `HTTP ${res.status}`, retryAfterMs = null } = data.error ?? {};
+    if (code === 'stopping') onUnreachable();
+    throw new ApiError(message, { status: res.status, code, retryAfterMs });
+  }
   return data;
 }
 
@@ -16,26 +45,3 @@ export const api = {
   commands: () => call('GET', '/api/commands'),
   health: () => call('GET', '/healthz'),
 };
-
-/**
- * Calls `on[event](data)` for every server-sent event, and `onReconnect()` each time
- * the stream opens again after a drop (events sent meanwhile were missed).
- */
-export function listen(on, onReconnect) {
-  let dropped = false;
-  const connect = () => {
-    const source = new EventSource('/api/events');
-    source.addEventListener('error', () => {
-      dropped = true;
-      // The browser retries by itself, unless it gave up on the stream: then open a new one.
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 3000);
-    });
-    source.addEventListener('open', () => {
-      if (!dropped) return;
-      dropped = false;
-      onReconnect();
-    });
-    for (const [event, handler] of Object.entries(on)) source.addEventListener(event, (e) => handler(JSON.parse(e.data)));
-  };
-  connect();
-}

@@ -1,9 +1,15 @@
 // The playground page: state, the live feed, and wiring.
-import { api, listen } from './api.js';
-import { composer } from './composer.js';
-import { notice, renderMe, renderStories, renderThread, renderWorker, showPane } from './view.js';
+import { api, whenUnreachable } from './api.js';
+import { composer, limitOf } from './composer.js';
+import { connect } from './connection.js';
+import { pinNewestLine, renderButtons, renderThread } from './thread.js';
+import { notice, renderMe, renderServerDown, renderStories, renderWorker, showPane } from './view.js';
 
-const state = { user: '', admin: false, stories: new Map(), order: [], current: null, progress: new Map(), commands: [] };
+const state = {
+  user: '', id: '', admin: false, stories: new Map(), order: [], current: null, progress: new Map(), commands: [],
+  limits: null, cooldowns: new Map(), down: false, lostStory: null,
+};
+const composers = {};
 
 function pickName() {
   const fromUrl = new URLSearchParams(location.search).get('user');
@@ -13,110 +19,147 @@ function pickName() {
 
 async function setName(name) {
   const me = await api.whoami(name);
-  state.user = me.name;
-  state.admin = me.admin;
+  Object.assign(state, { user: me.name, id: me.id, admin: me.admin });
   sessionStorage.setItem('storyloom-user', me.name);
   renderMe(me.name, me.admin);
+  draw();
 }
 
 function askName() {
   const dialog = document.querySelector('[data-testid=name-dialog]');
   dialog.querySelector('input').value = state.user || `Writer ${Math.floor(1000 + Math.random() * 9000)}`;
   dialog.showModal();
-  dialog.addEventListener('close', () => setName(dialog.querySelector('input').value).catch((e) => notice('channel', e.message, true)), { once: true });
+  const chosen = () => setName(dialog.querySelector('input').value).catch((e) => notice('channel', e.message, true));
+  dialog.addEventListener('close', chosen, { once: true });
 }
 
 function summaries() {
   return state.order.map((id) => state.stories.get(id)).filter(Boolean).map((s) => ({
-    id: s.id, title: s.title, status: s.status, owner: s.owner, lines: s.lines?.length ?? s.lines, pending: Boolean(s.pending),
+    id: s.id, title: s.title, displayTitle: s.displayTitle, status: s.status, owner: s.owner,
+    lines: s.lines?.length ?? s.lines, pending: Boolean(s.pending),
   }));
 }
 
+/** The open story, once it is loaded whole (the channel list holds summaries, whose `lines` is a count). */
+const story = () => {
+  const s = state.current ? state.stories.get(state.current) : null;
+  return Array.isArray(s?.lines) ? s : null;
+};
+const buttonWiring = () => ({
+  me: state, cooldowns: state.cooldowns, onButton: press, onExport: () => send('thread', '/export'),
+});
+
 function draw() {
   renderStories(summaries(), state.current, open);
-  const story = state.current ? state.stories.get(state.current) : null;
-  renderThread(story?.lines ? story : null, state.current ? state.progress.get(state.current) : null, press);
+  const progress = state.current ? state.progress.get(state.current) : null;
+  renderThread(story(), { progress, stale: state.down, ...buttonWiring() });
+  composers.thread?.redraw();
 }
 
-function remember(story) {
-  if (!state.order.includes(story.id)) state.order.unshift(story.id);
-  state.stories.set(story.id, story);
+function remember(s) {
+  if (!state.order.includes(s.id)) state.order.unshift(s.id);
+  state.stories.set(s.id, s);
 }
 
-async function open(id) {
+/** Shows a story's thread with what the page knows of it. */
+function show(id) {
   state.current = id;
-  remember(await api.story(id));
   showPane('thread');
   draw();
 }
 
-function replied(where, { reply, storyId }) {
-  if (reply.file) {
-    const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(new Blob([reply.file.content], { type: reply.file.mime })), download: reply.file.name });
-    link.click();
-  }
-  if (reply.progress && storyId) state.progress.set(storyId, { jobId: reply.jobId, text: reply.text });
-  else if (reply.text) notice(where, reply.text);
-  return storyId;
-}
-
-async function send(where, text) {
+/** Shows a story's thread, then loads the whole story. */
+async function open(id) {
+  show(id);
   try {
-    const storyId = replied(where, await api.command(state.user, text, where === 'thread' ? state.current : undefined));
-    if (storyId && where === 'channel' && text.startsWith('/story')) await open(storyId);
-    else draw();
-  } catch (error) {
-    notice(where, error.message, true);
-  }
-}
-
-async function press(customId) {
-  try {
-    replied('thread', await api.button(state.user, customId));
-    draw();
+    remember(await api.story(id));
   } catch (error) {
     notice('thread', error.message, true);
   }
+  draw();
 }
 
-/** After the event stream was down: reload the story list, the open story and the worker's health. */
+function replied(where, { reply, storyId, story: view }) {
+  if (view) remember(view);
+  if (reply.file) {
+    const href = URL.createObjectURL(new Blob([reply.file.content], { type: reply.file.mime }));
+    Object.assign(document.createElement('a'), { href, download: reply.file.name }).click();
+  }
+  if (reply.progress && storyId) state.progress.set(storyId, { jobId: reply.jobId, text: reply.text });
+  else if (reply.text) notice(where, reply.text);
+}
+
+/** A refusal: its sentence, and for a limit that clears with time, a countdown on what was pressed. */
+function refused(where, error, action) {
+  if (error.retryAfterMs) {
+    const until = Date.now() + error.retryAfterMs;
+    if (action) state.cooldowns.set(action, until);
+    else composers[where].cooldown(until);
+    draw();
+  }
+  notice(where, error.message, true);
+}
+
+/** Sends a typed line; true once the server took it (the composer keeps the text until then). */
+async function send(where, text) {
+  const starting = where === 'channel' && /^\/story(\s|$)/i.test(text);
+  const known = new Set(state.order);
+  try {
+    const result = await api.command(state.user, text, where === 'thread' ? state.current : undefined);
+    replied(where, result);
+    // The reply carries the new story: open its thread without another call that a stopping server could miss.
+    if (starting && result.storyId) show(result.storyId);
+    else draw();
+    return true;
+  } catch (error) {
+    // The server may have made the story and stopped before answering: look for it when it is back.
+    if (starting && error.network) state.lostStory = { known, text };
+    refused(where, error, null);
+    return false;
+  }
+}
+
+async function press(button) {
+  try {
+    replied('thread', await api.button(state.user, button.customId));
+    draw();
+  } catch (error) {
+    refused('thread', error, button.action);
+  }
+}
+
+/** After the server was gone: reload the story list, the open story and the worker's health. */
 async function catchUp() {
-  for (const s of (await api.stories()).stories.reverse()) {
+  const { stories } = await api.stories();
+  for (const s of [...stories].reverse()) {
     if (!s.pending) state.progress.delete(s.id);
     if (s.id !== state.current) remember(s);
   }
-  if (state.current) {
-    const story = await api.story(state.current);
-    remember(story);
-    if (!story.pending) state.progress.delete(story.id);
+  const lost = state.lostStory;
+  state.lostStory = null;
+  const made = lost && stories.find((s) => s.owner.id === state.id && !lost.known.has(s.id));
+  if (made) {
+    composers.channel.clearIf(lost.text);
+    await open(made.id);
+  } else if (state.current) {
+    const current = await api.story(state.current);
+    remember(current);
+    if (!current.pending) state.progress.delete(current.id);
   }
   renderWorker((await api.health()).worker);
   draw();
 }
 
-async function boot() {
-  const name = pickName();
-  if (name) await setName(name).catch(() => askName());
-  else askName();
-  document.querySelector('[data-testid=me]').addEventListener('click', askName);
-  document.querySelector('[data-testid=back]').addEventListener('click', () => showPane('channel'));
-  state.commands = (await api.commands()).commands;
-  const channelCommands = () => state.commands.filter((c) => c.scope === 'channel' && (!c.admin || state.admin));
-  const threadCommands = () => state.commands.filter((c) => c.scope === 'thread' || c.name === 'status');
-  composer(document.querySelector('[data-testid=channel-composer]'), channelCommands, (t) => send('channel', t));
-  composer(document.querySelector('[data-testid=thread-composer]'), threadCommands, (t) => send('thread', t));
-  for (const s of (await api.stories()).stories.reverse()) remember(s);
-  renderWorker((await api.health()).worker);
-  draw();
-  listen({
-    story: ({ story }) => {
-      remember(story);
-      if (!story.pending) state.progress.delete(story.id);
+function listen() {
+  const lost = connect({
+    story: ({ story: s }) => {
+      remember(s);
+      if (!s.pending) state.progress.delete(s.id);
       draw();
     },
-    line: ({ story }) => {
-      remember(story);
-      state.progress.delete(story.id);
+    line: ({ story: s }) => {
+      remember(s);
+      state.progress.delete(s.id);
       draw();
     },
     progress: ({ storyId, jobId, text }) => {
@@ -128,8 +171,47 @@ async function boot() {
       if (storyId === state.current) notice('thread', text, true);
       draw();
     },
-    worker: renderWorker,
-  }, () => catchUp().catch((error) => notice('channel', error.message, true)));
+    worker: (health) => state.down || renderWorker(health),
+  }, () => {
+    state.down = true;
+    renderServerDown();
+    draw();
+  }, (first) => {
+    state.down = false;
+    if (!first) catchUp().catch((error) => notice('channel', error.message, true));
+    else draw();
+  });
+  whenUnreachable(lost);
+}
+
+async function boot() {
+  const name = pickName();
+  if (name) await setName(name).catch(() => askName());
+  else askName();
+  document.querySelector('[data-testid=me]').addEventListener('click', askName);
+  document.querySelector('[data-testid=back]').addEventListener('click', () => showPane('channel'));
+  pinNewestLine();
+  ({ commands: state.commands, limits: state.limits } = await api.commands());
+  const channelCommands = () => state.commands.filter((c) => c.scope === 'channel' && (!c.admin || state.admin));
+  const threadCommands = () => state.commands.filter((c) => story()?.status === 'ended'
+    ? c.name === 'export' || c.name === 'status'
+    : c.scope === 'thread' || c.name === 'status');
+  for (const where of ['channel', 'thread']) {
+    const form = document.querySelector(`[data-testid=${where}-composer]`);
+    const commands = where === 'channel' ? channelCommands : threadCommands;
+    const limitFor = (t) => limitOf(where, t, state.limits);
+    composers[where] = composer(form, { commands, send: (t) => send(where, t), limitFor });
+  }
+  for (const s of (await api.stories()).stories.reverse()) remember(s);
+  renderWorker((await api.health()).worker);
+  draw();
+  listen();
+  // A countdown on a refused button ticks down, and the button comes back when it is over.
+  setInterval(() => {
+    if (!state.cooldowns.size) return;
+    for (const [action, until] of state.cooldowns) if (until <= Date.now()) state.cooldowns.delete(action);
+    renderButtons(story(), buttonWiring());
+  }, 250);
 }
 
 boot().catch((error) => notice('channel', error.message, true));

@@ -1,20 +1,33 @@
-// Rendering. Every piece of user or model text goes in through textContent, never as HTML.
+// Rendering of the header, the channel and notices. Every piece of user or model text
+// goes in through textContent, never as HTML.
 
 const $ = (selector) => document.querySelector(selector);
 
-function el(tag, props = {}, ...children) {
+/** An element with properties and children. */
+export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   Object.assign(node, props);
   for (const child of children) node.append(child);
   return node;
 }
 
+/** The header's worker status; its dot's colour comes from `data-state` (running, paused, draining, offline). */
 export function renderWorker(health) {
   const node = $('[data-testid=worker]');
-  node.className = `worker ${health.online ? 'online' : 'offline'}`;
-  node.textContent = health.online
-    ? `${health.id} · ${health.state}${health.model ? ` · ${health.model}` : ''} · ${health.charsPerSecond} chars/s`
-    : 'no worker online';
+  node.dataset.state = health.online ? health.state : 'offline';
+  // A fresh worker has measured no speed yet: show none rather than "0 chars/s".
+  const speed = health.charsPerSecond ? ` · ${health.charsPerSecond} chars/s` : '';
+  const model = health.model ? ` · ${health.model}` : '';
+  node.textContent = health.online ? `${health.id} · ${health.state}${model}${speed}` : 'no worker online';
+  node.title = 'The worker that writes the lines';
+}
+
+/** The header while the server cannot be reached: nothing it said before can be vouched for. */
+export function renderServerDown() {
+  const node = $('[data-testid=worker]');
+  node.dataset.state = 'server-down';
+  node.textContent = 'server stopped: reconnecting…';
+  node.title = 'The storyloom server is not answering. This page reconnects by itself and catches up when it is back.';
 }
 
 export function renderMe(name, admin) {
@@ -26,38 +39,16 @@ export function renderMe(name, admin) {
 export function renderStories(stories, currentId, onOpen) {
   const list = $('[data-testid=stories]');
   list.replaceChildren(...stories.map((s) => {
-    const meta = `${s.owner.name} · ${s.lines} line${s.lines === 1 ? '' : 's'}${s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : ''}`;
-    const item = el('li', { className: s.id === currentId ? 'current' : '' }, el('span', { className: 'title', textContent: s.title }), el('span', { className: 'meta', textContent: meta }));
+    const state = s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : '';
+    const meta = `${s.owner.name} · ${s.lines} line${s.lines === 1 ? '' : 's'}${state}`;
+    const title = el('span', { className: 'title', textContent: s.displayTitle ?? s.title, title: s.title });
+    const item = el('li', { className: s.id === currentId ? 'current' : '' }, title);
+    item.append(el('span', { className: 'meta', textContent: meta }));
     item.dataset.storyId = s.id;
     item.addEventListener('click', () => onOpen(s.id));
     return item;
   }));
   $('[data-testid=empty]').hidden = stories.length > 0;
-}
-
-export function renderThread(story, progress, onButton) {
-  $('[data-testid=thread-title]').textContent = story ? story.title : 'Pick a story';
-  const n = story?.lines.length ?? 0;
-  $('[data-testid=thread-status]').textContent = story ? (story.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}`) : '';
-  $('[data-testid=lines]').replaceChildren(...(story?.lines ?? []).map((line) => {
-    const by = line.kind === 'model' ? `storyloom${line.model ? ` (${line.model})` : ''} for ${line.author.name}` : line.kind === 'seed' ? `${line.by} · seed` : line.by;
-    const item = el('li', { className: line.kind }, el('span', { className: 'by', textContent: by }), line.text);
-    item.dataset.kind = line.kind;
-    return item;
-  }));
-  $('[data-testid=lines]').lastElementChild?.scrollIntoView({ block: 'nearest' });
-  const box = $('[data-testid=progress]');
-  box.hidden = !progress;
-  box.textContent = progress ? progress.text : '';
-  const buttons = story && !story.pending ? story.buttons : [];
-  $('[data-testid=buttons]').replaceChildren(...buttons.map((b) => {
-    const button = el('button', { type: 'button', className: b.style, textContent: b.label });
-    button.dataset.action = b.action;
-    button.addEventListener('click', () => onButton(b.customId));
-    return button;
-  }));
-  const composer = $('[data-testid=thread-composer]');
-  for (const control of composer.elements) control.disabled = !story || story.status === 'ended';
 }
 
 export function notice(where, text, error = false) {

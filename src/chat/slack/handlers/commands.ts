@@ -1,5 +1,5 @@
 /**
- * The slash commands: `/story <seed> [--temperature t] [--length n]` posts the
+ * The slash commands: `/story <opening> [--temperature t] [--length n]` posts the
  * story's root message (its ts is the story's thread) and queues the first line;
  * `/story-status` and `/story-admin` answer ephemerally. Each acks at once; a
  * resent command (same trigger_id) is acked and otherwise ignored.

@@ -1,0 +1,89 @@
+// Rendering of the open story's thread: its lines, the progress of a line being
+// written, the buttons this viewer may press, and the composer's state.
+import { el } from './view.js';
+
+const $ = (selector) => document.querySelector(selector);
+const list = () => $('[data-testid=lines]');
+
+/** Whether the lines are scrolled to the newest one; kept while the box around them changes size. */
+let pinned = true;
+let shown = { id: null, lines: 0 };
+
+/** Keeps the newest line in view when buttons, progress or notices take space from the lines. */
+export function pinNewestLine() {
+  const lines = list();
+  lines.addEventListener('scroll', () => {
+    pinned = lines.scrollHeight - lines.scrollTop - lines.clientHeight < 4;
+  });
+  new ResizeObserver(() => {
+    if (pinned) lines.scrollTop = lines.scrollHeight;
+  }).observe(lines);
+}
+
+/** True when the viewer `me` ({id, admin}) may press a button whose `who` the API sent. */
+export function mayPress(who, me) {
+  return !who || who.anyone || (who.admins && me.admin) || who.ids.includes(me.id);
+}
+
+function renderLines(story) {
+  const lines = list();
+  const grew = story?.id !== shown.id || (story?.lines.length ?? 0) > shown.lines;
+  lines.replaceChildren(...(story?.lines ?? []).map((line) => {
+    const model = line.model ? ` (${line.model})` : '';
+    const by = line.kind === 'model'
+      ? `storyloom${model} for ${line.author.name}`
+      : line.kind === 'seed' ? `${line.by} · opening` : line.by;
+    const item = el('li', { className: line.kind }, el('span', { className: 'by', textContent: by }), line.text);
+    item.dataset.kind = line.kind;
+    return item;
+  }));
+  shown = { id: story?.id ?? null, lines: story?.lines.length ?? 0 };
+  if (grew || pinned) {
+    lines.scrollTop = lines.scrollHeight;
+    pinned = true;
+  }
+}
+
+/**
+ * The buttons under the newest line: the ones this viewer may press (an ended story
+ * gets Export). A button refused with a wait shows a countdown and stays disabled until
+ * `cooldowns.get(action)` (a time in ms) has passed.
+ */
+export function renderButtons(story, { me, cooldowns, onButton, onExport }) {
+  let buttons = [];
+  if (story?.status === 'ended') buttons = [{ action: 'export', label: 'Export', style: 'primary' }];
+  else if (story && !story.pending) buttons = story.buttons.filter((b) => mayPress(b.who, me));
+  $('[data-testid=buttons]').replaceChildren(...buttons.map((b) => {
+    const wait = Math.ceil(((cooldowns.get(b.action) ?? 0) - Date.now()) / 1000);
+    const label = wait > 0 ? `${b.label} · ${wait} s` : b.label;
+    const button = el('button', { type: 'button', className: b.style, textContent: label, disabled: wait > 0 });
+    button.dataset.action = b.action;
+    if (b.action === 'export') button.title = 'Download the whole story as Markdown, with who wrote what';
+    button.addEventListener('click', () => (b.action === 'export' ? onExport() : onButton(b)));
+    return button;
+  }));
+}
+
+/** The thread pane for `story` (or none); `stale` greys out progress the page can no longer vouch for. */
+export function renderThread(story, { progress, stale, ...buttons }) {
+  const title = $('[data-testid=thread-title]');
+  title.textContent = story ? (story.displayTitle ?? story.title) : 'Pick a story';
+  title.title = story ? story.title : '';
+  const n = story?.lines.length ?? 0;
+  const count = story?.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}`;
+  $('[data-testid=thread-status]').textContent = story ? count : '';
+  const box = $('[data-testid=progress]');
+  box.hidden = !progress;
+  box.textContent = progress ? progress.text : '';
+  box.classList.toggle('stale', Boolean(progress && stale));
+  box.title = progress && stale ? 'The server is not answering: this may be out of date.' : '';
+  renderButtons(story, buttons);
+  const input = $('[data-testid=thread-composer] input');
+  // An ended story keeps its composer for /export (and says so); plain text there gets core's "has ended".
+  input.disabled = !story;
+  input.placeholder = story?.status === 'ended'
+    ? 'This story has ended: press Export, or type /export'
+    : 'Add your own line, or /continue /retry /undo /end /export';
+  // Last: the buttons and progress above decide how much room the lines have.
+  renderLines(story);
+}
