@@ -1,7 +1,7 @@
 """Text normalization by the rules stored in a model artifact.
 
 The TypeScript engine (src/engine/normalize.ts) applies the same rules in the same
-order, and both are checked against the shared vectors in test/normalization/:
+order, and both are checked against the shared vectors in contract/normalization/:
   1. Unicode normalization (`unicode`, e.g. "NFKC");
   2. per-character replacements (`replace`: curly quotes to straight, and so on);
   3. a character still outside the vocabulary is decomposed (NFD) and its

@@ -2,7 +2,7 @@
 
 Every failure to read a mailbox file is a ProtocolError with the same code the
 TypeScript side gives (malformed_json, not_ours, unsupported_version, wrong_type,
-invalid) and a plain message; the shared vectors in test/protocol/ keep the two
+invalid) and a plain message; the shared vectors in contract/protocol/ keep the two
 sides in step (colab/tests/test_protocol.py).
 
 Usage:

@@ -6,7 +6,7 @@ import pytest
 from colab.normalize import DEFAULT_RULES, Normalizer
 from colab.tests.conftest import ROOT
 
-with open(os.path.join(ROOT, "test", "normalization", "vectors.json"), encoding="utf-8") as f:
+with open(os.path.join(ROOT, "contract", "normalization", "vectors.json"), encoding="utf-8") as f:
     VECTORS = json.load(f)
 
 

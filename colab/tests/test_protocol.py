@@ -1,4 +1,4 @@
-"""The shared protocol vectors (test/protocol/manifest.json), as test/jobs/protocol.test.ts checks them."""
+"""The shared protocol vectors (contract/protocol/manifest.json), as test/jobs/protocol.test.ts checks them."""
 import json
 import os
 from datetime import datetime, timezone
@@ -8,7 +8,7 @@ import pytest
 from colab.protocol import ProtocolError, iso, parse_file, parse_time, serialize
 from colab.tests.conftest import ROOT
 
-DIR = os.path.join(ROOT, "test", "protocol")
+DIR = os.path.join(ROOT, "contract", "protocol")
 with open(os.path.join(DIR, "manifest.json"), encoding="utf-8") as f:
     MANIFEST = json.load(f)["files"]
 

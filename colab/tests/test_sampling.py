@@ -9,7 +9,7 @@ from colab.generate import generate
 from colab.sampling import SamplingOptions, StopMasks, choose, filter_probs, hash32, stop_settings, stop_step, uniform
 from colab.tests.conftest import ROOT
 
-with open(os.path.join(ROOT, "test", "sampling", "vectors.json"), encoding="utf-8") as f:
+with open(os.path.join(ROOT, "contract", "sampling", "vectors.json"), encoding="utf-8") as f:
     VECTORS = json.load(f)
 
 

@@ -1,6 +1,6 @@
 /**
  * Text normalization by the rules stored in a model artifact; the twin of
- * colab/normalize.py, checked against the same vectors (test/normalization/).
+ * colab/normalize.py, checked against the same vectors (contract/normalization/).
  * Steps: Unicode form, per-character replacements, accent stripping for
  * characters outside the vocabulary, dropping (or replacing) what is still
  * unknown, collapsing runs of spaces. No input can fail.

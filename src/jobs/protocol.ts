@@ -1,6 +1,6 @@
 /**
  * The mailbox protocol, version 1: the files the bot and the workers exchange.
- * colab/protocol.py is its Python mirror; the shared vectors in test/protocol/
+ * colab/protocol.py is its Python mirror; the shared vectors in contract/protocol/
  * (valid and invalid files) are checked by both test suites so they cannot drift.
  * Field names are snake_case on the wire, the same words on both sides. Unknown
  * extra fields are ignored (additions stay compatible within a version).

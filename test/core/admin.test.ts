@@ -105,7 +105,7 @@ describe('admin commands', () => {
   it('the bot deletes the control file when the confirmation does not come in time', async () => {
     const { bot, config } = await setup({ STORYLOOM_ADMIN_TIMEOUT_S: '5' });
     // A worker that beats but never takes a command.
-    const beat = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/heartbeat-colab.json'), 'utf8'));
+    const beat = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/heartbeat-colab.json'), 'utf8'));
     const now = new Date().toISOString();
     const ghost = { ...beat, worker_id: 'ghost', at: now, started_at: now, interval_s: 60 };
     await bot.transport.put('workers', 'ghost.json', JSON.stringify(ghost));

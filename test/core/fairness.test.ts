@@ -41,7 +41,7 @@ describe('fairness', () => {
       client.stop();
       await transport.close();
     });
-    const base = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/request-start.json'), 'utf8')) as Request;
+    const base = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/request-start.json'), 'utf8')) as Request;
     const ulid = monotonicFactory();
     const deadline = new Date(Date.now() + 600_000).toISOString();
     for (let u = 0; u < USERS; u++) {

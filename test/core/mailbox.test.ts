@@ -11,7 +11,7 @@ import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
 
-const vector = (name: string) => readFileSync(join(ROOT, 'test/protocol', name), 'utf8');
+const vector = (name: string) => readFileSync(join(ROOT, 'contract/protocol', name), 'utf8');
 const bots: Bot[] = [];
 afterEach(async () => {
   await Promise.all(bots.splice(0).map((b) => b.stop()));

@@ -10,7 +10,7 @@ import { toMarkdown } from '../../src/stories/text.ts';
 import { ctx, startTestBot, testConfig } from '../helpers/bot.ts';
 import { ROOT } from '../helpers/python.ts';
 
-const beat = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/heartbeat-colab.json'), 'utf8')) as Heartbeat;
+const beat = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/heartbeat-colab.json'), 'utf8')) as Heartbeat;
 
 const bots: Bot[] = [];
 afterEach(async () => {

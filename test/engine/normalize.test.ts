@@ -6,7 +6,7 @@ const vectors = readJson<{
   vocabulary: string[];
   rules: NormalizationRules;
   cases: { name: string; input: string; expected: string }[];
-}>('test/normalization/vectors.json');
+}>('contract/normalization/vectors.json');
 
 describe('normalization (shared vectors)', () => {
   const normalizer = new Normalizer(vectors.vocabulary, vectors.rules);

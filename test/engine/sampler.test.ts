@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import vectors from '../sampling/vectors.json' with { type: 'json' };
+import vectors from '../../contract/sampling/vectors.json' with { type: 'json' };
 import { Engine } from '../../src/engine/engine.ts';
 import { hash32, uniform } from '../../src/engine/rng.ts';
 import { checkSampling, chooseNext, filterProbs, StopTracker } from '../../src/engine/sampler.ts';

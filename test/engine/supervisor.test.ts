@@ -54,7 +54,7 @@ describe('WorkerSupervisor', () => {
     await mailbox.open();
     cleanups.push(() => mailbox.close());
     const commandId = '01JDQ40000000000000000000R';
-    const control = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/control-pause.json'), 'utf8'));
+    const control = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/control-pause.json'), 'utf8'));
     const restart = { ...control, command_id: commandId, command: 'restart', target: 'embedded-child' };
     await mailbox.put('control', `${commandId}.json`, JSON.stringify(restart));
     const restarted = () => (readHeartbeat(config)?.started_at ?? '') > firstStart && readHeartbeat(config)?.state === 'running';

@@ -11,7 +11,7 @@ import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
 import type { LocalFolderTransport } from '../../src/transport/local.ts';
 
-const vector = (name: string) => readFileSync(join(ROOT, 'test/protocol', name), 'utf8');
+const vector = (name: string) => readFileSync(join(ROOT, 'contract/protocol', name), 'utf8');
 const open: (EmbeddedWorker | LocalFolderTransport)[] = [];
 afterEach(async () => {
   for (const o of open.splice(0)) {

@@ -7,8 +7,8 @@ import type { Heartbeat, Request } from '../../src/jobs/protocol.ts';
 import type { WorkerView } from '../../src/jobs/workers.ts';
 import { ROOT } from '../helpers/python.ts';
 
-const base = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/request-start.json'), 'utf8')) as Request;
-const beat = JSON.parse(readFileSync(join(ROOT, 'test/protocol/valid/heartbeat-colab.json'), 'utf8')) as Heartbeat;
+const base = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/request-start.json'), 'utf8')) as Request;
+const beat = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/heartbeat-colab.json'), 'utf8')) as Heartbeat;
 const req = (jobId: string, user: string): Request => ({ ...base, job_id: jobId, user: { id: user, name: user } });
 const worker = (overrides: Partial<Heartbeat> = {}, fresh = true): WorkerView => ({ heartbeat: { ...beat, active_jobs: [], served: {}, ...overrides }, fresh, ageS: 1 });
 

@@ -5,7 +5,7 @@ import { parseFile, ProtocolError, type FileType } from '../../src/jobs/parse.ts
 import { ROOT } from '../helpers/python.ts';
 
 interface Vector { file: string; type: FileType; valid: boolean; code?: string }
-const DIR = join(ROOT, 'test/protocol');
+const DIR = join(ROOT, 'contract/protocol');
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Vector[] };
 
 describe('protocol vectors (shared with the Python worker)', () => {
