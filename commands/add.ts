@@ -1,7 +1,7 @@
 import type { CommandDefinition } from './types.ts';
 
 /** `/add text`: add your own line to this thread's story. */
-export const add: CommandDefinition = {
+export const add: CommandDefinition<'add'> = {
   name: 'add',
   description: 'Add your own line to this story',
   scope: 'thread',

@@ -13,7 +13,12 @@ import { undo } from './undo.ts';
 export type { CommandDefinition, CommandOption } from './types.ts';
 
 /** All commands, in the order help lists them. */
-export const COMMANDS: readonly CommandDefinition[] = [story, continueCommand, add, retry, undo, end, exportCommand, status, admin];
+export const COMMANDS = [
+  story, continueCommand, add, retry, undo, end, exportCommand, status, admin,
+] as const satisfies readonly CommandDefinition[];
+
+/** The name of a storyloom command. */
+export type CommandName = (typeof COMMANDS)[number]['name'];
 
 /** The command with this name, if any. */
 export function findCommand(name: string): CommandDefinition | undefined {

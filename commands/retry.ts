@@ -1,7 +1,7 @@
 import type { CommandDefinition } from './types.ts';
 
 /** `/retry`: the model writes its last line again. */
-export const retry: CommandDefinition = {
+export const retry: CommandDefinition<'retry'> = {
   name: 'retry',
   description: 'The model writes its last line again',
   scope: 'thread',

@@ -14,11 +14,13 @@ export interface CommandOption {
   max?: number;
   maxLength?: number;
   choices?: readonly string[];
+  /** A value to show in usage hints and errors, e.g. `200`. */
+  example?: string;
 }
 
-/** One slash command. */
-export interface CommandDefinition {
-  name: string;
+/** One slash command; `Name` keeps its name as a literal type, so core's table of handlers can be checked. */
+export interface CommandDefinition<Name extends string = string> {
+  name: Name;
   description: string;
   /** 'channel': anywhere; 'thread': inside a story thread (the story is the thread's). */
   scope: 'channel' | 'thread';

@@ -1,7 +1,7 @@
 import type { CommandDefinition } from './types.ts';
 
 /** `/undo`: remove the story's last line. */
-export const undo: CommandDefinition = {
+export const undo: CommandDefinition<'undo'> = {
   name: 'undo',
   description: "Remove the story's last line (its author, the story's owner or an admin)",
   scope: 'thread',

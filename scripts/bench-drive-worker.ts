@@ -18,7 +18,7 @@ import { apiFor } from '../test/transport/drive/world.ts';
 
 /** Drive methods on the path from submit to delivery (cleanup deletes are counted apart). */
 export const PATH_METHODS = ['files.create', 'files.generateIds', 'changes.list', 'files.get.media'];
-/** The Colab worker's idle window (colab/worker.py BUSY_WINDOW_S): after it, the worker polls at its idle pace. */
+/** The Colab worker's idle window (colab/worker/main.py BUSY_WINDOW_S): after it, the worker polls at its idle pace. */
 export const WORKER_BUSY_WINDOW_MS = 30_000;
 
 /** A bot and a Python worker on one fake. */

@@ -29,12 +29,12 @@ import { openMailbox, type MailboxFolders } from '../src/transport/drive/mailbox
 import { startDriveFake, type DriveFake } from '../test/fakes/drive/index.ts';
 import { InstantResponder, makeRequest, RecordingBot } from '../test/transport/drive/job-harness.ts';
 import { apiFor } from '../test/transport/drive/world.ts';
-import { RUNNING_IDLE_POLL_MS } from '../src/engine/worker.ts';
+import { RUNNING_IDLE_POLL_MS } from '../src/worker/options.ts';
 import { percentile } from './bench-common.ts';
 import { callsPerJob, idleSpell, reportCallsPerJob } from './bench-drive-colab.ts';
 import { PATH_METHODS, sumOf } from './bench-drive-worker.ts';
 
-/** The Colab worker's default idle poll on Drive (colab/worker.py), for the random part of each idle-spell wait. */
+/** The Colab worker's idle poll on Drive (colab/worker/options.py), for the random part of each idle-spell wait. */
 const COLAB_IDLE_POLL_S = 1.2;
 
 const { values: args } = parseArgs({ options: {

@@ -7,8 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { resolveModel } from '../src/engine/models.ts';
-import { Engine } from '../src/engine/engine.ts';
+import { loadModel, resolveModel } from '../src/model/models.ts';
 
 const PROMPT = 'The old house stood at the end of the lane, ';
 
@@ -21,7 +20,7 @@ const { values } = parseArgs({ options: { model: { type: 'string', default: 'sma
 const model = resolveModel(values.model!);
 const chars = Number(values.chars), repeats = Number(values.repeats);
 
-const engine = await Engine.load(model, 1);
+const engine = await loadModel(model, 1);
 const options = { temperature: 0.8, maxChars: chars, stop: 'none' as const, seed: 1 };
 await engine.generate([{ prompt: PROMPT, options }]);
 const runs: number[] = [];
@@ -32,7 +31,7 @@ for (let i = 0; i < repeats; i++) {
 }
 const ts = median(runs);
 
-const torchOut = execFileSync('/usr/bin/python3', ['-m', 'colab.bench_engine', '--model', model, '--chars', String(chars), '--repeats', String(repeats)], { encoding: 'utf8' });
+const torchOut = execFileSync('/usr/bin/python3', ['-m', 'colab.tools.bench_engine', '--model', model, '--chars', String(chars), '--repeats', String(repeats)], { encoding: 'utf8' });
 const torch = JSON.parse(torchOut) as { torch: string; threads: number; storyloom_s: number; plain_s: number };
 const best = Math.min(torch.storyloom_s, torch.plain_s);
 const cps = (s: number) => Math.round(chars / s);

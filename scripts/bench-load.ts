@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { goLive, startBot } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import type { ChatDelivery, CommandContext } from '../src/core/types.ts';
-import { resolveModel } from '../src/engine/models.ts';
+import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
 
@@ -47,7 +47,8 @@ async function waitLine(jobId: string): Promise<void> {
   await new Promise<void>((resolve) => arrived.set(jobId, resolve));
 }
 async function user(i: number): Promise<void> {
-  const ctx: CommandContext = { actor: { id: `user${i}`, name: `User ${i}`, admin: false }, place: { platform: 'test', channel: 'load', thread: null } };
+  const person = { id: `user${i}`, name: `User ${i}` };
+  const ctx: CommandContext = { person, admin: false, place: { platform: 'test', channel: 'load', thread: null } };
   let t = performance.now();
   const first = await bot.core.start(ctx, { seed: `Story ${i}: the lighthouse keeper climbed the stairs.`, length: 120 }, async (s) => ({ thread: `t-${s.id}`, message: null }));
   await waitLine(first.jobId!);

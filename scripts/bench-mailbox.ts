@@ -15,7 +15,7 @@ import { JobClient } from '../src/jobs/client.ts';
 import { parseFile, serialize } from '../src/jobs/parse.ts';
 import type { Request } from '../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../src/jobs/workers.ts';
-import { okResponse } from '../src/engine/worker-io.ts';
+import { okResponse } from '../src/worker/io.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile, request } from './bench-common.ts';
 

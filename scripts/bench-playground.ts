@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { goLive, startBot } from '../src/app.ts';
 import { PlaygroundAdapter } from '../src/chat/playground/adapter.ts';
 import { parseConfig } from '../src/config.ts';
-import { resolveModel } from '../src/engine/models.ts';
+import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
 
@@ -25,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'storyloom-pgload-'));
 const env = { STORYLOOM_DATA_DIR: dir, STORYLOOM_COOLDOWN_S: '0', STORYLOOM_MAX_QUEUE: String(users * 2), STORYLOOM_LOCAL_WORKER: 'always', STORYLOOM_MODEL: resolveModel(values.model!), STORYLOOM_WORKER_BATCH: values.batch!, STORYLOOM_WORKER_ID: 'embedded-pgload', PLAYGROUND_PORT: '0' };
 const config = parseConfig(env);
 const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), { workerEnv: { ...process.env, ...env }, log: () => undefined });
-const playground = new PlaygroundAdapter(config, bot, () => undefined);
+const playground = new PlaygroundAdapter(config, bot.chat, () => undefined);
 await playground.start();
 await goLive(bot);
 await bot.workers.waitFor((w) => w.some((x) => x.fresh && x.heartbeat.state === 'running'), 60_000);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure everything the test suites need is on this machine: node_modules,
-# Debian's Python with torch, requests, pytest and matplotlib, and Chromium for the
-# browser test. Installs what is missing when it can (root with apt-get), and
+# Debian's Python with torch, requests, pytest and matplotlib, the Python style
+# tools (black, flake8, mypy with typeshed's stubs), and Chromium for the browser test. Installs what is missing when it can (root with apt-get), and
 # otherwise stops with a message that names exactly what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 PY=/usr/bin/python3
-APT_PACKAGES=(python3-torch python3-requests python3-pytest python3-matplotlib chromium fonts-noto-color-emoji)
+APT_PACKAGES=(python3-torch python3-requests python3-pytest python3-matplotlib black flake8 python3-mypy
+  python3-typeshed chromium fonts-noto-color-emoji)
 missing=()
 [ -x "$PY" ] || missing+=(python3)
 if [ -x "$PY" ]; then
@@ -20,6 +21,11 @@ if [ -x "$PY" ]; then
   "$PY" -c 'import requests' 2>/dev/null || missing+=(python3-requests)
   "$PY" -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
   "$PY" -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+  "$PY" -c 'import black' 2>/dev/null || missing+=(black)
+  "$PY" -c 'import flake8' 2>/dev/null || missing+=(flake8)
+  "$PY" -c 'import mypy' 2>/dev/null || missing+=(python3-mypy)
+  # requests' type stubs, for mypy (typeshed's third-party stubs, as Debian packages them).
+  [ -d /usr/lib/python3/dist-packages/requests-stubs ] || missing+=(python3-typeshed)
 fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Emoji in progress messages; without it, browser screenshots show empty boxes.

@@ -7,8 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Engine } from '../src/engine/engine.ts';
-import { resolveModel } from '../src/engine/models.ts';
+import { loadModel } from '../src/model/models.ts';
 
 const SEEDS = [
   'The old house ', 'She opened the door and ', '"Where are you going?" he asked. ', 'It was a dark night, ', 'Nobody in the village knew ',
@@ -22,7 +21,7 @@ export function words(text: string): string[] {
 }
 
 const { values } = parseArgs({ options: { model: { type: 'string', default: 'small' }, samples: { type: 'string', default: '60' }, chars: { type: 'string', default: '280' } } });
-const engine = await Engine.load(resolveModel(values.model!));
+const engine = await loadModel(values.model!);
 const doc = engine.artifact.doc as { metrics?: { val_loss?: number }; training?: { device?: string; minutes?: number }; corpus?: { path?: string } };
 const vocabulary = new Set(words(readFileSync(new URL('../colab/data/brown-fiction.txt', import.meta.url), 'utf8')));
 const n = Number(values.samples);

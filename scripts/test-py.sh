@@ -1,5 +1,17 @@
 #!/usr/bin/env bash
-# The Python suite, under Debian's python3 (torch, requests and pytest come from apt).
+# The Python suite, under Debian's python3 (torch, requests, pytest, black, flake8 and mypy come from apt):
+# style first (black, flake8, mypy; their settings are in colab/pyproject.toml and colab/setup.cfg), then pytest.
+# Arguments go to pytest (e.g. a test path); STORYLOOM_PY_STYLE=0 skips the style checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec /usr/bin/python3 -m pytest -q colab/tests "$@"
+PY=/usr/bin/python3
+if [ "${STORYLOOM_PY_STYLE:-1}" != 0 ]; then
+  echo "== black (colab/)"
+  "$PY" -m black --config colab/pyproject.toml --check --quiet colab
+  echo "== flake8 (colab/)"
+  "$PY" -m flake8 --config colab/setup.cfg colab
+  echo "== mypy (colab/)"
+  "$PY" -m mypy --config-file colab/pyproject.toml
+fi
+echo "== pytest (colab/tests)"
+exec "$PY" -m pytest -q colab/tests "$@"

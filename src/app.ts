@@ -1,14 +1,15 @@
 /**
  * Builds the bot from a configuration: transport → jobs → stories → core, plus the
- * embedded worker's supervisor. main.ts adds the chat adapters; tests use this
- * directly.
+ * embedded worker's supervisor. main.ts adds the chat adapters, handing each only
+ * `bot.chat` (what an adapter may ask of the bot); tests use this directly.
  */
 import { OPENING_MAX_CHARS, TOP_P } from '../commands/story.ts';
 import type { Config } from './config.ts';
-import { Core } from './core/core.ts';
+import { chatCoreOf, type ChatCore } from './core/chat-core.ts';
+import { Core, type CoreSettings } from './core/core.ts';
 import { Deliveries } from './core/deliveries.ts';
 import { ProgressFeed } from './core/progress-feed.ts';
-import { WorkerSupervisor } from './engine/supervisor.ts';
+import { WorkerSupervisor } from './worker/supervisor.ts';
 import { JobClient } from './jobs/client.ts';
 import { WorkerMonitor } from './jobs/workers.ts';
 import { StoryStore } from './stories/store.ts';
@@ -26,23 +27,44 @@ export interface Bot {
   deliveries: Deliveries;
   progress: ProgressFeed;
   supervisor: WorkerSupervisor | null;
+  /** What the chat adapters see of the bot. */
+  chat: ChatCore;
   log: (message: string) => void;
   stop(): Promise<void>;
 }
 
 /** Core's settings from the configuration. */
-export function coreSettings(config: Config) {
+export function coreSettings(config: Config): CoreSettings {
   return {
-    maxSeedChars: OPENING_MAX_CHARS, maxLineChars: 1000,
-    defaultTemperature: config.STORYLOOM_DEFAULT_TEMPERATURE, defaultLength: config.STORYLOOM_DEFAULT_LENGTH,
-    limits: { maxInFlightPerUser: config.STORYLOOM_MAX_IN_FLIGHT, cooldownS: config.STORYLOOM_COOLDOWN_S, maxQueue: config.STORYLOOM_MAX_QUEUE },
-    jobs: { contextChars: config.STORYLOOM_CONTEXT_CHARS, deadlineS: config.STORYLOOM_JOB_DEADLINE_S, topP: TOP_P, model: null },
+    maxSeedChars: OPENING_MAX_CHARS,
+    maxLineChars: 1000,
+    defaultTemperature: config.STORYLOOM_DEFAULT_TEMPERATURE,
+    defaultLength: config.STORYLOOM_DEFAULT_LENGTH,
+    limits: {
+      maxInFlightPerUser: config.STORYLOOM_MAX_IN_FLIGHT,
+      cooldownS: config.STORYLOOM_COOLDOWN_S,
+      maxQueue: config.STORYLOOM_MAX_QUEUE,
+    },
+    jobs: {
+      contextChars: config.STORYLOOM_CONTEXT_CHARS,
+      deadlineS: config.STORYLOOM_JOB_DEADLINE_S,
+      topP: TOP_P,
+      model: null,
+    },
     adminTimeoutMs: config.STORYLOOM_ADMIN_TIMEOUT_S * 1000,
   };
 }
 
+/** How `startBot` runs: whether with the embedded worker (and its environment), and where it logs. */
+export interface StartOptions {
+  /** False: no embedded worker, whatever the configuration says. */
+  worker?: boolean;
+  workerEnv?: NodeJS.ProcessEnv;
+  log?: (message: string) => void;
+}
+
 /** Opens the mailbox, recovers its state, and starts the bot (and the embedded worker unless it is off). */
-export async function startBot(config: Config, transport: Transport, options: { worker?: boolean; workerEnv?: NodeJS.ProcessEnv; log?: (m: string) => void } = {}): Promise<Bot> {
+export async function startBot(config: Config, transport: Transport, options: StartOptions = {}): Promise<Bot> {
   const log = options.log ?? ((m: string) => console.error(m));
   await transport.open();
   const workers = new WorkerMonitor(transport, 10, Date.now, log);
@@ -50,6 +72,9 @@ export async function startBot(config: Config, transport: Transport, options: { 
   const stories = new StoryStore(transport, log);
   const deliveries = new Deliveries();
   const core = new Core(stories, jobs, workers, transport, deliveries, coreSettings(config));
+  // Responses to jobs become story lines: core's story jobs handle what the job client hears.
+  jobs.setHandler(core.storyJobs);
+  const chat = chatCoreOf({ core, stories, workers, deliveries, transport });
   const progress = new ProgressFeed(jobs, stories, deliveries, log);
   await stories.load();
   await workers.load();
@@ -57,10 +82,11 @@ export async function startBot(config: Config, transport: Transport, options: { 
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
     void work.catch((error: Error) => log(`storyloom: ${reasonOf(error)}`));
   });
-  const supervisor = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off' ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
+  const embedded = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off';
+  const supervisor = embedded ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
   supervisor?.start();
   return {
-    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor, log,
+    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor, chat, log,
     async stop() {
       unsubscribe();
       progress.stop();
@@ -77,6 +103,9 @@ export async function goLive(bot: Bot): Promise<void> {
   await bot.core.storyJobs.deliverUndelivered();
   const tracked = new Set(bot.jobs.pending().map((r) => r.job_id));
   const resubmitted = await bot.core.storyJobs.resubmitLost(tracked);
-  if (resubmitted.length) bot.log(`storyloom: submitted ${resubmitted.length} job(s) again that stories waited for but the mailbox never got`);
+  if (resubmitted.length) {
+    const again = `${resubmitted.length} job(s) again`;
+    bot.log(`storyloom: submitted ${again} that stories waited for but the mailbox never got`);
+  }
   bot.progress.start();
 }

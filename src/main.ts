@@ -5,7 +5,7 @@
  */
 import { goLive, startBot } from './app.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
-import { createDiscordAdapter } from './chat/discord/index.ts';
+import { createDiscordAdapter } from './chat/discord/adapter.ts';
 import { createPlaygroundAdapter } from './chat/playground/adapter.ts';
 import { createSlackAdapter, SlackAdapter } from './chat/slack/adapter.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
@@ -19,22 +19,26 @@ let chatCount = -1;
 
 async function main(): Promise<void> {
   // The process stays up: a stray rejection (a chat platform or Drive misbehaving) is logged, not fatal.
-  process.on('unhandledRejection', (reason) => log(`storyloom: unhandled error: ${reason instanceof Error ? reason.stack : String(reason)}`));
+  process.on('unhandledRejection', (reason) => {
+    log(`storyloom: unhandled error: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
   // Node exits with code 0 when nothing holds the event loop: never let that pass silently for a bot meant to serve.
   process.on('beforeExit', () => {
     if (stopping) return;
     log(chatCount === 0
       ? 'storyloom: nothing to serve: no chat platform is on and no worker runs here; stopping.'
-      : 'storyloom: stopped unexpectedly: nothing was left running (no chat connection, mailbox poll or timer held the process). This is a bug; please report it.');
+      : 'storyloom: stopped unexpectedly: nothing was left running (no chat connection, mailbox poll or timer ' +
+        'held the process). This is a bug; please report it.');
     process.exitCode = 1;
   });
   const config = await loadConfig();
   const bot = await startBot(config, await makeTransport(config, 'bot'), { log });
   const adapters: ChatAdapter[] = [];
   try {
-    if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot, log));
-    if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot, log));
-    if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot, log));
+    // Each adapter gets bot.chat, what an adapter may ask of the bot, and not the bot's parts.
+    if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot.chat, log));
+    if (config.DISCORD_TOKEN) adapters.push(createDiscordAdapter(config, bot.chat, log));
+    if (config.SLACK_BOT_TOKEN) adapters.push(createSlackAdapter(config, bot.chat, log));
     for (const adapter of adapters) await adapter.start();
     chatCount = adapters.length;
     await goLive(bot);
@@ -51,7 +55,9 @@ async function main(): Promise<void> {
     if (!(adapter instanceof SlackAdapter) || adapter.mode !== 'http') continue;
     console.log(`  slack: HTTP mode, events at port ${adapter.port} (POST /slack/events)`);
   }
-  if (!adapters.length) console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');
+  if (!adapters.length) {
+    console.log('  no chat platform is on: set PLAYGROUND=on, DISCORD_TOKEN or SLACK_BOT_TOKEN (see .env.example)');
+  }
   const stop = async () => {
     if (stopping) return;
     stopping = true;
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: Error) => {
-  console.error(error instanceof ConfigError || error.message.startsWith('storyloom:') ? error.message : `storyloom: failed to start: ${error.stack}`);
+  const ours = error instanceof ConfigError || error.message.startsWith('storyloom:');
+  console.error(ours ? error.message : `storyloom: failed to start: ${error.stack}`);
   process.exit(1);
 });

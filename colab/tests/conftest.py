@@ -1,6 +1,8 @@
-"""Shared fixtures: the repository root on sys.path, and a tiny model trained once per session."""
+"""Shared fixtures: the repository root on sys.path, a tiny model trained once per session, the Drive fake,
+and google.colab stubbed."""
 import os
 import sys
+import types
 
 import pytest
 
@@ -14,16 +16,42 @@ SMALL_MODEL = os.path.join(ROOT, "colab", "models", "small.json")
 
 def train_tiny(out_dir, name="tiny", steps=30, extra=()):
     """Trains a tiny model on the first 60 kB of the corpus; returns its json path."""
-    from colab import train
+    from colab.train import main as train_main
 
     text = os.path.join(out_dir, f"{name}.txt")
     with open(CORPUS, encoding="utf-8") as src, open(text, "w", encoding="utf-8") as dst:
         dst.write(src.read()[:60_000])
-    args = ["--text", text, "--name", name, "--out-dir", str(out_dir), "--checkpoint", os.path.join(out_dir, f"{name}.pt"),
-            "--hidden-size", "48", "--embedding-dim", "16", "--batch-size", "8", "--seq-len", "32",
-            "--max-steps", str(steps), "--eval-every", "10", "--warmup-steps", "5", "--lr", "1e-2", "--device", "cpu",
-            "--quiet", *extra]
-    assert train.main(args) == 0
+    args = [
+        "--text",
+        text,
+        "--name",
+        name,
+        "--out-dir",
+        str(out_dir),
+        "--checkpoint",
+        os.path.join(out_dir, f"{name}.pt"),
+        "--hidden-size",
+        "48",
+        "--embedding-dim",
+        "16",
+        "--batch-size",
+        "8",
+        "--seq-len",
+        "32",
+        "--max-steps",
+        str(steps),
+        "--eval-every",
+        "10",
+        "--warmup-steps",
+        "5",
+        "--lr",
+        "1e-2",
+        "--device",
+        "cpu",
+        "--quiet",
+        *extra,
+    ]
+    assert train_main.main(args) == 0
     return os.path.join(out_dir, f"{name}.json")
 
 
@@ -35,7 +63,7 @@ def tiny_model(tmp_path_factory):
 @pytest.fixture(scope="session")
 def chaos_model(tmp_path_factory):
     """A random-weights model over letters, digits, punctuation, space and newline."""
-    from colab.tests.random_model import write_random_model
+    from colab.tests.helpers.random_model import write_random_model
 
     return write_random_model(tmp_path_factory.mktemp("chaos"))
 
@@ -43,7 +71,7 @@ def chaos_model(tmp_path_factory):
 @pytest.fixture(scope="session")
 def nospace_model(tmp_path_factory):
     """A random-weights model whose vocabulary has no whitespace (normalization drops it)."""
-    from colab.tests.random_model import NO_SPACE_VOCAB, write_random_model
+    from colab.tests.helpers.random_model import NO_SPACE_VOCAB, write_random_model
 
     return write_random_model(tmp_path_factory.mktemp("nospace"), "nospace", NO_SPACE_VOCAB)
 
@@ -51,8 +79,34 @@ def nospace_model(tmp_path_factory):
 @pytest.fixture(scope="session")
 def drive_fake():
     """The Drive v3 fake, started once (`npx tsx test/fakes/drive/cli.ts`)."""
-    from colab.tests.drive_fake import DriveFake
+    from colab.tests.fakes.drive import DriveFake
 
     fake = DriveFake(ROOT)
     yield fake
     fake.close()
+
+
+class FakeAuthorizedSession:
+    def __init__(self, credentials):
+        self.credentials = credentials
+
+
+@pytest.fixture
+def colab_stub(monkeypatch):
+    """Injects fake google, google.colab(.auth) and google.auth(.transport.requests) modules."""
+    calls = []
+
+    def module(name, **attrs):
+        m = types.ModuleType(name)
+        m.__path__ = []
+        m.__dict__.update(attrs)
+        monkeypatch.setitem(sys.modules, name, m)
+        return m
+
+    auth = module("google.colab.auth", authenticate_user=lambda: calls.append("authenticate_user"))
+    gauth = module("google.auth", default=lambda scopes=None: (calls.append(("default", scopes)), ("CREDS", "proj"))[1])
+    treq = module("google.auth.transport.requests", AuthorizedSession=FakeAuthorizedSession)
+    transport = module("google.auth.transport", requests=treq)
+    gauth.transport = transport
+    module("google", colab=module("google.colab", auth=auth), auth=gauth)
+    return calls

@@ -53,7 +53,7 @@ def train_cell_namespace(mailbox, tmp_path, monkeypatch, lines):
     import sys
     import types
 
-    from colab import train_sync
+    from colab.train import sync as train_sync
 
     ran = []
 
@@ -64,6 +64,7 @@ def train_cell_namespace(mailbox, tmp_path, monkeypatch, lines):
 
         def wait(self):
             return 0
+
     ipython, display = types.ModuleType("IPython"), types.ModuleType("IPython.display")
     display.display = lambda *a, **k: types.SimpleNamespace(update=lambda fig: None)
     ipython.display, ipython.get_ipython = display, lambda: None
@@ -71,9 +72,13 @@ def train_cell_namespace(mailbox, tmp_path, monkeypatch, lines):
     monkeypatch.setitem(sys.modules, "IPython.display", display)
     monkeypatch.setattr(subprocess, "Popen", FakeProcess)
     real_init = train_sync.TrainingSync.__init__
-    monkeypatch.setattr(train_sync.TrainingSync, "__init__",
-                        lambda self, mb, name, **kw: real_init(self, mb, name, scratch=str(tmp_path / "content")))
+    monkeypatch.setattr(
+        train_sync.TrainingSync,
+        "__init__",
+        lambda self, mb, name, **kw: real_init(self, mb, name, scratch=str(tmp_path / "content")),
+    )
     import matplotlib
+
     matplotlib.use("Agg")
     source = CODE[4].replace("TRAIN = False", "TRAIN = True")
     namespace = {"mailbox": mailbox}
@@ -82,7 +87,7 @@ def train_cell_namespace(mailbox, tmp_path, monkeypatch, lines):
 
 
 def test_training_in_a_folder_mailbox_checkpoints_into_it(tmp_path, monkeypatch):
-    from colab.local_transport import LocalFolderTransport
+    from colab.transport.local import LocalFolderTransport
 
     box = LocalFolderTransport(str(tmp_path / "mailbox"))
     cmd, ns = train_cell_namespace(box, tmp_path, monkeypatch, [])
@@ -94,8 +99,8 @@ def test_training_in_a_folder_mailbox_checkpoints_into_it(tmp_path, monkeypatch)
 
 
 def test_training_with_a_drive_mailbox_copies_the_checkpoint_into_it_and_fetches_it_back(tmp_path, monkeypatch):
-    from colab.tests.test_train_sync import RemoteMailbox
-    from colab.train import CHECKPOINT_SAVED
+    from colab.tests.train.test_sync import RemoteMailbox
+    from colab.train.train import CHECKPOINT_SAVED
 
     box = RemoteMailbox()
     box.files[("models", "small.checkpoint.pt")] = b"from the last runtime"
@@ -113,20 +118,28 @@ def test_training_with_a_drive_mailbox_copies_the_checkpoint_into_it_and_fetches
 
 
 def test_it_is_honest_about_colab():
-    for words in ("12 hours", "sooner when idle", "not guaranteed", "web service offerings",
-                  "distributed computing workers", "paid Colab plan", "local runtime"):
+    for words in (
+        "12 hours",
+        "sooner when idle",
+        "not guaranteed",
+        "web service offerings",
+        "distributed computing workers",
+        "paid Colab plan",
+        "local runtime",
+    ):
         assert words in TEXT, words
 
 
 def test_the_notebook_reads_the_lines_the_worker_and_training_print(tmp_path, chaos_model):
-    from colab.tests.worker_helpers import make_worker
+    from colab.tests.helpers.worker import make_worker
 
     w = make_worker(tmp_path / "mailbox", chaos_model, status_lines=True)
     line = [x for x in w.out.getvalue().splitlines() if "status:" in x][-1]
     assert line.startswith("storyloom worker: status: ") and "storyloom worker: status: " in CODE[5]
     assert line.endswith("running, queued 0, active 0, 0 chars/s, done 0, failed 0")
     pattern = re.search(r're\.match\(r"(.+?)", line\)', CODE[4]).group(1)
-    train_log = "step 250 chars 2.0M train 2.1234 val 2.2345 lr 3.00e-03 1.2 min"  # as colab/train.py logs
+    train_log = "step 250 chars 2.0M train 2.1234 val 2.2345 lr 3.00e-03 1.2 min"  # as colab/train/train.py logs
     assert re.match(pattern, train_log).groups() == ("250", "2.1234", "2.2345")
-    assert "log(f\"step {state.step} chars {state.chars_seen / 1e6:.1f}M train {" in open(
-        os.path.join(ROOT, "colab", "train.py"), encoding="utf-8").read()
+    with open(os.path.join(ROOT, "colab", "train", "train.py"), encoding="utf-8") as f:
+        source = f.read()
+    assert re.search(r'log\(\s*f"step \{state\.step\} chars \{state\.chars_seen / 1e6:\.1f\}M train \{', source)

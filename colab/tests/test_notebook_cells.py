@@ -10,12 +10,12 @@ import types
 
 import pytest
 
-from colab.drive_transport import DriveTransport
-from colab.protocol import parse_file
+from colab.protocol.parse import parse_file
 from colab.tests.conftest import ROOT
-from colab.tests.drive_fake import client, make_mailbox
-from colab.tests.mailbox_helpers import dumps, request, ulid, wait_for
+from colab.tests.fakes.drive import drive_api, make_mailbox
+from colab.tests.helpers.mailbox import dumps, request, ulid, wait_for
 from colab.tests.test_notebook import NB
+from colab.transport.drive.drive import DriveTransport
 
 CELLS = {c["id"]: "".join(c["source"]) for c in NB["cells"] if c["cell_type"] == "code"}
 SHELL = re.compile(r"^(\s*)[!%](.*)$", re.M)
@@ -53,14 +53,16 @@ class Notebook:
 
     def popen(self, cmd, **kw):
         self.started.append(cmd)
-        lines = ["storyloom worker: model small on cpu\n",
-                 "storyloom worker: status: running, queued 0, active 0, 0 chars/s, done 0, failed 0\n"]
+        lines = [
+            "storyloom worker: model small on cpu\n",
+            "storyloom worker: status: running, queued 0, active 0, 0 chars/s, done 0, failed 0\n",
+        ]
         return types.SimpleNamespace(stdout=iter(lines), wait=lambda: 0)
 
     def run(self, cell_id, **params):
         source = CELLS[cell_id]
         for name, value in params.items():  # a form field, as the user fills it in
-            source, n = re.subn(rf'^{name} = .*?  #@param', f"{name} = {value!r}  #@param", source, flags=re.M)
+            source, n = re.subn(rf"^{name} = .*?  #@param", f"{name} = {value!r}  #@param", source, flags=re.M)
             assert n == 1, name
         exec(compile(runnable(source), f"cell-{cell_id}", "exec"), self.namespace)
 
@@ -69,11 +71,11 @@ class Notebook:
 def fake_mailbox(drive_fake, monkeypatch):
     """A mailbox on the fake with one waiting request; the environment points DRIVE_API_URL at the fake."""
     drive_fake.control("POST", "faults/clear")
-    root = make_mailbox(client(drive_fake))
-    bot = DriveTransport(client(drive_fake, "tok-same-bot"), root)
+    root = make_mailbox(drive_api(drive_fake))
+    bot = DriveTransport(drive_api(drive_fake, "tok-same-bot"), root)
     bot.put("requests", f"{ulid(1)}.json", dumps(request(1, "The lamp ")))
     monkeypatch.setenv("DRIVE_API_URL", drive_fake.url)
-    monkeypatch.setenv("DRIVE_ACCESS_TOKEN", "tok-worker")  # colab_env.drive_session's test sign-in
+    monkeypatch.setenv("DRIVE_ACCESS_TOKEN", "tok-worker")  # sign_in.drive_session's test sign-in
     return root, bot
 
 
@@ -92,8 +94,20 @@ def test_the_cells_open_the_fake_mailbox_and_start_the_worker_on_it(drive_fake, 
     nb.run("c09")
     assert "the worker will load: small\n" in capsys.readouterr().out
     cmd = nb.started[-1]
-    assert cmd == [sys.executable, "-u", "-m", "colab.worker", "--drive-folder", root, "--drive-api-url",
-                   drive_fake.url, "--model", "small", "--batch-max", "64"]
+    assert cmd == [
+        sys.executable,
+        "-u",
+        "-m",
+        "colab.worker",
+        "--drive-folder",
+        root,
+        "--drive-api-url",
+        drive_fake.url,
+        "--model",
+        "small",
+        "--batch-max",
+        "64",
+    ]
     assert nb.shown[-1] == "worker: running, queued 0, active 0, 0 chars/s, done 0, failed 0"
     serve_once(real_popen, [*cmd, "--device", "cpu"], bot)
 

@@ -7,7 +7,10 @@
  */
 import { decodeTime } from 'ulid';
 
-/** The time a job was made (ms since the epoch), from its ULID; an id that is no ULID counts as made now or later (never "earlier"). */
+/**
+ * The time a job was made (ms since the epoch), from its ULID; an id that is no ULID counts as made now or later
+ * (never "earlier").
+ */
 export function jobMadeAt(jobId: string): number {
   try {
     return decodeTime(jobId);

@@ -24,7 +24,11 @@ interface Slot<T> {
 export class EditThrottle<T> {
   private readonly slots = new Map<string, Slot<T>>();
 
-  constructor(private readonly send: (key: string, value: T) => Promise<void>, private readonly intervalMs = 2000, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly send: (key: string, value: T) => Promise<void>,
+    private readonly intervalMs = 2000,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Queues `value` for `key`; sent as soon as the interval since the previous send has passed. */
   update(key: string, value: T): void {

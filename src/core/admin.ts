@@ -7,11 +7,10 @@
  */
 import { ulid } from 'ulid';
 import { serialize } from '../jobs/parse.ts';
-import type { Control, ControlCommand, Heartbeat } from '../jobs/protocol.ts';
+import type { Control, ControlCommand, Heartbeat, Person } from '../jobs/protocol.ts';
 import type { WorkerMonitor, WorkerView } from '../jobs/workers.ts';
 import type { Transport } from '../transport/transport.ts';
-import { UserError } from './errors.ts';
-import type { Actor } from './types.ts';
+import { UserError } from '../stories/errors.ts';
 
 /** What a confirmed command means beyond its state: a drained worker differs from a paused one only in this. */
 const MEANING: Partial<Record<ControlCommand, string>> = {
@@ -56,12 +55,14 @@ export function targetWorker(workers: WorkerView[]): WorkerView {
 }
 
 /** Sends an admin command and waits for its confirmation. */
-export async function runAdmin(transport: Transport, monitor: WorkerMonitor, command: ControlCommand, actor: Actor, timeoutMs: number): Promise<AdminOutcome> {
+export async function runAdmin(
+  transport: Transport, monitor: WorkerMonitor, command: ControlCommand, by: Person, timeoutMs: number,
+): Promise<AdminOutcome> {
   const target = targetWorker(monitor.workers());
   const before = target.heartbeat;
   const control: Control = {
     v: 1, type: 'control', command_id: ulid(), command, target: before.worker_id,
-    issued_at: new Date().toISOString(), issued_by: { id: actor.id, name: actor.name }, model: null,
+    issued_at: new Date().toISOString(), issued_by: { id: by.id, name: by.name }, model: null,
   };
   await transport.put('control', `${control.command_id}.json`, serialize(control));
   const confirmed = await monitor.waitFor((workers) => {
@@ -80,7 +81,8 @@ export async function runAdmin(transport: Transport, monitor: WorkerMonitor, com
   const waited = Math.round(timeoutMs / 1000);
   return {
     confirmed, worker: before.worker_id,
-    text: `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ${waited} s; ` +
+    text: `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ` +
+      `${waited} s; ` +
       `a worker that has not taken the command by now will not.${note}`,
   };
 }

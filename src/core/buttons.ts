@@ -5,13 +5,13 @@
  * an adapter can find again in a thread's history. One global handler decodes
  * them, so buttons keep working after a restart.
  */
+import { UserError } from '../stories/errors.ts';
+import { STORY_ACTIONS } from '../stories/permissions.ts';
 import type { Story } from '../stories/schema.ts';
-import { UserError } from './errors.ts';
 import type { Button, ButtonAction } from './types.ts';
 
-const ACTIONS: readonly ButtonAction[] = ['continue', 'retry', 'undo', 'end'];
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
-const PATTERN = new RegExp(`^sl:(continue|retry|undo|end):(${ULID}):(\\d{1,9})(?::(${ULID}))?$`);
+const PATTERN = new RegExp(`^sl:(${STORY_ACTIONS.join('|')}):(${ULID}):(\\d{1,9})(?::(${ULID}))?$`);
 
 /** A decoded button press. */
 export interface ButtonPress {
@@ -49,7 +49,8 @@ const LABELS: Record<ButtonAction, [string, Button['style']]> = {
 export function storyButtons(story: Story, lineId?: string): Button[] {
   if (story.status === 'ended') return [];
   const last = story.lines[story.lines.length - 1];
-  return ACTIONS.filter((a) => a !== 'retry' || last?.kind === 'model').map((action) => ({
-    action, label: LABELS[action][0], style: LABELS[action][1], customId: buttonId(action, story.id, story.version, lineId),
+  return STORY_ACTIONS.filter((a) => a !== 'retry' || last?.kind === 'model').map((action) => ({
+    action, label: LABELS[action][0], style: LABELS[action][1],
+    customId: buttonId(action, story.id, story.version, lineId),
   }));
 }

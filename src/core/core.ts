@@ -1,31 +1,31 @@
 /**
  * storyloom's core: the commands, platform-free. Adapters hand it a context (who,
  * where) and arguments; it checks limits and permissions, changes stories, queues
- * jobs, and answers with a Reply. Lines, progress and failures that come later go
- * out through the adapters' ChatDelivery.
+ * jobs, and answers with a Reply. Each command is handled by one method, found by
+ * name in the command table. Lines, progress and failures that come later go out
+ * through the adapters' ChatDelivery.
  */
 import { findCommand } from '../../commands/index.ts';
 import type { JobClient } from '../jobs/client.ts';
-import type { Progress } from '../jobs/progress.ts';
-import type { ControlCommand } from '../jobs/protocol.ts';
 import type { WorkerMonitor } from '../jobs/workers.ts';
+import { UserError } from '../stories/errors.ts';
+import { count } from '../stories/plural.ts';
 import type { Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
 import { addHumanLine, attachThread, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
-import { storySize, toMarkdown } from '../stories/text.ts';
+import { markdownFile, storySize } from '../stories/text.ts';
 import type { Transport } from '../transport/transport.ts';
-import { runAdmin } from './admin.ts';
 import { parseButtonId, storyButtons } from './buttons.ts';
+import { COMMAND_HANDLERS, commandNamed, type Commands } from './command-table.ts';
 import type { Deliveries } from './deliveries.ts';
-import { UserError } from './errors.ts';
-import { cleanupText, progressText, statusText } from './format.ts';
+import { progressText } from './format.ts';
 import type { LimitSettings } from './limits.ts';
 import { Limits } from './limits.ts';
 import { checkArgs } from './options.ts';
-import { count } from './plural.ts';
 import { StoryJobs, type StoryJobSettings } from './story-jobs.ts';
 import { storyText } from './text.ts';
-import type { CommandContext, Reply, StoryEvent } from './types.ts';
+import type { CommandContext, CommandTarget, Reply, StoryEvent, ThreadMaker } from './types.ts';
+import { adminReply, statusReply, type WorkerCommandParts } from './worker-commands.ts';
 
 /** Core's settings. */
 export interface CoreSettings {
@@ -39,26 +39,32 @@ export interface CoreSettings {
   adminTimeoutMs: number;
 }
 
-/** Makes the thread a new story lives in; adapters pass one to `start`. */
-export type ThreadMaker = (story: Story) => Promise<{ thread: string; message: string | null } | null>;
-
 /** The platform-free heart of the bot. */
-export class Core {
+export class Core implements Commands {
+  /** Turns stories into jobs and responses into lines; src/app.ts makes it the job client's handler. */
   readonly storyJobs: StoryJobs;
   private readonly limits: Limits;
   private readonly listeners = new Set<(event: StoryEvent) => void>();
 
   constructor(
-    readonly stories: StoryStore,
-    readonly jobs: JobClient,
-    readonly workers: WorkerMonitor,
+    private readonly stories: StoryStore,
+    private readonly jobs: JobClient,
+    private readonly workers: WorkerMonitor,
     private readonly transport: Transport,
-    readonly deliveries: Deliveries,
+    deliveries: Deliveries,
     private readonly settings: CoreSettings,
   ) {
     this.limits = new Limits(settings.limits);
     this.storyJobs = new StoryJobs(stories, jobs, deliveries, settings.jobs, (e) => this.emit(e));
-    jobs.setHandler(this.storyJobs);
+  }
+
+  private get workerParts(): WorkerCommandParts {
+    return { jobs: this.jobs, workers: this.workers, transport: this.transport };
+  }
+
+  /** The longest opening and line core accepts, in characters. */
+  get textLimits(): { opening: number; line: number } {
+    return { opening: this.settings.maxSeedChars, line: this.settings.maxLineChars };
   }
 
   /** Listens to every change of every story (for live views). */
@@ -80,14 +86,16 @@ export class Core {
 
   private checkLimits(ctx: CommandContext): void {
     const pending = this.jobs.pending();
-    const mine = pending.filter((r) => r.user.id === ctx.actor.id).length;
-    this.limits.check(ctx.actor.id, ctx.actor.admin, mine, pending.length);
+    const mine = pending.filter((r) => r.user.id === ctx.person.id).length;
+    this.limits.check(ctx.person.id, ctx.admin, mine, pending.length);
   }
 
-  private async queue(ctx: CommandContext, storyId: string, purpose: 'start' | 'continue' | 'retry', replaces: string | null = null): Promise<Reply> {
+  private async queue(
+    ctx: CommandContext, storyId: string, purpose: 'start' | 'continue' | 'retry', replaces: string | null = null,
+  ): Promise<Reply> {
     this.checkLimits(ctx);
-    const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.actor, replaces);
-    this.limits.record(ctx.actor.id);
+    const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.person, replaces);
+    this.limits.record(ctx.person.id);
     const progress = this.jobs.progress().get(jobId);
     return { text: progress ? progressText(progress) : '⏳ Queued.', ephemeral: false, story, jobId, progress };
   }
@@ -101,8 +109,11 @@ export class Core {
     const args = checkArgs(findCommand('story')!, named);
     const seed = storyText(args.opening, 'opening', this.settings.maxSeedChars);
     this.checkLimits(ctx);
-    const settings = { temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature, max_chars: (args.length as number | undefined) ?? this.settings.defaultLength };
-    let story = await this.stories.create(createStory(seed, ctx.actor, ctx.place, settings));
+    const settings = {
+      temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature,
+      max_chars: (args.length as number | undefined) ?? this.settings.defaultLength,
+    };
+    let story = await this.stories.create(createStory(seed, ctx.person, ctx.place, settings));
     let made: Awaited<ReturnType<ThreadMaker>> = null;
     try {
       made = makeThread ? await makeThread(story) : null;
@@ -131,7 +142,7 @@ export class Core {
   async add(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply> {
     const text = storyText(raw, 'line', this.settings.maxLineChars);
     const story = await this.stories.update(storyId, (s) => {
-      const after = addHumanLine(s, text, ctx.actor);
+      const after = addHumanLine(s, text, ctx.person);
       return { story: after, result: after };
     });
     const line = story.lines[story.lines.length - 1];
@@ -149,25 +160,26 @@ export class Core {
   async retry(ctx: CommandContext, storyId: string, version?: number): Promise<Reply> {
     const story = this.stories.get(storyId);
     this.checkVersion(story, version);
-    return this.queue(ctx, storyId, 'retry', retryTarget(story, ctx.actor).id);
+    return this.queue(ctx, storyId, 'retry', retryTarget(story, ctx.person, ctx.admin).id);
   }
 
   /** `/undo`: removes the last line. */
   async undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply> {
     this.checkVersion(this.stories.get(storyId), version);
     const { story, removed } = await this.stories.update(storyId, (s) => {
-      const out = undo(s, ctx.actor);
+      const out = undo(s, ctx.person, ctx.admin);
       return { story: out.story, result: out };
     });
     this.emit({ kind: 'undo', story, line: removed });
-    return { text: `Removed the last line (by ${removed.kind === 'model' ? 'the model' : removed.by.name || removed.by.id}).`, ephemeral: false, story, buttons: storyButtons(story) };
+    const by = removed.kind === 'model' ? 'the model' : removed.by.name || removed.by.id;
+    return { text: `Removed the last line (by ${by}).`, ephemeral: false, story, buttons: storyButtons(story) };
   }
 
   /** `/end`: closes the story, withdrawing a job in flight. */
   async end(ctx: CommandContext, storyId: string): Promise<Reply> {
     const pending = this.stories.get(storyId).pending;
     const story = await this.stories.update(storyId, (s) => {
-      const ended = endStory(s, ctx.actor);
+      const ended = endStory(s, ctx.person, ctx.admin);
       return { story: ended, result: ended };
     });
     if (pending) await this.jobs.cancel(pending.job_id);
@@ -180,50 +192,35 @@ export class Core {
   /** `/export`: the story as Markdown with attribution. */
   async export(_ctx: CommandContext, storyId: string): Promise<Reply> {
     const story = this.stories.get(storyId);
-    const slug = story.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
-    const file = { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' };
-    return { text: `“${story.title}”, ${count(story.lines.length, 'line')}.`, ephemeral: false, story, file };
+    const text = `“${story.title}”, ${count(story.lines.length, 'line')}.`;
+    return { text, ephemeral: false, story, file: markdownFile(story) };
   }
 
   /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */
   status(ctx: CommandContext): Reply {
-    const progress = this.jobs.progress();
-    const mine: Progress[] = this.jobs.pending().filter((r) => r.user.id === ctx.actor.id).map((r) => progress.get(r.job_id)!).filter(Boolean);
-    const text = statusText(this.workers.workers(), this.jobs.pending().length, mine);
-    const cleanup = ctx.actor.admin ? this.transport.cleanupProblems() : null;
-    return { text: cleanup ? `${text}\n${cleanupText(cleanup)}` : text, ephemeral: true };
+    return statusReply(ctx, this.workerParts);
   }
 
   /** `/admin action`: for admins only; confirmed by the worker's heartbeat. */
   async admin(ctx: CommandContext, raw: Record<string, unknown>): Promise<Reply> {
-    if (!ctx.actor.admin) throw new UserError('forbidden', 'Only storyloom admins can control the worker.');
-    const { action } = checkArgs(findCommand('admin')!, raw);
-    const outcome = await runAdmin(this.transport, this.workers, action as ControlCommand, ctx.actor, this.settings.adminTimeoutMs);
-    return { text: outcome.text, ephemeral: true };
+    return adminReply(ctx, raw, this.workerParts, this.settings.adminTimeoutMs);
   }
 
-  /** A button press, from any platform. */
+  /** A button press, from any platform: the thread command its action names, on its story, at its version. */
   async press(ctx: CommandContext, customId: string): Promise<Reply> {
     const { action, storyId, version } = parseButtonId(customId);
-    if (action === 'continue') return this.continue(ctx, storyId);
-    if (action === 'retry') return this.retry(ctx, storyId, version);
-    if (action === 'undo') return this.undo(ctx, storyId, version);
-    return this.end(ctx, storyId);
+    return COMMAND_HANDLERS[action](this, ctx, {}, { storyId, version });
   }
 
-  /** Runs a command by name, for text-command adapters. Thread commands use the context's thread unless given a story. */
-  async run(ctx: CommandContext, name: string, raw: Record<string, unknown>, storyId?: string): Promise<Reply> {
-    const def = findCommand(name);
-    if (!def) throw new UserError('unknown_command', `There is no /${name}. Try /story, /continue, /add, /retry, /undo, /end, /export or /status.`);
-    if (name === 'story') return this.start(ctx, raw);
-    if (name === 'status') return this.status(ctx);
-    if (name === 'admin') return this.admin(ctx, raw);
-    const id = storyId ?? this.storyIdIn(ctx);
-    if (name === 'continue') return this.continue(ctx, id);
-    if (name === 'add') return this.add(ctx, id, checkArgs(def, raw).text);
-    if (name === 'retry') return this.retry(ctx, id);
-    if (name === 'undo') return this.undo(ctx, id);
-    if (name === 'end') return this.end(ctx, id);
-    return this.export(ctx, id);
+  /**
+   * Runs a command by name, from the command table. A thread command acts on `target.storyId`, else on the
+   * story in the context's thread; `/story` makes its thread with `target.makeThread`.
+   */
+  async run(
+    ctx: CommandContext, name: string, raw: Record<string, unknown>, target: CommandTarget = {},
+  ): Promise<Reply> {
+    const def = commandNamed(name);
+    const on = def.scope === 'thread' ? { ...target, storyId: target.storyId ?? this.storyIdIn(ctx) } : target;
+    return COMMAND_HANDLERS[def.name](this, ctx, raw, on);
   }
 }

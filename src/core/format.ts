@@ -6,7 +6,7 @@ import type { Progress } from '../jobs/progress.ts';
 import type { ErrorCode, Heartbeat } from '../jobs/protocol.ts';
 import type { WorkerView } from '../jobs/workers.ts';
 import type { CleanupProblems } from '../transport/transport.ts';
-import { count } from './plural.ts';
+import { count } from '../stories/plural.ts';
 
 /** "about 20 s", "about 3 min". */
 export function roughly(seconds: number): string {
@@ -29,7 +29,8 @@ export function progressText(p: Progress): string {
       return '⏸️ The worker is draining: it finishes what it has and takes nothing new. Your request is saved ' +
         `(#${p.position} in line) and will run after /admin resume, or on another worker.`;
     default:
-      return `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when a worker is back.`;
+      return `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when ` +
+        'a worker is back.';
   }
 }
 
@@ -75,10 +76,13 @@ function workerLine(w: WorkerView): string {
   const state = w.fresh ? stateWords(b.state) : `offline, last seen ${ago(b.at)} ago`;
   const parts = [`${b.worker_id} (${b.kind}): ${state}`];
   if (w.fresh) {
-    parts.push(`${b.device.name}${b.device.memory_total_mb ? ` ${Math.round(b.device.memory_used_mb ?? 0)}/${Math.round(b.device.memory_total_mb)} MB` : ''}`);
+    const { memory_total_mb: total, memory_used_mb: used } = b.device;
+    parts.push(`${b.device.name}${total ? ` ${Math.round(used ?? 0)}/${Math.round(total)} MB` : ''}`);
     if (b.model) parts.push(`model ${b.model.name}`);
     parts.push(`${Math.round(b.chars_per_second)} chars/s`, `${count(b.jobs_done, 'line')} written`);
-    if (b.runtime_ends_at) parts.push(`runtime ends in ${roughly(Math.max(0, (Date.parse(b.runtime_ends_at) - Date.now()) / 1000))}`);
+    if (b.runtime_ends_at) {
+      parts.push(`runtime ends in ${roughly(Math.max(0, (Date.parse(b.runtime_ends_at) - Date.now()) / 1000))}`);
+    }
     if (b.message) parts.push(`note: ${b.message}`);
   }
   return `• ${parts.join(' · ')}`;
@@ -87,7 +91,8 @@ function workerLine(w: WorkerView): string {
 /** The status report: workers, the queue, and the asker's own jobs. */
 export function statusText(workers: WorkerView[], queueLength: number, mine: Progress[]): string {
   const online = workers.filter((w) => w.fresh);
-  const lines = [online.length ? `Workers online: ${online.length}` : 'No worker is online. Requests are saved and will run when one is back.'];
+  const none = 'No worker is online. Requests are saved and will run when one is back.';
+  const lines = [online.length ? `Workers online: ${online.length}` : none];
   lines.push(...workers.slice(0, 5).map(workerLine));
   lines.push(`Queue: ${count(queueLength, 'line')} waiting.`);
   lines.push(mine.length ? `Your lines: ${mine.map(progressText).join('; ')}` : 'You have no lines waiting.');

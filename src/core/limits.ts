@@ -8,8 +8,8 @@
  * empties it and is then held to one request per `cooldownS`, as before. The numbers
  * behind the choice are in test/core/fair-use.test.ts.
  */
-import { UserError } from './errors.ts';
-import { count } from './plural.ts';
+import { UserError } from '../stories/errors.ts';
+import { count } from '../stories/plural.ts';
 
 /** How many requests a person may make at once before the cooldown paces them. */
 export const BURST = 6;

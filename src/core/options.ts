@@ -4,7 +4,7 @@
  * and missing required options get a UserError naming the option.
  */
 import type { CommandDefinition } from '../../commands/index.ts';
-import { UserError } from './errors.ts';
+import { UserError } from '../stories/errors.ts';
 
 /** Checked arguments, by option name. */
 export type Args = Record<string, string | number | undefined>;
@@ -32,7 +32,8 @@ export function checkArgs(def: CommandDefinition, raw: Record<string, unknown>):
     const n = typeof value === 'number' ? value : Number(String(value).trim());
     const range = `between ${option.min} and ${option.max}`;
     if (!Number.isFinite(n) || (option.type === 'integer' && !Number.isInteger(n))) {
-      throw new UserError('bad_option', `${option.name} must be ${option.type === 'integer' ? 'a whole number' : 'a number'} ${range}.`);
+      const kind = option.type === 'integer' ? 'a whole number' : 'a number';
+      throw new UserError('bad_option', `${option.name} must be ${kind} ${range}.`);
     }
     if ((option.min !== undefined && n < option.min) || (option.max !== undefined && n > option.max)) {
       throw new UserError('bad_option', `${option.name} must be ${range}, not ${n}.`);

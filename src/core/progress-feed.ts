@@ -50,7 +50,9 @@ export class ProgressFeed {
         // The line may be in already, being posted while the job client still tracks its job:
         // progress shown now would land after the line.
         if (story.pending?.job_id !== request.job_id) continue;
-        await this.deliveries.for(story.place.platform).deliverProgress({ story, jobId: request.job_id, requestedBy: request.user, progress: p, text: progressText(p) });
+        const text = progressText(p);
+        const delivery = { story, jobId: request.job_id, requestedBy: request.user, progress: p, text };
+        await this.deliveries.for(story.place.platform).deliverProgress(delivery);
       } catch (error) {
         this.log(`storyloom: progress for job ${request.job_id} not shown: ${reasonOf(error)}`);
       }

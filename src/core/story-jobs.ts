@@ -45,7 +45,9 @@ export class StoryJobs implements JobHandler {
     };
   }
 
-  private request(story: Story, jobId: string, purpose: Purpose, attempt: number, by: Person, replacesLine: string | null): { request: Request; contextStart: number } {
+  private request(
+    story: Story, jobId: string, purpose: Purpose, attempt: number, by: Person, replacesLine: string | null,
+  ): { request: Request; contextStart: number } {
     const upTo = replacesLine ? story.lines.findIndex((l) => l.id === replacesLine) : -1;
     const lines = upTo >= 0 ? story.lines.slice(0, upTo) : story.lines;
     const { prompt, contextStart } = promptFor(story, this.settings.contextChars, lines);
@@ -60,7 +62,9 @@ export class StoryJobs implements JobHandler {
   }
 
   /** Queues a job for the story's next line (or for the line it replaces). */
-  async submit(storyId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1): Promise<{ jobId: string; story: Story }> {
+  async submit(
+    storyId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1,
+  ): Promise<{ jobId: string; story: Story }> {
     let jobId = '';
     const { story, request } = await this.stories.update(storyId, (before) => {
       // Why here: the id and the place in line are made at once, in the order jobs are asked for (JobClient.track).
@@ -97,12 +101,15 @@ export class StoryJobs implements JobHandler {
     if (story.pending?.job_id !== request.job_id) return;
     const text = response.ok ? response.result.text.trim() : '';
     if (!response.ok || !text) {
-      const why = response.ok ? failureText('model_error', 'it wrote nothing') : failureText(response.error.code, response.error.message);
+      const why = response.ok
+        ? failureText('model_error', 'it wrote nothing')
+        : failureText(response.error.code, response.error.message);
       return this.fail(story.id, request.job_id, why);
     }
     if (isStale(story) && story.pending.attempt < 2) {
       await this.stories.update(story.id, (s) => ({ story: clearJob(s, request.job_id), result: undefined }));
-      await this.submit(story.id, 'regenerate', story.pending.requested_by, story.pending.replaces_line, story.pending.attempt + 1);
+      const { requested_by: by, replaces_line: replaces, attempt } = story.pending;
+      await this.submit(story.id, 'regenerate', by, replaces, attempt + 1);
       return;
     }
     const { story: after, line } = await this.stories.update(story.id, (s) => {
@@ -115,7 +122,8 @@ export class StoryJobs implements JobHandler {
 
   async expired(request: Request): Promise<void> {
     const story = this.stories.all().find((s) => s.id === request.story_id);
-    if (story?.pending?.job_id === request.job_id) await this.fail(story.id, request.job_id, failureText('deadline', ''));
+    if (story?.pending?.job_id !== request.job_id) return;
+    await this.fail(story.id, request.job_id, failureText('deadline', ''));
   }
 
   /**
@@ -126,7 +134,8 @@ export class StoryJobs implements JobHandler {
   private async fail(storyId: string, jobId: string, text: string): Promise<void> {
     const story = this.stories.get(storyId);
     const requestedBy = story.pending?.requested_by ?? story.owner;
-    await this.deliveries.for(story.place.platform).deliverFailure({ story: clearJob(story, jobId), jobId, requestedBy, text });
+    const failure = { story: clearJob(story, jobId), jobId, requestedBy, text };
+    await this.deliveries.for(story.place.platform).deliverFailure(failure);
     const after = await this.stories.update(storyId, (s) => {
       const cleared = clearJob(s, jobId);
       return { story: cleared, result: cleared };
@@ -145,7 +154,8 @@ export class StoryJobs implements JobHandler {
       const pending = story.pending;
       if (!pending || tracked.has(pending.job_id) || story.status !== 'open') continue;
       await this.stories.update(story.id, (s) => ({ story: clearJob(s, pending.job_id), result: undefined }));
-      const { jobId } = await this.submit(story.id, pending.purpose, pending.requested_by, pending.replaces_line, pending.attempt);
+      const { purpose, requested_by: by, replaces_line: replaces, attempt } = pending;
+      const { jobId } = await this.submit(story.id, purpose, by, replaces, attempt);
       resubmitted.push(jobId);
     }
     return resubmitted;
@@ -162,7 +172,8 @@ export class StoryJobs implements JobHandler {
     this.delivering.add(line.id);
     try {
       const buttons = storyButtons(story, line.id);
-      await this.deliveries.for(story.place.platform).deliverLine({ story, line, jobId: line.job_id!, buttons, maybePosted });
+      const delivery = { story, line, jobId: line.job_id!, buttons, maybePosted };
+      await this.deliveries.for(story.place.platform).deliverLine(delivery);
       await this.stories.update(story.id, (s) => ({ story: markDelivered(s, line.id), result: undefined }));
     } finally {
       this.delivering.delete(line.id);

@@ -4,7 +4,7 @@
  * whitespace is tidied. Emoji and any script stay as typed (the model maps what it
  * cannot read when it primes; see the artifact's normalization rules).
  */
-import { UserError } from './errors.ts';
+import { UserError } from '../stories/errors.ts';
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
@@ -28,9 +28,10 @@ export function cleanText(raw: string): string {
 export function storyText(raw: unknown, what: string, maxChars: number): string {
   if (typeof raw !== 'string') throw new UserError('empty', `Give some text for the ${what}.`);
   // Refuse absurd input before doing any work on it.
-  if (raw.length > maxChars * 4) throw new UserError('too_long', `The ${what} is too long: keep it under ${maxChars} characters.`);
+  const tooLong = `The ${what} is too long: keep it under ${maxChars} characters.`;
+  if (raw.length > maxChars * 4) throw new UserError('too_long', tooLong);
   const text = cleanText(raw);
   if (!/[\p{L}\p{N}]/u.test(text)) throw new UserError('empty', `The ${what} needs at least one letter or digit.`);
-  if ([...text].length > maxChars) throw new UserError('too_long', `The ${what} is too long: keep it under ${maxChars} characters.`);
+  if ([...text].length > maxChars) throw new UserError('too_long', tooLong);
   return text;
 }

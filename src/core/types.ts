@@ -1,13 +1,16 @@
 /**
  * The words core and the chat adapters share: who acts, where, what core
- * replies, and what core asks adapters to deliver later.
+ * replies, and what core asks adapters to deliver later. The story and job shapes
+ * adapters render are re-exported here, so chat/ sees the bot through core alone.
  */
 import type { Progress } from '../jobs/progress.ts';
 import type { Person, Platform } from '../jobs/protocol.ts';
-import type { Actor } from '../stories/story.ts';
+import type { StoryAction } from '../stories/permissions.ts';
 import type { Line, Story } from '../stories/schema.ts';
 
-export type { Actor } from '../stories/story.ts';
+export type { Progress } from '../jobs/progress.ts';
+export type { Person, Platform } from '../jobs/protocol.ts';
+export type { Line, Story } from '../stories/schema.ts';
 
 /** Where a command was run: a channel, and the thread inside it, if any. */
 export interface Place {
@@ -18,12 +21,28 @@ export interface Place {
 
 /** Who ran a command, and where. */
 export interface CommandContext {
-  actor: Actor;
+  /** Who ran it: the same Person (an id and a name) that requests and stories record. */
+  person: Person;
+  /** Whether that person is one of storyloom's admins (the platform's admin allowlist). */
+  admin: boolean;
   place: Place;
 }
 
-/** The buttons under a story line. */
-export type ButtonAction = 'continue' | 'retry' | 'undo' | 'end';
+/** Makes the thread a new story lives in; adapters pass one with `/story`. */
+export type ThreadMaker = (story: Story) => Promise<{ thread: string; message: string | null } | null>;
+
+/** What a command acts on, besides its context: a story, the version its button showed, the thread maker. */
+export interface CommandTarget {
+  /** The story a thread command is about; without it, the story living in the context's thread. */
+  storyId?: string;
+  /** The story's version a button was made for (a stale one is refused). */
+  version?: number;
+  /** How `/story` makes the new story's thread (without one, the story has none). */
+  makeThread?: ThreadMaker;
+}
+
+/** The buttons under a story line: one per story action. */
+export type ButtonAction = StoryAction;
 
 /** A button, with the id that comes back when it is pressed. */
 export interface Button {
@@ -86,7 +105,10 @@ export interface FailureDelivery {
  * from posting a line that is in the thread already.
  */
 export interface ChatDelivery {
-  /** Posts a generated line in its story's thread; a repeat of a line already there posts nothing. Rejects when it could not post. */
+  /**
+   * Posts a generated line in its story's thread; a repeat of a line already there posts nothing. Rejects when it
+   * could not post.
+   */
   deliverLine(delivery: LineDelivery): Promise<void>;
   /** Shows a waiting job's progress (best effort, throttled by the adapter). */
   deliverProgress(delivery: ProgressDelivery): Promise<void>;

@@ -36,7 +36,9 @@ export interface JobClientOptions {
   log: (message: string) => void;
 }
 
-const DEFAULTS: JobClientOptions = { sweepMs: 1000, deadlineGraceMs: 5000, retryMs: 30_000, clock: Date.now, log: console.warn };
+const DEFAULTS: JobClientOptions = {
+  sweepMs: 1000, deadlineGraceMs: 5000, retryMs: 30_000, clock: Date.now, log: console.warn,
+};
 /** How many finished job ids are remembered, to discard late duplicate responses. */
 const REMEMBERED = 10_000;
 const jobIdOf = (name: string) => name.replace(/\.json$/, '');
@@ -57,7 +59,11 @@ export class JobClient {
   private timer: NodeJS.Timeout | undefined;
   private recovered = false;
 
-  constructor(private readonly transport: Transport, private readonly workers: WorkerMonitor, options: Partial<JobClientOptions> = {}) {
+  constructor(
+    private readonly transport: Transport,
+    private readonly workers: WorkerMonitor,
+    options: Partial<JobClientOptions> = {},
+  ) {
     this.options = { ...DEFAULTS, ...options };
   }
 
@@ -73,7 +79,9 @@ export class JobClient {
     this.recovered = true;
     for (const name of await this.transport.list('responses')) await this.onResponse(name);
     // A sweep that fails (the mailbox unreachable for a while) is logged and tried again next time.
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${reasonOf(e)}`)), this.options.sweepMs);
+    const log = (e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${reasonOf(e)}`);
+    const sweep = () => this.sweep().catch(log);
+    this.timer = setInterval(() => void sweep(), this.options.sweepMs);
     this.timer.unref();
   }
 
@@ -114,7 +122,9 @@ export class JobClient {
    * job is cancelled or expires, or when `signal` aborts (which cancels the job).
    */
   wait(jobId: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Response> {
-    if (!this.waiting.has(jobId)) return Promise.reject(new JobWaitError(jobId, 'unknown', `job ${jobId} is not waiting`));
+    if (!this.waiting.has(jobId)) {
+      return Promise.reject(new JobWaitError(jobId, 'unknown', `job ${jobId} is not waiting`));
+    }
     return new Promise<Response>((resolve, reject) => {
       const waiter: Waiter = {
         settle: (outcome) => {
@@ -128,10 +138,15 @@ export class JobClient {
       };
       const onAbort = () => {
         waiter.settle(new JobWaitError(jobId, 'aborted', `waiting for job ${jobId} was aborted; the job is cancelled`));
-        void this.cancel(jobId).catch((e: Error) => this.options.log(`storyloom: cancelling job ${jobId} failed: ${reasonOf(e)}`));
+        void this.cancel(jobId).catch((e: Error) => {
+          this.options.log(`storyloom: cancelling job ${jobId} failed: ${reasonOf(e)}`);
+        });
       };
       const timer = options.timeoutMs === undefined ? undefined
-        : setTimeout(() => waiter.settle(new JobWaitError(jobId, 'timeout', `job ${jobId} has no response after ${options.timeoutMs} ms`)), options.timeoutMs);
+        : setTimeout(() => {
+          const why = `job ${jobId} has no response after ${options.timeoutMs} ms`;
+          waiter.settle(new JobWaitError(jobId, 'timeout', why));
+        }, options.timeoutMs);
       timer?.unref();
       if (!this.waiters.has(jobId)) this.waiters.set(jobId, new Set());
       this.waiters.get(jobId)!.add(waiter);
@@ -273,7 +288,8 @@ export class JobClient {
   private async sweep(): Promise<void> {
     const now = this.options.clock();
     for (const request of [...this.waiting.values()]) {
-      if (Date.parse(request.deadline) + this.options.deadlineGraceMs > now || this.inHand.has(request.job_id)) continue;
+      const late = Date.parse(request.deadline) + this.options.deadlineGraceMs <= now;
+      if (!late || this.inHand.has(request.job_id)) continue;
       this.inHand.add(request.job_id);
       try {
         await this.handler?.expired(request);
@@ -291,7 +307,9 @@ export class JobClient {
 
 /** Why `JobClient.wait` gave up. */
 export class JobWaitError extends Error {
-  constructor(readonly jobId: string, readonly reason: 'timeout' | 'cancelled' | 'aborted' | 'unknown', message: string) {
+  constructor(
+    readonly jobId: string, readonly reason: 'timeout' | 'cancelled' | 'aborted' | 'unknown', message: string,
+  ) {
     super(message);
     this.name = 'JobWaitError';
   }

@@ -42,9 +42,12 @@ export function parseFile<T extends FileType>(type: T, text: string): Parsed[T] 
   }
   const { v, type: docType } = doc as { v: unknown; type: unknown };
   if (v !== PROTOCOL_VERSION) {
-    throw new ProtocolError('unsupported_version', `protocol version ${JSON.stringify(v)} is not supported; this storyloom speaks version ${PROTOCOL_VERSION}`);
+    const speaks = `this storyloom speaks version ${PROTOCOL_VERSION}`;
+    throw new ProtocolError('unsupported_version', `protocol version ${JSON.stringify(v)} is not supported; ${speaks}`);
   }
-  if (docType !== type) throw new ProtocolError('wrong_type', `expected a ${type} file, found ${JSON.stringify(docType)}`);
+  if (docType !== type) {
+    throw new ProtocolError('wrong_type', `expected a ${type} file, found ${JSON.stringify(docType)}`);
+  }
   const parsed = SCHEMAS[type].safeParse(doc);
   if (!parsed.success) throw new ProtocolError('invalid', `invalid ${type}: ${firstIssue(parsed.error)}`);
   return parsed.data as Parsed[T];

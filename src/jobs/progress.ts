@@ -33,8 +33,13 @@ export function progressOf(waiting: readonly Request[], workers: readonly Worker
   const out = new Map<string, Progress>();
   const best = serving.find((w) => w.heartbeat.state === 'running') ?? serving[0];
   const served = best?.heartbeat.served ?? {};
-  const queued = runOrder(waiting.filter((r) => !active.has(r.job_id)).map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r })), served);
-  for (const r of waiting) if (active.has(r.job_id)) out.set(r.job_id, { jobId: r.job_id, state: 'writing', position: null, etaS: batchSeconds(best, r) });
+  const inLine = waiting.filter((r) => !active.has(r.job_id))
+    .map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r }));
+  const queued = runOrder(inLine, served);
+  for (const r of waiting) {
+    if (!active.has(r.job_id)) continue;
+    out.set(r.job_id, { jobId: r.job_id, state: 'writing', position: null, etaS: batchSeconds(best, r) });
+  }
   const idle = best === undefined || best.heartbeat.state !== 'running';
   const state: JobState = !idle ? 'queued' : heldBy(fresh);
   queued.forEach((q, i) => {
@@ -52,7 +57,8 @@ function batchSeconds(worker: WorkerView | undefined, request: Request): number 
   if (!worker) return null;
   const beat = worker.heartbeat;
   if (beat.batch_seconds !== null && beat.batch_seconds > 0) return beat.batch_seconds;
-  if (beat.chars_per_second > 0) return (request.sampling.max_chars * Math.min(beat.batch_max, 8)) / beat.chars_per_second;
+  const chars = request.sampling.max_chars * Math.min(beat.batch_max, 8);
+  if (beat.chars_per_second > 0) return chars / beat.chars_per_second;
   return null;
 }
 

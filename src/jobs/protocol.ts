@@ -1,6 +1,6 @@
 /**
  * The mailbox protocol, version 1: the files the bot and the workers exchange.
- * colab/protocol.py is its Python mirror; the shared vectors in contract/protocol/
+ * colab/protocol/ is its Python mirror; the shared vectors in contract/protocol/
  * (valid and invalid files) are checked by both test suites so they cannot drift.
  * Field names are snake_case on the wire, the same words on both sides. Unknown
  * extra fields are ignored (additions stay compatible within a version).
@@ -24,7 +24,7 @@ export const PURPOSES = ['start', 'continue', 'retry', 'regenerate'] as const;
 /** The stop rules of the sampler. */
 export const STOP_RULES = ['sentence', 'line', 'none'] as const;
 
-/** Sampling settings, as colab/sampling.py names them. */
+/** Sampling settings, as colab/sampling/sampler.py names them. */
 export const Sampling = z.object({
   temperature: z.number().min(0).max(5),
   top_k: z.number().int().min(0).max(100_000),
@@ -33,7 +33,9 @@ export const Sampling = z.object({
   min_chars: z.number().int().min(0).max(2000).nullable().default(null),
   stop: z.enum(STOP_RULES),
   seed: z.number().int().min(0).max(0xffffffff),
-}).refine((s) => s.min_chars === null || s.min_chars <= s.max_chars, { message: 'min_chars must not exceed max_chars', path: ['min_chars'] });
+}).refine((s) => s.min_chars === null || s.min_chars <= s.max_chars, {
+  message: 'min_chars must not exceed max_chars', path: ['min_chars'],
+});
 
 /** Who a job or command comes from. */
 export const Person = z.object({ id: Id, name: z.string().max(200) });
@@ -70,12 +72,21 @@ export const Result = z.object({
 });
 
 /** The codes of a structured error response. */
-export const ERROR_CODES = ['bad_request', 'expired', 'unsupported_version', 'model_error', 'internal', 'cancelled'] as const;
+export const ERROR_CODES = [
+  'bad_request', 'expired', 'unsupported_version', 'model_error', 'internal', 'cancelled',
+] as const;
 
 /** responses/<job_id>.json: a result, or a structured error. */
 export const Response = z.discriminatedUnion('ok', [
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id, finished_at: Time, ok: z.literal(true), result: Result }),
-  z.object({ v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id, finished_at: Time, ok: z.literal(false), error: z.object({ code: z.enum(ERROR_CODES), message: z.string().max(2000) }) }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id,
+    finished_at: Time, ok: z.literal(true), result: Result,
+  }),
+  z.object({
+    v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id,
+    finished_at: Time, ok: z.literal(false),
+    error: z.object({ code: z.enum(ERROR_CODES), message: z.string().max(2000) }),
+  }),
 ]);
 
 /** A worker's states, as its heartbeat reports them. */
@@ -95,8 +106,12 @@ export const Heartbeat = z.object({
   started_at: Time,
   runtime_ends_at: Time.nullable(),
   interval_s: z.number().positive(),
-  device: z.object({ type: z.string(), name: z.string(), memory_total_mb: z.number().nullable(), memory_used_mb: z.number().nullable() }),
-  model: z.object({ name: z.string(), sha256: z.string(), parameters: z.number().int().min(0), loaded_at: Time }).nullable(),
+  device: z.object({
+    type: z.string(), name: z.string(), memory_total_mb: z.number().nullable(), memory_used_mb: z.number().nullable(),
+  }),
+  model: z.object({
+    name: z.string(), sha256: z.string(), parameters: z.number().int().min(0), loaded_at: Time,
+  }).nullable(),
   active_jobs: z.array(z.string()).max(10_000),
   queued: z.number().int().min(0),
   batch_max: z.number().int().min(1),
@@ -104,7 +119,9 @@ export const Heartbeat = z.object({
   batch_seconds: z.number().min(0).nullable(),
   jobs_done: z.number().int().min(0),
   jobs_failed: z.number().int().min(0),
-  applied_controls: z.array(z.object({ command_id: z.string(), command: z.enum(CONTROL_COMMANDS), applied_at: Time })).max(100),
+  applied_controls: z.array(z.object({
+    command_id: z.string(), command: z.enum(CONTROL_COMMANDS), applied_at: Time,
+  })).max(100),
   message: z.string().max(2000).nullable(),
   /** For each user, the service number of the last job served for them (at most 200): the round-robin's memory. */
   served: z.record(z.string(), z.number().int().min(0)).default({}),

@@ -6,7 +6,7 @@
  * served first, by their oldest job), and each takes one place per round, oldest
  * job first. Workers take batches in this order and
  * publish `served` in their heartbeat, so the bot computes the same positions.
- * colab/schedule.py is its Python twin.
+ * colab/worker/schedule.py is its Python twin.
  */
 
 /** What scheduling needs to know about a waiting job. */

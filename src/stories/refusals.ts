@@ -4,7 +4,7 @@
  * so these refusals are what most people meet; the story's owner and the newest
  * line's author are often one person, and a name may be missing.
  */
-import { UserError } from '../core/errors.ts';
+import { UserError } from './errors.ts';
 import type { Line, Story } from './schema.ts';
 
 const STARTED = 'started this story';

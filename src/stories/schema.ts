@@ -46,7 +46,9 @@ export const Story = z.object({
   id: Ulid,
   title: z.string(),
   owner: Person,
-  place: z.object({ platform: z.enum(PLATFORMS), channel: z.string(), thread: z.string().nullable(), message: z.string().nullable() }),
+  place: z.object({
+    platform: z.enum(PLATFORMS), channel: z.string(), thread: z.string().nullable(), message: z.string().nullable(),
+  }),
   created_at: Time,
   updated_at: Time,
   status: z.enum(['open', 'ended']),

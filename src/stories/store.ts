@@ -3,7 +3,7 @@
  * memory, serializes the updates of each story (one at a time, in order), and
  * finds a story by the chat thread it lives in.
  */
-import { UserError } from '../core/errors.ts';
+import { UserError } from './errors.ts';
 import { PROTOCOL_VERSION, type Platform } from '../jobs/protocol.ts';
 import type { Transport } from '../transport/transport.ts';
 import { Story } from './schema.ts';
@@ -18,9 +18,12 @@ export function parseStory(text: string): Story | string {
   } catch {
     return 'not valid JSON';
   }
-  if ((doc as { v?: unknown })?.v !== PROTOCOL_VERSION) return `unsupported version ${JSON.stringify((doc as { v?: unknown })?.v)}`;
+  const version = (doc as { v?: unknown })?.v;
+  if (version !== PROTOCOL_VERSION) return `unsupported version ${JSON.stringify(version)}`;
   const parsed = Story.safeParse(doc);
-  return parsed.success ? parsed.data : `invalid story: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  return `invalid story: ${issue.path.join('.')}: ${issue.message}`;
 }
 
 /** Every story the bot knows, backed by the mailbox's `stories/` folder. */

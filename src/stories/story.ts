@@ -2,19 +2,14 @@
  * What can happen to a story, as pure functions: each takes a story and returns
  * the changed copy (the version goes up when the text changes), or throws a
  * UserError that says why not. The store persists; who may retry, undo or end is
- * core's rule (src/core/permissions.ts), enforced here.
+ * stated once in permissions.ts and enforced here.
  */
 import { monotonicFactory, ulid } from 'ulid';
-import { UserError } from '../core/errors.ts';
-import { mayPress } from '../core/permissions.ts';
 import type { Person, Purpose, ReplyTo, Sampling } from '../jobs/protocol.ts';
+import { UserError } from './errors.ts';
+import { mayPress } from './permissions.ts';
 import { endRefusal, lineRefusal } from './refusals.ts';
 import type { Line, Pending, Story, StorySettings } from './schema.ts';
-
-/** Who is acting, and whether they are an admin. */
-export interface Actor extends Person {
-  admin: boolean;
-}
 
 const now = () => new Date().toISOString();
 
@@ -23,7 +18,10 @@ function touch(story: Story, changedText: boolean): Story {
 }
 
 function line(kind: Line['kind'], text: string, by: Person, extra: Partial<Line> = {}): Line {
-  return { id: ulid(), kind, text, by: { id: by.id, name: by.name }, at: now(), job_id: null, sampling: null, model: null, delivered: true, ...extra };
+  return {
+    id: ulid(), kind, text, by: { id: by.id, name: by.name }, at: now(), job_id: null, sampling: null, model: null,
+    delivered: true, ...extra,
+  };
 }
 
 /** A new story that starts with its opening (a line of kind 'seed'). */
@@ -53,7 +51,9 @@ export function addHumanLine(story: Story, text: string, by: Person): Story {
 }
 
 /** Marks a job as in flight; only one job runs per story. */
-export function beginJob(story: Story, jobId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1): Story {
+export function beginJob(
+  story: Story, jobId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1,
+): Story {
   checkOpen(story);
   if (story.pending && story.pending.job_id !== jobId) {
     throw new UserError('busy', 'A line is already being written for this story. Wait for it, then try again.');
@@ -76,7 +76,9 @@ export function isStale(story: Story): boolean {
 }
 
 /** Applies a finished job: appends the model line, or replaces the retried one. */
-export function applyResult(story: Story, jobId: string, text: string, sampling: Sampling, model: string): { story: Story; line: Line } {
+export function applyResult(
+  story: Story, jobId: string, text: string, sampling: Sampling, model: string,
+): { story: Story; line: Line } {
   const pending = story.pending;
   if (!pending || pending.job_id !== jobId) throw new Error(`story ${story.id} is not waiting for job ${jobId}`);
   const added = line('model', text, pending.requested_by, { job_id: jobId, sampling, model, delivered: false });
@@ -93,32 +95,33 @@ export function markDelivered(story: Story, lineId: string): Story {
 }
 
 /** Removes the last line: its author, the story's owner or an admin may. */
-export function undo(story: Story, actor: Actor): { story: Story; removed: Line } {
+export function undo(story: Story, by: Person, admin: boolean): { story: Story; removed: Line } {
   checkOpen(story);
   const last = story.lines[story.lines.length - 1];
   if (story.lines.length <= 1) {
     throw new UserError('nothing_to_undo', 'Only the opening is left; there is nothing to undo.');
   }
-  if (!mayPress(story, 'undo', actor)) throw lineRefusal(story, last, 'undo');
+  if (!mayPress(story, 'undo', by, admin)) throw lineRefusal(story, last, 'undo');
   if (story.pending) throw new UserError('busy', 'A line is being written right now; undo once it arrives.');
   return { story: { ...touch(story, true), lines: story.lines.slice(0, -1) }, removed: last };
 }
 
 /** The model line a retry would replace: the last line, which must be the model's. */
-export function retryTarget(story: Story, actor: Actor): Line {
+export function retryTarget(story: Story, by: Person, admin: boolean): Line {
   checkOpen(story);
   const last = story.lines[story.lines.length - 1];
   if (last.kind !== 'model') {
-    throw new UserError('nothing_to_retry', 'The last line was not written by the model. Use Continue to write a new one.');
+    const why = 'The last line was not written by the model. Use Continue to write a new one.';
+    throw new UserError('nothing_to_retry', why);
   }
-  if (!mayPress(story, 'retry', actor)) throw lineRefusal(story, last, 'retry');
+  if (!mayPress(story, 'retry', by, admin)) throw lineRefusal(story, last, 'retry');
   return last;
 }
 
 /** Closes the story: its owner or an admin may. */
-export function endStory(story: Story, actor: Actor): Story {
+export function endStory(story: Story, by: Person, admin: boolean): Story {
   checkOpen(story);
-  if (!mayPress(story, 'end', actor)) throw endRefusal(story);
+  if (!mayPress(story, 'end', by, admin)) throw endRefusal(story);
   return { ...touch(story, false), status: 'ended', pending: null };
 }
 

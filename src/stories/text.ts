@@ -1,7 +1,7 @@
 /**
  * A story as text: the prompt for its next line, and its Markdown export.
  */
-import { count } from '../core/plural.ts';
+import { count } from './plural.ts';
 import type { Line, Story } from './schema.ts';
 
 /** Once the prompt outgrows the budget, its start jumps so that it fills at most this share. */
@@ -18,7 +18,9 @@ export function storyText(lines: readonly Line[], from = 0): string {
  * budget), not a little each time, so a worker's story cache keeps hitting.
  * Returns the prompt and the (possibly advanced) first line to keep.
  */
-export function promptFor(story: Story, budget: number, lines: readonly Line[] = story.lines): { prompt: string; contextStart: number } {
+export function promptFor(
+  story: Story, budget: number, lines: readonly Line[] = story.lines,
+): { prompt: string; contextStart: number } {
   let start = Math.min(story.context_start, Math.max(0, lines.length - 1));
   if (storyText(lines, start).length > budget) {
     while (start < lines.length - 1 && storyText(lines, start).length > budget * REFILL) start++;
@@ -30,7 +32,7 @@ export function promptFor(story: Story, budget: number, lines: readonly Line[] =
   return { prompt, contextStart: start };
 }
 
-/** Escapes what Markdown would read as markup: emphasis, code, links, HTML, tables, and block markers at a line's start. */
+/** Escapes what Markdown reads as markup: emphasis, code, links, HTML, tables, and block markers that start a line. */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/([\\`*_[\]<>|~])/g, '\\$1')
@@ -57,15 +59,25 @@ export function toMarkdown(story: Story): string {
   const out = [
     `# ${escapeMarkdown(story.title)}`,
     '',
-    `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} on ${story.created_at.slice(0, 10)}; ` +
+    `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} ` +
+      `on ${story.created_at.slice(0, 10)}; ` +
       `${count(story.lines.length, 'line')} by ${escapeMarkdown(people.join(', '))}${model}.` +
       `${story.status === 'ended' ? ' The end.' : ''}*`,
     '',
     ...story.lines.flatMap((l) => [escapeMarkdown(l.text), '']),
     '## Who wrote what',
     '',
-    ...story.lines.map((l, i) => `${i + 1}. ${escapeMarkdown(byline(l))}, ${l.at.replace('T', ' ').slice(0, 16)} UTC: ${escapeMarkdown(l.text.replace(/\s+/g, ' '))}`),
+    ...story.lines.map((l, i) => {
+      const when = `${l.at.replace('T', ' ').slice(0, 16)} UTC`;
+      return `${i + 1}. ${escapeMarkdown(byline(l))}, ${when}: ${escapeMarkdown(l.text.replace(/\s+/g, ' '))}`;
+    }),
     '',
   ];
   return out.join('\n');
+}
+
+/** The story as a Markdown file to download, named after its title. */
+export function markdownFile(story: Story): { name: string; content: string; mime: string } {
+  const slug = story.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
+  return { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' };
 }

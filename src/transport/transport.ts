@@ -46,7 +46,10 @@ export interface Transport {
   delete(folder: Folder, name: string): Promise<void>;
   /** The names of the files in a folder (temporary files excluded); may come from the transport's own index. */
   list(folder: Folder): Promise<string[]>;
-  /** Calls `listener` for news until the returned function is called. */
+  /**
+   * Calls `listener` for news until the returned function is called. Push, on purpose: Node is event-driven,
+   * while colab's Transport has a pull `news()` that the worker's loop calls (the same news, each side's idiom).
+   */
   subscribe(listener: ChangeListener): () => void;
   /** A hint: true while jobs are waiting, so news should be looked for more often. */
   setUrgent(urgent: boolean): void;

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
-import { UserError } from '../../src/core/errors.ts';
-import { WorkerSupervisor } from '../../src/engine/supervisor.ts';
-import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import { UserError } from '../../src/stories/errors.ts';
+import { WorkerSupervisor } from '../../src/worker/supervisor.ts';
+import type { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
@@ -23,7 +23,7 @@ async function setup(overrides: Record<string, string> = {}) {
   return { bot, delivery, config };
 }
 
-async function inProcessWorker(bot: Bot): Promise<EmbeddedWorker> {
+async function inProcessWorker(bot: Bot): Promise<Worker> {
   const worker = await startTestWorker(bot.config, await tinyModel());
   cleanups.push(async () => {
     await worker.stop();

@@ -3,15 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/stories/errors.ts';
 import { BURST, Limits } from '../../src/core/limits.ts';
-import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import type { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { until } from '../helpers/worker-process.ts';
 
 const bots: Bot[] = [];
-const workers: EmbeddedWorker[] = [];
+const workers: Worker[] = [];
 afterEach(async () => {
   for (const w of workers.splice(0)) {
     await w.stop();

@@ -11,7 +11,7 @@
  * more lines a minute than under the old rule (one request per COOLDOWN_S).
  */
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/stories/errors.ts';
 import { Limits } from '../../src/core/limits.ts';
 
 const COOLDOWN_S = 3;

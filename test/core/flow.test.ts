@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
-import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import type { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { SMALL_MODEL } from '../helpers/models.ts';
 import type { RecordingDelivery } from '../helpers/recording-delivery.ts';
@@ -12,7 +12,7 @@ import type { RecordingDelivery } from '../helpers/recording-delivery.ts';
 describe('a story from start to export', () => {
   let bot: Bot;
   let delivery: RecordingDelivery;
-  let worker: EmbeddedWorker;
+  let worker: Worker;
   beforeAll(async () => {
     const config = testConfig();
     ({ bot, delivery } = await startTestBot(config));

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { buttonId, parseButtonId, readButtonId, storyButtons } from '../../src/core/buttons.ts';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/stories/errors.ts';
 import { ctx, startTestBot, testConfig } from '../helpers/bot.ts';
 import { responseTo, withModelLine } from '../helpers/model-line.ts';
 

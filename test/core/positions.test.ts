@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import type { LineDelivery } from '../../src/core/types.ts';
-import type { EmbeddedWorker } from '../../src/engine/worker.ts';
+import type { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
 import { SMALL_MODEL } from '../helpers/models.ts';
 import { RecordingDelivery } from '../helpers/recording-delivery.ts';
@@ -29,7 +29,7 @@ class TimedDelivery extends RecordingDelivery {
 
 describe('places in line', () => {
   let bot: Bot;
-  let worker: EmbeddedWorker;
+  let worker: Worker;
   const delivery = new TimedDelivery();
   beforeAll(async () => {
     const config = testConfig({ STORYLOOM_MAX_IN_FLIGHT: '5' });

@@ -41,8 +41,9 @@ interface Running {
 async function startAll(config: Config): Promise<Running> {
   const log = () => undefined;
   const bot = await startBot(config, testTransport(config), { worker: false, log });
-  const playground = new PlaygroundAdapter(config, bot, log);
-  const adapters = [new DiscordAdapter(config, bot, log), createSlackAdapter(config, bot, log, { postIntervalMs: 10, clientPingTimeoutMs: 200 }), playground];
+  const playground = new PlaygroundAdapter(config, bot.chat, log);
+  const slack = createSlackAdapter(config, bot.chat, log, { postIntervalMs: 10, clientPingTimeoutMs: 200 });
+  const adapters = [new DiscordAdapter(config, bot.chat, log), slack, playground];
   for (const adapter of adapters) await adapter.start();
   return {
     bot, playgroundUrl: playground.url,

@@ -11,7 +11,7 @@ import type { Config } from '../../src/config.ts';
 import { showsEffect } from '../../src/core/admin.ts';
 import { JobWaitError } from '../../src/jobs/client.ts';
 import type { Heartbeat } from '../../src/jobs/protocol.ts';
-import { EmbeddedWorker } from '../../src/engine/worker.ts';
+import { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { RecordingDelivery } from '../helpers/recording-delivery.ts';
@@ -33,7 +33,7 @@ async function bot(config: Config) {
   return started;
 }
 
-async function worker(config: Config): Promise<EmbeddedWorker> {
+async function worker(config: Config): Promise<Worker> {
   const w = await startTestWorker(config, await tinyModel());
   cleanups.push(async () => {
     await w.stop();
@@ -141,7 +141,7 @@ describe('odd entries in requests/', () => {
     const model = await startTestWorker(config, await tinyModel());
     await model.stop();
     await model.transport.close();
-    const flaky = new EmbeddedWorker(transport, { ...model.options, log: (m) => logs.push(m) });
+    const flaky = new Worker(transport, { ...model.options, log: (m) => logs.push(m) });
     await flaky.start();
     cleanups.push(async () => {
       await flaky.stop();

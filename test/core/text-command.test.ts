@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
-import { parseCommandLine } from '../../src/core/text-command.ts';
+import { UserError } from '../../src/stories/errors.ts';
+import { findCommand } from '../../commands/index.ts';
+import { parseCommandLine, parseOptions } from '../../src/core/text-command.ts';
 
 describe('typed commands', () => {
   it.each([
     ['/story The lighthouse keeper', { name: 'story', args: { opening: 'The lighthouse keeper' } }],
-    ['/story The keeper --temperature 0.9 --length 120', { name: 'story', args: { opening: 'The keeper', temperature: '0.9', length: '120' } }],
+    ['/story The keeper --temperature 0.9 --length 120', {
+      name: 'story', args: { opening: 'The keeper', temperature: '0.9', length: '120' },
+    }],
     ['/story --length 50 Once  upon\na time', { name: 'story', args: { length: '50', opening: 'Once  upon\na time' } }],
     ['/add Then the light went out.', { name: 'add', args: { text: 'Then the light went out.' } }],
     ['  /Continue  ', { name: 'continue', args: {} }],
     ['/admin pause', { name: 'admin', args: { action: 'pause' } }],
+    ['/story The keeper --length=120', { name: 'story', args: { opening: 'The keeper', length: '120' } }],
   ])('%j', (line, expected) => {
     expect(parseCommandLine(line)).toEqual(expected);
   });
@@ -19,6 +23,7 @@ describe('typed commands', () => {
     ['/dance', /There is no \/dance/],
     ['/story opening --speed 3', /no option --speed/],
     ['/story opening --temperature', /needs a value/],
+    ['/story opening --temperature --length 40', /--temperature needs a value, e\.g\. \/story Once upon a time/],
     ['/continue with words', /takes no text/],
   ])('%j is refused clearly', (line, message) => {
     expect(() => parseCommandLine(line)).toThrow(UserError);
@@ -32,5 +37,12 @@ describe('typed commands', () => {
     expect(() => parseCommandLine('/add Hi --bold'))
       .toThrow('/add has no option --bold. The rest of the line is its text.');
     expect(() => parseCommandLine('/continue --now')).toThrow('/continue has no option --now. It takes no options.');
+  });
+
+  it('serves Slack too: there, an unknown --word stays in the free text', () => {
+    const story = findCommand('story')!;
+    expect(parseOptions(story, 'The keeper --bogus 3 --length 90', { unknownFlags: 'keep' }))
+      .toEqual({ opening: 'The keeper --bogus 3', length: '90' });
+    expect(() => parseOptions(story, 'The keeper --bogus 3')).toThrow('/story has no option --bogus.');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { cleanupText, statusText } from '../../src/core/format.ts';
-import { count } from '../../src/core/plural.ts';
+import { count } from '../../src/stories/plural.ts';
 import type { Heartbeat } from '../../src/jobs/protocol.ts';
 import { toMarkdown } from '../../src/stories/text.ts';
 import { ctx, startTestBot, testConfig } from '../helpers/bot.ts';

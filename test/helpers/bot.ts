@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { startBot, goLive, type Bot } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/types.ts';
-import { Engine } from '../../src/engine/engine.ts';
-import { EmbeddedWorker, type WorkerOptions } from '../../src/engine/worker.ts';
+import type { Engine } from '../../src/model/engine.ts';
+import { loadModel } from '../../src/model/models.ts';
+import type { WorkerOptions } from '../../src/worker/options.ts';
+import { Worker } from '../../src/worker/worker.ts';
 import { LocalFolderTransport } from '../../src/transport/local.ts';
 import { RecordingDelivery } from './recording-delivery.ts';
 
@@ -35,11 +37,11 @@ export async function startTestBot(config: Config): Promise<{ bot: Bot; delivery
 const engines = new Map<string, Promise<Engine>>();
 
 /** An embedded worker running in this process, on its own transport. */
-export async function startTestWorker(config: Config, model: string, options: Partial<WorkerOptions> = {}): Promise<EmbeddedWorker> {
+export async function startTestWorker(config: Config, model: string, options: Partial<WorkerOptions> = {}): Promise<Worker> {
   const transport = testTransport(config);
   await transport.open();
-  if (!engines.has(model)) engines.set(model, Engine.load(model));
-  const worker = new EmbeddedWorker(transport, {
+  if (!engines.has(model)) engines.set(model, loadModel(model));
+  const worker = new Worker(transport, {
     workerId: 'embedded-test', kind: 'embedded', mode: 'always', batchMax: 16, intervalS: 1, version: 'test',
     heartbeatOnBatch: true, loadEngine: () => engines.get(model)!, onRestart: () => undefined, log: quiet, ...options,
   });
@@ -50,5 +52,6 @@ export async function startTestWorker(config: Config, model: string, options: Pa
 /** A command context for a test user. */
 export function ctx(id: string, overrides: Partial<CommandContext['place']> & { admin?: boolean } = {}): CommandContext {
   const { admin = false, ...place } = overrides;
-  return { actor: { id, name: id[0].toUpperCase() + id.slice(1), admin }, place: { platform: 'test', channel: 'c1', thread: null, ...place } };
+  const person = { id, name: id[0].toUpperCase() + id.slice(1) };
+  return { person, admin, place: { platform: 'test', channel: 'c1', thread: null, ...place } };
 }

@@ -1,6 +1,6 @@
 /**
  * Test models: the shipped `small`, and a tiny model trained for a few steps by
- * colab/train.py, once per test run (a mkdir lock keeps parallel workers from
+ * colab/train/ (python -m colab.train), once per test run (a mkdir lock keeps parallel workers from
  * training it twice).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

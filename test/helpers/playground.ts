@@ -23,7 +23,7 @@ export async function startTestPlayground(
 ): Promise<TestPlayground> {
   const config = testConfig({ PLAYGROUND_PORT: '0', PLAYGROUND_ADMINS: 'Root', STORYLOOM_MAX_IN_FLIGHT: '20', ...overrides });
   const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
-  const playground = new PlaygroundAdapter(config, bot, () => undefined, options);
+  const playground = new PlaygroundAdapter(config, bot.chat, () => undefined, options);
   await playground.start();
   await goLive(bot);
   return {

@@ -6,9 +6,9 @@ import type { Config } from '../../src/config.ts';
 import type { Heartbeat } from '../../src/jobs/protocol.ts';
 import { ROOT } from './python.ts';
 
-/** Starts `src/engine/worker-main.ts` on the config's local mailbox. */
+/** Starts `src/worker/main.ts` on the config's local mailbox. */
 export function forkWorker(config: Config, model: string, env: Record<string, string> = {}): ChildProcess {
-  return fork(join(ROOT, 'src/engine/worker-main.ts'), [], {
+  return fork(join(ROOT, 'src/worker/main.ts'), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: {

@@ -1,17 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.ts';
+import { UserError } from '../../src/stories/errors.ts';
 import { Story as StorySchema } from '../../src/stories/schema.ts';
+import type { Person } from '../../src/jobs/protocol.ts';
 import type { Story } from '../../src/stories/schema.ts';
-import { addHumanLine, applyResult, beginJob, clearJob, createStory, endStory, isStale, newJobId, retryTarget, undo, type Actor } from '../../src/stories/story.ts';
+import { addHumanLine, applyResult, beginJob, clearJob, createStory, endStory, isStale, newJobId, retryTarget, undo } from '../../src/stories/story.ts';
 import { escapeMarkdown, promptFor, toMarkdown } from '../../src/stories/text.ts';
 
-const ann: Actor = { id: 'ann', name: 'Ann', admin: false };
-const bob: Actor = { id: 'bob', name: 'Bob', admin: false };
-const root: Actor = { id: 'root', name: 'Root', admin: true };
+/** A person, and whether they are an admin. */
+type TestPerson = Person & { admin: boolean };
+
+const ann: TestPerson = { id: 'ann', name: 'Ann', admin: false };
+const bob: TestPerson = { id: 'bob', name: 'Bob', admin: false };
+const root: TestPerson = { id: 'root', name: 'Root', admin: true };
 const sampling = { temperature: 0.8, top_k: 0, top_p: 0.95, max_chars: 280, min_chars: 40, stop: 'sentence' as const, seed: 1 };
 const place = { platform: 'test' as const, channel: 'c', thread: null };
 
-function withModelLine(story: Story, by: Actor, text = 'The model wrote this.'): Story {
+function withModelLine(story: Story, by: TestPerson, text = 'The model wrote this.'): Story {
   const jobId = newJobId();
   return applyResult(beginJob(story, jobId, 'continue', by), jobId, text, sampling, 'small').story;
 }
@@ -58,33 +62,33 @@ describe('story model', () => {
 
   it('retry replaces the last model line, in place', () => {
     const story = withModelLine(seeded, bob);
-    const target = retryTarget(story, bob);
+    const target = retryTarget(story, bob, bob.admin);
     const jobId = newJobId();
     const { story: after } = applyResult(beginJob(story, jobId, 'retry', bob, target.id), jobId, 'Better.', sampling, 'small');
     expect(after.lines.map((l) => l.text)).toEqual(['Once upon a time.', 'Better.']);
   });
 
   it('retry needs a model line last, and the right person', () => {
-    expect(code(() => retryTarget(seeded, ann))).toBe('nothing_to_retry');
+    expect(code(() => retryTarget(seeded, ann, ann.admin))).toBe('nothing_to_retry');
     const story = withModelLine(seeded, bob);
-    expect(code(() => retryTarget(story, { id: 'eve', name: 'Eve', admin: false }))).toBe('forbidden');
-    expect(retryTarget(story, bob).kind).toBe('model');
-    expect(retryTarget(story, ann).kind).toBe('model');
-    expect(retryTarget(story, root).kind).toBe('model');
+    expect(code(() => retryTarget(story, { id: 'eve', name: 'Eve' }, false))).toBe('forbidden');
+    expect(retryTarget(story, bob, bob.admin).kind).toBe('model');
+    expect(retryTarget(story, ann, ann.admin).kind).toBe('model');
+    expect(retryTarget(story, root, root.admin).kind).toBe('model');
   });
 
   it('undo: the line’s author, the owner or an admin; never the seed', () => {
-    expect(code(() => undo(seeded, ann))).toBe('nothing_to_undo');
+    expect(code(() => undo(seeded, ann, ann.admin))).toBe('nothing_to_undo');
     const story = addHumanLine(seeded, 'Bob was here.', bob);
-    expect(code(() => undo(story, { id: 'eve', name: 'Eve', admin: false }))).toBe('forbidden');
-    expect(undo(story, bob).removed.text).toBe('Bob was here.');
-    expect(undo(story, ann).story.lines).toHaveLength(1);
-    expect(undo(story, root).story.version).toBe(story.version + 1);
+    expect(code(() => undo(story, { id: 'eve', name: 'Eve' }, false))).toBe('forbidden');
+    expect(undo(story, bob, bob.admin).removed.text).toBe('Bob was here.');
+    expect(undo(story, ann, ann.admin).story.lines).toHaveLength(1);
+    expect(undo(story, root, root.admin).story.version).toBe(story.version + 1);
   });
 
   it('end: the owner or an admin; an ended story takes nothing more', () => {
-    expect(code(() => endStory(seeded, bob))).toBe('forbidden');
-    const ended = endStory(seeded, root);
+    expect(code(() => endStory(seeded, bob, bob.admin))).toBe('forbidden');
+    const ended = endStory(seeded, root, root.admin);
     expect(ended.status).toBe('ended');
     expect(code(() => addHumanLine(ended, 'More?', ann))).toBe('story_ended');
     expect(code(() => beginJob(ended, newJobId(), 'continue', ann))).toBe('story_ended');
@@ -92,7 +96,7 @@ describe('story model', () => {
 });
 
 describe('refusals name who may, the way a person would', () => {
-  const cy: Actor = { id: 'cy', name: 'Cy', admin: false };
+  const cy: TestPerson = { id: 'cy', name: 'Cy', admin: false };
   const seeded = createStory('Once upon a time.', ann, place, { temperature: 0.8, max_chars: 280 });
   const message = (fn: () => unknown): string => {
     try {
@@ -105,30 +109,30 @@ describe('refusals name who may, the way a person would', () => {
   };
 
   it('the line’s author is the story’s owner: named once', () => {
-    expect(message(() => undo(addHumanLine(seeded, 'Ann again.', ann), cy)))
+    expect(message(() => undo(addHumanLine(seeded, 'Ann again.', ann), cy, cy.admin)))
       .toBe('Only Ann (who wrote that line and started this story) or an admin can undo it.');
-    expect(message(() => retryTarget(withModelLine(seeded, ann), cy)))
+    expect(message(() => retryTarget(withModelLine(seeded, ann), cy, cy.admin)))
       .toBe('Only Ann (who asked for that line and started this story) or an admin can retry it.');
   });
 
   it('the line’s author is someone else: both named, each with why', () => {
-    expect(message(() => undo(addHumanLine(seeded, 'Bob was here.', bob), cy)))
+    expect(message(() => undo(addHumanLine(seeded, 'Bob was here.', bob), cy, cy.admin)))
       .toBe('Only Bob (who wrote that line), Ann (who started this story) or an admin can undo it.');
-    expect(message(() => retryTarget(withModelLine(seeded, bob), cy)))
+    expect(message(() => retryTarget(withModelLine(seeded, bob), cy, cy.admin)))
       .toBe('Only Bob (who asked for that line), Ann (who started this story) or an admin can retry it.');
   });
 
   it('the one refused wrote lines too, but did not start the story; names are missing', () => {
-    expect(message(() => endStory(addHumanLine(seeded, 'Bob was here.', bob), bob)))
+    expect(message(() => endStory(addHumanLine(seeded, 'Bob was here.', bob), bob, bob.admin)))
       .toBe('Only Ann (who started this story) or an admin can end it.');
     const nameless = createStory('Once.', { id: 'x', name: '' }, place, { temperature: 0.8, max_chars: 280 });
-    expect(message(() => undo(addHumanLine(nameless, 'Mine.', { id: 'y', name: '' }), cy)))
+    expect(message(() => undo(addHumanLine(nameless, 'Mine.', { id: 'y', name: '' }), cy, cy.admin)))
       .toBe('Only whoever wrote that line, whoever started this story or an admin can undo it.');
-    expect(message(() => endStory(nameless, cy))).toBe('Only whoever started this story or an admin can end it.');
+    expect(message(() => endStory(nameless, cy, cy.admin))).toBe('Only whoever started this story or an admin can end it.');
   });
 
   it('an ended story says how to get it whole', () => {
-    const ended = endStory(seeded, ann);
+    const ended = endStory(seeded, ann, ann.admin);
     expect(() => addHumanLine(ended, 'More?', bob))
       .toThrow('This story has ended. Use /export for the whole story, or start a new one with /story.');
   });

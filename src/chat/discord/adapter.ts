@@ -1,47 +1,40 @@
 /**
- * The Discord adapter: a discord.js client (Guilds intent only) whose one
- * interaction handler serves storyloom's commands and buttons, and the delivery
- * side core calls later. Lines are posted in the story's thread with the bot
- * token (so they arrive after a restart, or past an interaction token's 15
- * minutes, too), each once (message nonces, and a look at the thread when core
- * says a line may be there already); the interaction's reply shows progress
- * and then a short outcome (after a restart, the reply the earlier run made is
- * found again and finished: earlier-replies.ts).
+ * Role: the chat adapter, started and stopped by main.ts (the same file on Slack
+ * and in the playground). On Discord: a discord.js client (Guilds intent only)
+ * whose one interaction handler serves storyloom's commands and buttons
+ * (handlers/), and the delivery core calls later (delivery.ts).
+ * `npm run deploy:discord` registers the commands (see docs/discord.md).
  */
-import { Events, type Client, type SendableChannels } from 'discord.js';
-import type { Bot } from '../../app.ts';
+import { Events, type Client } from 'discord.js';
 import type { Config } from '../../config.ts';
+import type { ChatCore } from '../../core/chat-core.ts';
 import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
-import type { Story } from '../../stories/schema.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { createDiscordClient, logIn } from './client.ts';
-import { EarlierReplies } from './earlier-replies.ts';
-import { InteractionHandler } from './handler.ts';
-import { postLine } from './line-posts.ts';
-import { LiveReplies } from './live-replies.ts';
-import { explainLoginError } from './login-errors.ts';
-import type { AdapterParts } from './parts.ts';
-import { NO_MENTIONS, lineBodies, textBodies, type Body } from './render.ts';
+import { DiscordDelivery } from './delivery.ts';
+import { InteractionHandler } from './handlers/interactions.ts';
+import type { DiscordParts } from './parts.ts';
+import { explainLoginError } from './start-errors.ts';
+import { StatusMessages } from './status-messages.ts';
 import { StoryGate } from './story-gate.ts';
-
-/** What a live reply says once its line is in the thread. */
-export const LINE_POSTED = '✅ Written: the new line is in the thread.';
 
 /** storyloom on Discord. */
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord';
   /** The discord.js client (tests reuse its REST manager). */
   readonly client: Client;
-  private readonly parts: AdapterParts;
+  private readonly parts: DiscordParts;
   private readonly handler: InteractionHandler;
-  private readonly earlier: EarlierReplies;
+  private readonly delivery: DiscordDelivery;
 
   /** `clock` tells the time for interaction tokens' 15 minutes (tests move it on). */
-  constructor(config: Config, bot: Bot, private readonly log: (message: string) => void, clock: () => number = Date.now) {
+  constructor(
+    config: Config, core: ChatCore, private readonly log: (message: string) => void, clock: () => number = Date.now,
+  ) {
     this.client = createDiscordClient(config);
-    this.parts = { bot, config, live: new LiveReplies(log), gate: new StoryGate(), log, clock };
+    this.parts = { core, config, status: new StatusMessages(log), gate: new StoryGate(), log, clock };
     this.handler = new InteractionHandler(this.parts);
-    this.earlier = new EarlierReplies(this.client, this.parts.live, log);
+    this.delivery = new DiscordDelivery(this.client, this.parts);
   }
 
   /** Registers as core's Discord delivery, and logs in (resolves once ready). */
@@ -50,56 +43,36 @@ export class DiscordAdapter implements ChatAdapter {
     if (!token) throw new Error('storyloom discord: DISCORD_TOKEN is not set. See docs/discord.md.');
     this.client.on(Events.InteractionCreate, (interaction) => void this.handler.handle(interaction));
     this.client.on(Events.Error, (error) => this.log(`storyloom discord: client error: ${error.message}`));
-    this.parts.bot.deliveries.register('discord', this);
+    this.parts.core.registerDelivery('discord', this);
     await logIn(this.client, token).catch((error: unknown) => {
       throw explainLoginError(error, this.parts.config);
     });
-    this.log(`storyloom discord: logged in as ${this.client.user?.username ?? 'the bot'}, in ${this.client.guilds.cache.size} server(s)`);
+    const servers = this.client.guilds.cache.size;
+    this.log(`storyloom discord: logged in as ${this.client.user?.username ?? 'the bot'}, in ${servers} server(s)`);
   }
 
-  /** Logs out; live replies are forgotten (their jobs' lines still reach the threads after a restart). */
+  /** Logs out; status messages are forgotten (their jobs' lines still reach the threads after a restart). */
   async stop(): Promise<void> {
-    await this.parts.live.clear();
+    await this.parts.status.clear();
     await this.client.destroy();
   }
 
-  /**
-   * Posts a generated line (with its buttons) in the story's thread, once (see
-   * line-posts.ts), then closes the live reply, if any.
-   */
-  async deliverLine({ story, line, jobId, buttons, maybePosted = false }: LineDelivery): Promise<void> {
-    await this.parts.gate.wait(story.id);
-    const recent = await this.earlier.ready(story, jobId, line.by.id);
-    const options = { maybePosted, botId: this.client.user?.id ?? '', log: this.log, recent };
-    await postLine(await this.channelOf(story), line, lineBodies(line, buttons), options);
-    await this.parts.live.finish(jobId, LINE_POSTED);
+  deliverLine(delivery: LineDelivery): Promise<void> {
+    return this.delivery.deliverLine(delivery);
   }
 
-  /** Shows progress in the job's live reply (throttled); a job without one shows none. */
-  async deliverProgress({ story, jobId, requestedBy, text }: ProgressDelivery): Promise<void> {
-    // Not awaited: progress is best effort, and a look for an old reply must not hold up other jobs' progress.
-    void this.earlier.ready(story, jobId, requestedBy.id).then(() => this.parts.live.progress(jobId, text));
+  deliverProgress(delivery: ProgressDelivery): Promise<void> {
+    return this.delivery.deliverProgress(delivery);
   }
 
-  /** Shows why a job failed: in its live reply, or else in the story's thread. */
-  async deliverFailure({ story, jobId, requestedBy, text }: FailureDelivery): Promise<void> {
-    await this.parts.gate.wait(story.id);
-    await this.earlier.ready(story, jobId, requestedBy.id);
-    if (await this.parts.live.finish(jobId, `⚠️ ${text}`)) return;
-    await this.post(story, textBodies(`⚠️ ${requestedBy.name}: ${text}`));
+  deliverFailure(delivery: FailureDelivery): Promise<void> {
+    return this.delivery.deliverFailure(delivery);
   }
+}
 
-  /** Sends messages into the story's thread (or its channel) with the bot token. */
-  private async post(story: Story, bodies: Body[]): Promise<void> {
-    const channel = await this.channelOf(story);
-    for (const body of bodies) await channel.send({ ...body, allowedMentions: NO_MENTIONS });
-  }
-
-  /** The story's thread (or its channel), where the bot token posts. */
-  private async channelOf(story: Story): Promise<SendableChannels> {
-    const target = story.place.thread ?? story.place.channel;
-    const channel = await this.client.channels.fetch(target);
-    if (!channel?.isSendable()) throw new Error(`storyloom discord: channel ${target} does not take messages`);
-    return channel;
-  }
+/** The Discord adapter for main.ts (needs DISCORD_TOKEN); `start()` logs in and registers its delivery. */
+export function createDiscordAdapter(
+  config: Config, core: ChatCore, log: (message: string) => void = (m) => console.error(m),
+): DiscordAdapter {
+  return new DiscordAdapter(config, core, log);
 }

@@ -4,7 +4,7 @@
  * up), and a permission the bot lacks. Everything else goes to the error edge.
  */
 import { DiscordAPIError, RESTJSONErrorCodes } from 'discord.js';
-import { UserError } from '../../core/errors.ts';
+import { UserError } from '../../stories/errors.ts';
 
 const TOKEN_GONE = new Set<number | string>([
   RESTJSONErrorCodes.UnknownInteraction, // 10062: answered after the 3 s deadline
@@ -19,13 +19,16 @@ export function isTokenGone(error: unknown): boolean {
 
 /** True when Discord refused because the bot lacks a permission or access in that channel. */
 export function isMissingPermission(error: unknown): boolean {
-  return error instanceof DiscordAPIError && (error.code === RESTJSONErrorCodes.MissingPermissions || error.code === RESTJSONErrorCodes.MissingAccess);
+  if (!(error instanceof DiscordAPIError)) return false;
+  return error.code === RESTJSONErrorCodes.MissingPermissions || error.code === RESTJSONErrorCodes.MissingAccess;
 }
 
 /** What to tell a user when the bot lacks a permission where they asked. */
 export function missingPermissionError(): UserError {
   return new UserError(
     'forbidden',
-    'storyloom is missing a permission in this channel (it needs View Channel, Send Messages, Send Messages in Threads, Create Public Threads, Attach Files and Read Message History). Ask a server admin to fix its role, or to invite it again with the link from `npm run deploy:discord -- --invite`.',
+    'storyloom is missing a permission in this channel (it needs View Channel, Send Messages, Send Messages in ' +
+      'Threads, Create Public Threads, Attach Files and Read Message History). Ask a server admin to fix its role, ' +
+      'or to invite it again with the link from `npm run deploy:discord -- --invite`.',
   );
 }

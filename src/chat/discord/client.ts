@@ -1,7 +1,8 @@
 /**
- * The discord.js client storyloom runs: the Guilds intent only (no privileged
- * intents: slash commands and buttons arrive as interactions), REST at
- * `DISCORD_API_URL` (the gateway URL then comes from `GET /gateway/bot`), and
+ * Role: the platform's client, built from the configuration (on Slack, client.ts
+ * too). On Discord: the discord.js client storyloom runs, the Guilds intent only
+ * (no privileged intents: slash commands and buttons arrive as interactions), REST
+ * at `DISCORD_API_URL` (the gateway URL then comes from `GET /gateway/bot`), and
  * no mentions by default on every message.
  */
 import { Client, Events, GatewayIntentBits } from 'discord.js';

@@ -1,7 +1,8 @@
 /**
- * Who ran an interaction, and where: the platform-free context core takes. A
- * story thread is the context's thread and its parent the channel. Admins are the
- * users in `DISCORD_ADMIN_IDS` (on top of the ManageGuild gate Discord applies).
+ * Role: who ran a command, and where: the context core takes (on Slack, context.ts
+ * too). On Discord: who ran an interaction, and where. A story thread is the
+ * context's thread and its parent the channel. Admins are the users in
+ * `DISCORD_ADMIN_IDS` (on top of the ManageGuild gate Discord applies).
  */
 import { ChannelType, GuildMember, type Channel, type Interaction } from 'discord.js';
 import type { Config } from '../../config.ts';
@@ -28,8 +29,11 @@ export async function contextOf(interaction: Interaction, config: Config): Promi
   const channelId = interaction.channelId ?? '';
   const parent = channel?.isThread() ? channel.parentId : null;
   return {
-    actor: { id: interaction.user.id, name: displayName(interaction), admin: config.DISCORD_ADMIN_IDS.includes(interaction.user.id) },
-    place: { platform: 'discord', channel: inThread ? (parent ?? channelId) : channelId, thread: inThread ? channelId : null },
+    person: { id: interaction.user.id, name: displayName(interaction) },
+    admin: config.DISCORD_ADMIN_IDS.includes(interaction.user.id),
+    place: {
+      platform: 'discord', channel: inThread ? (parent ?? channelId) : channelId, thread: inThread ? channelId : null,
+    },
   };
 }
 

@@ -1,14 +1,18 @@
-/** What the Discord adapter's pieces share. */
-import type { Bot } from '../../app.ts';
+/**
+ * Role: what the adapter's pieces share (on Slack, parts.ts too). On Discord: core
+ * as adapters see it, the settings, the status messages and the story gate, with
+ * the log and the clock.
+ */
 import type { Config } from '../../config.ts';
-import type { LiveReplies } from './live-replies.ts';
+import type { ChatCore } from '../../core/chat-core.ts';
+import type { StatusMessages } from './status-messages.ts';
 import type { StoryGate } from './story-gate.ts';
 
-/** The bot, the settings, the live replies and the story gate, with the log and the clock. */
-export interface AdapterParts {
-  bot: Bot;
+/** The adapter's parts the handlers and the delivery share. */
+export interface DiscordParts {
+  core: ChatCore;
   config: Config;
-  live: LiveReplies;
+  status: StatusMessages;
   gate: StoryGate;
   log: (message: string) => void;
   /** Milliseconds since the epoch (Date.now, except in tests that let time pass). */

@@ -1,9 +1,10 @@
 /**
- * Discord's application commands, built from the platform-neutral definitions in
- * commands/: option types, required flags, min/max, max length and choices carry
- * over as they are. `/admin` asks for Manage Server by default (its first gate;
- * DISCORD_ADMIN_IDS is the second). Commands are guild-only; the thread commands
- * work inside story threads like anywhere in a server.
+ * Role: how commands/ is registered with the platform (on Slack, registration.ts
+ * too). On Discord: application commands, built from the platform-neutral
+ * definitions in commands/: option types, required flags, min/max, max length and
+ * choices carry over as they are. `/admin` asks for Manage Server by default (its
+ * first gate; DISCORD_ADMIN_IDS is the second). Commands are guild-only; the
+ * thread commands work inside story threads like anywhere in a server.
  */
 import {
   ApplicationCommandOptionType,
@@ -72,9 +73,15 @@ export interface Deployment {
  */
 export async function deployCommands(config: Config, options: { clear?: boolean } = {}): Promise<Deployment> {
   const { DISCORD_TOKEN: token, DISCORD_APPLICATION_ID: applicationId, DISCORD_GUILD_ID: guildId } = config;
-  if (!token || !applicationId) throw new Error('storyloom: deploying commands needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. See docs/discord.md.');
+  if (!token || !applicationId) {
+    const needs = 'DISCORD_TOKEN and DISCORD_APPLICATION_ID';
+    throw new Error(`storyloom: deploying commands needs ${needs}. See docs/discord.md.`);
+  }
   const rest = new REST({ api: config.DISCORD_API_URL }).setToken(token);
-  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
-  const registered = (await rest.put(route, { body: options.clear ? [] : applicationCommands() })) as APIApplicationCommand[];
+  const route = guildId
+    ? Routes.applicationGuildCommands(applicationId, guildId)
+    : Routes.applicationCommands(applicationId);
+  const body = options.clear ? [] : applicationCommands();
+  const registered = (await rest.put(route, { body })) as APIApplicationCommand[];
   return { scope: guildId ? 'guild' : 'global', guildId: guildId ?? null, names: registered.map((c) => c.name) };
 }

@@ -1,11 +1,11 @@
 /**
- * How storyloom looks on Discord: escaped story text, messages split at 2,000
+ * Role: how storyloom looks on the platform (on Slack and in the playground,
+ * render.ts too). On Discord: escaped story text, messages split at 2,000
  * characters, button rows, and the frames that progress and outcomes fill in.
  * Nothing here talks to Discord; it only builds message bodies.
  */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, escapeMarkdown, type MessageMentionOptions } from 'discord.js';
-import type { Button } from '../../core/types.ts';
-import type { Line } from '../../stories/schema.ts';
+import type { Button, Line } from '../../core/types.ts';
 import { splitText } from '../split.ts';
 
 /** Discord's limit on a message's content. */
@@ -59,20 +59,26 @@ export function clip(text: string, limit = STATUS_LIMIT): string {
   return text.length <= limit ? text : `${cutTo(text, limit - 1)}…`;
 }
 
-const STYLES: Record<Button['style'], ButtonStyle> = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, danger: ButtonStyle.Danger };
+const STYLES: Record<Button['style'], ButtonStyle> = {
+  primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, danger: ButtonStyle.Danger,
+};
 
 /** Core's buttons as one Discord action row (none when there are no buttons). */
 export function buttonRows(buttons: readonly Button[] = []): ActionRowBuilder<ButtonBuilder>[] {
   if (buttons.length === 0) return [];
   const row = new ActionRowBuilder<ButtonBuilder>();
-  row.addComponents(buttons.map((b) => new ButtonBuilder().setCustomId(b.customId).setLabel(b.label).setStyle(STYLES[b.style])));
+  const made = buttons.map((b) => {
+    return new ButtonBuilder().setCustomId(b.customId).setLabel(b.label).setStyle(STYLES[b.style]);
+  });
+  row.addComponents(made);
   return [row];
 }
 
 /** Who wrote a line, as a small grey subtext line. */
 export function attribution(line: Line): string {
   const who = escapeStory(line.by.name || line.by.id);
-  if (line.kind === 'model') return `-# ✍️ the model${line.model ? ` (${escapeStory(line.model)})` : ''}, asked by ${who}`;
+  const model = line.model ? ` (${escapeStory(line.model)})` : '';
+  if (line.kind === 'model') return `-# ✍️ the model${model}, asked by ${who}`;
   return `-# ✍️ ${who}`;
 }
 
@@ -80,13 +86,17 @@ export function attribution(line: Line): string {
 export function lineBodies(line: Line, buttons: readonly Button[]): Body[] {
   const credit = attribution(line);
   const pieces = escapedPieces(line.text, MESSAGE_LIMIT - credit.length - 1);
-  return pieces.map((piece, i) => (i === pieces.length - 1 ? { content: `${piece}\n${credit}`, components: buttonRows(buttons) } : { content: piece }));
+  const last = pieces.length - 1;
+  const withCredit = (piece: string) => ({ content: `${piece}\n${credit}`, components: buttonRows(buttons) });
+  return pieces.map((piece, i) => (i === last ? withCredit(piece) : { content: piece }));
 }
 
 /** Core's own words (which may quote titles and names) as messages, buttons on the last. */
 export function textBodies(text: string, buttons: readonly Button[] = []): Body[] {
   const pieces = escapedPieces(text);
-  return pieces.map((piece, i) => (i === pieces.length - 1 ? { content: piece, components: buttonRows(buttons) } : { content: piece }));
+  const last = pieces.length - 1;
+  const withButtons = (piece: string) => ({ content: piece, components: buttonRows(buttons) });
+  return pieces.map((piece, i) => (i === last ? withButtons(piece) : { content: piece }));
 }
 
 /** A message that is a heading above a status line that changes (progress, then the outcome). */

@@ -12,7 +12,7 @@ import { MessageFlags, type Message, type RepliableInteraction } from 'discord.j
 import { isTokenGone } from './api-errors.ts';
 import { editAsBot } from './bot-edits.ts';
 import { channelOf } from './context.ts';
-import type { StatusTarget } from './live-replies.ts';
+import type { StatusTarget } from './status-messages.ts';
 import { NO_MENTIONS, clip, type Body } from './render.ts';
 
 /** Interaction tokens live 15 minutes; stop using one a little before that. */
@@ -45,7 +45,8 @@ export class Responder implements StatusTarget {
 
   /** The interaction, for logs: `/story` or `button sl:continue:…`. */
   get label(): string {
-    return this.interaction.isChatInputCommand() ? `/${this.interaction.commandName}` : `button ${this.interaction.isButton() ? this.interaction.customId : this.interaction.id}`;
+    const i = this.interaction;
+    return i.isChatInputCommand() ? `/${i.commandName}` : `button ${i.isButton() ? i.customId : i.id}`;
   }
 
   /** Acknowledges the interaction (Discord shows "thinking…"); only the user sees an ephemeral one. */
@@ -74,7 +75,9 @@ export class Responder implements StatusTarget {
       }
     }
     if (this.ephemeral) return this.keepPrivate(body.content);
-    this.posted = this.posted ? await this.posted.edit({ ...body, allowedMentions: NO_MENTIONS }) : await this.send(body);
+    this.posted = this.posted
+      ? await this.posted.edit({ ...body, allowedMentions: NO_MENTIONS })
+      : await this.send(body);
     this.shown = true;
     return this.posted;
   }
@@ -83,7 +86,8 @@ export class Responder implements StatusTarget {
   async more(body: Body): Promise<Message | null> {
     if (!this.viaChannel) {
       try {
-        return await this.interaction.followUp({ ...body, allowedMentions: NO_MENTIONS, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+        const flags = this.ephemeral ? ({ flags: MessageFlags.Ephemeral } as const) : {};
+        return await this.interaction.followUp({ ...body, allowedMentions: NO_MENTIONS, ...flags });
       } catch (error) {
         this.fallBack(error);
       }
@@ -142,7 +146,8 @@ export class Responder implements StatusTarget {
     } else if (this.ephemeral) {
       await i.editReply({ content, allowedMentions: NO_MENTIONS });
     } else {
-      // Why: a public "thinking…" cannot turn private; remove it (unless it already shows something) and answer privately.
+      // Why: a public "thinking…" cannot turn private; remove it (unless it already shows something) and answer
+      // privately.
       if (!this.shown) await i.deleteReply();
       await i.followUp(reply);
     }
@@ -150,14 +155,19 @@ export class Responder implements StatusTarget {
 
   private fallBack(error: unknown): void {
     if (!isTokenGone(error)) throw error;
-    if (!this.viaChannel) this.log(`storyloom discord: ${this.label}: the interaction token no longer works (${(error as { code: unknown }).code}); answering with the bot token`);
+    if (!this.viaChannel) {
+      const code = (error as { code: unknown }).code;
+      this.log(`storyloom discord: ${this.label}: the interaction token no longer works (${code}); ` +
+        'answering with the bot token');
+    }
     this.viaChannel = true;
   }
 
   /** Logs a private reply that can no longer reach its user (never the token; the text clipped to one line). */
   private keepPrivate(content: string): null {
     const text = clip(content.replace(/\s+/g, ' '), 200);
-    this.log(`storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer works; posting it in the channel would show it to everyone): ${text}`);
+    this.log(`storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer ` +
+      `works; posting it in the channel would show it to everyone): ${text}`);
     return null;
   }
 

@@ -1,20 +1,21 @@
 /**
- * The playground: the whole bot in a local web chat (`npm start`). A chat adapter
- * like the Discord and Slack ones, served on 127.0.0.1: the page, its JSON API,
- * and a live feed of stories, progress and worker health.
+ * Role: the chat adapter, started and stopped by main.ts (the same file on Discord
+ * and Slack). The playground is the whole bot in a local web chat (`npm start`),
+ * served on 127.0.0.1: the page, its JSON API (api.ts), and a live feed of
+ * stories, progress and worker health (events.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Bot } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { isUserError } from '../../core/errors.ts';
+import type { ChatCore } from '../../core/chat-core.ts';
 import type { FailureDelivery, LineDelivery, ProgressDelivery, StoryEvent } from '../../core/types.ts';
+import { isUserError } from '../../stories/errors.ts';
 import { APOLOGY, type ChatAdapter } from '../adapter.ts';
-import { RecentKeys } from '../recent.ts';
 import { PlaygroundApi } from './api.ts';
+import { PlaygroundDelivery } from './delivery.ts';
 import { EventHub } from './events.ts';
 import { HttpError, InFlight, sendJson, sendUserError, STATUS_OF } from './http.ts';
+import { storyView } from './render.ts';
 import { serveStatic } from './static.ts';
-import { lineView, storyView, workerHealth } from './views.ts';
 
 /** The playground's timings; tests make them short. */
 export interface PlaygroundOptions {
@@ -35,20 +36,19 @@ export class PlaygroundAdapter implements ChatAdapter {
   private readonly inFlight = new InFlight();
   private stopping = false;
   private unsubscribe: (() => void)[] = [];
-
-  /** The lines already sent to the pages. */
-  private readonly postedLines = new RecentKeys();
+  private readonly delivery: PlaygroundDelivery;
   private healthTimer: NodeJS.Timeout | undefined;
   private lastHealth = '';
 
   constructor(
     private readonly config: Config,
-    private readonly bot: Bot,
+    private readonly core: ChatCore,
     private readonly log: (message: string) => void,
     private readonly options: PlaygroundOptions = {},
   ) {
-    this.api = new PlaygroundApi(bot.core, config.PLAYGROUND_ADMINS, bot.config);
+    this.api = new PlaygroundApi(core, config.PLAYGROUND_ADMINS);
     this.events = new EventHub(options.aliveMs);
+    this.delivery = new PlaygroundDelivery(this.events);
   }
 
   /** The address it listens on, once started. */
@@ -71,19 +71,19 @@ export class PlaygroundAdapter implements ChatAdapter {
       });
       server.listen(this.config.PLAYGROUND_PORT, this.config.PLAYGROUND_HOST, () => resolve());
     });
-    this.bot.deliveries.register('playground', this);
+    this.core.registerDelivery('playground', this);
     const onStory = (e: StoryEvent) => this.events.send('story', { kind: e.kind, story: storyView(e.story) });
-    this.unsubscribe.push(this.bot.core.onStoryEvent(onStory));
-    this.unsubscribe.push(this.bot.workers.subscribe(() => this.sendWorker(true)));
+    this.unsubscribe.push(this.core.onStoryEvent(onStory));
+    this.unsubscribe.push(this.core.onWorkerChange(() => this.sendWorker(true)));
     // A heartbeat going stale changes no file, so no change event comes: look again on a timer.
     this.healthTimer = setInterval(() => this.sendWorker(false), this.options.healthCheckMs ?? 1000);
     this.healthTimer.unref();
     this.sendWorker(false);
   }
 
-  /** Pushes the worker's health: on every heartbeat change, or when the timer sees it go online/offline or change state. */
+  /** Pushes the worker's health: on every heartbeat change, or when the timer sees it go on or offline or change. */
   private sendWorker(always: boolean): void {
-    const health = workerHealth(this.bot.workers.workers());
+    const health = this.core.workerHealth();
     const key = `${health.online}:${health.id}:${health.state}`;
     if (!always && key === this.lastHealth) return;
     this.lastHealth = key;
@@ -121,8 +121,7 @@ export class PlaygroundAdapter implements ChatAdapter {
       if (req.method === 'GET' && url.pathname === '/api/events') return this.events.open(res);
       this.inFlight.track(res);
       if (req.method === 'GET' && url.pathname === '/healthz') {
-        const worker = workerHealth(this.bot.workers.workers());
-        return sendJson(res, 200, { ok: true, transport: this.bot.transport.description, worker });
+        return sendJson(res, 200, { ok: true, transport: this.core.mailbox, worker: this.core.workerHealth() });
       }
       if (await this.api.route(req, res, url)) return;
       if (req.method === 'GET' && (await serveStatic(url.pathname, res))) return;
@@ -135,27 +134,22 @@ export class PlaygroundAdapter implements ChatAdapter {
     }
   }
 
-  /**
-   * Sends a line to the open pages, once per line id: a repeat is a no-op. Pages
-   * draw a thread from the story itself (and load it again when they reconnect to
-   * a restarted bot), so a line never shows twice.
-   */
-  async deliverLine(d: LineDelivery): Promise<void> {
-    if (!this.postedLines.first(d.line.id)) return;
-    this.events.send('line', { storyId: d.story.id, jobId: d.jobId, line: lineView(d.line), story: storyView(d.story) });
+  deliverLine(delivery: LineDelivery): Promise<void> {
+    return this.delivery.deliverLine(delivery);
   }
 
-  async deliverProgress(d: ProgressDelivery): Promise<void> {
-    const { story, jobId, text, progress, requestedBy } = d;
-    this.events.send('progress', { storyId: story.id, jobId, text, progress, requestedBy: requestedBy.name });
+  deliverProgress(delivery: ProgressDelivery): Promise<void> {
+    return this.delivery.deliverProgress(delivery);
   }
 
-  async deliverFailure(d: FailureDelivery): Promise<void> {
-    this.events.send('failure', { storyId: d.story.id, jobId: d.jobId, text: d.text, requestedBy: d.requestedBy.name });
+  deliverFailure(delivery: FailureDelivery): Promise<void> {
+    return this.delivery.deliverFailure(delivery);
   }
 }
 
 /** Makes the playground adapter (main.ts starts it). */
-export function createPlaygroundAdapter(config: Config, bot: Bot, log: (message: string) => void): PlaygroundAdapter {
-  return new PlaygroundAdapter(config, bot, log);
+export function createPlaygroundAdapter(
+  config: Config, core: ChatCore, log: (message: string) => void,
+): PlaygroundAdapter {
+  return new PlaygroundAdapter(config, core, log);
 }

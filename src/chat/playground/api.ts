@@ -1,31 +1,17 @@
 /**
- * The playground's JSON API, which its page uses and so can scripts and load
- * tests: commands, button presses, stories, who-am-I, and the command list.
- * Bad input gets a 4xx with a clear message, never a 5xx.
+ * Role: the handlers, turning what people do into core calls (on Discord and
+ * Slack, handlers/). In the playground that is its JSON API, which its page uses
+ * and so can scripts and load tests: commands, button presses, stories, who-am-I,
+ * and the command list. Bad input gets a 4xx with a clear message, never a 5xx.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COMMANDS } from '../../../commands/index.ts';
-import { coreSettings } from '../../app.ts';
-import type { Config } from '../../config.ts';
-import type { Core } from '../../core/core.ts';
+import type { ChatCore } from '../../core/chat-core.ts';
 import { parseCommandLine } from '../../core/text-command.ts';
-import type { CommandContext, Reply } from '../../core/types.ts';
+import type { Reply } from '../../core/types.ts';
+import { contextFor } from './context.ts';
 import { field, HttpError, readJson, sendJson } from './http.ts';
-import { replyView, storySummary, storyView } from './views.ts';
-
-const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,39}$/u;
-
-/** Who is talking: a name a browser tab picked. Admins come from PLAYGROUND_ADMINS. */
-export function contextFor(user: string, admins: readonly string[], thread: string | null): CommandContext {
-  const name = user.trim();
-  if (!NAME.test(name)) {
-    const rule = 'Pick a name of 1 to 40 letters, digits, spaces, dots, dashes or underscores.';
-    throw new HttpError(400, 'bad_request', rule);
-  }
-  const admin = admins.some((a) => a.toLowerCase() === name.toLowerCase());
-  const actor = { id: `pg:${name.toLowerCase()}`, name, admin };
-  return { actor, place: { platform: 'playground', channel: 'general', thread } };
-}
+import { replyView, storySummary, storyView } from './render.ts';
 
 /** Decodes one %-encoded part of a path; a malformed encoding (`%`, `%E0%A4%A`) is a 400, not a 500. */
 export function decodePathPart(part: string): string {
@@ -49,23 +35,18 @@ export interface CommandResult {
 
 /** Serves /api/* for one request. */
 export class PlaygroundApi {
-  /** The longest opening and line core accepts, in characters: the page limits its boxes to them. */
-  readonly limits: { opening: number; line: number };
-
-  constructor(private readonly core: Core, private readonly admins: readonly string[], config: Config) {
-    // The settings startBot builds core with, so the page's limits are core's own.
-    const settings = coreSettings(config);
-    this.limits = { opening: settings.maxSeedChars, line: settings.maxLineChars };
-  }
+  constructor(private readonly core: ChatCore, private readonly admins: readonly string[]) {}
 
   private result(reply: Reply, storyId: string | null): CommandResult {
-    const story = storyId ? this.core.stories.all().find((s) => s.id === storyId) : undefined;
+    const story = storyId ? this.core.stories().find((s) => s.id === storyId) : undefined;
     return { reply: replyView(reply), storyId, story: story ? storyView(story) : null };
   }
 
   private thread(id: string | undefined): string | null {
     if (id === undefined) return null;
-    if (!this.core.stories.all().some((s) => s.id === id)) throw new HttpError(404, 'not_found', `There is no story ${JSON.stringify(id.slice(0, 40))}.`);
+    if (!this.core.stories().some((s) => s.id === id)) {
+      throw new HttpError(404, 'not_found', `There is no story ${JSON.stringify(id.slice(0, 40))}.`);
+    }
     return id;
   }
 
@@ -75,12 +56,12 @@ export class PlaygroundApi {
     const text = field(body, 'text', true, 20_000)!;
     const ctx = contextFor(user, this.admins, this.thread(field(body, 'thread', false, 40)));
     let reply: Reply;
-    if (!text.trim().startsWith('/') && ctx.place.thread) reply = await this.core.add(ctx, ctx.place.thread, text);
+    if (!text.trim().startsWith('/') && ctx.place.thread) reply = await this.core.addLine(ctx, ctx.place.thread, text);
     else {
       const { name, args } = parseCommandLine(text);
-      reply = name === 'story'
-        ? await this.core.start(ctx, args, async (story) => ({ thread: story.id, message: null }))
-        : await this.core.run(ctx, name, args, ctx.place.thread ?? undefined);
+      // A story's thread in the playground is the story itself, named by its id.
+      const makeThread = async (story: { id: string }) => ({ thread: story.id, message: null });
+      reply = await this.core.run(ctx, name, args, { storyId: ctx.place.thread ?? undefined, makeThread });
     }
     return this.result(reply, reply.story?.id ?? ctx.place.thread);
   }
@@ -95,25 +76,29 @@ export class PlaygroundApi {
   /** Routes one /api request; returns false when the path is not an API route. */
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
-    if (req.method === 'POST' && path === '/api/command') return sendJson(res, 200, await this.command(await readJson(req))), true;
-    if (req.method === 'POST' && path === '/api/button') return sendJson(res, 200, await this.button(await readJson(req))), true;
+    if (req.method === 'POST' && path === '/api/command') {
+      return sendJson(res, 200, await this.command(await readJson(req))), true;
+    }
+    if (req.method === 'POST' && path === '/api/button') {
+      return sendJson(res, 200, await this.button(await readJson(req))), true;
+    }
     if (req.method === 'GET' && path === '/api/stories') {
-      const stories = this.core.stories.all().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 100);
+      const stories = this.core.stories().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 100);
       return sendJson(res, 200, { stories: stories.map(storySummary) }), true;
     }
     const story = /^\/api\/stories\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && story) {
       const id = decodePathPart(story[1]);
-      const found = this.core.stories.all().find((s) => s.id === id);
+      const found = this.core.stories().find((s) => s.id === id);
       if (!found) throw new HttpError(404, 'not_found', 'There is no such story.');
       return sendJson(res, 200, storyView(found)), true;
     }
     if (req.method === 'GET' && path === '/api/whoami') {
       const ctx = contextFor(url.searchParams.get('user') ?? '', this.admins, null);
-      return sendJson(res, 200, { id: ctx.actor.id, name: ctx.actor.name, admin: ctx.actor.admin }), true;
+      return sendJson(res, 200, { id: ctx.person.id, name: ctx.person.name, admin: ctx.admin }), true;
     }
     if (req.method === 'GET' && path === '/api/commands') {
-      return sendJson(res, 200, { commands: COMMANDS, limits: this.limits }), true;
+      return sendJson(res, 200, { commands: COMMANDS, limits: this.core.limits }), true;
     }
     if (path.startsWith('/api/')) throw new HttpError(404, 'not_found', `No API route ${req.method} ${path}.`);
     return false;

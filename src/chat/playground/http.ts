@@ -1,6 +1,6 @@
 /** Small HTTP helpers for the playground: JSON bodies with a size limit, JSON replies, status codes for errors. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UserError, UserErrorCode } from '../../core/errors.ts';
+import type { UserError, UserErrorCode } from '../../stories/errors.ts';
 
 /** An error with an HTTP status, shown to the client as `{error: {code, message}}`. */
 export class HttpError extends Error {
@@ -21,7 +21,9 @@ export const MAX_BODY = 64 * 1024;
 
 /** Reads a JSON object body, or throws an HttpError (400 for bad JSON, 413 when too large, 415 for other types). */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'bad_request', 'Send JSON with Content-Type: application/json.');
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'bad_request', 'Send JSON with Content-Type: application/json.');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -35,7 +37,9 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   } catch {
     throw new HttpError(400, 'bad_request', 'The body is not valid JSON.');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'bad_request', 'The body must be a JSON object.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'bad_request', 'The body must be a JSON object.');
+  }
   return body as Record<string, unknown>;
 }
 

@@ -1,28 +1,29 @@
 /**
- * The Slack adapter: a Bolt app (Socket Mode or HTTP) whose handlers turn slash
- * commands, buttons, thread replies and mentions into core calls, and which
- * delivers core's lines, progress and failures into story threads.
+ * Role: the chat adapter, started and stopped by main.ts (the same file on Discord
+ * and in the playground). On Slack: a Bolt app (Socket Mode or HTTP) whose handlers
+ * turn slash commands, buttons, thread replies and mentions into core calls, and
+ * which delivers core's lines, progress and failures into story threads.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
-import type { Bot } from '../../app.ts';
 import type { Config } from '../../config.ts';
+import type { ChatCore } from '../../core/chat-core.ts';
 import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
 import type { ChatAdapter } from '../adapter.ts';
 import { RecentKeys } from '../recent.ts';
-import { BoltLogger, buildBoltApp, type SlackMode } from './bolt-app.ts';
 import { BotPosts } from './bot-posts.ts';
+import { BoltLogger, buildBoltApp, type SlackMode } from './client.ts';
+import { SlackPeople } from './context.ts';
 import { SlackDelivery } from './delivery.ts';
 import { registerButtons } from './handlers/buttons.ts';
 import { registerCommands } from './handlers/commands.ts';
 import { registerMentions } from './handlers/mentions.ts';
 import { registerThreadReplies } from './handlers/thread-replies.ts';
-import type { SlackKit } from './kit.ts';
 import { ChannelPacer } from './pacer.ts';
-import { SlackPeople } from './people.ts';
+import type { SlackParts } from './parts.ts';
 import { SlackPoster } from './poster.ts';
-import { ReplyRenderer } from './replies.ts';
+import { ReplyRenderer } from './show-reply.ts';
 import { explainSlackStartError } from './start-errors.ts';
 import { StatusMessages } from './status-messages.ts';
 import { StatusRecovery } from './status-recovery.ts';
@@ -47,21 +48,27 @@ export class SlackAdapter implements ChatAdapter {
   private server: Server | undefined;
   private unsubscribe: () => void = () => undefined;
 
-  constructor(private readonly config: Config, private readonly bot: Bot, private readonly log: (message: string) => void, options: SlackAdapterOptions = {}) {
-    ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), { clientPingTimeoutMs: options.clientPingTimeoutMs }));
+  constructor(
+    private readonly config: Config,
+    private readonly core: ChatCore,
+    private readonly log: (message: string) => void,
+    options: SlackAdapterOptions = {},
+  ) {
+    const settings = { clientPingTimeoutMs: options.clientPingTimeoutMs };
+    ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), settings));
     const poster = new SlackPoster(this.app.client, new ChannelPacer(options.postIntervalMs ?? 1000));
     this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
     const posts = new BotPosts(this.app.client);
     const recovery = new StatusRecovery(posts, this.status, poster, log);
     this.delivery = new SlackDelivery({ poster, status: this.status, recovery, posts, log });
-    const kit: SlackKit = {
-      core: bot.core, stories: bot.stories, poster, log, recent: new RecentKeys(),
+    const parts: SlackParts = {
+      core, poster, log, recent: new RecentKeys(),
       people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS), replies: new ReplyRenderer(poster, this.status),
     };
-    registerCommands(this.app, kit);
-    registerButtons(this.app, kit);
-    registerThreadReplies(this.app, kit);
-    registerMentions(this.app, kit);
+    registerCommands(this.app, parts);
+    registerButtons(this.app, parts);
+    registerThreadReplies(this.app, parts);
+    registerMentions(this.app, parts);
     // The last net: handlers guard themselves, so this only sees Bolt's own failures.
     this.app.error(async (error) => log(`storyloom slack: ${error.message}`));
   }
@@ -72,9 +79,9 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    this.bot.deliveries.register('slack', this);
+    this.core.registerDelivery('slack', this);
     // An ended story's waiting status message goes: its job was withdrawn.
-    this.unsubscribe = this.bot.core.onStoryEvent((event) => {
+    this.unsubscribe = this.core.onStoryEvent((event) => {
       if (event.kind === 'ended' && event.story.place.platform === 'slack') void this.status.closeStory(event.story.id);
     });
     // The bot token is checked here (auth.test), so a wrong one stops the start with a clear line.
@@ -106,7 +113,9 @@ export class SlackAdapter implements ChatAdapter {
   }
 }
 
-/** The Slack adapter for main.ts: Socket Mode with SLACK_APP_TOKEN, HTTP mode (SLACK_SIGNING_SECRET, SLACK_PORT) without. */
-export function createSlackAdapter(config: Config, bot: Bot, log: (message: string) => void, options: SlackAdapterOptions = {}): SlackAdapter {
-  return new SlackAdapter(config, bot, log, options);
+/** The Slack adapter for main.ts: Socket Mode with SLACK_APP_TOKEN, else HTTP (SLACK_SIGNING_SECRET, SLACK_PORT). */
+export function createSlackAdapter(
+  config: Config, core: ChatCore, log: (message: string) => void, options: SlackAdapterOptions = {},
+): SlackAdapter {
+  return new SlackAdapter(config, core, log, options);
 }

@@ -5,24 +5,15 @@
  * words first.
  */
 import { findCommand } from '../../../commands/index.ts';
-import { UserError } from '../../core/errors.ts';
-import { freeOption } from '../../core/text-command.ts';
+import { parseOptions } from '../../core/text-command.ts';
 import { slackToPlain } from './mrkdwn.ts';
 
-/** `/story` text as core's raw arguments: the opening, plus any `--name value` flags of /story's other options. */
+/**
+ * `/story` text as core's raw arguments: the opening, plus any `--name value` flags of /story's other options.
+ * Other `--words` stay in the opening: Slack shows no error next to the flag, and openings hold dashes.
+ */
 export function storyArgs(text: string): Record<string, string> {
-  const def = findCommand('story')!;
-  const free = freeOption(def)!;
-  const flags = def.options.filter((o) => o !== free).map((o) => o.name);
-  const raw: Record<string, string> = {};
-  const pattern = new RegExp(`(^|\\s)--(${flags.join('|')})(?:(?:=|\\s+)(?!--)(\\S+))?(?=\\s|$)`, 'g');
-  const words = slackToPlain(text).replace(pattern, (_m, space: string, name: string, value: string | undefined) => {
-    if (value === undefined) throw new UserError('bad_option', `--${name} needs a value, e.g. /story Once upon a time --${name} ${name === 'length' ? '200' : '0.9'}`);
-    raw[name] = value;
-    return space;
-  });
-  raw[free.name] = words.trim();
-  return raw;
+  return parseOptions(findCommand('story')!, slackToPlain(text), { unknownFlags: 'keep' });
 }
 
 /** `/story-admin` text as core's raw arguments. */

@@ -1,13 +1,15 @@
 /**
- * Reads a story's thread for the bot's own posts, by the message metadata they
- * carry: line posts ({@link LINE_EVENT}), to find a line the bot may have posted
- * before it stopped, and status messages ({@link STATUS_EVENT}), to take over the
- * ones an earlier run left. Slack returns metadata only to a read that asks for it
- * (`include_all_metadata`). A read starts a little before the time it is given
- * (Slack's clock and ours may differ) and stops after a few pages.
+ * Role: the bot's own posts in a thread, found again so a line is posted once (on
+ * Discord, bot-posts.ts too). On Slack: reads a story's thread for the bot's own
+ * posts, by the message metadata they carry: line posts ({@link LINE_EVENT}), to
+ * find a line the bot may have posted before it stopped, and status messages
+ * ({@link STATUS_EVENT}), to take over the ones an earlier run left. Slack returns
+ * metadata only to a read that asks for it (`include_all_metadata`). A read starts
+ * a little before the time it is given (Slack's clock and ours may differ) and
+ * stops after a few pages.
  */
 import type { webApi } from '@slack/bolt';
-import type { Line } from '../../stories/schema.ts';
+import type { Line } from '../../core/types.ts';
 import type { MessageRef, SlackPlace } from './poster.ts';
 import { LINE_EVENT, STATUS_EVENT } from './render.ts';
 
@@ -41,7 +43,7 @@ export interface ThreadScan {
 export class BotPosts {
   constructor(private readonly client: webApi.WebClient) {}
 
-  /** Whether a post of `line` is in the place: its thread (`conversations.replies`), or its channel (`conversations.history`). */
+  /** Whether a post of `line` is in the place: its thread (`conversations.replies`) or channel (`.history`). */
   async hasLine(place: SlackPlace, line: Line): Promise<boolean> {
     let found = false;
     await this.read(place, Date.parse(line.at), (message) => (found = lineIdOf(message) === line.id));
@@ -70,8 +72,11 @@ export class BotPosts {
     const oldest = ((sinceMs - CLOCK_SLACK_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const args = { channel: place.channel, oldest, limit: PAGE_SIZE, include_all_metadata: true, ...(cursor ? { cursor } : {}) };
-      const answer = place.thread ? await this.client.conversations.replies({ ...args, ts: place.thread }) : await this.client.conversations.history(args);
+      const page = cursor ? { cursor } : {};
+      const args = { channel: place.channel, oldest, limit: PAGE_SIZE, include_all_metadata: true, ...page };
+      const answer = place.thread
+        ? await this.client.conversations.replies({ ...args, ts: place.thread })
+        : await this.client.conversations.history(args);
       if (((answer.messages as ReadMessage[] | undefined) ?? []).some(visit)) return false;
       cursor = answer.response_metadata?.next_cursor;
       if (!cursor) return true;

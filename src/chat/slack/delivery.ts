@@ -1,15 +1,15 @@
 /**
- * What core asks the Slack adapter to deliver later: lines (a thread reply with
- * the story's buttons and metadata naming the line; the job's status message is
- * then deleted), progress (the status message, edited) and failures (the status
- * message becomes the notice). A line that may be in the thread already is
- * looked for there first, so it is posted once. Before the first delivery for a
- * story with jobs from before a restart, the status messages the earlier run left
- * are taken over or removed (status-recovery.ts).
+ * Role: what core asks the adapter to deliver later (on Discord and in the
+ * playground, delivery.ts too). On Slack: lines (a thread reply with the story's
+ * buttons and metadata naming the line; the job's status message is then deleted),
+ * progress (the status message, edited) and failures (the status message becomes
+ * the notice). A line that may be in the thread already is looked for there first,
+ * so it is posted once. Before the first delivery for a story with jobs from
+ * before a restart, the status messages the earlier run left are taken over or
+ * removed (status-recovery.ts).
  */
 import { storyButtons } from '../../core/buttons.ts';
-import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
-import type { Line, Story } from '../../stories/schema.ts';
+import type { ChatDelivery, FailureDelivery, Line, LineDelivery, ProgressDelivery, Story } from '../../core/types.ts';
 import type { BotPosts, ThreadScan } from './bot-posts.ts';
 import { placeOf, type SlackPoster } from './poster.ts';
 import { failureMessage, lineMessage } from './render.ts';
@@ -33,8 +33,14 @@ export class SlackDelivery implements ChatDelivery {
     const { poster, status, recovery, log } = this.parts;
     const scan = await recovery.ready(story, jobId);
     const shown = await status.close(jobId);
-    if (!(maybePosted && await this.isPosted(story, line, scan))) await poster.post(placeOf(story), lineMessage({ line, buttons }));
-    if (shown) await poster.delete(shown).catch((error: Error) => log(`storyloom slack: status message not deleted: ${error.message}`));
+    if (!(maybePosted && await this.isPosted(story, line, scan))) {
+      await poster.post(placeOf(story), lineMessage({ line, buttons }));
+    }
+    if (shown) {
+      await poster.delete(shown).catch((error: Error) => {
+        log(`storyloom slack: status message not deleted: ${error.message}`);
+      });
+    }
   }
 
   /**
@@ -47,14 +53,17 @@ export class SlackDelivery implements ChatDelivery {
     try {
       return await this.parts.posts.hasLine(placeOf(story), line);
     } catch (error) {
-      this.parts.log(`storyloom slack: could not read the thread of story ${story.id} before posting a line again: ${(error as Error).message}`);
+      const why = (error as Error).message;
+      const what = `the thread of story ${story.id}`;
+      this.parts.log(`storyloom slack: could not read ${what} before posting a line again: ${why}`);
       return false;
     }
   }
 
   async deliverProgress({ story, jobId, text }: ProgressDelivery): Promise<void> {
     // Not awaited: progress is best effort, and a thread read must not hold up other stories' progress.
-    void this.parts.recovery.ready(story, jobId).then(() => this.parts.status.show(jobId, story.id, placeOf(story), text));
+    const show = () => this.parts.status.show(jobId, story.id, placeOf(story), text);
+    void this.parts.recovery.ready(story, jobId).then(show);
   }
 
   async deliverFailure({ story, jobId, text }: FailureDelivery): Promise<void> {

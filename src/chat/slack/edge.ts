@@ -1,10 +1,11 @@
 /**
- * The adapter's edge: every handler runs inside `guard`, which turns an error
- * into a reply only its user sees. A UserError says what to do; Slack refusing
- * to post in a channel the bot is not in gets its own advice; anything else gets
- * the apology and a log line. No error escapes into Bolt.
+ * Role: the adapter's error edge (on Discord, edge.ts too). On Slack, every
+ * handler runs inside `guard`, which turns an error into a reply only its user
+ * sees. A UserError says what to do; Slack refusing to post in a channel the bot
+ * is not in gets its own advice; anything else gets the apology and a log line. No
+ * error escapes into Bolt.
  */
-import { isUserError } from '../../core/errors.ts';
+import { isUserError } from '../../stories/errors.ts';
 import { APOLOGY } from '../adapter.ts';
 
 /** Slack's error code from a Web API error, if it is one. */
@@ -16,7 +17,8 @@ function slackErrorCode(error: unknown): string | undefined {
 /** The words for an error, for the person whose request failed. */
 export function errorText(error: unknown, log: (message: string) => void, what: string): string {
   if (isUserError(error)) {
-    if (error.code === 'moved_on') return `${error.message} You can also mention @storyloom with undo, retry or end in the thread.`;
+    const mention = 'You can also mention @storyloom with undo, retry or end in the thread.';
+    if (error.code === 'moved_on') return `${error.message} ${mention}`;
     return error.message;
   }
   const code = slackErrorCode(error);
@@ -28,13 +30,17 @@ export function errorText(error: unknown, log: (message: string) => void, what: 
 }
 
 /** Runs `work`; on an error, tells the person (through `tell`) and never throws. */
-export async function guard(what: string, log: (message: string) => void, tell: (text: string) => Promise<unknown>, work: () => Promise<void>): Promise<void> {
+export async function guard(
+  what: string, log: (message: string) => void, tell: (text: string) => Promise<unknown>, work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (error) {
     const text = errorText(error, log, what);
     await Promise.resolve()
       .then(() => tell(text))
-      .catch((failed: Error) => log(`storyloom slack: could not tell the user about a failed ${what}: ${failed.message}`));
+      .catch((failed: Error) => {
+        log(`storyloom slack: could not tell the user about a failed ${what}: ${failed.message}`);
+      });
   }
 }

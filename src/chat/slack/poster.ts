@@ -6,7 +6,7 @@
  * have their own, looser limits and are not paced.
  */
 import type { types, webApi } from '@slack/bolt';
-import type { Story } from '../../stories/schema.ts';
+import type { Story } from '../../core/types.ts';
 import type { ChannelPacer } from './pacer.ts';
 import type { MessageBody } from './render.ts';
 
@@ -66,7 +66,8 @@ export class SlackPoster {
   /** A message only `user` sees, in the channel (and thread). */
   async ephemeral(place: SlackPlace, user: string, body: MessageBody): Promise<void> {
     await this.client.chat.postEphemeral({
-      channel: place.channel, user, ...(place.thread ? { thread_ts: place.thread } : {}), text: body.text, blocks: blocksOf(body), ...NO_MENTIONS,
+      channel: place.channel, user, ...(place.thread ? { thread_ts: place.thread } : {}),
+      text: body.text, blocks: blocksOf(body), ...NO_MENTIONS,
     });
   }
 
@@ -76,10 +77,14 @@ export class SlackPoster {
   }
 
   /** Uploads a file into the thread (`files.uploadV2`); sharing it posts a message, so it is paced too. */
-  async upload(place: SlackPlace, file: { name: string; content: string; title: string }, comment: string): Promise<void> {
+  async upload(
+    place: SlackPlace, file: { name: string; content: string; title: string }, comment: string,
+  ): Promise<void> {
     const upload = { filename: file.name, title: file.title, content: file.content, initial_comment: comment };
     await this.pacer.run(place.channel, async () => {
-      if (place.thread) await this.client.files.uploadV2({ channel_id: place.channel, thread_ts: place.thread, ...upload });
+      if (place.thread) {
+        await this.client.files.uploadV2({ channel_id: place.channel, thread_ts: place.thread, ...upload });
+      }
       else await this.client.files.uploadV2({ channel_id: place.channel, ...upload });
     });
   }

@@ -1,11 +1,11 @@
 /**
- * The messages storyloom posts on Slack, as Block Kit: a story's root, its lines
- * with buttons, notices and status lines. Every piece of text is escaped and
- * marked `verbatim`, so Slack neither links names nor parses mentions in it, and
- * long text is split into sections under Slack's 3,000-character limit.
+ * Role: how storyloom looks on the platform (on Discord and in the playground,
+ * render.ts too). On Slack: the messages storyloom posts, as Block Kit: a story's
+ * root, its lines with buttons, notices and status lines. Every piece of text is
+ * escaped and marked `verbatim`, so Slack neither links names nor parses mentions
+ * in it, and long text is split into sections under Slack's 3,000-character limit.
  */
-import type { Button, LineDelivery } from '../../core/types.ts';
-import type { Line, Story } from '../../stories/schema.ts';
+import type { Button, Line, LineDelivery, Story } from '../../core/types.ts';
 import { splitText } from '../split.ts';
 import { escapeMrkdwn, slackWording } from './mrkdwn.ts';
 
@@ -69,8 +69,11 @@ function mrkdwn(escaped: string): Block {
  */
 export function textSections(raw: string, idPrefix?: string): Block[] {
   let pieces = escapedPieces(raw);
-  if (pieces.length > MAX_SECTIONS) pieces = [...pieces.slice(0, MAX_SECTIONS - 1), '… (cut: too long for one Slack message)'];
-  return pieces.map((piece, i) => ({ type: 'section', text: mrkdwn(piece), ...(idPrefix ? { block_id: `${idPrefix}:${i}` } : {}) }));
+  if (pieces.length > MAX_SECTIONS) {
+    pieces = [...pieces.slice(0, MAX_SECTIONS - 1), '… (cut: too long for one Slack message)'];
+  }
+  const id = (i: number) => (idPrefix ? { block_id: `${idPrefix}:${i}` } : {});
+  return pieces.map((piece, i) => ({ type: 'section', text: mrkdwn(piece), ...id(i) }));
 }
 
 /** A context line of small grey text (already worded by us; escaped here). */
@@ -104,14 +107,15 @@ function notification(raw: string): string {
 /** The channel message a story hangs from: its seed, who began it, and how to join in. */
 export function rootMessage(story: Story): MessageBody {
   const seed = story.lines[0];
-  const how = 'Reply in this thread to add your own line; mention @storyloom with continue, retry, undo, end or export.';
+  const how = 'Reply in this thread to add your own line; ' +
+    'mention @storyloom with continue, retry, undo, end or export.';
   return {
     text: notification(`📖 A new story by ${story.owner.name || story.owner.id}: ${seed.text}`),
     blocks: [...textSections(seed.text, `line:${seed.id}`), contextBlock(`${byline(seed)} · ${how}`)],
   };
 }
 
-/** A generated line in the story's thread, with the story's buttons, and metadata naming the line (to find it again). */
+/** A generated line in the story's thread, with the story's buttons and metadata naming the line (to find it again). */
 export function lineMessage(delivery: Pick<LineDelivery, 'line' | 'buttons'>): MessageBody {
   const { line, buttons } = delivery;
   return {
@@ -134,7 +138,8 @@ export function plainMessage(raw: string): MessageBody {
 
 /** A waiting job's status line, with metadata naming the job and its story (to take it over after a restart). */
 export function statusMessage(raw: string, jobId: string, storyId: string): MessageBody {
-  return { ...plainMessage(raw), metadata: { event_type: STATUS_EVENT, event_payload: { job_id: jobId, story_id: storyId } } };
+  const metadata = { event_type: STATUS_EVENT, event_payload: { job_id: jobId, story_id: storyId } } as const;
+  return { ...plainMessage(raw), metadata };
 }
 
 /** The notice of a job's failure, made from its status message: the metadata says it is no status any more. */

@@ -1,7 +1,8 @@
 /**
- * Why the Slack adapter could not start, in one line that names the setting to
- * fix: Bolt and the Web API client only say `invalid_auth` or `fetch failed`,
- * with a stack, and never which token or URL was at fault.
+ * Role: why the adapter could not start, naming the setting to fix (on Discord,
+ * start-errors.ts too). On Slack, in one line: Bolt and the Web API client only
+ * say `invalid_auth` or `fetch failed`, with a stack, and never which token or URL
+ * was at fault.
  */
 import type { Config } from '../../config.ts';
 

@@ -1,10 +1,11 @@
 /**
- * One status message per waiting job, in the story's thread: posted when the
- * job is queued, edited as its place in line and ETA change (at most once every
- * two seconds), and handed over when the line (or a failure) arrives. A job that
- * finished before its status message got its turn to be posted gets none. Each
- * status message carries metadata naming its job, so that after a restart the
- * new run can take it over ({@link StatusMessages.claim}) instead of posting another.
+ * Role: one status message per waiting job (on Discord, status-messages.ts too).
+ * On Slack it is a message in the story's thread: posted when the job is queued,
+ * edited as its place in line and ETA change (at most once every two seconds), and
+ * handed over when the line (or a failure) arrives. A job that finished before its
+ * status message got its turn to be posted gets none. Each status message carries
+ * metadata naming its job, so that after a restart the new run can take it over
+ * ({@link StatusMessages.claim}) instead of posting another.
  */
 import { EditThrottle } from '../throttle.ts';
 import type { MessageRef, SlackPlace, SlackPoster } from './poster.ts';
@@ -26,7 +27,9 @@ export class StatusMessages {
   private readonly finished = new Set<string>();
   private readonly edits: EditThrottle<string>;
 
-  constructor(private readonly poster: SlackPoster, private readonly log: (message: string) => void, editIntervalMs = 2000) {
+  constructor(
+    private readonly poster: SlackPoster, private readonly log: (message: string) => void, editIntervalMs = 2000,
+  ) {
     this.edits = new EditThrottle<string>((jobId, text) => this.edit(jobId, text), editIntervalMs);
   }
 
@@ -39,7 +42,8 @@ export class StatusMessages {
       return;
     }
     const status: Status = { storyId, shown: text, closed: false, posted: Promise.resolve(null) };
-    status.posted = this.poster.post(place, statusMessage(text, jobId, storyId), () => !status.closed).catch((error: Error) => {
+    const stillWanted = () => !status.closed;
+    status.posted = this.poster.post(place, statusMessage(text, jobId, storyId), stillWanted).catch((error: Error) => {
       this.log(`storyloom slack: status message for job ${jobId} not posted: ${error.message}`);
       return null;
     });
@@ -80,7 +84,10 @@ export class StatusMessages {
     const jobs = [...this.byJob].filter(([, s]) => s.storyId === storyId).map(([jobId]) => jobId);
     for (const jobId of jobs) {
       const ref = await this.close(jobId);
-      if (ref) await this.poster.delete(ref).catch((error: Error) => this.log(`storyloom slack: status message not deleted: ${error.message}`));
+      if (!ref) continue;
+      await this.poster.delete(ref).catch((error: Error) => {
+        this.log(`storyloom slack: status message not deleted: ${error.message}`);
+      });
     }
   }
 
@@ -89,7 +96,9 @@ export class StatusMessages {
     const ref = status ? await status.posted : null;
     if (!status || status.closed || !ref || text === status.shown) return;
     status.shown = text;
-    await this.poster.update(ref, statusMessage(text, jobId, status.storyId)).catch((error: Error) => this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`));
+    await this.poster.update(ref, statusMessage(text, jobId, status.storyId)).catch((error: Error) => {
+      this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`);
+    });
   }
 
   private remember(jobId: string): void {

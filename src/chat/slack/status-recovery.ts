@@ -1,16 +1,18 @@
 /**
- * Status messages an earlier run of the bot left in story threads (it restarted
- * or crashed while jobs waited). The first time this run delivers anything for a
- * story that has a job from before it started (waiting, being delivered, or with
- * its line not yet marked posted), it reads the story's thread once, from a little
- * before the oldest such job, for messages with status metadata. Each job still
- * wanted keeps its newest status message, which is edited on from then on and
- * deleted when the line arrives; every other one goes (its job is over, or it is a
- * second one). A read that fails is logged and delivery goes on as before (a fresh
- * status message is posted; the old one stays); one that is slow holds the
- * story's deliveries up for at most a few seconds.
+ * Role: the status messages of jobs from before a restart, taken over once (on
+ * Discord, status-recovery.ts too). On Slack: status messages an earlier run of
+ * the bot left in story threads (it restarted or crashed while jobs waited). The
+ * first time this run delivers anything for a story that has a job from before it
+ * started (waiting, being delivered, or with its line not yet marked posted), it
+ * reads the story's thread once, from a little before the oldest such job, for
+ * messages with status metadata. Each job still wanted keeps its newest status
+ * message, which is edited on from then on and deleted when the line arrives;
+ * every other one goes (its job is over, or it is a second one). A read that fails
+ * is logged and delivery goes on as before (a fresh status message is posted; the
+ * old one stays); one that is slow holds the story's deliveries up for at most a
+ * few seconds.
  */
-import type { Story } from '../../stories/schema.ts';
+import type { Story } from '../../core/types.ts';
 import { OnceEach, jobMadeAt } from '../earlier-run.ts';
 import type { BotPosts, ThreadScan } from './bot-posts.ts';
 import { placeOf, type SlackPoster } from './poster.ts';
@@ -19,7 +21,10 @@ import type { StatusMessages } from './status-messages.ts';
 /** How long a delivery waits for the thread read. */
 const WAIT_MS = 10_000;
 
-/** The jobs a story's status messages may belong to: the one being delivered, the one waiting, and those of lines not marked posted. */
+/**
+ * The jobs a story's status messages may belong to: the one being delivered, the one waiting, and those of lines
+ * not marked posted.
+ */
 function wantedJobs(story: Story, jobId: string): Set<string> {
   const undelivered = story.lines.flatMap((line) => (!line.delivered && line.job_id ? [line.job_id] : []));
   return new Set([jobId, ...(story.pending ? [story.pending.job_id] : []), ...undelivered]);
@@ -37,7 +42,10 @@ export class StatusRecovery {
     private readonly startedAt = Date.now(),
     waitMs = WAIT_MS,
   ) {
-    this.looks = new OnceEach(waitMs, (storyId) => log(`storyloom slack: still reading the thread of story ${storyId} for status messages from before the restart; delivering meanwhile`));
+    this.looks = new OnceEach(waitMs, (storyId) => {
+      log(`storyloom slack: still reading the thread of story ${storyId} for status messages from before the ` +
+        'restart; delivering meanwhile');
+    });
   }
 
   /**
@@ -47,7 +55,8 @@ export class StatusRecovery {
    * delivery need not read it again), otherwise with undefined.
    */
   ready(story: Story, jobId: string): Promise<ThreadScan | undefined> {
-    if (!this.looks.has(story.id) && ![...wantedJobs(story, jobId)].some((job) => jobMadeAt(job) < this.startedAt)) return Promise.resolve(undefined);
+    const earlier = [...wantedJobs(story, jobId)].some((job) => jobMadeAt(job) < this.startedAt);
+    if (!this.looks.has(story.id) && !earlier) return Promise.resolve(undefined);
     return this.looks.wait(story.id, () => this.recover(story, jobId));
   }
 
@@ -58,13 +67,17 @@ export class StatusRecovery {
     try {
       scan = await this.posts.scan(placeOf(story), sinceMs);
     } catch (error) {
-      this.log(`storyloom slack: could not read the thread of story ${story.id} for status messages from before the restart: ${(error as Error).message}`);
+      const why = (error as Error).message;
+      this.log(`storyloom slack: could not read the thread of story ${story.id} for status messages from before ` +
+        `the restart: ${why}`);
       return undefined;
     }
     // Newest first: a job keeps its newest status message, and older ones of the same job go.
     for (const old of scan.statuses.filter((s) => s.storyId === story.id).reverse()) {
       if (await this.status.claim(old.jobId, story.id, old.ref, wanted.has(old.jobId))) continue;
-      await this.poster.delete(old.ref).catch((error: Error) => this.log(`storyloom slack: an old status message of job ${old.jobId} was not deleted: ${error.message}`));
+      await this.poster.delete(old.ref).catch((error: Error) => {
+        this.log(`storyloom slack: an old status message of job ${old.jobId} was not deleted: ${error.message}`);
+      });
     }
     return scan;
   }

@@ -2,13 +2,13 @@
  * The Drive v3 calls the mailbox makes, on googleapis, each with `rootUrl`
  * (googleapis ignores the client-level one for uploads), `retry: false` (the
  * policy is ours, in backoff.ts), a timeout, and supportsAllDrives. Failures
- * come out as DriveMailboxError with a message that says what to do.
+ * come out as MailboxError with a message that says what to do.
  */
 import type { OAuth2Client } from 'google-auth-library';
 // The same factory as `google.drive`, without loading every Google API.
 import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive/index.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy, type RetryOutcome } from './backoff.ts';
-import { DriveMailboxError, type DriveFailure } from './errors.ts';
+import { MailboxError, type DriveFailure } from './errors.ts';
 import { explainFailure, type CredentialKind } from './explain.ts';
 import { landed, toMeta, type ChangePage, type FileMeta, type FolderMeta } from './file-meta.ts';
 import { Limiter } from './limiter.ts';
@@ -73,7 +73,7 @@ export class DriveApi {
   private failure(what: string, { failure, attempts }: RetryOutcome): Error {
     const error = explainFailure(failure, what, this.kind);
     if (error.code !== 'drive_error' || attempts < this.policy.attempts) return error;
-    return new DriveMailboxError('gave_up', `storyloom: Drive kept failing while ${what}; gave up after ${attempts} attempts (last: ${failure.status ?? 'no answer'} ${failure.reason ?? ''} ${failure.message}).`, failure.status, failure.reason);
+    return new MailboxError('gave_up', `storyloom: Drive kept failing while ${what}; gave up after ${attempts} attempts (last: ${failure.status ?? 'no answer'} ${failure.reason ?? ''} ${failure.message}).`, failure.status, failure.reason);
   }
 
   /** Fresh file ids, for creates that a retry cannot duplicate. */
@@ -176,7 +176,7 @@ export class DriveApi {
   /** Where the changes feed starts now. */
   async startPageToken(driveId: string | undefined): Promise<string> {
     const res = await this.run('starting the changes feed', () => this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(driveId ? { driveId } : {}) }, this.opts));
-    if (!res.data.startPageToken) throw new DriveMailboxError('drive_error', 'storyloom: Drive gave no start page token for the changes feed.');
+    if (!res.data.startPageToken) throw new MailboxError('drive_error', 'storyloom: Drive gave no start page token for the changes feed.');
     return res.data.startPageToken;
   }
 

@@ -3,12 +3,12 @@
  * account key (GOOGLE_APPLICATION_CREDENTIALS; the mailbox must then be in a
  * Shared Drive), or an OAuth client (GOOGLE_OAUTH_CLIENT_ID/SECRET) with the
  * refresh token that `npm run auth:google` stored. Every way this can be
- * misconfigured ends in a DriveMailboxError that says what to do.
+ * misconfigured ends in a MailboxError that says what to do.
  */
 import { readFile } from 'node:fs/promises';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import type { Config } from '../../config.ts';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 import type { CredentialKind } from './explain.ts';
 import { DRIVE_SCOPE } from './mailbox-folders.ts';
 import { GOOGLE_TOKEN_URL, readTokenFile, tokenFilePath } from './token-file.ts';
@@ -28,9 +28,9 @@ export async function loadCredentials(config: AuthConfig): Promise<DriveCredenti
   const secret = config.GOOGLE_OAUTH_CLIENT_SECRET;
   if (id && secret) return oauthUser(id, secret, tokenFilePath(config));
   if (id || secret) {
-    throw new DriveMailboxError('no_credentials', `storyloom: ${id ? 'GOOGLE_OAUTH_CLIENT_SECRET' : 'GOOGLE_OAUTH_CLIENT_ID'} is missing: an OAuth client needs both its id and its secret (Google Cloud console > APIs & Services > Credentials). See docs/drive.md.`);
+    throw new MailboxError('no_credentials', `storyloom: ${id ? 'GOOGLE_OAUTH_CLIENT_SECRET' : 'GOOGLE_OAUTH_CLIENT_ID'} is missing: an OAuth client needs both its id and its secret (Google Cloud console > APIs & Services > Credentials). See docs/drive.md.`);
   }
-  throw new DriveMailboxError('no_credentials',
+  throw new MailboxError('no_credentials',
     'storyloom: STORYLOOM_MAILBOX=drive needs Google credentials: either GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (a "Desktop app" OAuth client), then `npm run auth:google`; ' +
       'or GOOGLE_APPLICATION_CREDENTIALS (a service account key file, with the mailbox in a Shared Drive). See docs/drive.md.');
 }
@@ -39,7 +39,7 @@ export async function loadCredentials(config: AuthConfig): Promise<DriveCredenti
 async function oauthUser(clientId: string, clientSecret: string, tokenFile: string): Promise<DriveCredentials> {
   const token = await readTokenFile(tokenFile);
   if (token.client_id !== clientId) {
-    throw new DriveMailboxError('no_credentials', `storyloom: ${tokenFile} was made for another OAuth client than GOOGLE_OAUTH_CLIENT_ID. Run \`npm run auth:google\` again.`);
+    throw new MailboxError('no_credentials', `storyloom: ${tokenFile} was made for another OAuth client than GOOGLE_OAUTH_CLIENT_ID. Run \`npm run auth:google\` again.`);
   }
   const auth = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: token.token_uri } });
   auth.setCredentials({ refresh_token: token.refresh_token });
@@ -76,7 +76,7 @@ export async function readServiceAccountKey(path: string): Promise<ServiceAccoun
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DriveMailboxError('no_credentials', `storyloom: GOOGLE_APPLICATION_CREDENTIALS names ${path}, which ${missing ? 'does not exist' : `cannot be read (${(error as Error).message})`}.`);
+    throw new MailboxError('no_credentials', `storyloom: GOOGLE_APPLICATION_CREDENTIALS names ${path}, which ${missing ? 'does not exist' : `cannot be read (${(error as Error).message})`}.`);
   }
   let doc: Record<string, unknown> = {};
   try {
@@ -85,10 +85,10 @@ export async function readServiceAccountKey(path: string): Promise<ServiceAccoun
     // Reported below as "not a service account key".
   }
   if (doc.installed || doc.web) {
-    throw new DriveMailboxError('no_credentials', `storyloom: ${path} is an OAuth client file, not a service account key. Put its client_id and client_secret in GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET, leave GOOGLE_APPLICATION_CREDENTIALS empty, and run \`npm run auth:google\`.`);
+    throw new MailboxError('no_credentials', `storyloom: ${path} is an OAuth client file, not a service account key. Put its client_id and client_secret in GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET, leave GOOGLE_APPLICATION_CREDENTIALS empty, and run \`npm run auth:google\`.`);
   }
   if (doc.type !== 'service_account' || typeof doc.client_email !== 'string' || typeof doc.private_key !== 'string') {
-    throw new DriveMailboxError('no_credentials', `storyloom: ${path} (GOOGLE_APPLICATION_CREDENTIALS) is not a service account key: expected a JSON file with "type": "service_account", "client_email" and "private_key", as the Cloud console downloads it.`);
+    throw new MailboxError('no_credentials', `storyloom: ${path} (GOOGLE_APPLICATION_CREDENTIALS) is not a service account key: expected a JSON file with "type": "service_account", "client_email" and "private_key", as the Cloud console downloads it.`);
   }
   return { client_email: doc.client_email, private_key: doc.private_key, ...(typeof doc.token_uri === 'string' ? { token_uri: doc.token_uri } : {}) };
 }

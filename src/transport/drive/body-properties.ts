@@ -2,7 +2,7 @@
  * A small file's body carried in its public Drive `properties`, so that the
  * changes feed delivers it and a reader needs no `files.get?alt=media`.
  *
- * The layout (colab/body_properties.py writes and reads the same):
+ * The layout (colab/transport/drive/body_properties.py writes and reads the same):
  * - `sl`: the header, `1:<chunks>:<bytes>:<sha256>`: the layout's version, the
  *   number of chunks, the body's length in UTF-8 bytes and its SHA-256 (hex).
  * - `sl0`, `sl1`, …: the body, cut into chunks that never split a character,

@@ -1,7 +1,7 @@
 /**
  * What went wrong with Drive, in two layers: `readFailure` turns whatever a
  * googleapis call threw into plain facts (status, Drive reason, network
- * failure, Retry-After), and `DriveMailboxError` carries a message that says
+ * failure, Retry-After), and `MailboxError` carries a message that says
  * what to do about it. Messages never contain tokens or keys.
  */
 
@@ -19,9 +19,9 @@ export type DriveErrorCode =
   | 'gave_up' // transient failures outlasted the retries
   | 'drive_error'; // any other Drive answer
 
-/** A Drive failure with a message that says what to do. */
-export class DriveMailboxError extends Error {
-  override name = 'DriveMailboxError';
+/** A Drive failure with a message that says what to do (the twin of colab's `MailboxError`). */
+export class MailboxError extends Error {
+  override name = 'MailboxError';
 
   constructor(
     readonly code: DriveErrorCode,
@@ -35,7 +35,7 @@ export class DriveMailboxError extends Error {
 
 /** True for the error `DriveApi` throws when a file does not exist (or is not visible). */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof DriveMailboxError && error.code === 'not_found';
+  return error instanceof MailboxError && error.code === 'not_found';
 }
 
 /** The facts of one failed call. */

@@ -1,8 +1,8 @@
 /**
- * Turns a Drive failure that retrying cannot fix into a DriveMailboxError
+ * Turns a Drive failure that retrying cannot fix into a MailboxError
  * whose message says what to do. See docs/drive.md ("Troubleshooting").
  */
-import { DriveMailboxError, type DriveFailure } from './errors.ts';
+import { MailboxError, type DriveFailure } from './errors.ts';
 
 /** Which kind of credentials made the call: the advice differs. */
 export type CredentialKind = 'oauth_user' | 'service_account' | 'access_token';
@@ -28,7 +28,7 @@ export function cleanupAdvice(inSharedDrive: boolean): string {
 }
 
 /** The clear error for a failure of `what` (e.g. "creating requests/x.json"). */
-export function explainFailure(failure: DriveFailure, what: string, kind: CredentialKind): DriveMailboxError {
+export function explainFailure(failure: DriveFailure, what: string, kind: CredentialKind): MailboxError {
   const { status, reason } = failure;
   const said = `(${status ?? 'no answer'}${reason ? ` ${reason}` : ''}: ${failure.message})`;
   if (reason === 'invalid_grant') return expiredGrant(kind, what);
@@ -36,34 +36,34 @@ export function explainFailure(failure: DriveFailure, what: string, kind: Creden
     const fix = kind === 'service_account'
       ? 'check the key in GOOGLE_APPLICATION_CREDENTIALS (it may have been deleted in the Cloud console)'
       : 'sign in again with `npm run auth:google`';
-    return new DriveMailboxError('bad_credentials', `storyloom: Drive refused the credentials while ${what} ${said}: ${fix}.`, status, reason);
+    return new MailboxError('bad_credentials', `storyloom: Drive refused the credentials while ${what} ${said}: ${fix}.`, status, reason);
   }
   if (status === 403 && reason === 'storageQuotaExceeded') return serviceAccountQuota(what, status);
   if (status === 403 && reason !== undefined && SCOPE_REASONS.has(reason)) {
-    return new DriveMailboxError('scope_too_narrow',
+    return new MailboxError('scope_too_narrow',
       `storyloom: the credentials' scope does not allow ${what} ${said}. storyloom needs the full https://www.googleapis.com/auth/drive scope: run \`npm run auth:google\` again and allow access to Google Drive.`, status, reason);
   }
   if (status === 403 && reason === 'insufficientFilePermissions') {
-    return new DriveMailboxError('not_allowed',
+    return new MailboxError('not_allowed',
       `storyloom: Drive refused ${what} ${said}: the account may see the file but not change or remove it. ` +
         ROLES_ADVICE, status, reason);
   }
-  if (status === 404) return new DriveMailboxError('not_found', `storyloom: Drive found nothing while ${what} ${said}.`, status, reason);
-  return new DriveMailboxError('drive_error', `storyloom: Drive failed while ${what} ${said}.`, status, reason);
+  if (status === 404) return new MailboxError('not_found', `storyloom: Drive found nothing while ${what} ${said}.`, status, reason);
+  return new MailboxError('drive_error', `storyloom: Drive failed while ${what} ${said}.`, status, reason);
 }
 
 /** invalid_grant: the refresh token (or the service account key) no longer works. */
-export function expiredGrant(kind: CredentialKind, what: string): DriveMailboxError {
+export function expiredGrant(kind: CredentialKind, what: string): MailboxError {
   const message = kind === 'service_account'
     ? `storyloom: Google refused the service account's key while ${what} (invalid_grant). The key may have been deleted or disabled, or this machine's clock is wrong: make a new key and point GOOGLE_APPLICATION_CREDENTIALS at it.`
     : `storyloom: Google refused the stored refresh token while ${what} (invalid_grant: expired or revoked). Run \`npm run auth:google\` again. ` +
       'If this happens every week, the OAuth consent screen is in "Testing", where refresh tokens expire after 7 days: publish the app ("In production") in the Google Cloud console.';
-  return new DriveMailboxError('expired_grant', message, 400, 'invalid_grant');
+  return new MailboxError('expired_grant', message, 400, 'invalid_grant');
 }
 
 /** A service account writing into My Drive, where it has no storage. */
-export function serviceAccountQuota(what: string, status?: number): DriveMailboxError {
-  return new DriveMailboxError('service_account_quota',
+export function serviceAccountQuota(what: string, status?: number): MailboxError {
+  return new MailboxError('service_account_quota',
     `storyloom: a service account cannot store files in My Drive (storageQuotaExceeded while ${what}). Put the mailbox in a Shared Drive and add the service account as a member ` +
       '("Content manager"), then run `npm run mailbox:init -- --parent <shared drive id>`; or use OAuth user credentials (`npm run auth:google`).', status, 'storageQuotaExceeded');
 }

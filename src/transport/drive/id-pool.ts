@@ -4,7 +4,7 @@
  * create that names its id cannot be duplicated by a retry.
  */
 import type { DriveApi } from './api.ts';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 
 /** A pool of unused file ids. */
 export class IdPool {
@@ -19,7 +19,7 @@ export class IdPool {
       const id = this.ids.shift();
       if (id !== undefined) return id;
       this.refill ??= this.api.generateIds(this.block).then((ids) => {
-        if (ids.length === 0) throw new DriveMailboxError('drive_error', 'storyloom: Drive answered files.generateIds with no ids.');
+        if (ids.length === 0) throw new MailboxError('drive_error', 'storyloom: Drive answered files.generateIds with no ids.');
         this.ids.push(...ids);
       }).finally(() => {
         this.refill = undefined;

@@ -13,7 +13,7 @@
  */
 import { FOLDERS, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi, type FolderMeta } from './api.ts';
-import { DriveMailboxError, isNotFound } from './errors.ts';
+import { MailboxError, isNotFound } from './errors.ts';
 import { serviceAccountQuota } from './explain.ts';
 import { folderIdProperties, LAYOUT_KEY, recordedFolderIds } from './folder-ids.ts';
 import { IdPool } from './id-pool.ts';
@@ -78,7 +78,7 @@ async function findOrMakeRoot(api: DriveApi, options: InitOptions, ids: IdPool, 
   if (remembered) {
     const root = await openRoot(api, remembered).catch((error: unknown) => {
       // Gone, trashed, or another account's: look for it as if it had never been made here.
-      const code = error instanceof DriveMailboxError ? error.code : undefined;
+      const code = error instanceof MailboxError ? error.code : undefined;
       if (code === 'folder_not_found' || code === 'not_a_mailbox') return undefined;
       throw error;
     });
@@ -87,7 +87,7 @@ async function findOrMakeRoot(api: DriveApi, options: InitOptions, ids: IdPool, 
   const q = `'${parent.id}' in parents and name = '${quote(name)}' and mimeType = '${FOLDER_MIME}' and trashed = false`;
   const existing = await api.listFiles(q, parent.driveId, `looking for the folder ${name}`);
   if (existing.length > 1) {
-    throw new DriveMailboxError('not_a_mailbox',
+    throw new MailboxError('not_a_mailbox',
       `storyloom: there are ${existing.length} folders named "${name}" there ` +
         `(${existing.map((f) => f.id).join(', ')}). ` +
         'Pick one and run `npm run mailbox:init` with DRIVE_FOLDER_ID set to it.');
@@ -163,7 +163,7 @@ async function foldersByName(api: DriveApi, root: FolderMeta, known: Partial<Rec
   for (const folder of FOLDERS.filter((f) => !known[f])) {
     const named = children.filter((c) => c.name === folder);
     if (named.length > 1) {
-      throw new DriveMailboxError('not_a_mailbox',
+      throw new MailboxError('not_a_mailbox',
         `storyloom: the mailbox folder ${root.id} has ${named.length} folders named "${folder}" ` +
           `(${named.map((f) => f.id).join(', ')}). Delete the extra ones, keeping the one with the files, ` +
           'and run this again.');
@@ -177,7 +177,7 @@ async function foldersByName(api: DriveApi, root: FolderMeta, known: Partial<Rec
 async function openParent(api: DriveApi, parentId: string): Promise<FolderMeta> {
   const parent = await getFolder(api, parentId, `opening the parent folder ${parentId}`, (who) =>
     `storyloom: the folder or Shared Drive ${parentId} was not found, or ${who} is not a member of it. Check the id in its Drive URL, and share it with ${who}.`);
-  if (parent.mimeType !== FOLDER_MIME) throw new DriveMailboxError('not_a_mailbox', `storyloom: ${parentId} is not a folder or a Shared Drive.`);
+  if (parent.mimeType !== FOLDER_MIME) throw new MailboxError('not_a_mailbox', `storyloom: ${parentId} is not a folder or a Shared Drive.`);
   if (api.kind === 'service_account' && !parent.driveId) throw serviceAccountQuota('creating the mailbox in My Drive');
   return parent;
 }

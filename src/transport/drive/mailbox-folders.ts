@@ -2,12 +2,12 @@
  * Finds the mailbox on Drive: the root folder (DRIVE_FOLDER_ID) and its six
  * subfolders, by the ids the root's properties record (folder-ids.ts), or, for
  * a mailbox made before those, by name among the root's child folders. This is
- * the discovery the Colab worker does too (colab/drive_transport.py). Each way
+ * the discovery the Colab worker does too (colab/transport/drive/mailbox_folders.py). Each way
  * it can fail gets a message that says what to do.
  */
 import { FOLDERS, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi, type FileMeta, type FolderMeta } from './api.ts';
-import { DriveMailboxError, isNotFound } from './errors.ts';
+import { MailboxError, isNotFound } from './errors.ts';
 import { serviceAccountQuota } from './explain.ts';
 import { recordedFolderIds } from './folder-ids.ts';
 
@@ -40,7 +40,7 @@ export async function getFolder(api: DriveApi, id: string, what: string, explain
     if (!isNotFound(error)) throw error;
     checkScopes(api);
     const who = await api.accountEmail().catch(() => 'the signed-in account');
-    throw new DriveMailboxError('folder_not_found', explain(who), 404, 'notFound');
+    throw new MailboxError('folder_not_found', explain(who), 404, 'notFound');
   }
   checkScopes(api);
   return folder;
@@ -54,7 +54,7 @@ export async function openRoot(api: DriveApi, rootId: string): Promise<FolderMet
       `${who} to its Shared Drive as a "Content manager" (a "Contributor" cannot move files to the trash, so the ` +
       'mailbox fills up).');
   if (root.mimeType !== FOLDER_MIME || root.trashed) {
-    throw new DriveMailboxError('not_a_mailbox', `storyloom: ${rootId} is not a mailbox folder (it is ${root.trashed ? 'in the trash' : `a ${root.mimeType} file`}). Check DRIVE_FOLDER_ID.`);
+    throw new MailboxError('not_a_mailbox', `storyloom: ${rootId} is not a mailbox folder (it is ${root.trashed ? 'in the trash' : `a ${root.mimeType} file`}). Check DRIVE_FOLDER_ID.`);
   }
   if (api.kind === 'service_account' && !root.driveId) throw serviceAccountQuota(`opening the mailbox folder ${rootId} in My Drive`);
   return root;
@@ -64,7 +64,7 @@ export async function openRoot(api: DriveApi, rootId: string): Promise<FolderMet
 export function checkScopes(api: DriveApi): void {
   const scopes = api.grantedScopes();
   if (!scopes || scopes.includes(DRIVE_SCOPE)) return;
-  throw new DriveMailboxError('scope_too_narrow',
+  throw new MailboxError('scope_too_narrow',
     `storyloom: the Google credentials were granted ${scopes.join(' ') || 'no scopes'}, not ${DRIVE_SCOPE}. With a narrower scope such as drive.file, ` +
       'the bot cannot see the files the Colab worker creates with its own credentials. Run `npm run auth:google` again and allow access to all of Google Drive.', 403, 'insufficientScopes');
 }
@@ -99,7 +99,7 @@ async function folderIdsByName(api: DriveApi, root: FileMeta): Promise<Record<Fo
   for (const folder of FOLDERS) {
     const found = children.filter((c) => c.name === folder);
     if (found.length > 1) {
-      throw new DriveMailboxError('not_a_mailbox',
+      throw new MailboxError('not_a_mailbox',
         `storyloom: the mailbox folder ${rootId} has ${found.length} folders named "${folder}" ` +
           `(${found.map((f) => f.id).join(', ')}); the bot and the worker could each use a different one. ` +
           'Delete the extra ones, keeping the one with the files.');
@@ -108,7 +108,7 @@ async function folderIdsByName(api: DriveApi, root: FileMeta): Promise<Record<Fo
     else ids[folder] = found[0].id;
   }
   if (missing.length) {
-    throw new DriveMailboxError('not_a_mailbox',
+    throw new MailboxError('not_a_mailbox',
       `storyloom: the mailbox folder ${rootId} lacks the subfolders ${missing.join(', ')}. ` +
         `Run \`npm run mailbox:init\` with DRIVE_FOLDER_ID=${rootId} to add them.`);
   }

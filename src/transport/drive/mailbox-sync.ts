@@ -12,7 +12,7 @@ import { reasonOf } from '../../log-text.ts';
 import { isMailboxName, type ChangeHub, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi } from './api.ts';
 import { catchUp } from './changes-feed.ts';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 import type { FolderIndex } from './folder-index.ts';
 import type { MailboxFolders } from './mailbox-folders.ts';
 import type { PollPace } from './poll-pace.ts';
@@ -234,5 +234,5 @@ export class MailboxSync {
 
 /** Drive's answer to a page token it no longer knows (changes.list is the only call a catch-up makes). */
 function isBadPageToken(error: unknown): boolean {
-  return error instanceof DriveMailboxError && (error.status === 400 || error.status === 404);
+  return error instanceof MailboxError && (error.status === 400 || error.status === 404);
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 import { DRIVE_SCOPE } from './mailbox-folders.ts';
 import { GOOGLE_TOKEN_URL } from './token-file.ts';
 
@@ -56,11 +56,11 @@ export async function runLoopbackFlow(options: LoopbackFlowOptions): Promise<Sig
     const code = await waitForCode(server, state, options.timeoutMs ?? 5 * 60_000);
     const { tokens } = await client.getToken({ code, codeVerifier, redirect_uri: redirectUri });
     if (!tokens.refresh_token) {
-      throw new DriveMailboxError('no_credentials', 'storyloom: Google sent no refresh token. Remove storyloom\'s access at https://myaccount.google.com/permissions and run `npm run auth:google` again.');
+      throw new MailboxError('no_credentials', 'storyloom: Google sent no refresh token. Remove storyloom\'s access at https://myaccount.google.com/permissions and run `npm run auth:google` again.');
     }
     const scope = tokens.scope ?? '';
     if (scope && !scope.split(/\s+/).includes(DRIVE_SCOPE)) {
-      throw new DriveMailboxError('scope_too_narrow', `storyloom: Google granted "${scope}" but storyloom needs ${DRIVE_SCOPE} to see the files the Colab worker writes. Run \`npm run auth:google\` again and tick the Google Drive permission.`);
+      throw new MailboxError('scope_too_narrow', `storyloom: Google granted "${scope}" but storyloom needs ${DRIVE_SCOPE} to see the files the Colab worker writes. Run \`npm run auth:google\` again and tick the Google Drive permission.`);
     }
     return { refreshToken: tokens.refresh_token, scope, tokenUrl };
   } finally {
@@ -72,7 +72,7 @@ export async function runLoopbackFlow(options: LoopbackFlowOptions): Promise<Sig
 /** Waits for Google's redirect to the loopback server and returns the code (checking `state`). */
 function waitForCode(server: Server, state: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new DriveMailboxError('no_credentials', `storyloom: no answer from the browser within ${Math.round(timeoutMs / 1000)} s; run \`npm run auth:google\` again.`)), timeoutMs);
+    const timer = setTimeout(() => reject(new MailboxError('no_credentials', `storyloom: no answer from the browser within ${Math.round(timeoutMs / 1000)} s; run \`npm run auth:google\` again.`)), timeoutMs);
     server.on('request', (req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname !== '/oauth2callback') return void res.writeHead(404).end();
@@ -85,7 +85,7 @@ function waitForCode(server: Server, state: string, timeoutMs: number): Promise<
       clearTimeout(timer);
       if (denied) {
         res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE('storyloom was not given access. You can close this tab.'));
-        reject(new DriveMailboxError('no_credentials', `storyloom: Google sign-in did not finish (${denied}). Run \`npm run auth:google\` again and allow access to Google Drive.`));
+        reject(new MailboxError('no_credentials', `storyloom: Google sign-in did not finish (${denied}). Run \`npm run auth:google\` again and allow access to Google Drive.`));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE('storyloom is signed in to Google Drive. You can close this tab.'));

@@ -9,7 +9,7 @@
  *   be removed by this account at all (unremovable.ts takes it from there).
  */
 import type { DriveApi } from './api.ts';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 
 /** What became of a file: deleted for good, moved to the trash, or left where it is because Drive refused both. */
 export type Removal = 'deleted' | 'trashed' | 'refused';
@@ -18,8 +18,8 @@ export type Removal = 'deleted' | 'trashed' | 'refused';
  * Whether an error is Drive refusing this account the change (403), as opposed to a
  * failure that retrying, new credentials or another scope could fix.
  */
-export function isRefusal(error: unknown): error is DriveMailboxError {
-  if (!(error instanceof DriveMailboxError) || error.status !== 403) return false;
+export function isRefusal(error: unknown): error is MailboxError {
+  if (!(error instanceof MailboxError) || error.status !== 403) return false;
   if (error.code === 'not_allowed') return true;
   // Rate limits and quotas are 403s too, but they pass; scope and storage problems have codes of their own.
   return error.code === 'drive_error' && !/limit|quota/i.test(error.reason ?? '');

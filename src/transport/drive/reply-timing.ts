@@ -47,7 +47,7 @@ const MIN_SAMPLES = 3;
 const DELIVERY_HOLD_MS = 2000;
 /**
  * A request that comes this long after the previous one (ms) finds the worker at its idle pace (the Colab
- * worker's after 30 s, colab/worker.py BUSY_WINDOW_S), where when it looks is anyone's guess: the hold then
+ * worker's after 30 s, colab/worker/main.py BUSY_WINDOW_S), where when it looks is anyone's guess: the hold then
  * ends at the shortest recent delay instead of the median, so that the reply is not waited for past its landing.
  */
 const QUIET_MS = 30_000;

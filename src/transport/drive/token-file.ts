@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../../config.ts';
-import { DriveMailboxError } from './errors.ts';
+import { MailboxError } from './errors.ts';
 
 /** Google's OAuth token endpoint. */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
@@ -35,7 +35,7 @@ export async function readTokenFile(path: string): Promise<StoredToken> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new DriveMailboxError('no_credentials', missing
+    throw new MailboxError('no_credentials', missing
       ? `storyloom: no Google sign-in yet: ${path} does not exist. Run \`npm run auth:google\` to sign in (it stores the refresh token there).`
       : `storyloom: cannot read the Google token file ${path}: ${(error as Error).message}.`);
   }
@@ -46,7 +46,7 @@ export async function readTokenFile(path: string): Promise<StoredToken> {
     doc = {};
   }
   if (typeof doc.refresh_token !== 'string' || doc.refresh_token === '' || typeof doc.client_id !== 'string') {
-    throw new DriveMailboxError('no_credentials', `storyloom: ${path} is not a storyloom Google token file (no refresh token in it). Run \`npm run auth:google\` again.`);
+    throw new MailboxError('no_credentials', `storyloom: ${path} is not a storyloom Google token file (no refresh token in it). Run \`npm run auth:google\` again.`);
   }
   return {
     type: 'authorized_user', client_id: doc.client_id, refresh_token: doc.refresh_token, scope: doc.scope ?? '',

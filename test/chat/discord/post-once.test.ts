@@ -5,7 +5,7 @@
  * be a repeat first looks through the thread's newest messages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_LIMIT, lineNonce } from '../../../src/chat/discord/line-posts.ts';
+import { HISTORY_LIMIT, lineNonce } from '../../../src/chat/discord/bot-posts.ts';
 import type { ReplyTo } from '../../../src/jobs/protocol.ts';
 import type { Line } from '../../../src/stories/schema.ts';
 import { lineDelivery, withModelLine } from '../../helpers/model-line.ts';

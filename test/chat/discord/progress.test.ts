@@ -6,7 +6,7 @@
  * embedded worker comes up and writes the line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import type { Heartbeat } from '../../../src/jobs/protocol.ts';
 import { testTransport } from '../../helpers/bot.ts';
 import { customIds, startDiscordWorld, type DiscordWorld } from './world.ts';

@@ -1,6 +1,6 @@
 /** The pure parts of the Discord look: escaping, splitting, thread names, and frames read back from a message. */
 import { describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import { clip, escapedPieces, escapeStory, frameOf, openingFrame, requestFrame, statusLineOf, threadName } from '../../../src/chat/discord/render.ts';
 import { failureText, isProgressText, progressText } from '../../../src/core/format.ts';
 

@@ -7,7 +7,7 @@
  */
 import { GatewayIntentBits, MessageFlags, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import { APOLOGY } from '../../../src/chat/adapter.ts';
 import type { Story } from '../../../src/stories/schema.ts';
 import { customIds, startDiscordWorld, type DiscordWorld } from './world.ts';

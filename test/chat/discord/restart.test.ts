@@ -7,7 +7,7 @@
  */
 import type { APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import { answerWithError, customIds, startDiscordWorld, type DiscordWorld } from './world.ts';
 
 describe('Discord: replies across a restart', () => {

@@ -4,7 +4,7 @@
  */
 import { ApplicationCommandOptionType, MessageFlags, type APIMessage, type APIThreadChannel } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/adapter.ts';
+import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import { escapeStory, openingBudget } from '../../../src/chat/discord/render.ts';
 import { storyButtons } from '../../../src/core/buttons.ts';
 import type { SentInteraction } from '../../fakes/discord/index.ts';

@@ -12,7 +12,7 @@ import { DiscordAdapter } from '../../../src/chat/discord/adapter.ts';
 import { INVITE_PERMISSIONS } from '../../../src/chat/discord/invite.ts';
 import { deployCommands } from '../../../src/chat/discord/registration.ts';
 import type { Config } from '../../../src/config.ts';
-import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import type { Worker } from '../../../src/worker/worker.ts';
 import type { Response } from '../../../src/jobs/protocol.ts';
 import type { Story } from '../../../src/stories/schema.ts';
 import { startDiscordFake, type DiscordFake, type DiscordFakeOptions, type FakeGuild, type SentInteraction } from '../../fakes/discord/index.ts';
@@ -33,9 +33,9 @@ export interface DiscordWorld {
   bot: Bot;
   adapter: DiscordAdapter;
   /** The embedded worker; null until `startWorker` when the world started without one. */
-  worker: EmbeddedWorker | null;
+  worker: Worker | null;
   /** Starts the embedded worker (for a world started with `{ worker: false }`). */
-  startWorker(): Promise<EmbeddedWorker>;
+  startWorker(): Promise<Worker>;
   /** What the bot logged. */
   logs: string[];
   /** Moves the Discord adapter's clock on (pair it with the fake's `ageInteraction` to let a token's minutes pass). */
@@ -58,7 +58,7 @@ export interface DiscordWorld {
 async function startDiscordBot(config: Config, logs: string[], clock: () => number): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
   const log = (m: string) => void logs.push(m);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
-  const adapter = new DiscordAdapter(config, bot, log, clock);
+  const adapter = new DiscordAdapter(config, bot.chat, log, clock);
   await adapter.start();
   await goLive(bot);
   return { bot, adapter };

@@ -1,14 +1,14 @@
 /** The playground's JSON API: every route, and bad input getting a 4xx with a clear message (never a 5xx). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import type { Worker } from '../../../src/worker/worker.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
 import { tinyModel } from '../../helpers/models.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
-import { UserError } from '../../../src/core/errors.ts';
+import { UserError } from '../../../src/stories/errors.ts';
 
 let pg: TestPlayground;
-let worker: EmbeddedWorker;
+let worker: Worker;
 beforeAll(async () => {
   pg = await startTestPlayground();
   worker = await startTestWorker(pg.config, await tinyModel());
@@ -247,7 +247,7 @@ describe('playground startup', () => {
   it('a port already in use gets a clear message', async () => {
     const port = new URL(pg.url).port;
     const { PlaygroundAdapter } = await import('../../../src/chat/playground/adapter.ts');
-    const second = new PlaygroundAdapter({ ...pg.config, PLAYGROUND_PORT: Number(port) }, pg.bot, () => undefined);
+    const second = new PlaygroundAdapter({ ...pg.config, PLAYGROUND_PORT: Number(port) }, pg.bot.chat, () => undefined);
     await expect(second.start()).rejects.toThrow(new RegExp(`port ${port} on 127.0.0.1 is already in use.*PLAYGROUND_PORT=`));
   });
 });

@@ -137,7 +137,7 @@ describe('the playground in a browser: progress, authors, and catching up after 
     const dee = await as('Dee');
     await dee.locator('[data-testid=stories] li').first().click();
     await expect.poll(() => lines(dee).count()).toBe(4);
-    const storyId = w.pg.bot.core.stories.all()[0].id;
+    const storyId = w.pg.bot.stories.all()[0].id;
 
     // Drop the stream, and keep the page from reconnecting until we let it.
     await dee.route('**/api/events', (route) => route.abort());

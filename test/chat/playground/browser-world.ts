@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { goLive, startBot } from '../../../src/app.ts';
 import { PlaygroundAdapter, type PlaygroundOptions } from '../../../src/chat/playground/adapter.ts';
-import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import type { Worker } from '../../../src/worker/worker.ts';
 import { testTransport } from '../../helpers/bot.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { ROOT } from '../../helpers/python.ts';
@@ -27,7 +27,7 @@ const ARGS = [
 export interface BrowserWorld {
   pg: TestPlayground;
   browser: Browser;
-  worker?: EmbeddedWorker;
+  worker?: Worker;
   /** Opens a tab as `name` (a fresh browser context: another person). */
   as(name: string, viewport?: { width: number; height: number }): Promise<Page>;
   /** Stops the playground and its bot, as Ctrl-C does. */
@@ -53,7 +53,7 @@ export function browserWorld(overrides: Record<string, string> = {}, options: Pl
     async startServer() {
       const config = { ...world.pg.config, PLAYGROUND_PORT: port };
       const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
-      const playground = new PlaygroundAdapter(config, bot, () => undefined, options);
+      const playground = new PlaygroundAdapter(config, bot.chat, () => undefined, options);
       await playground.start();
       await goLive(bot);
       world.pg = {

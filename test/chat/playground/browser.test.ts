@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/core/errors.ts';
+import { UserError } from '../../../src/stories/errors.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
 import { SMALL_MODEL } from '../../helpers/models.ts';
 import { box, browserWorld, buttons, dotColour, header, lines, say, SHOTS } from './browser-world.ts';
@@ -158,7 +158,7 @@ describe('a newcomer in the playground', () => {
     expect(await dotColour(ann)).toBe(AMBER);
     await say(ann, 'channel', '/story The second tale.');
     await expect.poll(() => progress(ann).textContent()).toMatch(/paused/);
-    const storyId = w.pg.bot.core.stories.all().find((s) => s.title === 'The second tale.')!.id;
+    const storyId = w.pg.bot.stories.all().find((s) => s.title === 'The second tale.')!.id;
 
     await w.stopServer();
     await expect.poll(() => header(ann), { timeout: 10_000 }).toBe('server stopped: reconnecting…');

@@ -17,14 +17,14 @@ import { forkWorker, killHard, readHeartbeat, until } from '../../helpers/worker
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const dirs: string[] = [];
 
-/** Pids of worker-main processes started on this data folder (matched by their environment, so only ours). */
+/** Pids of worker processes (src/worker/main.ts) on this data folder (matched by their environment: ours only). */
 function workersOn(dataDir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('worker-main')) continue;
+      if (!cmdline.includes('src/worker/main.ts')) continue;
       if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`STORYLOOM_DATA_DIR=${dataDir}`)) pids.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
@@ -71,7 +71,7 @@ async function waitFor<T>(get: () => Promise<T>, ok: (value: T) => boolean, time
 }
 
 afterAll(() => {
-  // Should a test fail midway, leave nothing running: only worker-main processes on our own data folders.
+  // Should a test fail midway, leave nothing running: only worker processes on our own data folders.
   for (const dir of dirs) for (const pid of workersOn(dir)) process.kill(pid, 'SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
@@ -117,7 +117,7 @@ describe('npm start (src/main.ts) as a process', () => {
   }, 90_000);
 });
 
-describe('the embedded worker process (src/engine/worker-main.ts)', () => {
+describe('the embedded worker process (src/worker/main.ts)', () => {
   it('exits when its parent’s IPC channel closes', async () => {
     const config = testConfig();
     dirs.push(config.STORYLOOM_DATA_DIR);

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { goLive, startBot, type Bot } from '../../../src/app.ts';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from '../../../src/chat/slack/adapter.ts';
 import type { Config } from '../../../src/config.ts';
-import type { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import type { Worker } from '../../../src/worker/worker.ts';
 import type { Story } from '../../../src/stories/schema.ts';
 import { startSlackFake, type ChannelRateLimit, type SlackFake } from '../../fakes/slack/index.ts';
 import type { StoredMessage } from '../../fakes/slack/types.ts';
@@ -32,7 +32,7 @@ export interface SlackWorld {
   config: Config;
   bot: Bot;
   adapter: SlackAdapter;
-  worker: EmbeddedWorker | null;
+  worker: Worker | null;
   /** What the bot and the adapter logged. */
   logs: string[];
   /** How the world was set up (a restart starts the bot the same way). */
@@ -57,7 +57,7 @@ export async function startSlackWorld(mode: 'socket' | 'http', options: WorldOpt
 async function startBotOn(fake: SlackFake, mode: 'socket' | 'http', config: Config, logs: string[], options: WorldOptions): Promise<{ bot: Bot; adapter: SlackAdapter }> {
   const log = (message: string) => void logs.push(message);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
-  const adapter = createSlackAdapter(config, bot, log, { clientPingTimeoutMs: 200, ...options.adapter });
+  const adapter = createSlackAdapter(config, bot.chat, log, { clientPingTimeoutMs: 200, ...options.adapter });
   await adapter.start();
   if (mode === 'http') fake.setRequestUrl(`http://127.0.0.1:${adapter.port}/slack/events`);
   await goLive(bot);
@@ -77,7 +77,7 @@ export async function restartSlackWorld(world: SlackWorld, meanwhile: () => Prom
 }
 
 /** Starts the embedded worker with the tiny model. */
-export async function startWorker(config: Config): Promise<EmbeddedWorker> {
+export async function startWorker(config: Config): Promise<Worker> {
   return startTestWorker(config, await tinyModel());
 }
 

@@ -8,7 +8,7 @@ import { adminArgs, mentionCommand, storyArgs } from '../../../src/chat/slack/ar
 import { errorText, guard } from '../../../src/chat/slack/edge.ts';
 import { isHumanReply } from '../../../src/chat/slack/handlers/thread-replies.ts';
 import { escapeMrkdwn, slackToPlain, slackWording } from '../../../src/chat/slack/mrkdwn.ts';
-import { UserError } from '../../../src/core/errors.ts';
+import { UserError } from '../../../src/stories/errors.ts';
 
 describe('Slack markup', () => {
   it('escapes &, < and > so no mention or link survives', () => {

@@ -25,9 +25,9 @@ export class BotRun extends ProcessRun {
     return (await this.waitForOutput(/playground: (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs))[1];
   }
 
-  /** Pids of embedded workers (src/engine/worker-main.ts) started on this data folder. */
+  /** Pids of embedded workers (src/worker/main.ts) started on this data folder. */
   embeddedWorkers(): number[] {
-    return processesWith(`STORYLOOM_DATA_DIR=${this.dataDir}`, 'worker-main');
+    return processesWith(`STORYLOOM_DATA_DIR=${this.dataDir}`, 'src/worker/main.ts');
   }
 }
 
@@ -52,7 +52,7 @@ export function allGone(bot: BotRun): boolean {
 /**
  * The most time a bot may take to stop (asserted). Measured stops take 50–150 ms;
  * the bound leaves room for a loaded machine, and stays under the embedded worker's
- * 10 s grace (src/engine/supervisor.ts), so a worker that only ends by SIGKILL fails it.
+ * 10 s grace (src/worker/supervisor.ts), so a worker that only ends by SIGKILL fails it.
  */
 export const STOP_BOUND_MS = 5_000;
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCredentials } from '../../../src/transport/drive/auth.ts';
 import type { DriveTransport } from '../../../src/transport/drive/drive.ts';
-import { DriveMailboxError } from '../../../src/transport/drive/errors.ts';
+import { MailboxError } from '../../../src/transport/drive/errors.ts';
 import { initMailbox } from '../../../src/transport/drive/init.ts';
 import { DriveApi } from '../../../src/transport/drive/api.ts';
 import { makeTransport } from '../../../src/transport/factory.ts';
@@ -21,20 +21,20 @@ const oauth = async (refreshToken: string, overrides: Record<string, string> = {
   world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret', GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile(refreshToken), ...overrides });
 
 /** Opens the bot's Drive mailbox for a configuration; returns it, or the error. */
-async function openWith(config: ReturnType<AuthWorld['config']>): Promise<DriveTransport | DriveMailboxError> {
+async function openWith(config: ReturnType<AuthWorld['config']>): Promise<DriveTransport | MailboxError> {
   try {
     const transport = (await makeTransport(config, 'bot')) as DriveTransport;
     await transport.open();
     return transport;
   } catch (error) {
-    if (error instanceof DriveMailboxError) return error;
+    if (error instanceof MailboxError) return error;
     throw error;
   }
 }
 
-async function failure(config: ReturnType<AuthWorld['config']>): Promise<DriveMailboxError> {
+async function failure(config: ReturnType<AuthWorld['config']>): Promise<MailboxError> {
   const result = await openWith(config);
-  if (!(result instanceof DriveMailboxError)) {
+  if (!(result instanceof MailboxError)) {
     await result.close();
     throw new Error('expected the mailbox not to open');
   }
@@ -78,7 +78,7 @@ describe('missing or invalid credentials', () => {
   it('explains an access token Drive no longer accepts (401)', async () => {
     const api = apiFor(world.fake, 'revoked-access');
     const error = await initMailbox(api, { folderId: world.myDriveMailbox }).catch((e: unknown) => e);
-    expect((error as DriveMailboxError).code).toBe('bad_credentials');
+    expect((error as MailboxError).code).toBe('bad_credentials');
     expect((error as Error).message).toMatch(/Drive refused the credentials while opening the mailbox folder .*401.*sign in again with `npm run auth:google`/);
   });
 });
@@ -99,7 +99,7 @@ describe('folders, accounts and scopes', () => {
     expect(error.code).toBe('service_account_quota');
     expect(error.message).toMatch(/a service account cannot store files in My Drive .*Shared Drive .*or use OAuth user credentials/);
     const init = await initMailbox(apiFor(world.fake, 'sa-access'), { name: 'elsewhere' }).catch((e: unknown) => e);
-    expect((init as DriveMailboxError).code).toBe('service_account_quota');
+    expect((init as MailboxError).code).toBe('service_account_quota');
   });
 
   it('refuses a token granted only drive.file, which cannot see the worker\'s files', async () => {
@@ -113,7 +113,7 @@ describe('folders, accounts and scopes', () => {
     const mine = await openWith(await oauth('good-refresh'));
     const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const theirs = await openWith(await oauth('other-refresh', { STORYLOOM_DATA_DIR: join(world.dir, 'other') }));
-    if (mine instanceof DriveMailboxError || theirs instanceof DriveMailboxError) throw new Error('both should open');
+    if (mine instanceof MailboxError || theirs instanceof MailboxError) throw new Error('both should open');
     await mine.put('responses', 'r1.json', '{}');
     expect(await theirs.get('responses', 'r1.json')).toBe('{}');
     await theirs.delete('responses', 'r1.json');
@@ -132,7 +132,7 @@ describe('folders, accounts and scopes', () => {
   it('works with a service account and a Shared Drive, beside a user who is a member', async () => {
     const sa = await openWith(world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT), DRIVE_FOLDER_ID: world.sharedDriveMailbox }));
     const user = await openWith(await oauth('good-refresh', { DRIVE_FOLDER_ID: world.sharedDriveMailbox, STORYLOOM_DATA_DIR: join(world.dir, 'user') }));
-    if (sa instanceof DriveMailboxError || user instanceof DriveMailboxError) throw new Error('both should open');
+    if (sa instanceof MailboxError || user instanceof MailboxError) throw new Error('both should open');
     expect(sa.description).toMatch(/\(Shared Drive /);
     await sa.put('requests', 'job.json', '{"from":"sa"}');
     expect(await user.get('requests', 'job.json')).toBe('{"from":"sa"}');

@@ -3,7 +3,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriveApi } from '../../../src/transport/drive/api.ts';
 import { backoffDelay, withBackoff, type BackoffPolicy } from '../../../src/transport/drive/backoff.ts';
-import { DriveMailboxError, isTransient, parseRetryAfter } from '../../../src/transport/drive/errors.ts';
+import { MailboxError, isTransient, parseRetryAfter } from '../../../src/transport/drive/errors.ts';
 import { FAULT_KINDS } from '../../fakes/drive/index.ts';
 import { startWorld, type DriveWorld } from './world.ts';
 
@@ -85,8 +85,8 @@ describe('DriveApi against the fake', () => {
     world.fake.resetCounts();
     world.fake.failNext({ method: 'files.get.media', kind: 'error503', count: 10 });
     const error = await api.download(fileId, 'reading a.json').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DriveMailboxError);
-    expect((error as DriveMailboxError).code).toBe('gave_up');
+    expect(error).toBeInstanceOf(MailboxError);
+    expect((error as MailboxError).code).toBe('gave_up');
     expect((error as Error).message).toMatch(/kept failing while reading a\.json; gave up after 4 attempts \(last: 503 backendError/);
     expect(world.fake.counts().injected['files.get.media']).toBe(4);
     world.fake.clearFaults();

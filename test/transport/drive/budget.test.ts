@@ -8,11 +8,11 @@
  * configured default intervals (DRIVE_POLL_FAST_MS, DRIVE_POLL_SLOW_MS,
  * STORYLOOM_HEARTBEAT_S, RUNNING_IDLE_POLL_MS) and scaled back, so a change of
  * those defaults is checked here. (The Colab worker's idle budget is checked
- * in colab/tests/test_drive_worker.py.)
+ * in colab/tests/worker/test_drive_worker.py.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.ts';
-import { RUNNING_IDLE_POLL_MS } from '../../../src/engine/worker.ts';
+import { RUNNING_IDLE_POLL_MS } from '../../../src/worker/options.ts';
 import { InstantResponder, makeRequest, RecordingBot } from './job-harness.ts';
 import { startWorld, type DriveWorld } from './world.ts';
 
@@ -151,7 +151,7 @@ describe('Drive call budgets', () => {
 
   it('spends at most 60 calls a minute when idle for the embedded worker taking jobs, heartbeats included', async () => {
     const worker = await world.open('worker', { polling: idlePolling });
-    // What EmbeddedWorker does while its state is `running` (a GPU worker would make it stand by instead).
+    // What Worker does while its state is `running` (a GPU worker would make it stand by instead).
     worker.setIdlePoll(RUNNING_IDLE_POLL_MS / SCALE);
     const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), heartbeatMs);
     await new Promise((r) => setTimeout(r, 2000));

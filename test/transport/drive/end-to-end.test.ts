@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { goLive, startBot, type Bot } from '../../../src/app.ts';
-import { Engine } from '../../../src/engine/engine.ts';
-import { EmbeddedWorker } from '../../../src/engine/worker.ts';
+import { loadModel } from '../../../src/model/models.ts';
+import { Worker } from '../../../src/worker/worker.ts';
 import { ctx, testConfig } from '../../helpers/bot.ts';
 import { tinyModel } from '../../helpers/models.ts';
 import { RecordingDelivery } from '../../helpers/recording-delivery.ts';
@@ -14,7 +14,7 @@ import { startWorld, type DriveWorld } from './world.ts';
 
 let world: DriveWorld;
 let bot: Bot;
-let worker: EmbeddedWorker;
+let worker: Worker;
 const delivery = new RecordingDelivery();
 const quiet = () => undefined;
 /** The bot's writes to stories/ (each one Drive call): housekeeping, reported apart from a job's calls. */
@@ -33,9 +33,9 @@ beforeAll(async () => {
   };
   bot.deliveries.register('test', delivery);
   await goLive(bot);
-  worker = new EmbeddedWorker(await world.open('worker', { polling }), {
+  worker = new Worker(await world.open('worker', { polling }), {
     workerId: 'embedded-drive', kind: 'embedded', mode: 'always', batchMax: 8, intervalS: 2, version: 'test',
-    heartbeatOnBatch: false, loadEngine: () => Engine.load(model), onRestart: quiet, log: quiet,
+    heartbeatOnBatch: false, loadEngine: () => loadModel(model), onRestart: quiet, log: quiet,
   });
   await worker.start();
 }, 120_000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FOLDER_MIME } from '../../../src/transport/drive/api.ts';
-import { DriveMailboxError } from '../../../src/transport/drive/errors.ts';
+import { MailboxError } from '../../../src/transport/drive/errors.ts';
 import { initMailbox } from '../../../src/transport/drive/init.ts';
 import { openMailbox } from '../../../src/transport/drive/mailbox-folders.ts';
 import { FOLDERS } from '../../../src/transport/transport.ts';
@@ -97,7 +97,7 @@ describe('initMailbox', () => {
     expect((await openMailbox(api, rootId)).ids.requests).toBe(fake.file(rootId)!.properties.mailbox_requests);
     await api.updateProperties(rootId, { mailbox_v: null }, 'forgetting the layout');
     const error = await openMailbox(api, rootId).catch((e: unknown) => e);
-    expect((error as DriveMailboxError).code).toBe('not_a_mailbox');
+    expect((error as MailboxError).code).toBe('not_a_mailbox');
     expect((error as Error).message).toMatch(/has 2 folders named "requests"/);
     await expect(initMailbox(api, { folderId: rootId })).rejects.toThrow(/has 2 folders named "requests"/);
   });

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DriveTransport } from '../../../src/transport/drive/drive.ts';
-import { DriveMailboxError } from '../../../src/transport/drive/errors.ts';
+import { MailboxError } from '../../../src/transport/drive/errors.ts';
 import { makeDriveTransport } from '../../../src/transport/drive/from-config.ts';
 import { signInToDrive } from '../../../src/transport/drive/sign-in.ts';
 import { readTokenFile } from '../../../src/transport/drive/token-file.ts';
@@ -97,7 +97,7 @@ describe('npm run auth:google', () => {
     const error = await signIn(async (consent) => {
       await fetch(`${consent.searchParams.get('redirect_uri')}?error=access_denied&state=${consent.searchParams.get('state')}`);
     }, `${world.dir}/denied.json`).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DriveMailboxError);
+    expect(error).toBeInstanceOf(MailboxError);
     expect((error as Error).message).toMatch(/sign-in did not finish \(access_denied\)/);
   });
 
@@ -107,6 +107,6 @@ describe('npm run auth:google', () => {
       await fetch(`${consent.searchParams.get('redirect_uri')}?code=the-code&state=${consent.searchParams.get('state')}`);
     }, `${world.dir}/narrow.json`).catch((e: unknown) => e);
     grant.scope = 'https://www.googleapis.com/auth/drive';
-    expect((error as DriveMailboxError).code).toBe('scope_too_narrow');
+    expect((error as MailboxError).code).toBe('scope_too_narrow');
   });
 });

@@ -2,7 +2,7 @@
  * Across languages on the Drive mailbox: the TypeScript bot (JobClient over
  * DriveTransport) and the Python worker (`python -m colab.worker`, over the
  * Drive REST API) on the Drive fake. Small bodies ride in the files' public
- * properties both ways (body-properties.ts, colab/body_properties.py): the
+ * properties both ways (body-properties.ts, colab/transport/drive/body_properties.py): the
  * worker reads each request from the changes feed, the bot each response, and
  * neither downloads one (the bot downloads only the worker's heartbeats, which
  * are overwritten, so they carry no body).

@@ -6,23 +6,24 @@
  */
 import type { App } from '@slack/bolt';
 import { guard } from '../edge.ts';
-import { contextFor, firstTime, type SlackKit, tellByResponseUrl } from '../kit.ts';
+import { contextFor } from '../context.ts';
+import { firstTime, type SlackParts, tellByResponseUrl } from '../parts.ts';
 import type { SlackPlace } from '../poster.ts';
 
 /** Registers the handler for every storyloom button. */
-export function registerButtons(app: App, kit: SlackKit): void {
+export function registerButtons(app: App, parts: SlackParts): void {
   app.action(/^sl:/, async ({ ack, body, action, respond, context }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
-    if (!firstTime(kit, [`trigger:${body.trigger_id}`], context)) return;
+    if (!firstTime(parts, [`trigger:${body.trigger_id}`], context)) return;
     const channel = body.channel?.id ?? body.container?.channel_id;
     if (!channel) return;
     const place: SlackPlace = { channel, thread: body.message?.thread_ts ?? body.message?.ts ?? null };
     const tell = tellByResponseUrl(respond);
-    await guard(`the ${action.text.text} button`, kit.log, tell, async () => {
-      const ctx = await contextFor(kit, body.user.id, place, body.user.name);
-      const reply = await kit.core.press(ctx, action.action_id);
-      await kit.replies.show(reply, place, tell);
+    await guard(`the ${action.text.text} button`, parts.log, tell, async () => {
+      const ctx = await contextFor(parts.people, body.user.id, place, body.user.name);
+      const reply = await parts.core.press(ctx, action.action_id);
+      await parts.replies.show(reply, place, tell);
     });
   });
 }

@@ -6,50 +6,58 @@
  */
 import type { App } from '@slack/bolt';
 import { findCommand } from '../../../../commands/index.ts';
-import { CONTROL_COMMANDS } from '../../../jobs/protocol.ts';
+import type { ThreadMaker } from '../../../core/types.ts';
 import { adminArgs, storyArgs } from '../args.ts';
 import { guard } from '../edge.ts';
-import { contextFor, firstTime, type SlackKit, tellByResponseUrl } from '../kit.ts';
+import { contextFor } from '../context.ts';
+import { firstTime, type SlackParts, tellByResponseUrl } from '../parts.ts';
 import type { SlackPlace } from '../poster.ts';
 import { plainMessage, rootMessage } from '../render.ts';
-import { slashName } from '../slack-commands.ts';
+import { slashName } from '../registration.ts';
+
+/** The actions /story-admin takes (the choices of /admin's one option). */
+const ACTIONS: readonly string[] = findCommand('admin')!.options[0].choices!;
 
 /** Registers /story, /story-status and /story-admin. */
-export function registerCommands(app: App, kit: SlackKit): void {
+export function registerCommands(app: App, parts: SlackParts): void {
   app.command(slashName(findCommand('story')!), async ({ command, ack, respond, context }) => {
     await ack();
-    if (!firstTime(kit, [`trigger:${command.trigger_id}`], context)) return;
+    if (!firstTime(parts, [`trigger:${command.trigger_id}`], context)) return;
     const place: SlackPlace = { channel: command.channel_id, thread: null };
     const tell = tellByResponseUrl(respond);
-    await guard('/story', kit.log, tell, async () => {
-      const ctx = await contextFor(kit, command.user_id, place, command.user_name);
-      const reply = await kit.core.start(ctx, storyArgs(command.text), async (story) => {
-        const root = await kit.poster.post(place, rootMessage(story));
+    await guard('/story', parts.log, tell, async () => {
+      const ctx = await contextFor(parts.people, command.user_id, place, command.user_name);
+      const makeThread: ThreadMaker = async (story) => {
+        const root = await parts.poster.post(place, rootMessage(story));
         return root ? { thread: root.ts, message: root.ts } : null;
-      });
-      await kit.replies.show(reply, place, tell);
+      };
+      const reply = await parts.core.run(ctx, 'story', storyArgs(command.text), { makeThread });
+      await parts.replies.show(reply, place, tell);
     });
   });
 
   app.command(slashName(findCommand('status')!), async ({ command, ack, respond }) => {
     await ack();
     const tell = tellByResponseUrl(respond);
-    await guard('/story-status', kit.log, tell, async () => {
-      const ctx = await contextFor(kit, command.user_id, { channel: command.channel_id, thread: null }, command.user_name);
-      await tell(kit.core.status(ctx).text);
+    await guard('/story-status', parts.log, tell, async () => {
+      const place = { channel: command.channel_id, thread: null };
+      const ctx = await contextFor(parts.people, command.user_id, place, command.user_name);
+      await tell((await parts.core.run(ctx, 'status', {})).text);
     });
   });
 
   app.command(slashName(findCommand('admin')!), async ({ command, ack, respond, context }) => {
     const args = adminArgs(command.text);
-    const willRun = kit.people.isAdmin(command.user_id) && (CONTROL_COMMANDS as readonly string[]).includes(args.action);
+    const willRun = parts.people.isAdmin(command.user_id) && ACTIONS.includes(args.action);
     // The confirmation waits for the worker's heartbeat, so an admin hears at once that it is on its way.
-    await ack(willRun ? { response_type: 'ephemeral', text: plainMessage(`⏳ Sending ${args.action} to the worker; I’ll confirm once its heartbeat shows it.`).text } : undefined);
-    if (!firstTime(kit, [`trigger:${command.trigger_id}`], context)) return;
+    const sending = `⏳ Sending ${args.action} to the worker; I’ll confirm once its heartbeat shows it.`;
+    await ack(willRun ? { response_type: 'ephemeral', text: plainMessage(sending).text } : undefined);
+    if (!firstTime(parts, [`trigger:${command.trigger_id}`], context)) return;
     const tell = tellByResponseUrl(respond);
-    await guard('/story-admin', kit.log, tell, async () => {
-      const ctx = await contextFor(kit, command.user_id, { channel: command.channel_id, thread: null }, command.user_name);
-      await tell((await kit.core.admin(ctx, args)).text);
+    await guard('/story-admin', parts.log, tell, async () => {
+      const place = { channel: command.channel_id, thread: null };
+      const ctx = await contextFor(parts.people, command.user_id, place, command.user_name);
+      await tell((await parts.core.run(ctx, 'admin', args)).text);
     });
   });
 }

@@ -8,7 +8,8 @@
  */
 import type { App } from '@slack/bolt';
 import { guard } from '../edge.ts';
-import { acknowledgeLine, contextFor, firstTime, type SlackKit, tellEphemeral } from '../kit.ts';
+import { contextFor } from '../context.ts';
+import { acknowledgeLine, firstTime, type SlackParts, tellEphemeral } from '../parts.ts';
 import { slackToPlain } from '../mrkdwn.ts';
 import type { SlackPlace } from '../poster.ts';
 
@@ -27,25 +28,28 @@ interface ThreadMessage {
 const HUMAN_SUBTYPES = new Set([undefined, 'thread_broadcast']);
 
 /** True for a person's reply inside a thread that is not a command to the bot. */
-export function isHumanReply(message: ThreadMessage, botUserId: string | undefined): message is ThreadMessage & { user: string; thread_ts: string } {
-  if (!HUMAN_SUBTYPES.has(message.subtype) || message.bot_id || !message.user || message.user === botUserId) return false;
+export function isHumanReply(
+  message: ThreadMessage, botUserId: string | undefined,
+): message is ThreadMessage & { user: string; thread_ts: string } {
+  if (!HUMAN_SUBTYPES.has(message.subtype) || message.bot_id) return false;
+  if (!message.user || message.user === botUserId) return false;
   if (!message.thread_ts || message.thread_ts === message.ts) return false;
   return !(botUserId && (message.text ?? '').includes(`<@${botUserId}`));
 }
 
 /** Registers the thread-reply handler. */
-export function registerThreadReplies(app: App, kit: SlackKit): void {
+export function registerThreadReplies(app: App, parts: SlackParts): void {
   app.event('message', async ({ event, body, context }) => {
     const message = event as unknown as ThreadMessage;
     if (!isHumanReply(message, context.botUserId)) return;
-    const story = kit.stories.findByThread('slack', message.thread_ts);
+    const story = parts.core.storyInThread('slack', message.thread_ts);
     if (!story || story.status === 'ended') return;
-    if (!firstTime(kit, [`event:${body.event_id}`, `message:${message.channel}:${message.ts}`], context)) return;
+    if (!firstTime(parts, [`event:${body.event_id}`, `message:${message.channel}:${message.ts}`], context)) return;
     const place: SlackPlace = { channel: message.channel, thread: message.thread_ts };
-    await guard('a thread reply', kit.log, tellEphemeral(kit, place, message.user), async () => {
-      const ctx = await contextFor(kit, message.user, place);
-      await kit.core.add(ctx, story.id, slackToPlain(message.text ?? ''));
-      await acknowledgeLine(kit, message.channel, message.ts);
+    await guard('a thread reply', parts.log, tellEphemeral(parts, place, message.user), async () => {
+      const ctx = await contextFor(parts.people, message.user, place);
+      await parts.core.addLine(ctx, story.id, slackToPlain(message.text ?? ''));
+      await acknowledgeLine(parts, message.channel, message.ts);
     });
   });
 }

@@ -1,0 +1,164 @@
+"""The worker's generator: a loaded model that continues many requests in one batch.
+
+Every request's primed ids start from the longest state the story cache holds for
+its story (or from zeros) and only the rest is run, in one packed pass per window
+of `prime_window` characters; then all streams sample in lockstep on the device
+(colab/sampling/generate.py). After the batch, the cache keeps each story's state after its
+prompt, and after its prompt plus the generated text, for the story's next line.
+
+Usage:
+    engine = Engine(model, artifact, "cuda", StoryCache(256))
+    results = engine.run(requests)   # requests as colab/protocol/parse.py parses them -> [(text, stop)]
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional, Sequence, Union
+
+import torch
+
+from colab.model.artifact import Artifact
+from colab.model.lstm import CharLSTM, State
+from colab.sampling.cuda_graphs import GraphsUnavailable, LockstepGraphs, graphs_available
+from colab.sampling.generate import encode_prompt, fed_text, prime, sample_streams
+from colab.sampling.lockstep import Sampled
+from colab.sampling.sampler import SamplingOptions
+from colab.sampling.story_cache import StoryCache
+
+
+def options_of(request: dict[str, Any]) -> SamplingOptions:
+    """The request's sampling settings, checked."""
+    s = request["sampling"]
+    return SamplingOptions(
+        s["temperature"], s["top_k"], s["top_p"], s["max_chars"], s.get("min_chars"), s["stop"], s["seed"]
+    ).check()
+
+
+class Engine:
+    """Generates for batches of requests, remembering story states between batches."""
+
+    def __init__(
+        self,
+        model: CharLSTM,
+        artifact: Artifact,
+        device: Union[str, torch.device],
+        cache: Optional[StoryCache] = None,
+        sync_every: int = 16,
+        prime_window: int = 1024,
+        cuda_graphs: bool = True,
+        compile: bool = True,
+        log: Optional[Callable[[str], None]] = None,
+    ) -> None:
+        self.model, self.artifact, self.device = model, artifact, device
+        self.cache = cache if cache is not None else StoryCache(0)
+        # On a GPU, sampling replays CUDA graphs of sync_every steps (colab/sampling/cuda_graphs.py).
+        self.graphs: Optional[LockstepGraphs] = (
+            LockstepGraphs(model, artifact.vocabulary, device, sync_every, compile=compile)
+            if cuda_graphs and graphs_available(device)
+            else None
+        )
+        self.log: Callable[[str], None] = log or (lambda text: None)
+        self.sync_every, self.prime_window = sync_every, prime_window
+        self.index = {ch: i for i, ch in enumerate(artifact.vocabulary)}
+        self.primed_chars = 0  # characters run through priming: what the cache saves
+        self.generated_chars = 0
+
+    @torch.no_grad()
+    def run(
+        self, requests: Sequence[dict[str, Any]], on_sync: Optional[Callable[[], None]] = None
+    ) -> list[tuple[str, str]]:
+        """Continues every request's prompt -> list of (text, stop_reason), in order."""
+        stories = [r["story_id"] for r in requests]
+        id_lists = [encode_prompt(self.artifact, r["prompt"]) for r in requests]
+        options = [options_of(r) for r in requests]
+        logits, state = self.prime_all(stories, id_lists)
+        sampled = self.sample(logits, state, options, on_sync)
+        if self.cache.enabled and sampled.final is not None:  # captured whenever the cache is on
+            f_logits, f_h, f_c = sampled.final
+            for b, (text, reason) in enumerate(sampled.results):
+                ids = id_lists[b] + [self.index[ch] for ch in fed_text(text, reason)]
+                self.cache.store(stories[b], ids, f_logits[b], f_h[:, b], f_c[:, b])
+        self.generated_chars += sum(len(text) for text, _ in sampled.results)
+        return sampled.results
+
+    def sample(
+        self,
+        logits: torch.Tensor,
+        state: State,
+        options: Sequence[SamplingOptions],
+        on_sync: Optional[Callable[[], None]] = None,
+    ) -> Sampled:
+        """Samples the primed streams -> Sampled; CUDA graphs when there are, else eagerly."""
+        try:
+            return sample_streams(
+                self.model,
+                self.artifact.vocabulary,
+                logits,
+                state,
+                options,
+                self.device,
+                self.sync_every,
+                on_sync,
+                capture=self.cache.enabled,
+                graphs=self.graphs,
+            )
+        except GraphsUnavailable as error:
+            graphs = self.graphs  # only the CUDA-graph path raises it
+            if graphs is not None and graphs.compile:
+                self.log(f"{error}; recording uncompiled steps from now on")
+                graphs.compile = False
+                graphs.recorded.clear()
+            else:
+                self.log(f"{error}; sampling eagerly from now on")
+                self.graphs = None
+            return self.sample(logits, state, options, on_sync)
+
+    def warm_up(self) -> bool:
+        """Compiles and records the sampling step before any request needs it -> whether there was work.
+
+        On a GPU with torch.compile the first batch compiles for about 20 s (one batch
+        of 1 and one of many cover every later shape); this moves the wait to startup.
+        """
+        if self.graphs is None or not self.graphs.compile:
+            return False
+        cfg = self.model.config
+        # A batch size equal to another size in the step would be specialized on it (torch's duck sizing).
+        many = next(n for n in (64, 32, 16, 8) if n not in (cfg.num_layers, cfg.hidden_size, cfg.vocab_size))
+        for n in (many, 1):
+            ids = [encode_prompt(self.artifact, "Warm up.")] * n
+            logits, state = prime(self.model, ids, self.device)
+            self.sample(logits, state, [SamplingOptions(max_chars=8, stop="none", seed=k).check() for k in range(n)])
+        return True
+
+    def prime_all(self, stories: Sequence[str], id_lists: Sequence[Sequence[int]]) -> tuple[torch.Tensor, State]:
+        """Primes every stream from its cached prefix -> logits (B, V), state ((L, B, H), (L, B, H))."""
+        cfg = self.model.config
+        B, L, H = len(id_lists), cfg.num_layers, cfg.hidden_size
+        h = torch.zeros(L, B, H, device=self.device)
+        c = torch.zeros(L, B, H, device=self.device)
+        logits = self.model.head(h[-1])  # (B, V): what an empty prompt gives
+        starts = [0] * B
+        for b, (story, ids) in enumerate(zip(stories, id_lists)):
+            hit = self.cache.lookup(story, ids)
+            if hit:
+                starts[b], logits[b], h[:, b], c[:, b] = hit
+        todo = [b for b in range(B) if len(id_lists[b]) > starts[b]]
+        if todo:
+            rest = [id_lists[b][starts[b] :] for b in todo]
+            t_logits, (t_h, t_c) = self.prime_windows(rest, (h[:, todo], c[:, todo]))
+            logits[todo], h[:, todo], c[:, todo] = t_logits, t_h, t_c
+        for b in range(B):
+            self.cache.store(stories[b], id_lists[b], logits[b], h[:, b], c[:, b])
+        return logits, (h, c)
+
+    def prime_windows(self, id_lists: Sequence[Sequence[int]], state: State) -> tuple[torch.Tensor, State]:
+        """Runs id lists on from `state`, `prime_window` characters at a time (bounded memory)."""
+        h, c = state  # (L, B, H) each
+        logits = torch.zeros(len(id_lists), self.model.config.vocab_size, device=self.device)
+        longest = max(len(ids) for ids in id_lists)
+        for start in range(0, longest, self.prime_window):
+            live = [b for b, ids in enumerate(id_lists) if len(ids) > start]
+            chunk = [id_lists[b][start : start + self.prime_window] for b in live]
+            w_logits, (w_h, w_c) = prime(self.model, chunk, self.device, (h[:, live], c[:, live]))
+            logits[live], h[:, live], c[:, live] = w_logits, w_h, w_c
+            self.primed_chars += sum(len(ids) for ids in chunk)
+        return logits, (h, c)

@@ -1,0 +1,73 @@
+"""Continues text with a storyloom model, on the command line (the parity tests run it against src/).
+
+Usage:
+    python -m colab.tools.generate "The old house" --model colab/models/small.json --seed 1
+    python -m colab.tools.generate --cases cases.json --json   # [{"prompt", "options"}...]
+    python -m colab.tools.generate --logits "The old house"      # logits after priming
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional, Sequence
+
+import torch
+
+from colab.model.artifact import load_artifact
+from colab.sampling.generate import encode_prompt, generate, prime
+from colab.sampling.sampler import STOP_RULES, SamplingOptions
+
+
+def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="Continue text with a storyloom model.")
+    p.add_argument("prompt", nargs="?", help="the text to continue")
+    p.add_argument("--model", default="colab/models/small.json", help="the model artifact (.json)")
+    p.add_argument("--temperature", type=float, default=0.8, help="0 is greedy; higher is wilder")
+    p.add_argument("--top-k", type=int, default=0, help="keep only the k likeliest characters (0 = off)")
+    p.add_argument("--top-p", type=float, default=1.0, help="keep the likeliest characters up to this mass")
+    p.add_argument("--max-chars", type=int, default=280, help="the most characters to generate")
+    p.add_argument(
+        "--min-chars", type=int, default=None, help="the sentence rule stops only after this many (default 40)"
+    )
+    p.add_argument("--stop", choices=STOP_RULES, default="sentence", help="when to stop before max-chars")
+    p.add_argument("--seed", type=int, default=0, help="the random seed (32-bit)")
+    p.add_argument("--cases", help="a JSON file of [{prompt, options}] to run as one batch")
+    p.add_argument("--logits", action="store_true", help="print the logits after priming the prompt")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--device", default="cpu", help="torch device")
+    return p.parse_args(argv)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Prints the continuations (or the logits) the arguments ask for -> the exit code, 0."""
+    args = _parse_args(argv)
+    torch.set_num_threads(1)
+    model, artifact = load_artifact(args.model, device=args.device)
+    if args.logits:
+        logits, _ = prime(model, [encode_prompt(artifact, args.prompt or "")], args.device)
+        print(json.dumps(logits[0].tolist()))
+        return 0
+    if args.cases:
+        with open(args.cases, encoding="utf-8") as f:
+            cases = json.load(f)
+        prompts = [c["prompt"] for c in cases]
+        options = [SamplingOptions(**c.get("options", {})) for c in cases]
+    else:
+        prompts = [args.prompt or ""]
+        options = [
+            SamplingOptions(
+                args.temperature, args.top_k, args.top_p, args.max_chars, args.min_chars, args.stop, args.seed
+            )
+        ]
+    results = generate(model, artifact, prompts, options, args.device)
+    if args.json:
+        print(json.dumps([{"text": t, "stop": r} for t, r in results], ensure_ascii=False))
+    else:
+        for text, _ in results:
+            print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Running a batch so that no single failure stops the rest, and its responses (the twin of src/worker/batch.ts).
+
+- CUDA out of memory (or cuDNN/cuBLAS failing to allocate): free the cache, halve the batch, and run the halves (the
+  worker keeps the smaller cap for later batches, through `on_halve`).
+- Any other exception in a batch of several jobs: run each job alone, so only the
+  job that really fails gets an error.
+
+Usage:
+    outcomes = run_batch(jobs, run, on_halve=lambda cap: ...)   # [(job, result) or (job, exception)]
+    responses, chars = batch_responses(outcomes, worker_id, loaded, device, seconds, log)
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence, TypeVar, Union
+
+from colab.sampling.oom import free_gpu_memory, is_oom
+from colab.worker.io import ModelIdentity, failure_response, ok_response
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def _ignore(cap: int) -> None:
+    pass
+
+
+def run_halving(
+    jobs: Sequence[Job], run: Callable[[Sequence[Job]], list[Result]], on_halve: Callable[[int], None] = _ignore
+) -> list[Result]:
+    """run(jobs) -> results; on OOM splits the batch in halves and runs each in turn."""
+    try:
+        return run(jobs)
+    except Exception as error:  # noqa: BLE001 - re-raised below unless it is OOM
+        if not is_oom(error) or len(jobs) <= 1:
+            raise
+    # Outside the except block, so the failed attempt's tensors can be freed.
+    free_gpu_memory()
+    half = len(jobs) // 2
+    on_halve(half)
+    return run_halving(jobs[:half], run, on_halve) + run_halving(jobs[half:], run, on_halve)
+
+
+class BatchAbandoned(Exception):
+    """The worker is stopping: the batch was given up, its requests stay for the next worker."""
+
+
+def run_batch(
+    jobs: Sequence[Job], run: Callable[[Sequence[Job]], list[Result]], on_halve: Callable[[int], None] = _ignore
+) -> list[tuple[Job, Union[Result, Exception]]]:
+    """Runs `jobs` -> [(job, result or Exception)], isolating failures job by job."""
+    outcomes: list[tuple[Job, Union[Result, Exception]]]
+    try:
+        results = run_halving(jobs, run, on_halve)
+        outcomes = list(zip(jobs, results))
+        return outcomes
+    except BatchAbandoned:
+        raise
+    except Exception as error:  # noqa: BLE001 - one bad job must not fail the others
+        if len(jobs) == 1:
+            return [(jobs[0], error)]
+    outcomes = []
+    for job in jobs:
+        try:
+            outcomes.append((job, run_halving([job], run, on_halve)[0]))
+        except BatchAbandoned:
+            raise
+        except Exception as error:  # noqa: BLE001
+            outcomes.append((job, error))
+    return outcomes
+
+
+def batch_responses(
+    outcomes: Sequence[tuple[dict[str, Any], Union[tuple[str, str], Exception]]],
+    worker_id: str,
+    loaded: ModelIdentity,
+    device: str,
+    seconds: float,
+    log: Callable[[str], None],
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """A response for each job of a batch -> ({`<job_id>.json`: response}, characters generated in all)."""
+    responses: dict[str, dict[str, Any]] = {}
+    for request, outcome in outcomes:
+        job_id = request["job_id"]
+        if isinstance(outcome, Exception):
+            log(f"job {job_id} failed: {type(outcome).__name__}: {outcome}")
+            responses[f"{job_id}.json"] = failure_response(job_id, worker_id, outcome)
+        else:
+            responses[f"{job_id}.json"] = ok_response(job_id, worker_id, *outcome, loaded, device, seconds * 1000)
+    chars = sum(len(o[0]) for _, o in outcomes if not isinstance(o, Exception))
+    return responses, chars

@@ -1,0 +1,173 @@
+/**
+ * The CPU engine: loads an artifact and continues prompts, many streams at once.
+ * The twin of colab/sampling/generate.py: the same priming (prime prefix + normalized
+ * prompt), the same sampler and stop rules, so greedy output is identical.
+ */
+import { ArtifactError, loadArtifact, type Artifact } from './artifact.ts';
+import { LstmRuntime, type LstmState } from './lstm.ts';
+import { Normalizer } from './normalize.ts';
+import { checkSampling, chooseNext, StopTracker, type SamplingOptions } from './sampler.ts';
+import { StoryCache } from './story-cache.ts';
+
+/** Why a continuation ended: its stop rule fired, or it reached maxChars. */
+export type StopReason = 'stop_rule' | 'max_chars';
+
+/** One continuation. */
+export interface Generation {
+  text: string;
+  stop: StopReason;
+}
+
+/** What an engine says about its model. */
+export interface EngineInfo {
+  name: string;
+  sha256: string;
+  parameters: number;
+  vocabSize: number;
+  contextChars: number;
+}
+
+/** A continuation to generate; `cacheKey` (a story id) lets the story cache skip text primed before. */
+export interface GenerationRequest {
+  prompt: string;
+  options?: Partial<SamplingOptions>;
+  cacheKey?: string;
+}
+
+/** A stream while it is being generated. */
+interface Stream {
+  ids: number[];
+  /** How many of `ids` are already in `state` (from the cache). */
+  primed: number;
+  cacheKey?: string;
+  /** The ids fed to the model so far: primed, then generated. */
+  fed: number[];
+  logits?: Float32Array;
+  options: SamplingOptions;
+  state: LstmState;
+  tracker: StopTracker;
+  out: string;
+  n: number;
+  pending: number;
+  done: boolean;
+  stop: StopReason;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A loaded model that generates text on the CPU. */
+export class Engine {
+  private readonly index: Map<string, number>;
+  /** States after each story's latest text (see StoryCache). */
+  readonly cache = new StoryCache();
+
+  private constructor(
+    readonly artifact: Artifact,
+    private readonly runtime: LstmRuntime,
+    private readonly normalizer: Normalizer,
+  ) {
+    this.index = new Map(artifact.vocabulary.map((ch, i) => [ch, i]));
+  }
+
+  /** Loads `x.json` (or `x.safetensors`); throws ArtifactError for a broken artifact. */
+  static async load(path: string, maxBatch = 64): Promise<Engine> {
+    const artifact = await loadArtifact(path);
+    let normalizer: Normalizer;
+    try {
+      normalizer = new Normalizer(artifact.vocabulary, artifact.normalization);
+    } catch (error) {
+      throw new ArtifactError(`model file ${artifact.path}: bad normalization rules: ${(error as Error).message}`);
+    }
+    return new Engine(artifact, await LstmRuntime.create(artifact, maxBatch), normalizer);
+  }
+
+  /** The model's name, weights hash and sizes. */
+  get info(): EngineInfo {
+    const parameters = [...this.artifact.tensors.values()].reduce((n, t) => n + t.data.length, 0);
+    return {
+      name: this.artifact.name, sha256: this.artifact.weightsSha256, parameters,
+      vocabSize: this.artifact.config.vocabSize, contextChars: this.artifact.sampling.contextChars,
+    };
+  }
+
+  /** Maps text to vocabulary characters, by the artifact's rules. */
+  normalize(text: string): string {
+    return this.normalizer.normalize(text);
+  }
+
+  /** The ids that prime a stream: the prime prefix, then the normalized prompt. */
+  encode(prompt: string): number[] {
+    return [...this.normalize(this.artifact.sampling.primePrefix + prompt)].map((ch) => this.index.get(ch)!);
+  }
+
+  /** The logits after priming `prompt` (for tests and parity checks). */
+  logitsAfter(prompt: string): Float32Array {
+    const state = this.runtime.newState();
+    let logits = new Float32Array(0);
+    for (const id of this.encode(prompt)) logits = this.runtime.step([id], [state]).slice();
+    return logits;
+  }
+
+  /** Steps every stream that still has ids in `pick`, in chunks of the runtime's batch. */
+  private stepStreams(streams: Stream[], pick: (s: Stream) => number): Float32Array[] {
+    const out: Float32Array[] = [];
+    const V = this.runtime.V;
+    for (let i = 0; i < streams.length; i += this.runtime.maxBatch) {
+      const chunk = streams.slice(i, i + this.runtime.maxBatch);
+      const logits = this.runtime.step(chunk.map(pick), chunk.map((s) => s.state));
+      chunk.forEach((_, b) => out.push(logits.slice(b * V, (b + 1) * V)));
+    }
+    return out;
+  }
+
+  /** Primes streams of different lengths in lockstep (from where the cache left each); returns their last logits. */
+  private async prime(streams: Stream[]): Promise<Float32Array[]> {
+    const last: Float32Array[] = streams.map((s) => s.logits ?? new Float32Array(0));
+    const longest = Math.max(...streams.map((s) => s.ids.length - s.primed));
+    for (let t = 0; t < longest; t++) {
+      const live = streams.map((s, i) => [s, i] as const).filter(([s]) => s.ids.length - s.primed > t);
+      const logits = this.stepStreams(live.map(([s]) => s), (s) => s.ids[s.primed + t]);
+      live.forEach(([, i], j) => (last[i] = logits[j]));
+      if (t % 64 === 63) await yieldToEventLoop();
+    }
+    return last;
+  }
+
+  private stream(request: GenerationRequest): Stream {
+    const checked = checkSampling(request.options ?? {});
+    const ids = this.encode(request.prompt);
+    const cached = request.cacheKey ? this.cache.lookup(request.cacheKey, ids) : undefined;
+    // With nothing new to prime the cached logits stand in; otherwise priming makes new ones.
+    return {
+      ids, primed: cached?.ids.length ?? 0, cacheKey: request.cacheKey, fed: [...ids], logits: cached?.logits,
+      options: checked, state: cached?.state ?? this.runtime.newState(), tracker: new StopTracker(checked),
+      out: '', n: 0, pending: 0, done: false, stop: 'max_chars',
+    };
+  }
+
+  /** Continues each prompt with its options, all streams in lockstep. */
+  async generate(requests: GenerationRequest[]): Promise<Generation[]> {
+    const streams = requests.map((r) => this.stream(r));
+    if (streams.length === 0) return [];
+    let logits = await this.prime(streams);
+    streams.forEach((s, b) => (s.logits = logits[b]));
+    let live = streams;
+    for (let step = 1; live.length > 0; step++) {
+      live.forEach((s, b) => {
+        // logits[b] belongs to live[b]: the streams still going, in order.
+        s.pending = chooseNext(logits[b], s.options, s.n);
+        const ch = this.artifact.vocabulary[s.pending];
+        const { stop, keep } = s.tracker.step(ch, s.n);
+        if (keep) (s.out += ch), s.n++;
+        if (stop) (s.done = true), (s.stop = keep ? 'max_chars' : 'stop_rule');
+      });
+      live = live.filter((s) => !s.done);
+      if (live.length === 0) break;
+      logits = this.stepStreams(live, (s) => s.pending);
+      live.forEach((s, b) => (s.fed.push(s.pending), (s.logits = logits[b])));
+      if (step % 32 === 0) await yieldToEventLoop();
+    }
+    for (const s of streams) if (s.cacheKey) this.cache.store(s.cacheKey, s.fed, s.state, s.logits!);
+    return streams.map((s) => ({ text: s.out, stop: s.stop }));
+  }
+}
