@@ -12,9 +12,14 @@ export const admin: CommandDefinition<'admin'> = {
   scope: 'channel',
   admin: true,
   ephemeral: true,
-  options: [{
-    name: 'action', type: 'string', required: true, choices: CONTROL_COMMANDS,
-    description: 'pause: take no new lines · drain: the same, confirmed once idle (safe to stop) · ' +
-      'resume: take lines',
-  }],
+  options: [
+    {
+      name: 'action',
+      type: 'string',
+      required: true,
+      choices: CONTROL_COMMANDS,
+      description:
+        'pause: take no new lines · drain: the same, confirmed once idle (safe to stop) · ' + 'resume: take lines',
+    },
+  ],
 };

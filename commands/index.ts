@@ -14,7 +14,15 @@ export type { CommandDefinition, CommandOption } from './types.ts';
 
 /** All commands, in the order help lists them. */
 export const COMMANDS = [
-  story, continueCommand, add, retry, undo, end, exportCommand, status, admin,
+  story,
+  continueCommand,
+  add,
+  retry,
+  undo,
+  end,
+  exportCommand,
+  status,
+  admin,
 ] as const satisfies readonly CommandDefinition[];
 
 /** The name of a storyloom command. */

@@ -13,8 +13,12 @@ export const TOP_P = 0.95;
 
 /** `/story`'s free text: the words the story begins with (not the sampler's random seed). */
 export const opening: CommandOption = {
-  name: 'opening', description: 'The words the story begins with', type: 'string', required: true,
-  maxLength: OPENING_MAX_CHARS, example: 'Once upon a time',
+  name: 'opening',
+  description: 'The words the story begins with',
+  type: 'string',
+  required: true,
+  maxLength: OPENING_MAX_CHARS,
+  example: 'Once upon a time',
 };
 
 /** `/story opening [temperature] [length]`: start a story; the model writes the next line. */
@@ -25,12 +29,20 @@ export const story: CommandDefinition<'story'> = {
   options: [
     opening,
     {
-      name: 'temperature', type: 'number', min: TEMPERATURE.min, max: TEMPERATURE.max, example: '0.9',
-      description: `How adventurous the model is, ${TEMPERATURE.min} to ${TEMPERATURE.max} ` +
-        `(default ${TEMPERATURE.default})`,
+      name: 'temperature',
+      type: 'number',
+      min: TEMPERATURE.min,
+      max: TEMPERATURE.max,
+      example: '0.9',
+      description:
+        `How adventurous the model is, ${TEMPERATURE.min} to ${TEMPERATURE.max} ` + `(default ${TEMPERATURE.default})`,
     },
     {
-      name: 'length', type: 'integer', min: LENGTH.min, max: LENGTH.max, example: '200',
+      name: 'length',
+      type: 'integer',
+      min: LENGTH.min,
+      max: LENGTH.max,
+      example: '200',
       description: `The most characters in a model line, ${LENGTH.min} to ${LENGTH.max} (default ${LENGTH.default})`,
     },
   ],

@@ -31,20 +31,54 @@ export interface PythonPair {
 }
 
 /** Starts a fake, a mailbox, the bot (default polling) and `python -m colab.worker` with `workerArgs`. */
-export async function pythonPair(model: string, latencyMs: number, workerArgs: string[], id: string): Promise<PythonPair> {
-  const fake = await startDriveFake({ principals: ['bot', 'worker'].map((label) => ({ token: `${label}-token`, email: 'me@example.com', label })) });
+export async function pythonPair(
+  model: string,
+  latencyMs: number,
+  workerArgs: string[],
+  id: string,
+): Promise<PythonPair> {
+  const fake = await startDriveFake({
+    principals: ['bot', 'worker'].map((label) => ({ token: `${label}-token`, email: 'me@example.com', label })),
+  });
   const { rootId } = await initMailbox(apiFor(fake, 'bot-token'));
   fake.setLatency(latencyMs);
   const { DRIVE_POLL_FAST_MS: fastMs, DRIVE_POLL_SLOW_MS: slowMs } = parseConfig({});
-  const transport = new DriveTransport({ api: apiFor(fake, 'bot-token', { timeoutMs: 10_000 }), folderId: rootId, polling: { fastMs, slowMs }, log: () => undefined });
+  const transport = new DriveTransport({
+    api: apiFor(fake, 'bot-token', { timeoutMs: 10_000 }),
+    folderId: rootId,
+    polling: { fastMs, slowMs },
+    log: () => undefined,
+  });
   const bot = new RecordingBot(transport);
   await transport.open();
   await bot.start();
   let out = '';
-  const worker = spawn(PYTHON, ['-m', 'colab.worker', '--drive-folder', rootId, '--drive-api-url', fake.url, '--model', model,
-    '--worker-id', id, '--device', 'cpu', '--threads', '1', '--quiet', ...workerArgs], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DRIVE_ACCESS_TOKEN: 'worker-token', PYTHONUNBUFFERED: '1' },
-  });
+  const worker = spawn(
+    PYTHON,
+    [
+      '-m',
+      'colab.worker',
+      '--drive-folder',
+      rootId,
+      '--drive-api-url',
+      fake.url,
+      '--model',
+      model,
+      '--worker-id',
+      id,
+      '--device',
+      'cpu',
+      '--threads',
+      '1',
+      '--quiet',
+      ...workerArgs,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DRIVE_ACCESS_TOKEN: 'worker-token', PYTHONUNBUFFERED: '1' },
+    },
+  );
   worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   worker.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const end = Date.now() + 120_000;
@@ -53,7 +87,10 @@ export async function pythonPair(model: string, latencyMs: number, workerArgs: s
     await sleep(200);
   }
   return {
-    fake, bot, worker, output: () => out,
+    fake,
+    bot,
+    worker,
+    output: () => out,
     async close() {
       worker.kill('SIGTERM');
       await new Promise((resolve) => (worker.exitCode !== null ? resolve(null) : worker.once('exit', resolve)));

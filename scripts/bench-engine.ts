@@ -16,9 +16,16 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'small' }, chars: { type: 'string', default: '2000' }, repeats: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'small' },
+    chars: { type: 'string', default: '2000' },
+    repeats: { type: 'string', default: '5' },
+  },
+});
 const model = resolveModel(values.model!);
-const chars = Number(values.chars), repeats = Number(values.repeats);
+const chars = Number(values.chars),
+  repeats = Number(values.repeats);
 
 const engine = await loadModel(model, 1);
 const options = { temperature: 0.8, maxChars: chars, stop: 'none' as const, seed: 1 };
@@ -31,11 +38,18 @@ for (let i = 0; i < repeats; i++) {
 }
 const ts = median(runs);
 
-const torchOut = execFileSync('/usr/bin/python3', ['-m', 'colab.tools.bench_engine', '--model', model, '--chars', String(chars), '--repeats', String(repeats)], { encoding: 'utf8' });
+const torchOut = execFileSync(
+  '/usr/bin/python3',
+  ['-m', 'colab.tools.bench_engine', '--model', model, '--chars', String(chars), '--repeats', String(repeats)],
+  { encoding: 'utf8' },
+);
 const torch = JSON.parse(torchOut) as { torch: string; threads: number; storyloom_s: number; plain_s: number };
 const best = Math.min(torch.storyloom_s, torch.plain_s);
 const cps = (s: number) => Math.round(chars / s);
-console.log(`model ${engine.info.name} (${(engine.info.parameters / 1e6).toFixed(2)}M parameters), batch 1, ${chars} chars, median of ${repeats}`);
+console.log(
+  `model ${engine.info.name} (${(engine.info.parameters / 1e6).toFixed(2)}M parameters), ` +
+    `batch 1, ${chars} chars, median of ${repeats}`,
+);
 console.log(`  TypeScript engine (WASM SIMD)        ${cps(ts)} chars/s`);
 console.log(`  torch ${torch.torch}, ${torch.threads} thread, storyloom sampler ${cps(torch.storyloom_s)} chars/s`);
 console.log(`  torch ${torch.torch}, ${torch.threads} thread, plain loop        ${cps(torch.plain_s)} chars/s`);

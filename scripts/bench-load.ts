@@ -17,12 +17,31 @@ import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '200' }, requests: { type: 'string', default: '5' }, model: { type: 'string', default: 'small' }, batch: { type: 'string', default: '16' } } });
-const users = Number(values.users), perUser = Number(values.requests);
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '5' },
+    model: { type: 'string', default: 'small' },
+    batch: { type: 'string', default: '16' },
+  },
+});
+const users = Number(values.users),
+  perUser = Number(values.requests);
 const dir = mkdtempSync(join(tmpdir(), 'storyloom-load-'));
-const env = { STORYLOOM_DATA_DIR: dir, STORYLOOM_COOLDOWN_S: '0', STORYLOOM_MAX_QUEUE: String(users * 2), STORYLOOM_LOCAL_WORKER: 'always', STORYLOOM_MODEL: resolveModel(values.model!), STORYLOOM_WORKER_BATCH: values.batch!, STORYLOOM_WORKER_ID: 'embedded-load' };
+const env = {
+  STORYLOOM_DATA_DIR: dir,
+  STORYLOOM_COOLDOWN_S: '0',
+  STORYLOOM_MAX_QUEUE: String(users * 2),
+  STORYLOOM_LOCAL_WORKER: 'always',
+  STORYLOOM_MODEL: resolveModel(values.model!),
+  STORYLOOM_WORKER_BATCH: values.batch!,
+  STORYLOOM_WORKER_ID: 'embedded-load',
+};
 const config = parseConfig(env);
-const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), { workerEnv: { ...process.env, ...env }, log: () => undefined });
+const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
+  workerEnv: { ...process.env, ...env },
+  log: () => undefined,
+});
 
 const arrived = new Map<string, () => void>();
 const delivered = new Map<string, number>();
@@ -50,7 +69,11 @@ async function user(i: number): Promise<void> {
   const person = { id: `user${i}`, name: `User ${i}` };
   const ctx: CommandContext = { person, admin: false, place: { platform: 'test', channel: 'load', thread: null } };
   let t = performance.now();
-  const first = await bot.core.start(ctx, { seed: `Story ${i}: the lighthouse keeper climbed the stairs.`, length: 120 }, async (s) => ({ thread: `t-${s.id}`, message: null }));
+  const first = await bot.core.start(
+    ctx,
+    { seed: `Story ${i}: the lighthouse keeper climbed the stairs.`, length: 120 },
+    async (s) => ({ thread: `t-${s.id}`, message: null }),
+  );
   await waitLine(first.jobId!);
   latencies.push(performance.now() - t);
   for (let r = 1; r < perUser; r++) {
@@ -64,9 +87,13 @@ const started = performance.now();
 await Promise.all(Array.from({ length: users }, (_, i) => user(i)));
 const seconds = (performance.now() - started) / 1000;
 const twice = [...delivered.values()].filter((n) => n > 1).length;
-console.log(`load: ${users} users × ${perUser} requests = ${latencies.length} lines in ${seconds.toFixed(1)} s (${(latencies.length / seconds).toFixed(1)} lines/s), ` +
-  `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; ` +
-  `answered ${delivered.size}/${users * perUser}, delivered twice: ${twice}`);
+console.log(
+  `load: ${users} users × ${perUser} requests = ${latencies.length} lines in ${seconds.toFixed(1)} s ` +
+    `(${(latencies.length / seconds).toFixed(1)} lines/s), ` +
+    `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, ` +
+    `p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; ` +
+    `answered ${delivered.size}/${users * perUser}, delivered twice: ${twice}`,
+);
 await bot.stop();
 rmSync(dir, { recursive: true, force: true });
 if (delivered.size !== users * perUser || twice > 0) process.exitCode = 1;

@@ -19,12 +19,33 @@ import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
 
-const { values } = parseArgs({ options: { users: { type: 'string', default: '200' }, requests: { type: 'string', default: '5' }, model: { type: 'string', default: 'small' }, batch: { type: 'string', default: '16' }, deadline: { type: 'string', default: '600' } } });
-const users = Number(values.users), perUser = Number(values.requests);
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '200' },
+    requests: { type: 'string', default: '5' },
+    model: { type: 'string', default: 'small' },
+    batch: { type: 'string', default: '16' },
+    deadline: { type: 'string', default: '600' },
+  },
+});
+const users = Number(values.users),
+  perUser = Number(values.requests);
 const dir = mkdtempSync(join(tmpdir(), 'storyloom-pgload-'));
-const env = { STORYLOOM_DATA_DIR: dir, STORYLOOM_COOLDOWN_S: '0', STORYLOOM_MAX_QUEUE: String(users * 2), STORYLOOM_LOCAL_WORKER: 'always', STORYLOOM_MODEL: resolveModel(values.model!), STORYLOOM_WORKER_BATCH: values.batch!, STORYLOOM_WORKER_ID: 'embedded-pgload', PLAYGROUND_PORT: '0' };
+const env = {
+  STORYLOOM_DATA_DIR: dir,
+  STORYLOOM_COOLDOWN_S: '0',
+  STORYLOOM_MAX_QUEUE: String(users * 2),
+  STORYLOOM_LOCAL_WORKER: 'always',
+  STORYLOOM_MODEL: resolveModel(values.model!),
+  STORYLOOM_WORKER_BATCH: values.batch!,
+  STORYLOOM_WORKER_ID: 'embedded-pgload',
+  PLAYGROUND_PORT: '0',
+};
 const config = parseConfig(env);
-const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), { workerEnv: { ...process.env, ...env }, log: () => undefined });
+const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
+  workerEnv: { ...process.env, ...env },
+  log: () => undefined,
+});
 const playground = new PlaygroundAdapter(config, bot.chat, () => undefined);
 await playground.start();
 await goLive(bot);
@@ -53,7 +74,11 @@ void (async () => {
 })().catch(() => undefined);
 
 async function command(user: string, text: string, thread?: string): Promise<{ jobId: string; storyId: string }> {
-  const res = await fetch(`${playground.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, text, thread }) });
+  const res = await fetch(`${playground.url}/api/command`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user, text, thread }),
+  });
   const body = (await res.json()) as { reply: { jobId: string }; storyId: string; error?: { message: string } };
   if (!res.ok) throw new Error(`${res.status} ${body.error?.message}`);
   submitted.add(body.reply.jobId);
@@ -61,7 +86,9 @@ async function command(user: string, text: string, thread?: string): Promise<{ j
 }
 /** Resolves true when the job's line arrived, false when it failed. */
 const line = (jobId: string) =>
-  arrived.has(jobId) || failed.has(jobId) ? Promise.resolve(arrived.has(jobId)) : new Promise<boolean>((resolve) => waiters.set(jobId, () => resolve(arrived.has(jobId))));
+  arrived.has(jobId) || failed.has(jobId)
+    ? Promise.resolve(arrived.has(jobId))
+    : new Promise<boolean>((resolve) => waiters.set(jobId, () => resolve(arrived.has(jobId))));
 
 const latencies: number[] = [];
 async function user(i: number): Promise<void> {
@@ -79,23 +106,38 @@ const deadlineS = Number(values.deadline);
 let timedOut = false;
 const errors: string[] = [];
 await Promise.race([
-  Promise.all(Array.from({ length: users }, (_, i) => user(i).catch((error: Error) => void errors.push(`user${i}: ${error.message}`)))),
-  new Promise<void>((resolve) => setTimeout(() => {
-    timedOut = true;
-    resolve();
-  }, deadlineS * 1000)),
+  Promise.all(
+    Array.from({ length: users }, (_, i) =>
+      user(i).catch((error: Error) => void errors.push(`user${i}: ${error.message}`)),
+    ),
+  ),
+  new Promise<void>((resolve) =>
+    setTimeout(() => {
+      timedOut = true;
+      resolve();
+    }, deadlineS * 1000),
+  ),
 ]);
 const seconds = (performance.now() - started) / 1000;
 const twice = [...arrived.values()].filter((n) => n > 1).length;
 const unanswered = [...submitted].filter((id) => !arrived.has(id) && !failed.has(id));
-console.log(`playground API load: ${users} users × ${perUser} commands = ${latencies.length} lines in ${seconds.toFixed(1)} s (${(latencies.length / seconds).toFixed(1)} lines/s), ` +
-  `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; answered ${arrived.size}/${users * perUser}, ` +
-  `failed: ${failed.size}, unanswered: ${unanswered.length}, twice: ${twice}`);
-if (timedOut) console.log(`stopped waiting after the ${deadlineS} s deadline; ${users * perUser - submitted.size} commands were never sent`);
+console.log(
+  `playground API load: ${users} users × ${perUser} commands = ${latencies.length} lines in ${seconds.toFixed(1)} s ` +
+    `(${(latencies.length / seconds).toFixed(1)} lines/s), ` +
+    `command→line p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s, ` +
+    `p99 ${(percentile(latencies, 99) / 1000).toFixed(2)} s; answered ${arrived.size}/${users * perUser}, ` +
+    `failed: ${failed.size}, unanswered: ${unanswered.length}, twice: ${twice}`,
+);
+if (timedOut)
+  console.log(
+    `stopped waiting after the ${deadlineS} s deadline; ${users * perUser - submitted.size} commands were never sent`,
+  );
 for (const [jobId, text] of failed) console.log(`  failed ${jobId}: ${text}`);
 for (const jobId of unanswered) console.log(`  unanswered ${jobId}`);
 for (const error of errors) console.log(`  command error ${error}`);
 await playground.stop();
 await bot.stop();
 rmSync(dir, { recursive: true, force: true });
-process.exit(arrived.size === users * perUser && failed.size === 0 && twice === 0 && !timedOut && errors.length === 0 ? 0 : 1);
+process.exit(
+  arrived.size === users * perUser && failed.size === 0 && twice === 0 && !timedOut && errors.length === 0 ? 0 : 1,
+);

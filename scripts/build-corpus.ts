@@ -90,7 +90,7 @@ function main(): void {
     .filter((name) => FICTION_CATEGORIES.includes(name.slice(0, 2)) && /^c[a-r]\d\d$/.test(name))
     .sort();
   const paragraphs = files.flatMap((name) => paragraphsOf(readFileSync(join(dir, name), 'utf8')));
-  const text = paragraphs.join('\n') + '\n';
+  const text = `${paragraphs.join('\n')}\n`;
   writeFileSync(out, text);
   const sha256 = createHash('sha256').update(text).digest('hex');
   writeFileSync(`${out}.sha256`, `${sha256}  ${basename(out)}\n`);

@@ -86,7 +86,17 @@ export async function startBot(config: Config, transport: Transport, options: St
   const supervisor = embedded ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
   supervisor?.start();
   return {
-    config, transport, core, jobs, workers, stories, deliveries, progress, supervisor, chat, log,
+    config,
+    transport,
+    core,
+    jobs,
+    workers,
+    stories,
+    deliveries,
+    progress,
+    supervisor,
+    chat,
+    log,
     async stop() {
       unsubscribe();
       progress.stop();

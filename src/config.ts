@@ -9,7 +9,12 @@ import { LENGTH, TEMPERATURE } from '../commands/story.ts';
 
 const bool = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const url = z.url({ protocol: /^https?$/ });
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
@@ -19,7 +24,16 @@ export const ConfigSchema = z.object({
   STORYLOOM_MAILBOX: z.enum(['local', 'drive']).default('local'),
   STORYLOOM_LOCAL_WORKER: z.enum(['auto', 'always', 'off']).default('auto'),
   STORYLOOM_MODEL: z.string().min(1).default('small'),
-  STORYLOOM_WORKER_ID: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/).default(`embedded-${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40) || 'host'}`),
+  STORYLOOM_WORKER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/)
+    .default(
+      `embedded-${
+        hostname()
+          .replace(/[^A-Za-z0-9._-]/g, '-')
+          .slice(0, 40) || 'host'
+      }`,
+    ),
   STORYLOOM_WORKER_BATCH: int(1, 256).default(16),
   STORYLOOM_HEARTBEAT_S: int(1, 300).default(5),
   STORYLOOM_JOB_DEADLINE_S: int(10, 7 * 86400).default(1800),
@@ -28,7 +42,10 @@ export const ConfigSchema = z.object({
   STORYLOOM_COOLDOWN_S: int(0, 3600).default(3),
   STORYLOOM_MAX_QUEUE: int(1, 100_000).default(500),
   STORYLOOM_ADMIN_TIMEOUT_S: int(5, 600).default(90),
-  STORYLOOM_DEFAULT_TEMPERATURE: z.coerce.number().min(TEMPERATURE.min).max(TEMPERATURE.max)
+  STORYLOOM_DEFAULT_TEMPERATURE: z.coerce
+    .number()
+    .min(TEMPERATURE.min)
+    .max(TEMPERATURE.max)
     .default(TEMPERATURE.default),
   STORYLOOM_DEFAULT_LENGTH: int(LENGTH.min, LENGTH.max).default(LENGTH.default),
 
@@ -64,7 +81,13 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** The keys whose values are secrets: never logged, never written to the mailbox. */
-export const SECRET_KEYS = ['DISCORD_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'GOOGLE_OAUTH_CLIENT_SECRET'] as const;
+export const SECRET_KEYS = [
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'GOOGLE_OAUTH_CLIENT_SECRET',
+] as const;
 
 /** The configuration is invalid; the message names the key. */
 export class ConfigError extends Error {
@@ -84,10 +107,16 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const config = parsed.data;
   if (config.STORYLOOM_MAILBOX === 'drive' && !config.DRIVE_FOLDER_ID) {
-    throw new ConfigError('storyloom: STORYLOOM_MAILBOX=drive needs DRIVE_FOLDER_ID (run `npm run mailbox:init` to make one). See .env.example.');
+    throw new ConfigError(
+      'storyloom: STORYLOOM_MAILBOX=drive needs DRIVE_FOLDER_ID (run `npm run mailbox:init` to make one). ' +
+        'See .env.example.',
+    );
   }
   if (config.SLACK_BOT_TOKEN && !config.SLACK_APP_TOKEN && !config.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('storyloom: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). See .env.example.');
+    throw new ConfigError(
+      'storyloom: SLACK_BOT_TOKEN needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). ' +
+        'See .env.example.',
+    );
   }
   return config;
 }
@@ -101,6 +130,15 @@ export async function loadConfig(): Promise<Config> {
 
 /** The settings worth logging at startup, without secrets. */
 export function describeConfig(config: Config): string {
-  const platforms = [config.PLAYGROUND && 'playground', config.DISCORD_TOKEN && 'discord', config.SLACK_BOT_TOKEN && 'slack'].filter(Boolean).join(', ');
-  return `mailbox ${config.STORYLOOM_MAILBOX}, chat ${platforms || 'none'}, local worker ${config.STORYLOOM_LOCAL_WORKER}, model ${config.STORYLOOM_MODEL}`;
+  const platforms = [
+    config.PLAYGROUND && 'playground',
+    config.DISCORD_TOKEN && 'discord',
+    config.SLACK_BOT_TOKEN && 'slack',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    `mailbox ${config.STORYLOOM_MAILBOX}, chat ${platforms || 'none'}, ` +
+    `local worker ${config.STORYLOOM_LOCAL_WORKER}, model ${config.STORYLOOM_MODEL}`
+  );
 }

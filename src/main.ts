@@ -25,10 +25,12 @@ async function main(): Promise<void> {
   // Node exits with code 0 when nothing holds the event loop: never let that pass silently for a bot meant to serve.
   process.on('beforeExit', () => {
     if (stopping) return;
-    log(chatCount === 0
-      ? 'storyloom: nothing to serve: no chat platform is on and no worker runs here; stopping.'
-      : 'storyloom: stopped unexpectedly: nothing was left running (no chat connection, mailbox poll or timer ' +
-        'held the process). This is a bug; please report it.');
+    log(
+      chatCount === 0
+        ? 'storyloom: nothing to serve: no chat platform is on and no worker runs here; stopping.'
+        : 'storyloom: stopped unexpectedly: nothing was left running (no chat connection, mailbox poll or timer ' +
+            'held the process). This is a bug; please report it.',
+    );
     process.exitCode = 1;
   });
   const config = await loadConfig();

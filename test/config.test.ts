@@ -13,8 +13,12 @@ describe('config', () => {
   });
 
   it.each([
-    ['PLAYGROUND_PORT', 'eighty'], ['STORYLOOM_LOCAL_WORKER', 'sometimes'], ['STORYLOOM_MAILBOX', 'ftp'],
-    ['DRIVE_API_URL', 'not a url'], ['SLACK_APP_TOKEN', 'xoxb-wrong-kind'], ['STORYLOOM_MAX_IN_FLIGHT', '0'],
+    ['PLAYGROUND_PORT', 'eighty'],
+    ['STORYLOOM_LOCAL_WORKER', 'sometimes'],
+    ['STORYLOOM_MAILBOX', 'ftp'],
+    ['DRIVE_API_URL', 'not a url'],
+    ['SLACK_APP_TOKEN', 'xoxb-wrong-kind'],
+    ['STORYLOOM_MAX_IN_FLIGHT', '0'],
   ])('names the bad key: %s=%s', (key, value) => {
     expect(() => parseConfig({ [key]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [key]: value })).toThrow(new RegExp(`bad setting ${key}=`));
@@ -27,7 +31,9 @@ describe('config', () => {
 
   it('explains missing companions', () => {
     expect(() => parseConfig({ STORYLOOM_MAILBOX: 'drive' })).toThrow(/DRIVE_FOLDER_ID/);
-    expect(() => parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1234567890' })).toThrow(/SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/);
+    expect(() => parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1234567890' })).toThrow(
+      /SLACK_APP_TOKEN .* or SLACK_SIGNING_SECRET/,
+    );
   });
 
   it('.env.example documents every key, and nothing else', () => {
@@ -50,7 +56,9 @@ describe('config from a copied .env.example', () => {
 describe('docs/configuration.md', () => {
   const page = readFileSync(`${ROOT}docs/configuration.md`, 'utf8');
   /** The table's rows: key → the default column as written (without backticks). */
-  const rows = new Map([...page.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| `?([^|`]*)`? \|/gm)].map((m) => [m[1], m[2].trim()]));
+  const rows = new Map(
+    [...page.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \| `?([^|`]*)`? \|/gm)].map((m) => [m[1], m[2].trim()]),
+  );
   /** Defaults made at run time, which the table describes in words instead. */
   const computed = new Set(['STORYLOOM_WORKER_ID']);
 
@@ -62,7 +70,8 @@ describe('docs/configuration.md', () => {
     const defaults = parseConfig({}) as Record<string, unknown>;
     for (const [key, written] of rows) {
       const value = defaults[key];
-      const expected = computed.has(key) || value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
+      const expected =
+        computed.has(key) || value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
       const shown = key === 'PLAYGROUND' ? String(defaults[key] ? 'on' : 'off') : expected;
       expect(`${key}=${written}`).toBe(`${key}=${shown}`);
     }

@@ -20,11 +20,16 @@ describe('corpus builder', () => {
 
   it('undoes doubled ? and ! and moves sentence ends in front of quotes', () => {
     expect(detokenize(restorePunctuation(['``', 'Will', 'he', 'die', "''", '?', '?']))).toBe('"Will he die?"');
-    expect(detokenize(restorePunctuation(['Prevot', 'came', 'up', '``', '.', 'Take', 'that', "''", ',', 'he', 'said', '!', '!']))).toBe('Prevot came up. "Take that," he said!');
+    expect(
+      detokenize(
+        restorePunctuation(['Prevot', 'came', 'up', '``', '.', 'Take', 'that', "''", ',', 'he', 'said', '!', '!']),
+      ),
+    ).toBe('Prevot came up. "Take that," he said!');
   });
 
   it('writes one paragraph per line, and headlines stand alone', () => {
-    const tagged = '\n\n\tThirty-three/cd-hl\nScotty/np did/dod not/* go/vb ./.\nHe/pps slept/vbd ./.\n\n\n\tNext/ap day/nn ./.\n';
+    const tagged =
+      '\n\n\tThirty-three/cd-hl\nScotty/np did/dod not/* go/vb ./.\nHe/pps slept/vbd ./.\n\n\n\tNext/ap day/nn ./.\n';
     expect(paragraphsOf(tagged)).toEqual(['Thirty-three', 'Scotty did not go. He slept.', 'Next day.']);
   });
 
@@ -33,7 +38,9 @@ describe('corpus builder', () => {
     const [sha256] = readFileSync(join(ROOT, 'colab/data/brown-fiction.txt.sha256'), 'utf8').split(/\s+/);
     expect(createHash('sha256').update(committed).digest('hex')).toBe(sha256);
     const out = join(mkdtempSync(join(tmpdir(), 'storyloom-corpus-')), 'brown.txt');
-    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-corpus.ts'), '--out', out], { cwd: ROOT });
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-corpus.ts'), '--out', out], {
+      cwd: ROOT,
+    });
     expect(readFileSync(out).equals(committed)).toBe(true);
     expect(committed.length).toBeGreaterThan(1_300_000);
   });

@@ -10,7 +10,11 @@ import { ROOT } from './helpers/python.ts';
 describe('imports', () => {
   it('finds the cycles it is meant to find', () => {
     const graph = new Map([
-      ['a.ts', ['b.ts']], ['b.ts', ['c.ts', 'a.ts']], ['c.ts', []], ['d.ts', ['d.ts']], ['e.ts', ['c.ts']],
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'a.ts']],
+      ['c.ts', []],
+      ['d.ts', ['d.ts']],
+      ['e.ts', ['c.ts']],
     ]);
     expect(importCycles(graph)).toEqual([['a.ts', 'b.ts'], ['d.ts']]);
   });

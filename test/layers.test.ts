@@ -88,7 +88,8 @@ describe('the layers', () => {
     const beneath = FILES.filter((f) => f.startsWith('src/chat/')).flatMap((file) =>
       importsOf(file)
         .filter((t) => layerOf(t) > CORE && !t.startsWith('commands/') && !CHAT_MAY_REACH.includes(t))
-        .map((t) => `${file} → ${t}`));
+        .map((t) => `${file} → ${t}`),
+    );
     expect(beneath).toEqual([]);
   });
 

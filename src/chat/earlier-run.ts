@@ -30,7 +30,10 @@ export class OnceEach<T> {
    * @param waitMs How long a caller waits for a look-up; after that it goes on, and the look-up finishes by itself.
    * @param onLate Told when a caller stops waiting for a look-up that is still going.
    */
-  constructor(private readonly waitMs: number, private readonly onLate: (key: string) => void) {}
+  constructor(
+    private readonly waitMs: number,
+    private readonly onLate: (key: string) => void,
+  ) {}
 
   /** Whether the key's look-up has been started. */
   has(key: string): boolean {

@@ -19,8 +19,11 @@ export async function main(argv: string[]): Promise<number> {
   // Signing in comes before the mailbox exists, so DRIVE_FOLDER_ID may still be empty.
   const config = parseConfig({ ...process.env, STORYLOOM_MAILBOX: 'local' });
   const { path, email } = await signInToDrive(config, {
-    onAuthUrl: (url) => console.log('Open this link in a browser, sign in, and allow access to Google Drive:' +
-      `\n\n  ${url}\n\nWaiting for the browser...`),
+    onAuthUrl: (url) =>
+      console.log(
+        'Open this link in a browser, sign in, and allow access to Google Drive:' +
+          `\n\n  ${url}\n\nWaiting for the browser...`,
+      ),
   });
   console.log(`Signed in as ${email}. The refresh token is in ${path} (readable by you only).`);
   console.log('Next: `npm run mailbox:init` creates the mailbox folder and prints its id.');

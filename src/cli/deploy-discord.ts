@@ -20,8 +20,9 @@ export async function runDeploy(args: string[], config: Config, print: (line: st
   const { values } = parseArgs({ args, options: { invite: { type: 'boolean' }, clear: { type: 'boolean' } } });
   const applicationId = config.DISCORD_APPLICATION_ID;
   if (!applicationId) {
-    throw new UsageError('set DISCORD_APPLICATION_ID (Developer Portal > General Information > Application ID). ' +
-      'See docs/discord.md.');
+    throw new UsageError(
+      'set DISCORD_APPLICATION_ID (Developer Portal > General Information > Application ID). ' + 'See docs/discord.md.',
+    );
   }
   if (values.clear) {
     const done = await deployCommands(config, { clear: true });
@@ -30,9 +31,10 @@ export async function runDeploy(args: string[], config: Config, print: (line: st
   }
   if (!values.invite) {
     const done = await deployCommands(config);
-    const where = done.scope === 'guild'
-      ? `in server ${done.guildId} (available now)`
-      : 'globally (in every server the bot is in; changes can take a while to show)';
+    const where =
+      done.scope === 'guild'
+        ? `in server ${done.guildId} (available now)`
+        : 'globally (in every server the bot is in; changes can take a while to show)';
     print(`Registered ${done.names.length} commands ${where}: ${done.names.map((n) => `/${n}`).join(' ')}`);
   }
   print(`Invite storyloom to a server: ${inviteUrl(applicationId, config.DISCORD_GUILD_ID)}`);

@@ -21,13 +21,16 @@ import { STOP_RULES, type SamplingOptions, type StopRule } from '../model/sample
 import { UserError } from '../stories/errors.ts';
 import { runCli } from './run.ts';
 
-const USAGE = `usage: npm run generate -- "<opening>" [--model small] [--temperature ${TEMPERATURE.default}] ` +
+const USAGE =
+  `usage: npm run generate -- "<opening>" [--model small] [--temperature ${TEMPERATURE.default}] ` +
   `[--length ${LENGTH.default}]\n       [--seed N] [--top-k K] [--top-p P] [--min-chars N] ` +
   `[--stop ${STOP_RULES.join('|')}] [--raw] [--json]`;
 
 /** The options: /story's own (temperature, length), then the sampler's, with the ranges the worker takes. */
 const GENERATE: CommandDefinition = {
-  name: 'generate', description: 'The model writes the next line after an opening', scope: 'channel',
+  name: 'generate',
+  description: 'The model writes the next line after an opening',
+  scope: 'channel',
   options: [
     ...findCommand('story')!.options.filter((o) => o.name === 'temperature' || o.name === 'length'),
     { name: 'seed', description: 'The random seed', type: 'integer', min: 0, max: 0xffffffff },
@@ -51,11 +54,20 @@ interface Asked {
 function read(argv: string[]): Asked {
   const string = { type: 'string' } as const;
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      model: { type: 'string', default: 'small' }, temperature: string, length: string, 'max-chars': string,
-      'min-chars': string, seed: string, 'top-k': string, 'top-p': string, stop: string,
-      raw: { type: 'boolean' }, json: { type: 'boolean' },
+      model: { type: 'string', default: 'small' },
+      temperature: string,
+      length: string,
+      'max-chars': string,
+      'min-chars': string,
+      seed: string,
+      'top-k': string,
+      'top-p': string,
+      stop: string,
+      raw: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
   });
   if (positionals.length > 1) throw new UserError('bad_option', 'Give one opening, in quotes.');
@@ -71,9 +83,13 @@ function read(argv: string[]): Asked {
     throw new UserError('bad_option', `min-chars must not be more than length (${maxChars}), not ${minChars}.`);
   }
   const options: SamplingOptions = {
-    temperature: (args.temperature as number | undefined) ?? TEMPERATURE.default, maxChars, minChars,
-    seed: (args.seed as number | undefined) ?? randomInt(0, 2 ** 32), topK: (args['top-k'] as number | undefined) ?? 0,
-    topP: (args['top-p'] as number | undefined) ?? TOP_P, stop: (args.stop as StopRule | undefined) ?? 'sentence',
+    temperature: (args.temperature as number | undefined) ?? TEMPERATURE.default,
+    maxChars,
+    minChars,
+    seed: (args.seed as number | undefined) ?? randomInt(0, 2 ** 32),
+    topK: (args['top-k'] as number | undefined) ?? 0,
+    topP: (args['top-p'] as number | undefined) ?? TOP_P,
+    stop: (args.stop as StopRule | undefined) ?? 'sentence',
   };
   // As in the chat, a trailing space makes the model start a new word instead of finishing the opening's last one.
   const prompt = values.raw ? given : `${opening} `;

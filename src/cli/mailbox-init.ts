@@ -26,15 +26,20 @@ export async function main(argv: string[]): Promise<number> {
   const api = new DriveApi({ auth: credentials.auth, kind: credentials.kind, apiUrl: config.DRIVE_API_URL });
   const rememberFile = join(config.STORYLOOM_DATA_DIR, 'drive-mailbox.json');
   const result = await initMailbox(api, {
-    folderId: config.DRIVE_FOLDER_ID, parentId: values.parent, name: values.name, rememberFile,
+    folderId: config.DRIVE_FOLDER_ID,
+    parentId: values.parent,
+    name: values.name,
+    rememberFile,
   });
   const email = await api.accountEmail();
   const where = result.driveId ? `in Shared Drive ${result.driveId}` : 'in My Drive';
   console.log(`Mailbox ready ${where}, as ${email}.`);
   console.log(result.created.length ? `Created: ${result.created.join(', ')}.` : 'Every folder was already there.');
   if (result.notRecorded) {
-    console.log('The folder ids could not be recorded in the mailbox folder\'s properties, so both sides find ' +
-      `the folders by name. (${result.notRecorded})`);
+    console.log(
+      "The folder ids could not be recorded in the mailbox folder's properties, so both sides find " +
+        `the folders by name. (${result.notRecorded})`,
+    );
   }
   console.log(`\nPut these in .env:\n  STORYLOOM_MAILBOX=drive\n  DRIVE_FOLDER_ID=${result.rootId}\n`);
   const member = result.driveId ? ' (or another member of the Shared Drive)' : '';

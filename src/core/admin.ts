@@ -14,7 +14,8 @@ import { UserError } from '../stories/errors.ts';
 
 /** What a confirmed command means beyond its state: a drained worker differs from a paused one only in this. */
 const MEANING: Partial<Record<ControlCommand, string>> = {
-  drain: ' It holds no line and takes no new ones, so it is safe to stop; lines waiting run after /admin resume, ' +
+  drain:
+    ' It holds no line and takes no new ones, so it is safe to stop; lines waiting run after /admin resume, ' +
     'or on another worker.',
 };
 
@@ -56,13 +57,23 @@ export function targetWorker(workers: WorkerView[]): WorkerView {
 
 /** Sends an admin command and waits for its confirmation. */
 export async function runAdmin(
-  transport: Transport, monitor: WorkerMonitor, command: ControlCommand, by: Person, timeoutMs: number,
+  transport: Transport,
+  monitor: WorkerMonitor,
+  command: ControlCommand,
+  by: Person,
+  timeoutMs: number,
 ): Promise<AdminOutcome> {
   const target = targetWorker(monitor.workers());
   const before = target.heartbeat;
   const control: Control = {
-    v: 1, type: 'control', command_id: ulid(), command, target: before.worker_id,
-    issued_at: new Date().toISOString(), issued_by: { id: by.id, name: by.name }, model: null,
+    v: 1,
+    type: 'control',
+    command_id: ulid(),
+    command,
+    target: before.worker_id,
+    issued_at: new Date().toISOString(),
+    issued_by: { id: by.id, name: by.name },
+    model: null,
   };
   await transport.put('control', `${control.command_id}.json`, serialize(control));
   const confirmed = await monitor.waitFor((workers) => {
@@ -80,8 +91,10 @@ export async function runAdmin(
   const note = after?.message ? ` It says: ${after.message}` : '';
   const waited = Math.round(timeoutMs / 1000);
   return {
-    confirmed, worker: before.worker_id,
-    text: `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ` +
+    confirmed,
+    worker: before.worker_id,
+    text:
+      `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ` +
       `${waited} s; ` +
       `a worker that has not taken the command by now will not.${note}`,
   };

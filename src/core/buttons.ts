@@ -42,7 +42,10 @@ export function parseButtonId(customId: string): ButtonPress {
 }
 
 const LABELS: Record<ButtonAction, [string, Button['style']]> = {
-  continue: ['Continue', 'primary'], retry: ['Retry', 'secondary'], undo: ['Undo', 'secondary'], end: ['End', 'danger'],
+  continue: ['Continue', 'primary'],
+  retry: ['Retry', 'secondary'],
+  undo: ['Undo', 'secondary'],
+  end: ['End', 'danger'],
 };
 
 /** The buttons for the story's newest line (none once it has ended); `lineId` names the line they are posted under. */
@@ -50,7 +53,9 @@ export function storyButtons(story: Story, lineId?: string): Button[] {
   if (story.status === 'ended') return [];
   const last = story.lines[story.lines.length - 1];
   return STORY_ACTIONS.filter((a) => a !== 'retry' || last?.kind === 'model').map((action) => ({
-    action, label: LABELS[action][0], style: LABELS[action][1],
+    action,
+    label: LABELS[action][0],
+    style: LABELS[action][1],
     customId: buttonId(action, story.id, story.version, lineId),
   }));
 }

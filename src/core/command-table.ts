@@ -24,7 +24,10 @@ export interface Commands {
 
 /** Answers one command. A thread command's `on.storyId` is always set: Core.run finds the story first. */
 export type CommandHandler = (
-  core: Commands, ctx: CommandContext, raw: Record<string, unknown>, on: CommandTarget,
+  core: Commands,
+  ctx: CommandContext,
+  raw: Record<string, unknown>,
+  on: CommandTarget,
 ) => Promise<Reply> | Reply;
 
 /** Every command's handler; the type makes a command without one (or a handler without a command) a compile error. */

@@ -91,7 +91,10 @@ export class Core implements Commands {
   }
 
   private async queue(
-    ctx: CommandContext, storyId: string, purpose: 'start' | 'continue' | 'retry', replaces: string | null = null,
+    ctx: CommandContext,
+    storyId: string,
+    purpose: 'start' | 'continue' | 'retry',
+    replaces: string | null = null,
   ): Promise<Reply> {
     this.checkLimits(ctx);
     const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.person, replaces);
@@ -217,7 +220,10 @@ export class Core implements Commands {
    * story in the context's thread; `/story` makes its thread with `target.makeThread`.
    */
   async run(
-    ctx: CommandContext, name: string, raw: Record<string, unknown>, target: CommandTarget = {},
+    ctx: CommandContext,
+    name: string,
+    raw: Record<string, unknown>,
+    target: CommandTarget = {},
   ): Promise<Reply> {
     const def = commandNamed(name);
     const on = def.scope === 'thread' ? { ...target, storyId: target.storyId ?? this.storyIdIn(ctx) } : target;

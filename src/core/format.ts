@@ -23,14 +23,20 @@ export function progressText(p: Progress): string {
     case 'queued':
       return `⏳ #${p.position} in line${p.etaS === null ? '' : `, ${roughly(p.etaS)}`}`;
     case 'paused':
-      return `⏸️ The worker is paused. Your request is saved (#${p.position} in line) ` +
-        'and will run once an admin resumes the worker (/admin resume).';
+      return (
+        `⏸️ The worker is paused. Your request is saved (#${p.position} in line) ` +
+        'and will run once an admin resumes the worker (/admin resume).'
+      );
     case 'draining':
-      return '⏸️ The worker is draining: it finishes what it has and takes nothing new. Your request is saved ' +
-        `(#${p.position} in line) and will run after /admin resume, or on another worker.`;
+      return (
+        '⏸️ The worker is draining: it finishes what it has and takes nothing new. Your request is saved ' +
+        `(#${p.position} in line) and will run after /admin resume, or on another worker.`
+      );
     default:
-      return `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when ` +
-        'a worker is back.';
+      return (
+        `💤 No worker is online right now. Your request is saved (#${p.position} in line) and will run when ` +
+        'a worker is back.'
+      );
   }
 }
 
@@ -102,7 +108,6 @@ export function statusText(workers: WorkerView[], queueLength: number, mine: Pro
 /** For admins: the mailbox fills up because this account may not remove files, how many so far, and what to do. */
 export function cleanupText(problems: CleanupProblems): string {
   const { unremovable: n, advice } = problems;
-  const what = n === 0 ? 'it may not remove files it is done with'
-    : `${count(n, 'file')} could not be removed`;
+  const what = n === 0 ? 'it may not remove files it is done with' : `${count(n, 'file')} could not be removed`;
   return `⚠️ The mailbox is filling up: ${what}. ${advice}`;
 }

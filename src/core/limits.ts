@@ -37,7 +37,10 @@ export class Limits {
   /** By user id: when their bucket is full again (ms, by `clock`). */
   private readonly fullAt = new Map<string, number>();
 
-  constructor(private readonly settings: LimitSettings, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly settings: LimitSettings,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   private get intervalMs(): number {
     return this.settings.cooldownS * 1000;

@@ -40,22 +40,42 @@ export class StoryJobs implements JobHandler {
   private sampling(story: Story): Sampling {
     const { temperature, max_chars } = story.settings;
     return {
-      temperature, top_k: 0, top_p: this.settings.topP, max_chars, min_chars: Math.min(MIN_CHARS, max_chars),
-      stop: 'sentence', seed: randomInt(0, 2 ** 32),
+      temperature,
+      top_k: 0,
+      top_p: this.settings.topP,
+      max_chars,
+      min_chars: Math.min(MIN_CHARS, max_chars),
+      stop: 'sentence',
+      seed: randomInt(0, 2 ** 32),
     };
   }
 
   private request(
-    story: Story, jobId: string, purpose: Purpose, attempt: number, by: Person, replacesLine: string | null,
+    story: Story,
+    jobId: string,
+    purpose: Purpose,
+    attempt: number,
+    by: Person,
+    replacesLine: string | null,
   ): { request: Request; contextStart: number } {
     const upTo = replacesLine ? story.lines.findIndex((l) => l.id === replacesLine) : -1;
     const lines = upTo >= 0 ? story.lines.slice(0, upTo) : story.lines;
     const { prompt, contextStart } = promptFor(story, this.settings.contextChars, lines);
     const now = new Date();
     const request: Request = {
-      v: 1, type: 'request', job_id: jobId, story_id: story.id, story_version: story.version, purpose, attempt,
-      created_at: now.toISOString(), deadline: new Date(now.getTime() + this.settings.deadlineS * 1000).toISOString(),
-      prompt, sampling: this.sampling(story), model: this.settings.model, user: { id: by.id, name: by.name },
+      v: 1,
+      type: 'request',
+      job_id: jobId,
+      story_id: story.id,
+      story_version: story.version,
+      purpose,
+      attempt,
+      created_at: now.toISOString(),
+      deadline: new Date(now.getTime() + this.settings.deadlineS * 1000).toISOString(),
+      prompt,
+      sampling: this.sampling(story),
+      model: this.settings.model,
+      user: { id: by.id, name: by.name },
       reply: { platform: story.place.platform, channel: story.place.channel, thread: story.place.thread },
     };
     return { request, contextStart };
@@ -63,21 +83,27 @@ export class StoryJobs implements JobHandler {
 
   /** Queues a job for the story's next line (or for the line it replaces). */
   async submit(
-    storyId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1,
+    storyId: string,
+    purpose: Purpose,
+    by: Person,
+    replacesLine: string | null = null,
+    attempt = 1,
   ): Promise<{ jobId: string; story: Story }> {
     let jobId = '';
-    const { story, request } = await this.stories.update(storyId, (before) => {
-      // Why here: the id and the place in line are made at once, in the order jobs are asked for (JobClient.track).
-      jobId = newJobId();
-      const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt);
-      const { request, contextStart } = this.request(begun, jobId, purpose, attempt, by, replacesLine);
-      const story = { ...begun, context_start: contextStart };
-      this.jobs.track(request);
-      return { story, result: { story, request } };
-    }).catch((error: unknown) => {
-      if (jobId) this.jobs.untrack(jobId);
-      throw error;
-    });
+    const { story, request } = await this.stories
+      .update(storyId, (before) => {
+        // Why here: the id and the place in line are made at once, in the order jobs are asked for (JobClient.track).
+        jobId = newJobId();
+        const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt);
+        const { request, contextStart } = this.request(begun, jobId, purpose, attempt, by, replacesLine);
+        const story = { ...begun, context_start: contextStart };
+        this.jobs.track(request);
+        return { story, result: { story, request } };
+      })
+      .catch((error: unknown) => {
+        if (jobId) this.jobs.untrack(jobId);
+        throw error;
+      });
     try {
       await this.jobs.submit(request);
     } catch (error) {

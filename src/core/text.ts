@@ -6,6 +6,9 @@
  */
 import { UserError } from '../stories/errors.ts';
 
+// C0 and C1 controls except tab and newline (tab becomes a space first; newlines are kept).
+// Matching control characters is this pattern's purpose: they are stripped from user text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the purpose
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 const MARK_RUNS = /(\p{M}{2})\p{M}+/gu;

@@ -25,8 +25,11 @@ export interface WorkerCommandParts {
 /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */
 export function statusReply(ctx: CommandContext, { jobs, workers, transport }: WorkerCommandParts): Reply {
   const progress = jobs.progress();
-  const mine: Progress[] = jobs.pending().filter((r) => r.user.id === ctx.person.id)
-    .map((r) => progress.get(r.job_id)!).filter(Boolean);
+  const mine: Progress[] = jobs
+    .pending()
+    .filter((r) => r.user.id === ctx.person.id)
+    .map((r) => progress.get(r.job_id)!)
+    .filter(Boolean);
   const text = statusText(workers.workers(), jobs.pending().length, mine);
   const cleanup = ctx.admin ? transport.cleanupProblems() : null;
   return { text: cleanup ? `${text}\n${cleanupText(cleanup)}` : text, ephemeral: true };
@@ -34,7 +37,10 @@ export function statusReply(ctx: CommandContext, { jobs, workers, transport }: W
 
 /** `/admin action`: for admins only; confirmed by the worker's heartbeat within `timeoutMs`. */
 export async function adminReply(
-  ctx: CommandContext, raw: Record<string, unknown>, { workers, transport }: WorkerCommandParts, timeoutMs: number,
+  ctx: CommandContext,
+  raw: Record<string, unknown>,
+  { workers, transport }: WorkerCommandParts,
+  timeoutMs: number,
 ): Promise<Reply> {
   if (!ctx.admin) throw new UserError('forbidden', 'Only storyloom admins can control the worker.');
   const { action } = checkArgs(findCommand('admin')!, raw);

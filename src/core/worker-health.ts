@@ -31,8 +31,15 @@ export function workerHealth(workers: WorkerView[]): WorkerHealth {
   }
   const b = best.heartbeat;
   return {
-    online: true, workers: fresh.length, id: b.worker_id, kind: b.kind, state: b.state, model: b.model?.name ?? null,
-    device: b.device.name, charsPerSecond: b.chars_per_second > 0 ? Math.round(b.chars_per_second) : null,
-    jobsDone: b.jobs_done, message: b.message,
+    online: true,
+    workers: fresh.length,
+    id: b.worker_id,
+    kind: b.kind,
+    state: b.state,
+    model: b.model?.name ?? null,
+    device: b.device.name,
+    charsPerSecond: b.chars_per_second > 0 ? Math.round(b.chars_per_second) : null,
+    jobsDone: b.jobs_done,
+    message: b.message,
   };
 }

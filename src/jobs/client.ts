@@ -37,7 +37,11 @@ export interface JobClientOptions {
 }
 
 const DEFAULTS: JobClientOptions = {
-  sweepMs: 1000, deadlineGraceMs: 5000, retryMs: 30_000, clock: Date.now, log: console.warn,
+  sweepMs: 1000,
+  deadlineGraceMs: 5000,
+  retryMs: 30_000,
+  clock: Date.now,
+  log: console.warn,
 };
 /** How many finished job ids are remembered, to discard late duplicate responses. */
 const REMEMBERED = 10_000;
@@ -142,11 +146,13 @@ export class JobClient {
           this.options.log(`storyloom: cancelling job ${jobId} failed: ${reasonOf(e)}`);
         });
       };
-      const timer = options.timeoutMs === undefined ? undefined
-        : setTimeout(() => {
-          const why = `job ${jobId} has no response after ${options.timeoutMs} ms`;
-          waiter.settle(new JobWaitError(jobId, 'timeout', why));
-        }, options.timeoutMs);
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              const why = `job ${jobId} has no response after ${options.timeoutMs} ms`;
+              waiter.settle(new JobWaitError(jobId, 'timeout', why));
+            }, options.timeoutMs);
       timer?.unref();
       if (!this.waiters.has(jobId)) this.waiters.set(jobId, new Set());
       this.waiters.get(jobId)!.add(waiter);
@@ -308,7 +314,9 @@ export class JobClient {
 /** Why `JobClient.wait` gave up. */
 export class JobWaitError extends Error {
   constructor(
-    readonly jobId: string, readonly reason: 'timeout' | 'cancelled' | 'aborted' | 'unknown', message: string,
+    readonly jobId: string,
+    readonly reason: 'timeout' | 'cancelled' | 'aborted' | 'unknown',
+    message: string,
   ) {
     super(message);
     this.name = 'JobWaitError';
@@ -321,7 +329,12 @@ interface Waiter {
 
 function unreadable(jobId: string, why: string): Response {
   return {
-    v: 1, type: 'response', job_id: jobId, worker_id: 'unknown', finished_at: new Date().toISOString(), ok: false,
+    v: 1,
+    type: 'response',
+    job_id: jobId,
+    worker_id: 'unknown',
+    finished_at: new Date().toISOString(),
+    ok: false,
     error: { code: 'internal', message: `the worker's response could not be read: ${why}` },
   };
 }

@@ -3,7 +3,7 @@
  * message (malformed JSON, a file that is not ours, an unknown version, a field
  * out of range), never an exception from deep inside.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Control, Heartbeat, PROTOCOL_VERSION, Request, Response } from './protocol.ts';
 
 /** The kinds of mailbox file. */
@@ -15,7 +15,10 @@ export type ProtocolErrorCode = 'malformed_json' | 'not_ours' | 'unsupported_ver
 /** A mailbox file could not be read. */
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
-  constructor(readonly code: ProtocolErrorCode, message: string) {
+  constructor(
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -33,7 +33,8 @@ export function progressOf(waiting: readonly Request[], workers: readonly Worker
   const out = new Map<string, Progress>();
   const best = serving.find((w) => w.heartbeat.state === 'running') ?? serving[0];
   const served = best?.heartbeat.served ?? {};
-  const inLine = waiting.filter((r) => !active.has(r.job_id))
+  const inLine = waiting
+    .filter((r) => !active.has(r.job_id))
     .map((r) => ({ jobId: r.job_id, userId: r.user.id, request: r }));
   const queued = runOrder(inLine, served);
   for (const r of waiting) {
@@ -43,7 +44,10 @@ export function progressOf(waiting: readonly Request[], workers: readonly Worker
   const idle = best === undefined || best.heartbeat.state !== 'running';
   const state: JobState = !idle ? 'queued' : heldBy(fresh);
   queued.forEach((q, i) => {
-    if (state !== 'queued' || !best) return out.set(q.jobId, { jobId: q.jobId, state, position: i + 1, etaS: null });
+    if (state !== 'queued' || !best) {
+      out.set(q.jobId, { jobId: q.jobId, state, position: i + 1, etaS: null });
+      return;
+    }
     const batch = batchSeconds(best, q.request);
     const rounds = Math.floor(i / best.heartbeat.batch_max) + 1;
     const etaS = batch === null ? null : rounds * batch + (active.size > 0 ? batch / 2 : 0);

@@ -25,17 +25,20 @@ export const PURPOSES = ['start', 'continue', 'retry', 'regenerate'] as const;
 export const STOP_RULES = ['sentence', 'line', 'none'] as const;
 
 /** Sampling settings, as colab/sampling/sampler.py names them. */
-export const Sampling = z.object({
-  temperature: z.number().min(0).max(5),
-  top_k: z.number().int().min(0).max(100_000),
-  top_p: z.number().gt(0).max(1),
-  max_chars: z.number().int().min(1).max(2000),
-  min_chars: z.number().int().min(0).max(2000).nullable().default(null),
-  stop: z.enum(STOP_RULES),
-  seed: z.number().int().min(0).max(0xffffffff),
-}).refine((s) => s.min_chars === null || s.min_chars <= s.max_chars, {
-  message: 'min_chars must not exceed max_chars', path: ['min_chars'],
-});
+export const Sampling = z
+  .object({
+    temperature: z.number().min(0).max(5),
+    top_k: z.number().int().min(0).max(100_000),
+    top_p: z.number().gt(0).max(1),
+    max_chars: z.number().int().min(1).max(2000),
+    min_chars: z.number().int().min(0).max(2000).nullable().default(null),
+    stop: z.enum(STOP_RULES),
+    seed: z.number().int().min(0).max(0xffffffff),
+  })
+  .refine((s) => s.min_chars === null || s.min_chars <= s.max_chars, {
+    message: 'min_chars must not exceed max_chars',
+    path: ['min_chars'],
+  });
 
 /** Who a job or command comes from. */
 export const Person = z.object({ id: Id, name: z.string().max(200) });
@@ -73,18 +76,32 @@ export const Result = z.object({
 
 /** The codes of a structured error response. */
 export const ERROR_CODES = [
-  'bad_request', 'expired', 'unsupported_version', 'model_error', 'internal', 'cancelled',
+  'bad_request',
+  'expired',
+  'unsupported_version',
+  'model_error',
+  'internal',
+  'cancelled',
 ] as const;
 
 /** responses/<job_id>.json: a result, or a structured error. */
 export const Response = z.discriminatedUnion('ok', [
   z.object({
-    v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id,
-    finished_at: Time, ok: z.literal(true), result: Result,
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('response'),
+    job_id: z.string().min(1).max(200),
+    worker_id: Id,
+    finished_at: Time,
+    ok: z.literal(true),
+    result: Result,
   }),
   z.object({
-    v: z.literal(PROTOCOL_VERSION), type: z.literal('response'), job_id: z.string().min(1).max(200), worker_id: Id,
-    finished_at: Time, ok: z.literal(false),
+    v: z.literal(PROTOCOL_VERSION),
+    type: z.literal('response'),
+    job_id: z.string().min(1).max(200),
+    worker_id: Id,
+    finished_at: Time,
+    ok: z.literal(false),
     error: z.object({ code: z.enum(ERROR_CODES), message: z.string().max(2000) }),
   }),
 ]);
@@ -107,11 +124,19 @@ export const Heartbeat = z.object({
   runtime_ends_at: Time.nullable(),
   interval_s: z.number().positive(),
   device: z.object({
-    type: z.string(), name: z.string(), memory_total_mb: z.number().nullable(), memory_used_mb: z.number().nullable(),
+    type: z.string(),
+    name: z.string(),
+    memory_total_mb: z.number().nullable(),
+    memory_used_mb: z.number().nullable(),
   }),
-  model: z.object({
-    name: z.string(), sha256: z.string(), parameters: z.number().int().min(0), loaded_at: Time,
-  }).nullable(),
+  model: z
+    .object({
+      name: z.string(),
+      sha256: z.string(),
+      parameters: z.number().int().min(0),
+      loaded_at: Time,
+    })
+    .nullable(),
   active_jobs: z.array(z.string()).max(10_000),
   queued: z.number().int().min(0),
   batch_max: z.number().int().min(1),
@@ -119,9 +144,15 @@ export const Heartbeat = z.object({
   batch_seconds: z.number().min(0).nullable(),
   jobs_done: z.number().int().min(0),
   jobs_failed: z.number().int().min(0),
-  applied_controls: z.array(z.object({
-    command_id: z.string(), command: z.enum(CONTROL_COMMANDS), applied_at: Time,
-  })).max(100),
+  applied_controls: z
+    .array(
+      z.object({
+        command_id: z.string(),
+        command: z.enum(CONTROL_COMMANDS),
+        applied_at: Time,
+      }),
+    )
+    .max(100),
   message: z.string().max(2000).nullable(),
   /** For each user, the service number of the last job served for them (at most 200): the round-robin's memory. */
   served: z.record(z.string(), z.number().int().min(0)).default({}),

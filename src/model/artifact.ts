@@ -42,7 +42,11 @@ const REQUIRED_KEYS = ['v', 'name', 'architecture', 'vocabulary', 'normalization
 /** The tensor names and shapes an artifact of this architecture must hold. */
 export function expectedShapes(c: ModelConfig): Map<string, number[]> {
   const { vocabSize: V, embeddingDim: E, hiddenSize: H } = c;
-  const shapes = new Map<string, number[]>([['embedding.weight', [V, E]], ['head.weight', [V, H]], ['head.bias', [V]]]);
+  const shapes = new Map<string, number[]>([
+    ['embedding.weight', [V, E]],
+    ['head.weight', [V, H]],
+    ['head.bias', [V]],
+  ]);
   for (let k = 0; k < c.numLayers; k++) {
     shapes.set(`lstm.weight_ih_l${k}`, [4 * H, k === 0 ? E : H]);
     shapes.set(`lstm.weight_hh_l${k}`, [4 * H, H]);
@@ -54,7 +58,7 @@ export function expectedShapes(c: ModelConfig): Map<string, number[]> {
 
 /** Accepts `x.json`, `x.safetensors` or `x` and returns the json path. */
 export function jsonPathOf(path: string): string {
-  if (path.endsWith('.safetensors')) return path.slice(0, -'.safetensors'.length) + '.json';
+  if (path.endsWith('.safetensors')) return `${path.slice(0, -'.safetensors'.length)}.json`;
   return path.endsWith('.json') ? path : `${path}.json`;
 }
 
@@ -99,12 +103,18 @@ function checkDoc(path: string, doc: Record<string, unknown>): ModelConfig {
     );
   }
   const config = {
-    vocabSize: positiveInt(path, arch, 'vocab_size'), embeddingDim: positiveInt(path, arch, 'embedding_dim'),
-    hiddenSize: positiveInt(path, arch, 'hidden_size'), numLayers: positiveInt(path, arch, 'num_layers'),
+    vocabSize: positiveInt(path, arch, 'vocab_size'),
+    embeddingDim: positiveInt(path, arch, 'embedding_dim'),
+    hiddenSize: positiveInt(path, arch, 'hidden_size'),
+    numLayers: positiveInt(path, arch, 'num_layers'),
   };
   const vocab = doc.vocabulary;
-  if (!Array.isArray(vocab) || vocab.length !== config.vocabSize || new Set(vocab).size !== vocab.length ||
-      !vocab.every((c) => typeof c === 'string' && [...c].length === 1)) {
+  if (
+    !Array.isArray(vocab) ||
+    vocab.length !== config.vocabSize ||
+    new Set(vocab).size !== vocab.length ||
+    !vocab.every((c) => typeof c === 'string' && [...c].length === 1)
+  ) {
     throw new ArtifactError(`model file ${path}: vocabulary must be ${config.vocabSize} distinct single characters`);
   }
   const weights = doc.weights as Record<string, unknown>;
@@ -164,9 +174,14 @@ export async function loadArtifact(path: string): Promise<Artifact> {
   checkTensors(weights.path, config, weights.tensors);
   const sampling = (doc.sampling ?? {}) as { prime_prefix?: string; context_chars?: number };
   return {
-    path: jsonPath, name: String(doc.name), config, vocabulary: doc.vocabulary as string[],
+    path: jsonPath,
+    name: String(doc.name),
+    config,
+    vocabulary: doc.vocabulary as string[],
     normalization: doc.normalization as NormalizationRules,
     sampling: { primePrefix: sampling.prime_prefix ?? '\n', contextChars: sampling.context_chars ?? 2000 },
-    weightsSha256: weights.sha256, doc, tensors: weights.tensors,
+    weightsSha256: weights.sha256,
+    doc,
+    tensors: weights.tensors,
   };
 }

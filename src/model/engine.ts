@@ -85,8 +85,11 @@ export class Engine {
   get info(): EngineInfo {
     const parameters = [...this.artifact.tensors.values()].reduce((n, t) => n + t.data.length, 0);
     return {
-      name: this.artifact.name, sha256: this.artifact.weightsSha256, parameters,
-      vocabSize: this.artifact.config.vocabSize, contextChars: this.artifact.sampling.contextChars,
+      name: this.artifact.name,
+      sha256: this.artifact.weightsSha256,
+      parameters,
+      vocabSize: this.artifact.config.vocabSize,
+      contextChars: this.artifact.sampling.contextChars,
     };
   }
 
@@ -114,8 +117,11 @@ export class Engine {
     const V = this.runtime.V;
     for (let i = 0; i < streams.length; i += this.runtime.maxBatch) {
       const chunk = streams.slice(i, i + this.runtime.maxBatch);
-      const logits = this.runtime.step(chunk.map(pick), chunk.map((s) => s.state));
-      chunk.forEach((_, b) => out.push(logits.slice(b * V, (b + 1) * V)));
+      const logits = this.runtime.step(
+        chunk.map(pick),
+        chunk.map((s) => s.state),
+      );
+      for (let b = 0; b < chunk.length; b++) out.push(logits.slice(b * V, (b + 1) * V));
     }
     return out;
   }
@@ -126,8 +132,11 @@ export class Engine {
     const longest = Math.max(...streams.map((s) => s.ids.length - s.primed));
     for (let t = 0; t < longest; t++) {
       const live = streams.map((s, i) => [s, i] as const).filter(([s]) => s.ids.length - s.primed > t);
-      const logits = this.stepStreams(live.map(([s]) => s), (s) => s.ids[s.primed + t]);
-      live.forEach(([, i], j) => (last[i] = logits[j]));
+      const logits = this.stepStreams(
+        live.map(([s]) => s),
+        (s) => s.ids[s.primed + t],
+      );
+      for (let j = 0; j < live.length; j++) last[live[j][1]] = logits[j];
       if (t % 64 === 63) await yieldToEventLoop();
     }
     return last;
@@ -139,9 +148,19 @@ export class Engine {
     const cached = request.cacheKey ? this.cache.lookup(request.cacheKey, ids) : undefined;
     // With nothing new to prime the cached logits stand in; otherwise priming makes new ones.
     return {
-      ids, primed: cached?.ids.length ?? 0, cacheKey: request.cacheKey, fed: [...ids], logits: cached?.logits,
-      options: checked, state: cached?.state ?? this.runtime.newState(), tracker: new StopTracker(checked),
-      out: '', n: 0, pending: 0, done: false, stop: 'max_chars',
+      ids,
+      primed: cached?.ids.length ?? 0,
+      cacheKey: request.cacheKey,
+      fed: [...ids],
+      logits: cached?.logits,
+      options: checked,
+      state: cached?.state ?? this.runtime.newState(),
+      tracker: new StopTracker(checked),
+      out: '',
+      n: 0,
+      pending: 0,
+      done: false,
+      stop: 'max_chars',
     };
   }
 
@@ -150,7 +169,7 @@ export class Engine {
     const streams = requests.map((r) => this.stream(r));
     if (streams.length === 0) return [];
     let logits = await this.prime(streams);
-    streams.forEach((s, b) => (s.logits = logits[b]));
+    for (let b = 0; b < streams.length; b++) streams[b].logits = logits[b];
     let live = streams;
     for (let step = 1; live.length > 0; step++) {
       live.forEach((s, b) => {
@@ -158,13 +177,23 @@ export class Engine {
         s.pending = chooseNext(logits[b], s.options, s.n);
         const ch = this.artifact.vocabulary[s.pending];
         const { stop, keep } = s.tracker.step(ch, s.n);
-        if (keep) (s.out += ch), s.n++;
-        if (stop) (s.done = true), (s.stop = keep ? 'max_chars' : 'stop_rule');
+        if (keep) {
+          s.out += ch;
+          s.n++;
+        }
+        if (stop) {
+          s.done = true;
+          s.stop = keep ? 'max_chars' : 'stop_rule';
+        }
       });
       live = live.filter((s) => !s.done);
       if (live.length === 0) break;
       logits = this.stepStreams(live, (s) => s.pending);
-      live.forEach((s, b) => (s.fed.push(s.pending), (s.logits = logits[b])));
+      for (let b = 0; b < live.length; b++) {
+        const s = live[b];
+        s.fed.push(s.pending);
+        s.logits = logits[b];
+      }
       if (step % 32 === 0) await yieldToEventLoop();
     }
     for (const s of streams) if (s.cacheKey) this.cache.store(s.cacheKey, s.fed, s.state, s.logits!);

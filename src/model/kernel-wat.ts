@@ -28,8 +28,9 @@ function block(R: number, B: number): string {
     `  (local.set $${name}${n} (i32.add (local.get $${name}) (i32.mul (i32.const ${n}) (local.get $kb))))`;
   for (const i of range(R)) out.push(startAt('w', i));
   for (const j of range(B)) out.push(startAt('x', j));
-  out.push('  (local.set $end (i32.add (local.get $w0) ' +
-    '(i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))');
+  out.push(
+    '  (local.set $end (i32.add (local.get $w0) ' + '(i32.shl (i32.and (local.get $k) (i32.const -4)) (i32.const 2))))',
+  );
   out.push(`  (block $done (loop $next`, `    (br_if $done (i32.ge_u (local.get $w0) (local.get $end)))`);
   for (const i of range(R)) out.push(`    (local.set $v${i} (v128.load (local.get $w${i})))`);
   for (const j of range(B)) {
@@ -50,14 +51,21 @@ function block(R: number, B: number): string {
       out.push(`                        (f32.add ${lane(2)} ${lane(3)})))`);
       // The k % 4 tail, in order: from where the vector loop stopped to the row's end.
       out.push(`  (local.set $p (local.get $w${i})) (local.set $q (local.get $x${j}))`);
-      out.push(`  (local.set $stop (i32.add (i32.sub (local.get $w${i}) (i32.and (local.get $kb) (i32.const -16))) ` +
-        '(local.get $kb)))');
+      out.push(
+        `  (local.set $stop (i32.add (i32.sub (local.get $w${i}) (i32.and (local.get $kb) (i32.const -16))) ` +
+          '(local.get $kb)))',
+      );
       out.push(`  (block $td (loop $tl (br_if $td (i32.ge_u (local.get $p) (local.get $stop)))`);
-      out.push('    (local.set $s (f32.add (local.get $s) ' +
-        '(f32.mul (f32.load (local.get $p)) (f32.load (local.get $q)))))');
-      out.push('    (local.set $p (i32.add (local.get $p) (i32.const 4))) ' +
-        '(local.set $q (i32.add (local.get $q) (i32.const 4))) (br $tl)))');
-      const at = `(i32.add (local.get $y) (i32.shl (i32.add (i32.mul (i32.const ${j}) (local.get $rows)) ` +
+      out.push(
+        '    (local.set $s (f32.add (local.get $s) ' +
+          '(f32.mul (f32.load (local.get $p)) (f32.load (local.get $q)))))',
+      );
+      out.push(
+        '    (local.set $p (i32.add (local.get $p) (i32.const 4))) ' +
+          '(local.set $q (i32.add (local.get $q) (i32.const 4))) (br $tl)))',
+      );
+      const at =
+        `(i32.add (local.get $y) (i32.shl (i32.add (i32.mul (i32.const ${j}) (local.get $rows)) ` +
         `(i32.const ${i})) (i32.const 2)))`;
       out.push(`  (f32.store ${at} (f32.add (f32.load ${at}) (local.get $s)))`);
     }
@@ -67,13 +75,14 @@ function block(R: number, B: number): string {
 }
 
 /** What the driver passes each block: where its rows of w, its streams of x and its outputs in y start. */
-const BLOCK_ARGS = '(call $wAt (local.get $w) (local.get $r) (local.get $kb)) ' +
+const BLOCK_ARGS =
+  '(call $wAt (local.get $w) (local.get $r) (local.get $kb)) ' +
   '(call $wAt (local.get $x) (local.get $b) (local.get $kb)) ' +
   '(call $yAt (local.get $y) (local.get $b) (local.get $rows) (local.get $r)) (local.get $k) (local.get $rows)';
 
 /** The driver's parameters; whether a second row is left; the byte offset of y[b][r] from $y. */
-const DRIVER_PARAMS = '(param $w i32) (param $x i32) (param $y i32) ' +
-  '(param $rows i32) (param $k i32) (param $batch i32)';
+const DRIVER_PARAMS =
+  '(param $w i32) (param $x i32) (param $y i32) ' + '(param $rows i32) (param $k i32) (param $batch i32)';
 const ROW_PAIR_LEFT = '(i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows))';
 const Y_OFFSET = '(i32.shl (i32.add (i32.mul (local.get $b) (local.get $rows)) (local.get $r)) (i32.const 2))';
 

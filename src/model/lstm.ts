@@ -44,10 +44,17 @@ export class LstmRuntime {
   /** Lays the artifact's weights out in a new kernel memory. */
   static async create(artifact: Artifact, maxBatch = 64): Promise<LstmRuntime> {
     const { vocabSize: V, hiddenSize: H, numLayers: L } = artifact.config;
-    const sizes: [string, number][] = [['table0', V * 4 * H], ['whh0', 4 * H * H]];
+    const sizes: [string, number][] = [
+      ['table0', V * 4 * H],
+      ['whh0', 4 * H * H],
+    ];
     for (let k = 1; k < L; k++) sizes.push([`wcat${k}`, 4 * H * 2 * H], [`bias${k}`, 4 * H]);
     sizes.push(
-      ['wout', V * H], ['bout', V], ['x', maxBatch * 2 * H], ['gates', maxBatch * 4 * H], ['logits', maxBatch * V],
+      ['wout', V * H],
+      ['bout', V],
+      ['x', maxBatch * 2 * H],
+      ['gates', maxBatch * 4 * H],
+      ['logits', maxBatch * V],
     );
     const layout = new Map<string, number>();
     let total = 0;
@@ -62,7 +69,8 @@ export class LstmRuntime {
     const { V, H, L, f32, at } = this;
     const t = (name: string) => artifact.tensors.get(name)!.data;
     const E = artifact.config.embeddingDim;
-    const emb = t('embedding.weight'), wih0 = t('lstm.weight_ih_l0');
+    const emb = t('embedding.weight'),
+      wih0 = t('lstm.weight_ih_l0');
     const b0 = t('lstm.bias_ih_l0').map((b, i) => b + t('lstm.bias_hh_l0')[i]);
     for (let v = 0; v < V; v++) {
       for (let r = 0; r < 4 * H; r++) {
@@ -73,12 +81,14 @@ export class LstmRuntime {
     }
     f32.set(t('lstm.weight_hh_l0'), at.whh0);
     for (let k = 1; k < L; k++) {
-      const wih = t(`lstm.weight_ih_l${k}`), whh = t(`lstm.weight_hh_l${k}`);
+      const wih = t(`lstm.weight_ih_l${k}`),
+        whh = t(`lstm.weight_hh_l${k}`);
       for (let r = 0; r < 4 * H; r++) {
         f32.set(wih.subarray(r * H, (r + 1) * H), at[`wcat${k}`] + r * 2 * H);
         f32.set(whh.subarray(r * H, (r + 1) * H), at[`wcat${k}`] + r * 2 * H + H);
       }
-      const bih = t(`lstm.bias_ih_l${k}`), bhh = t(`lstm.bias_hh_l${k}`);
+      const bih = t(`lstm.bias_ih_l${k}`),
+        bhh = t(`lstm.bias_hh_l${k}`);
       for (let r = 0; r < 4 * H; r++) f32[at[`bias${k}`] + r] = bih[r] + bhh[r];
     }
     f32.set(t('head.weight'), at.wout);
@@ -94,10 +104,13 @@ export class LstmRuntime {
     const { H, f32 } = this;
     const g0 = this.at.gates;
     states.forEach((s, b) => {
-      const g = g0 + b * 4 * H, o = k * H;
+      const g = g0 + b * 4 * H,
+        o = k * H;
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(f32[g + j]), f = sigmoid(f32[g + H + j]);
-        const cell = Math.tanh(f32[g + 2 * H + j]), out = sigmoid(f32[g + 3 * H + j]);
+        const i = sigmoid(f32[g + j]),
+          f = sigmoid(f32[g + H + j]);
+        const cell = Math.tanh(f32[g + 2 * H + j]),
+          out = sigmoid(f32[g + 3 * H + j]);
         const c = f * s.c[o + j] + i * cell;
         s.c[o + j] = c;
         s.h[o + j] = out * Math.tanh(c);

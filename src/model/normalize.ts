@@ -23,7 +23,10 @@ export class Normalizer {
   private readonly vocabulary: Set<string>;
   private readonly unknown: string;
 
-  constructor(vocabulary: readonly string[], private readonly rules: NormalizationRules) {
+  constructor(
+    vocabulary: readonly string[],
+    private readonly rules: NormalizationRules,
+  ) {
     this.vocabulary = new Set(vocabulary);
     const mode = rules.unknown ?? 'drop';
     if (mode !== 'drop' && mode !== 'replace')

@@ -24,7 +24,13 @@ export interface SamplingOptions {
 
 /** The defaults, the same as colab/sampling/sampler.py's. */
 export const DEFAULT_SAMPLING: SamplingOptions = {
-  temperature: 0.8, topK: 0, topP: 1, maxChars: 280, minChars: 40, stop: 'sentence', seed: 0,
+  temperature: 0.8,
+  topK: 0,
+  topP: 1,
+  maxChars: 280,
+  minChars: 40,
+  stop: 'sentence',
+  seed: 0,
 };
 
 /**
@@ -90,7 +96,10 @@ export function chooseNext(logits: ArrayLike<number>, o: SamplingOptions, step: 
   // As torch on the CPU: a float32 running sum, accumulated in double.
   const cdf = new Float32Array(probs.length);
   let running = 0;
-  probs.forEach((p, i) => (cdf[i] = running += p));
+  for (let i = 0; i < probs.length; i++) {
+    running += probs[i];
+    cdf[i] = running;
+  }
   const threshold = Math.fround(uniform(o.seed, step) * cdf[cdf.length - 1]);
   let idx = 0;
   while (idx < cdf.length && cdf[idx] <= threshold) idx++;

@@ -6,9 +6,22 @@
 
 /** The codes of the errors a user can see. */
 export type UserErrorCode =
-  | 'empty' | 'too_long' | 'bad_option' | 'unknown_command' | 'not_found' | 'not_in_story'
-  | 'story_ended' | 'busy' | 'forbidden' | 'cooldown' | 'in_flight_cap' | 'queue_full'
-  | 'nothing_to_undo' | 'nothing_to_retry' | 'moved_on' | 'timeout';
+  | 'empty'
+  | 'too_long'
+  | 'bad_option'
+  | 'unknown_command'
+  | 'not_found'
+  | 'not_in_story'
+  | 'story_ended'
+  | 'busy'
+  | 'forbidden'
+  | 'cooldown'
+  | 'in_flight_cap'
+  | 'queue_full'
+  | 'nothing_to_undo'
+  | 'nothing_to_retry'
+  | 'moved_on'
+  | 'timeout';
 
 /** What else a UserError may carry. */
 export interface UserErrorOptions {
@@ -22,7 +35,11 @@ export class UserError extends Error {
   /** For a limit that clears with time: the milliseconds until it does; the message says so in words too. */
   readonly retryAfterMs?: number;
 
-  constructor(readonly code: UserErrorCode, message: string, options: UserErrorOptions = {}) {
+  constructor(
+    readonly code: UserErrorCode,
+    message: string,
+    options: UserErrorOptions = {},
+  ) {
     super(message);
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }

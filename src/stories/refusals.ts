@@ -23,9 +23,10 @@ function orAnAdmin(people: string[]): string {
 export function lineRefusal(story: Story, line: Line, verb: 'retry' | 'undo'): UserError {
   // A model line's `by` is whoever asked for it.
   const did = line.kind === 'model' ? 'asked for that line' : 'wrote that line';
-  const people = line.by.id === story.owner.id
-    ? [who(story.owner.name, `${did} and ${STARTED}`)]
-    : [who(line.by.name, did), who(story.owner.name, STARTED)];
+  const people =
+    line.by.id === story.owner.id
+      ? [who(story.owner.name, `${did} and ${STARTED}`)]
+      : [who(line.by.name, did), who(story.owner.name, STARTED)];
   return new UserError('forbidden', `Only ${orAnAdmin(people)} can ${verb} it.`);
 }
 

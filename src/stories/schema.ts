@@ -47,7 +47,10 @@ export const Story = z.object({
   title: z.string(),
   owner: Person,
   place: z.object({
-    platform: z.enum(PLATFORMS), channel: z.string(), thread: z.string().nullable(), message: z.string().nullable(),
+    platform: z.enum(PLATFORMS),
+    channel: z.string(),
+    thread: z.string().nullable(),
+    message: z.string().nullable(),
   }),
   created_at: Time,
   updated_at: Time,

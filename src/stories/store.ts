@@ -32,7 +32,10 @@ export class StoryStore {
   private readonly threads = new Map<string, string>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly transport: Transport, private readonly log: (message: string) => void = console.warn) {}
+  constructor(
+    private readonly transport: Transport,
+    private readonly log: (message: string) => void = console.warn,
+  ) {}
 
   /** Loads every story file; unreadable ones are reported and left alone. */
   async load(): Promise<number> {

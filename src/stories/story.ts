@@ -19,8 +19,16 @@ function touch(story: Story, changedText: boolean): Story {
 
 function line(kind: Line['kind'], text: string, by: Person, extra: Partial<Line> = {}): Line {
   return {
-    id: ulid(), kind, text, by: { id: by.id, name: by.name }, at: now(), job_id: null, sampling: null, model: null,
-    delivered: true, ...extra,
+    id: ulid(),
+    kind,
+    text,
+    by: { id: by.id, name: by.name },
+    at: now(),
+    job_id: null,
+    sampling: null,
+    model: null,
+    delivered: true,
+    ...extra,
   };
 }
 
@@ -29,10 +37,20 @@ export function createStory(seed: string, owner: Person, place: ReplyTo, setting
   const at = now();
   const title = seed.replace(/\s+/g, ' ').slice(0, 100);
   return {
-    v: 1, type: 'story', id: ulid(), title, owner: { id: owner.id, name: owner.name },
+    v: 1,
+    type: 'story',
+    id: ulid(),
+    title,
+    owner: { id: owner.id, name: owner.name },
     place: { platform: place.platform, channel: place.channel, thread: place.thread, message: null },
-    created_at: at, updated_at: at, status: 'open', version: 0, lines: [line('seed', seed, owner)],
-    pending: null, settings, context_start: 0,
+    created_at: at,
+    updated_at: at,
+    status: 'open',
+    version: 0,
+    lines: [line('seed', seed, owner)],
+    pending: null,
+    settings,
+    context_start: 0,
   };
 }
 
@@ -52,15 +70,25 @@ export function addHumanLine(story: Story, text: string, by: Person): Story {
 
 /** Marks a job as in flight; only one job runs per story. */
 export function beginJob(
-  story: Story, jobId: string, purpose: Purpose, by: Person, replacesLine: string | null = null, attempt = 1,
+  story: Story,
+  jobId: string,
+  purpose: Purpose,
+  by: Person,
+  replacesLine: string | null = null,
+  attempt = 1,
 ): Story {
   checkOpen(story);
   if (story.pending && story.pending.job_id !== jobId) {
     throw new UserError('busy', 'A line is already being written for this story. Wait for it, then try again.');
   }
   const pending: Pending = {
-    job_id: jobId, purpose, attempt, requested_by: { id: by.id, name: by.name }, requested_at: now(),
-    base_version: story.version, replaces_line: replacesLine,
+    job_id: jobId,
+    purpose,
+    attempt,
+    requested_by: { id: by.id, name: by.name },
+    requested_at: now(),
+    base_version: story.version,
+    replaces_line: replacesLine,
   };
   return { ...touch(story, false), pending };
 }
@@ -77,7 +105,11 @@ export function isStale(story: Story): boolean {
 
 /** Applies a finished job: appends the model line, or replaces the retried one. */
 export function applyResult(
-  story: Story, jobId: string, text: string, sampling: Sampling, model: string,
+  story: Story,
+  jobId: string,
+  text: string,
+  sampling: Sampling,
+  model: string,
 ): { story: Story; line: Line } {
   const pending = story.pending;
   if (!pending || pending.job_id !== jobId) throw new Error(`story ${story.id} is not waiting for job ${jobId}`);

@@ -9,7 +9,10 @@ const REFILL = 0.6;
 
 /** The story's text from line `from` on: lines joined by a space. */
 export function storyText(lines: readonly Line[], from = 0): string {
-  return lines.slice(from).map((l) => l.text).join(' ');
+  return lines
+    .slice(from)
+    .map((l) => l.text)
+    .join(' ');
 }
 
 /**
@@ -19,7 +22,9 @@ export function storyText(lines: readonly Line[], from = 0): string {
  * Returns the prompt and the (possibly advanced) first line to keep.
  */
 export function promptFor(
-  story: Story, budget: number, lines: readonly Line[] = story.lines,
+  story: Story,
+  budget: number,
+  lines: readonly Line[] = story.lines,
 ): { prompt: string; contextStart: number } {
   let start = Math.min(story.context_start, Math.max(0, lines.length - 1));
   if (storyText(lines, start).length > budget) {
@@ -78,6 +83,11 @@ export function toMarkdown(story: Story): string {
 
 /** The story as a Markdown file to download, named after its title. */
 export function markdownFile(story: Story): { name: string; content: string; mime: string } {
-  const slug = story.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'story';
+  const slug =
+    story.title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'story';
   return { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' };
 }

@@ -10,7 +10,14 @@ import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  ChangeHub, checkName, FOLDERS, isMailboxName, type ChangeListener, type CleanupProblems, type Folder, type Transport,
+  ChangeHub,
+  checkName,
+  FOLDERS,
+  isMailboxName,
+  type ChangeListener,
+  type CleanupProblems,
+  type Folder,
+  type Transport,
 } from './transport.ts';
 
 /** How often the fallback listing runs, when idle and while jobs wait; and whether fs events are used at all. */
@@ -32,7 +39,10 @@ export class LocalFolderTransport implements Transport {
   private urgent = false;
   private closed = false;
 
-  constructor(root: string, private readonly polling: LocalPolling = { idleMs: 1000, urgentMs: 200 }) {
+  constructor(
+    root: string,
+    private readonly polling: LocalPolling = { idleMs: 1000, urgentMs: 200 },
+  ) {
     this.root = resolve(root);
   }
 
@@ -96,7 +106,10 @@ export class LocalFolderTransport implements Transport {
   async list(folder: Folder): Promise<string[]> {
     // Only files: a folder or anything else that happens to be named like a mailbox file is not one.
     const entries = await readdir(join(this.root, folder), { withFileTypes: true });
-    return entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isMailboxName(e.name)).map((e) => e.name).sort();
+    return entries
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && isMailboxName(e.name))
+      .map((e) => e.name)
+      .sort();
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -133,16 +146,24 @@ export class LocalFolderTransport implements Transport {
 
   private schedule(): void {
     if (this.closed) return;
-    this.timer = setTimeout(() => {
-      this.scan(true).catch(() => undefined).finally(() => this.schedule());
-    }, this.urgent ? this.polling.urgentMs : this.polling.idleMs);
+    this.timer = setTimeout(
+      () => {
+        this.scan(true)
+          .catch(() => undefined)
+          .finally(() => this.schedule());
+      },
+      this.urgent ? this.polling.urgentMs : this.polling.idleMs,
+    );
     this.timer.unref();
   }
 
   /** Looks at one file and emits news if it changed since last seen. */
   private async check(folder: Folder, name: string): Promise<void> {
     const key = `${folder}/${name}`;
-    const stamp = await stat(join(this.root, folder, name)).then((s) => (s.isFile() ? `${s.mtimeMs}:${s.size}:${s.ino}` : null), () => null);
+    const stamp = await stat(join(this.root, folder, name)).then(
+      (s) => (s.isFile() ? `${s.mtimeMs}:${s.size}:${s.ino}` : null),
+      () => null,
+    );
     const before = this.seen.get(key);
     if (stamp === before || (stamp === null && before === undefined)) return;
     if (stamp === null) this.seen.delete(key);

@@ -49,8 +49,13 @@ export async function generateBatch(engine: Engine, batch: Request[], workerId: 
 function generationRequest(r: Request): GenerationRequest {
   const s = r.sampling;
   const options = {
-    temperature: s.temperature, topK: s.top_k, topP: s.top_p, maxChars: s.max_chars,
-    minChars: s.min_chars ?? undefined, stop: s.stop, seed: s.seed,
+    temperature: s.temperature,
+    topK: s.top_k,
+    topP: s.top_p,
+    maxChars: s.max_chars,
+    minChars: s.min_chars ?? undefined,
+    stop: s.stop,
+    seed: s.seed,
   };
   return { prompt: r.prompt, options, cacheKey: r.story_id };
 }

@@ -8,7 +8,7 @@
  * last heartbeat (Worker.start). This module knows no Worker: it acts through a ControlTarget.
  */
 import { parseFile, type ProtocolError } from '../jobs/parse.ts';
-import type { WorkerState } from '../jobs/protocol.ts';
+import type { Control, WorkerState } from '../jobs/protocol.ts';
 import { reasonOf } from '../log-text.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { AppliedControl } from './heartbeat.ts';
@@ -56,7 +56,7 @@ export interface ControlTarget {
 export async function applyControl(target: ControlTarget, name: string): Promise<void> {
   const text = await target.transport.get('control', name);
   if (text === null) return;
-  let control;
+  let control: Control;
   try {
     control = parseFile('control', text);
   } catch (error) {
@@ -71,9 +71,12 @@ export async function applyControl(target: ControlTarget, name: string): Promise
     await removeControl(target, name);
     return;
   }
-  const record = () => target.controls.record({
-    command_id: control.command_id, command: control.command, applied_at: new Date().toISOString(),
-  });
+  const record = () =>
+    target.controls.record({
+      command_id: control.command_id,
+      command: control.command,
+      applied_at: new Date().toISOString(),
+    });
   switch (control.command) {
     case 'pause':
       target.want('paused');
@@ -104,7 +107,6 @@ async function removeControl(target: ControlTarget, name: string): Promise<void>
   try {
     await target.transport.delete('control', name);
   } catch (error) {
-    target.log(`control/${name} could not be deleted (${reasonOf(error)}); ` +
-      'it is applied once all the same');
+    target.log(`control/${name} could not be deleted (${reasonOf(error)}); it is applied once all the same`);
   }
 }

@@ -57,7 +57,10 @@ export function readHeartbeat(text: string): Heartbeat | null {
 export class Peers {
   private readonly beats = new Map<string, Heartbeat>();
 
-  constructor(private readonly transport: Pick<Transport, 'get'>, private readonly myId: string) {}
+  constructor(
+    private readonly transport: Pick<Transport, 'get'>,
+    private readonly myId: string,
+  ) {}
 
   /** Reads a changed heartbeat afresh; forgets a removed or unreadable one. Our own is not a peer's. */
   async update(change: Change): Promise<void> {
@@ -80,19 +83,38 @@ export function buildHeartbeat(facts: WorkerFacts): Heartbeat {
   const { metrics, model } = facts;
   const cpu = cpus()[0]?.model?.trim() || 'cpu';
   return {
-    v: 1, type: 'heartbeat', worker_id: facts.workerId, kind: facts.kind, version: facts.version,
-    state: facts.state, at: new Date().toISOString(), started_at: facts.startedAt, runtime_ends_at: null,
+    v: 1,
+    type: 'heartbeat',
+    worker_id: facts.workerId,
+    kind: facts.kind,
+    version: facts.version,
+    state: facts.state,
+    at: new Date().toISOString(),
+    started_at: facts.startedAt,
+    runtime_ends_at: null,
     interval_s: facts.intervalS,
     device: {
-      type: 'cpu', name: `${cpu} (WebAssembly SIMD)`, memory_total_mb: null,
+      type: 'cpu',
+      name: `${cpu} (WebAssembly SIMD)`,
+      memory_total_mb: null,
       memory_used_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
     },
     model: model && {
-      name: model.info.name, sha256: model.info.sha256, parameters: model.info.parameters, loaded_at: model.loadedAt,
+      name: model.info.name,
+      sha256: model.info.sha256,
+      parameters: model.info.parameters,
+      loaded_at: model.loadedAt,
     },
-    active_jobs: [...facts.active], queued: Math.max(0, facts.queued), batch_max: facts.batchMax,
-    chars_per_second: metrics.charsPerSecond.value ?? 0, batch_seconds: metrics.batchSeconds.value,
-    jobs_done: metrics.jobsDone, jobs_failed: metrics.jobsFailed, applied_controls: facts.applied.slice(-20),
-    message: facts.message, served: { ...facts.served }, batches: facts.batches,
+    active_jobs: [...facts.active],
+    queued: Math.max(0, facts.queued),
+    batch_max: facts.batchMax,
+    chars_per_second: metrics.charsPerSecond.value ?? 0,
+    batch_seconds: metrics.batchSeconds.value,
+    jobs_done: metrics.jobsDone,
+    jobs_failed: metrics.jobsFailed,
+    applied_controls: facts.applied.slice(-20),
+    message: facts.message,
+    served: { ...facts.served },
+    batches: facts.batches,
   };
 }

@@ -3,7 +3,7 @@
  * that cannot be read gets an error response under its file name; a file that is
  * not ours is left alone.
  */
-import { parseFile, ProtocolError, serialize } from '../jobs/parse.ts';
+import { parseFile, type ProtocolError, serialize } from '../jobs/parse.ts';
 import type { ErrorCode, Request, Response, Result } from '../jobs/protocol.ts';
 import type { Transport } from '../transport/transport.ts';
 

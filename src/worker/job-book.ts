@@ -44,7 +44,10 @@ export class JobBook {
   /** When the last new or changed request was seen (ms). */
   lastSeenAt = 0;
 
-  constructor(private readonly transport: Transport, private readonly log: (message: string) => void) {}
+  constructor(
+    private readonly transport: Transport,
+    private readonly log: (message: string) => void,
+  ) {}
 
   /** Requests seen and not yet answered. */
   get queued(): number {

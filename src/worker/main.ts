@@ -22,16 +22,22 @@ async function main(): Promise<void> {
   await transport.open();
   const log = (message: string) => console.error(message);
   const worker = new Worker(transport, {
-    workerId: config.STORYLOOM_WORKER_ID, kind: 'embedded', version: pkg.version,
+    workerId: config.STORYLOOM_WORKER_ID,
+    kind: 'embedded',
+    version: pkg.version,
     mode: config.STORYLOOM_LOCAL_WORKER === 'always' ? 'always' : 'auto',
-    batchMax: config.STORYLOOM_WORKER_BATCH, intervalS: config.STORYLOOM_HEARTBEAT_S,
+    batchMax: config.STORYLOOM_WORKER_BATCH,
+    intervalS: config.STORYLOOM_HEARTBEAT_S,
     heartbeatOnBatch: transport.kind === 'local',
     loadEngine: (model) => loadModel(model ?? config.STORYLOOM_MODEL, config.STORYLOOM_WORKER_BATCH),
     onRestart: () => void transport.close().finally(() => process.exit(RESTART_EXIT_CODE)),
     log,
   });
   const shutdown = () => {
-    void worker.stop().then(() => transport.close()).finally(() => process.exit(0));
+    void worker
+      .stop()
+      .then(() => transport.close())
+      .finally(() => process.exit(0));
   };
   stopping = shutdown;
   if (process.send && !process.connected) return shutdown();

@@ -32,7 +32,9 @@ export class WorkerSupervisor {
   start(): void {
     this.stopping = false;
     const child = fork(WORKER_MAIN, [], {
-      env: this.env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: this.env,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
     const startedAt = Date.now();

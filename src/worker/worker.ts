@@ -41,7 +41,10 @@ export class Worker implements ControlTarget {
   private stopped = false;
   private loopDone: Promise<void> = Promise.resolve();
 
-  constructor(readonly transport: Transport, readonly options: WorkerOptions) {
+  constructor(
+    readonly transport: Transport,
+    readonly options: WorkerOptions,
+  ) {
     this.book = new JobBook(transport, options.log);
     this.peers = new Peers(transport, options.workerId);
   }
@@ -174,10 +177,21 @@ export class Worker implements ControlTarget {
     if (this.current !== 'stopping') this.settle();
     const { workerId, kind, version, intervalS, batchMax } = this.options;
     const heartbeat = buildHeartbeat({
-      workerId, kind, version, intervalS, batchMax, state: this.current, startedAt: this.startedAt,
-      model: this.loaded ? { info: this.loaded.info, loadedAt: this.loadedAt } : null, metrics: this.metrics,
-      applied: this.controls.all, message: this.note, served: this.served, batches: this.batches,
-      active: this.active, queued: this.book.queued,
+      workerId,
+      kind,
+      version,
+      intervalS,
+      batchMax,
+      state: this.current,
+      startedAt: this.startedAt,
+      model: this.loaded ? { info: this.loaded.info, loadedAt: this.loadedAt } : null,
+      metrics: this.metrics,
+      applied: this.controls.all,
+      message: this.note,
+      served: this.served,
+      batches: this.batches,
+      active: this.active,
+      queued: this.book.queued,
     });
     await this.transport.put('workers', `${workerId}.json`, `${JSON.stringify(heartbeat)}\n`);
   }
@@ -227,7 +241,10 @@ export class Worker implements ControlTarget {
     const engine = this.loaded!;
     this.active = batch.map((r) => r.job_id);
     this.batches++;
-    this.served = recordServed(this.served, batch.map((r) => r.user.id));
+    this.served = recordServed(
+      this.served,
+      batch.map((r) => r.user.id),
+    );
     if (this.options.heartbeatOnBatch) await this.beat().catch(() => undefined);
     // News waits while the batch is written (it cannot be acted on before), and is looked for as soon as it is.
     this.transport.setBusy(true);

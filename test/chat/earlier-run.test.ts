@@ -8,7 +8,7 @@ describe('OnceEach (looking up what an earlier run left)', () => {
     const late: string[] = [];
     const once = new OnceEach<void>(30, (key) => late.push(key));
     let runs = 0;
-    let finish = () => undefined as void;
+    let finish: () => void = () => undefined;
     const slow = () => {
       runs++;
       return new Promise<void>((resolve) => (finish = resolve));
@@ -28,7 +28,11 @@ describe('OnceEach (looking up what an earlier run left)', () => {
     const once = new OnceEach<string>(1000, () => undefined);
     const first = once.wait('job1', async () => 'read now');
     const second = once.wait('job1', async () => 'never run');
-    expect([await first, await second, await once.wait('job1', async () => 'never run')]).toEqual(['read now', undefined, undefined]);
+    expect([await first, await second, await once.wait('job1', async () => 'never run')]).toEqual([
+      'read now',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('tells when a job was made, from its ULID', () => {

@@ -30,7 +30,9 @@ describe('npm run deploy:discord', () => {
   afterAll(() => fake?.close());
 
   const env = (guildId?: string) => ({
-    DISCORD_TOKEN: fake.botToken, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.restUrl,
+    DISCORD_TOKEN: fake.botToken,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.restUrl,
     ...(guildId ? { DISCORD_GUILD_ID: guildId } : {}),
   });
   /** Runs the program from a folder with no .env; resolves with its exit code and output, whatever the code. */
@@ -66,11 +68,14 @@ describe('npm run deploy:discord', () => {
     fake.clearRequests();
     const { code, stdout, stderr } = await deploy(env(guild.id));
     expect(code).toBe(0);
-    expect(stdout).toBe([
-      `Registered 9 commands in server ${guild.id} (available now): `
-        + '/story /continue /add /retry /undo /end /export /status /admin',
-      `Invite storyloom to a server: ${inviteUrl(fake.applicationId, guild.id)}`, '',
-    ].join('\n'));
+    expect(stdout).toBe(
+      [
+        `Registered 9 commands in server ${guild.id} (available now): ` +
+          '/story /continue /add /retry /undo /end /export /status /admin',
+        `Invite storyloom to a server: ${inviteUrl(fake.applicationId, guild.id)}`,
+        '',
+      ].join('\n'),
+    );
     expect(fake.requests({ method: 'PUT' })).toHaveLength(1);
     expect(`${stdout}${stderr}`).not.toContain(fake.botToken);
   });

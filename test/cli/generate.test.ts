@@ -56,11 +56,15 @@ describe('npm run generate', () => {
     [['--length', '5'], { length: 5 }],
     [['--max-chars', '5000'], { length: 5000 }],
     [['--length', 'long'], { length: 'long' }],
-  ])('refuses %j with the chat’s own message, exit 2', async (args, raw) => {
-    const run = await generate('The old house', ...args);
-    expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr.trim()).toBe(`storyloom generate: ${chatMessage(raw)}`);
-  }, 30_000);
+  ])(
+    'refuses %j with the chat’s own message, exit 2',
+    async (args, raw) => {
+      const run = await generate('The old house', ...args);
+      expect(run).toMatchObject({ code: 2, stdout: '' });
+      expect(run.stderr.trim()).toBe(`storyloom generate: ${chatMessage(raw)}`);
+    },
+    30_000,
+  );
 
   it.each([
     ['no opening', [], /Give the opening to continue, e\.g\. npm run generate -- "The lighthouse keeper"/],
@@ -72,10 +76,14 @@ describe('npm run generate', () => {
     ['an unknown stop rule', ['The old house', '--stop', 'never'], /stop must be one of sentence, line, none\./],
     ['min-chars over the length', ['Hi', '--min-chars', '300'], /min-chars must not be more than length \(280\)/],
     ['an unknown option', ['Hi', '--speed', '3'], /Unknown option '--speed'[\s\S]*usage: npm run generate -- "</],
-  ])('refuses %s clearly, exit 2', async (_name, args, message) => {
-    const run = await generate(...(args as string[]));
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message as RegExp);
-    expect(run.stdout).toBe('');
-  }, 30_000);
+  ])(
+    'refuses %s clearly, exit 2',
+    async (_name, args, message) => {
+      const run = await generate(...(args as string[]));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message as RegExp);
+      expect(run.stdout).toBe('');
+    },
+    30_000,
+  );
 });

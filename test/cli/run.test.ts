@@ -15,7 +15,8 @@ const USAGE = 'usage: npm run example -- [--level N]';
 /** A program that parses `--level` and fails the way it is told to. */
 function program(fail?: () => never): Program {
   return {
-    name: 'example', usage: USAGE,
+    name: 'example',
+    usage: USAGE,
     main: (argv) => {
       parseArgs({ args: argv, options: { level: { type: 'string' } } });
       fail?.();
@@ -50,17 +51,32 @@ describe('src/cli/run.ts', () => {
     capture();
     expect(await run(program(), ['--speed', '3'])).toBe(2);
     expect(err.at(-1)).toMatch(/^storyloom example: Unknown option '--speed'[\s\S]*\nusage: npm run example/);
-    expect(await run(program(() => { throw new UsageError('set EXAMPLE_ID'); }), [])).toBe(2);
+    expect(
+      await run(
+        program(() => {
+          throw new UsageError('set EXAMPLE_ID');
+        }),
+        [],
+      ),
+    ).toBe(2);
     expect(err.at(-1)).toBe('storyloom example: set EXAMPLE_ID');
     const refused = new UserError('bad_option', 'Give one opening, in quotes.');
-    expect(await run(program(() => { throw refused; }), [])).toBe(2);
+    expect(
+      await run(
+        program(() => {
+          throw refused;
+        }),
+        [],
+      ),
+    ).toBe(2);
     expect(err.at(-1)).toBe('storyloom example: Give one opening, in quotes.');
     expect(out).toEqual([]);
   });
 
   it('gives exit 1 for other failures: the message (without a second "storyloom: "), and the stack for a bug', () => {
     expect(failure('example', new Error('storyloom: the mailbox is gone'), USAGE)).toEqual({
-      text: 'storyloom example: the mailbox is gone', code: 1,
+      text: 'storyloom example: the mailbox is gone',
+      code: 1,
     });
     expect(failure('example', new RangeError('temperature out of range'), USAGE).code).toBe(1);
     const bug = failure('example', new TypeError('x is undefined'), USAGE);

@@ -51,7 +51,11 @@ describe('admin commands', () => {
   it('pause, resume, drain and reload are each confirmed by the heartbeat', async () => {
     const { bot } = await setup();
     const worker = await inProcessWorker(bot);
-    for (const [action, state] of [['pause', 'paused'], ['resume', 'running'], ['drain', 'draining']] as const) {
+    for (const [action, state] of [
+      ['pause', 'paused'],
+      ['resume', 'running'],
+      ['drain', 'draining'],
+    ] as const) {
       const reply = await bot.core.admin(admin, { action });
       expect(reply.text).toMatch(new RegExp(`✅ embedded-test: ${action} confirmed \\(state ${state}\\)`));
       expect(reply.ephemeral).toBe(true);
@@ -59,13 +63,16 @@ describe('admin commands', () => {
     }
     // Drain differs from pause only in when it is confirmed: the admin hears what that means.
     const drained = await bot.core.admin(admin, { action: 'drain' });
-    expect(drained.text).toBe('✅ embedded-test: drain confirmed (state draining). ' +
-      'It holds no line and takes no new ones, so it is safe to stop; ' +
-      'lines waiting run after /admin resume, or on another worker.');
+    expect(drained.text).toBe(
+      '✅ embedded-test: drain confirmed (state draining). ' +
+        'It holds no line and takes no new ones, so it is safe to stop; ' +
+        'lines waiting run after /admin resume, or on another worker.',
+    );
     await bot.core.start(ctx('ann'), { opening: 'Waiting for the drained worker.' });
     const status = bot.core.status(ctx('ann')).text;
     expect(status).toContain('draining (finishes what it has, takes nothing new until /admin resume)');
-    expect(status).toMatch(/Your lines: ⏸️ The worker is draining: it finishes what it has and takes nothing new\. /);
+    const drainingLine = /Your lines: ⏸️ The worker is draining: it finishes what it has and takes nothing new\. /;
+    expect(status).toMatch(drainingLine);
     const loadedAt = worker.modelLoadedAt;
     const reply = await bot.core.admin(admin, { action: 'reload' });
     expect(reply.text).toMatch(/✅ embedded-test: reload confirmed/);
@@ -74,10 +81,25 @@ describe('admin commands', () => {
 
   it('restart is confirmed by a new started_at from the restarted process', async () => {
     const { bot, config } = await setup({ STORYLOOM_LOCAL_WORKER: 'always' });
-    const supervisor = new WorkerSupervisor({ ...process.env, STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR, STORYLOOM_MODEL: await tinyModel(), STORYLOOM_WORKER_ID: 'embedded-sup', STORYLOOM_HEARTBEAT_S: '1', STORYLOOM_LOCAL_WORKER: 'always' }, () => undefined);
+    const supervisor = new WorkerSupervisor(
+      {
+        ...process.env,
+        STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR,
+        STORYLOOM_MODEL: await tinyModel(),
+        STORYLOOM_WORKER_ID: 'embedded-sup',
+        STORYLOOM_HEARTBEAT_S: '1',
+        STORYLOOM_LOCAL_WORKER: 'always',
+      },
+      () => undefined,
+    );
     supervisor.start();
     cleanups.push(() => supervisor.stop());
-    await until(() => bot.workers.workers().some((w) => w.heartbeat.worker_id === 'embedded-sup' && w.heartbeat.state === 'running'), 60_000, 'the worker process');
+    await until(
+      () =>
+        bot.workers.workers().some((w) => w.heartbeat.worker_id === 'embedded-sup' && w.heartbeat.state === 'running'),
+      60_000,
+      'the worker process',
+    );
     const before = bot.workers.workers()[0].heartbeat.started_at;
     const pid = supervisor.pid;
     const reply = await bot.core.admin(admin, { action: 'restart' });
@@ -99,7 +121,7 @@ describe('admin commands', () => {
     const reply = await bot.core.admin(admin, { action: 'pause' });
     expect(reply.text).toMatch(/✅ embedded-test: pause confirmed/);
     expect(readdirSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control'))).toEqual([]);
-    expect((await bot.transport.list('control'))).toEqual([]);
+    expect(await bot.transport.list('control')).toEqual([]);
   });
 
   it('the bot deletes the control file when the confirmation does not come in time', async () => {

@@ -27,7 +27,10 @@ async function bot(overrides: Record<string, string> = {}) {
 }
 
 async function refused(work: Promise<unknown>): Promise<string> {
-  const error = await work.then(() => null, (e: unknown) => e);
+  const error = await work.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserError);
   return (error as UserError).code;
 }
@@ -66,7 +69,8 @@ describe('bad input from users gets a clear error and loses nothing', () => {
 
   it('cleans control characters, NUL, bidi overrides and zalgo, and keeps emoji and any script', async () => {
     const { bot: b } = await bot();
-    const seed = 'The\u0000 cat\u0007 \u202eevil\u202c Z\u0334\u0335\u0336\u0337a \u{1F408} \u05e9\u05dc\u05d5\u05dd café';
+    const seed =
+      'The\u0000 cat\u0007 \u202eevil\u202c Z\u0334\u0335\u0336\u0337a \u{1F408} \u05e9\u05dc\u05d5\u05dd café';
     const reply = await b.core.start(ctx('ann'), { seed });
     expect(reply.story!.lines[0].text).toBe('The cat evil Z\u0334\u0335a \u{1F408} \u05e9\u05dc\u05d5\u05dd café');
   });
@@ -146,29 +150,47 @@ describe('story jobs', () => {
     expect(delivery.lines[0].jobId).toBe(story.lines[2].job_id);
   });
 
-  it('a regenerated job prompts with the new text, and a second stale result is applied, not regenerated again', async () => {
-    const { bot: b, delivery } = await bot();
-    const reply = await b.core.start(ctx('ann'), { seed: 'The ship left the harbour.' }, thread);
-    const id = reply.story!.id;
-    const ok = (jobId: string, text: string) => ({
-      v: 1 as const, type: 'response' as const, job_id: jobId, worker_id: 'w', finished_at: new Date().toISOString(), ok: true as const,
-      result: { text, stop: 'stop_rule' as const, model: 'small', model_sha256: 'a'.repeat(64), device: 'cpu', ms: 1 },
-    });
-    const requestOf = (jobId: string) => b.jobs.pending().find((r) => r.job_id === jobId)!;
-    await b.core.add(ctx('bob'), id, 'A storm was coming.');
-    await b.core.storyJobs.response(requestOf(reply.jobId!), ok(reply.jobId!, 'Stale words.'));
-    const second = b.stories.get(id).pending!;
-    expect(second).toMatchObject({ attempt: 2, purpose: 'regenerate' });
-    expect(requestOf(second.job_id).prompt).toMatch(/A storm was coming\.\s*$/);
-    await b.core.add(ctx('cy'), id, 'The gulls went quiet.');
-    await b.core.storyJobs.response(requestOf(second.job_id), ok(second.job_id, 'Rain fell on the deck.'));
-    const story = b.stories.get(id);
-    expect(story.pending).toBeNull();
-    expect(story.lines.map((l) => [l.kind, l.text])).toEqual([
-      ['seed', 'The ship left the harbour.'], ['human', 'A storm was coming.'], ['human', 'The gulls went quiet.'], ['model', 'Rain fell on the deck.'],
-    ]);
-    expect(delivery.lines.map((d) => d.jobId)).toEqual([second.job_id]);
-  });
+  it(
+    'a regenerated job prompts with the new text, and a ' + 'second stale result is applied, not regenerated again',
+    async () => {
+      const { bot: b, delivery } = await bot();
+      const reply = await b.core.start(ctx('ann'), { seed: 'The ship left the harbour.' }, thread);
+      const id = reply.story!.id;
+      const ok = (jobId: string, text: string) => ({
+        v: 1 as const,
+        type: 'response' as const,
+        job_id: jobId,
+        worker_id: 'w',
+        finished_at: new Date().toISOString(),
+        ok: true as const,
+        result: {
+          text,
+          stop: 'stop_rule' as const,
+          model: 'small',
+          model_sha256: 'a'.repeat(64),
+          device: 'cpu',
+          ms: 1,
+        },
+      });
+      const requestOf = (jobId: string) => b.jobs.pending().find((r) => r.job_id === jobId)!;
+      await b.core.add(ctx('bob'), id, 'A storm was coming.');
+      await b.core.storyJobs.response(requestOf(reply.jobId!), ok(reply.jobId!, 'Stale words.'));
+      const second = b.stories.get(id).pending!;
+      expect(second).toMatchObject({ attempt: 2, purpose: 'regenerate' });
+      expect(requestOf(second.job_id).prompt).toMatch(/A storm was coming\.\s*$/);
+      await b.core.add(ctx('cy'), id, 'The gulls went quiet.');
+      await b.core.storyJobs.response(requestOf(second.job_id), ok(second.job_id, 'Rain fell on the deck.'));
+      const story = b.stories.get(id);
+      expect(story.pending).toBeNull();
+      expect(story.lines.map((l) => [l.kind, l.text])).toEqual([
+        ['seed', 'The ship left the harbour.'],
+        ['human', 'A storm was coming.'],
+        ['human', 'The gulls went quiet.'],
+        ['model', 'Rain fell on the deck.'],
+      ]);
+      expect(delivery.lines.map((d) => d.jobId)).toEqual([second.job_id]);
+    },
+  );
 
   it('buttons from an older version refuse to retry or undo', async () => {
     const { bot: b } = await bot();
@@ -192,7 +214,11 @@ describe('story jobs', () => {
 describe('starting a story', () => {
   it('a chat that cannot make the thread leaves no story behind', async () => {
     const { bot: b } = await bot();
-    await expect(b.core.start(ctx('ann'), { seed: 'Lost at sea.' }, async () => { throw new Error('channel_not_found'); })).rejects.toThrow('channel_not_found');
+    await expect(
+      b.core.start(ctx('ann'), { seed: 'Lost at sea.' }, async () => {
+        throw new Error('channel_not_found');
+      }),
+    ).rejects.toThrow('channel_not_found');
     expect(b.stories.all()).toEqual([]);
     expect(b.jobs.pending()).toEqual([]);
     expect(await b.transport.list('stories')).toEqual([]);

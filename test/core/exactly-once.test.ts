@@ -24,7 +24,11 @@ afterEach(async () => {
 async function startStories(bot: Bot, n: number): Promise<string[]> {
   const jobIds: string[] = [];
   for (let i = 0; i < n; i++) {
-    const reply = await bot.core.start(ctx(`user${i % 3}`), { seed: `Story number ${i} began on a cold morning.` }, async (s) => ({ thread: `t-${s.id}`, message: null }));
+    const reply = await bot.core.start(
+      ctx(`user${i % 3}`),
+      { seed: `Story number ${i} began on a cold morning.` },
+      async (s) => ({ thread: `t-${s.id}`, message: null }),
+    );
     jobIds.push(reply.jobId!);
   }
   return jobIds;
@@ -57,7 +61,11 @@ describe('exactly once', () => {
     await until(() => delivery.lines.length >= jobIds.length, 120_000, 'every job to be delivered');
     await new Promise((r) => setTimeout(r, 500));
     expectEachOnce(delivery, jobIds);
-    await until(() => mailboxFiles(bot, 'requests').length === 0 && mailboxFiles(bot, 'responses').length === 0, 10_000, 'cleanup');
+    await until(
+      () => mailboxFiles(bot, 'requests').length === 0 && mailboxFiles(bot, 'responses').length === 0,
+      10_000,
+      'cleanup',
+    );
   }, 240_000);
 
   it('a bot stopped mid-flight: the restarted bot delivers what arrived meanwhile, and nothing twice', async () => {
@@ -67,7 +75,11 @@ describe('exactly once', () => {
     const worker = await startTestWorker(config, await tinyModel(), { batchMax: 2 });
     await until(() => first.delivery.lines.length >= 2, 60_000, 'a first delivery');
     await first.bot.stop();
-    await until(() => mailboxFiles(first.bot, 'responses').length + first.delivery.lines.length >= jobIds.length, 60_000, 'the worker to answer the rest');
+    await until(
+      () => mailboxFiles(first.bot, 'responses').length + first.delivery.lines.length >= jobIds.length,
+      60_000,
+      'the worker to answer the rest',
+    );
     await worker.stop();
     await worker.transport.close();
 
@@ -85,7 +97,11 @@ describe('exactly once', () => {
     first.delivery.failing = true;
     const worker = await startTestWorker(config, await tinyModel());
     const [jobId] = await startStories(first.bot, 1);
-    await until(() => first.bot.stories.all()[0]?.lines.some((l) => l.job_id === jobId) ?? false, 60_000, 'the line to be applied');
+    await until(
+      () => first.bot.stories.all()[0]?.lines.some((l) => l.job_id === jobId) ?? false,
+      60_000,
+      'the line to be applied',
+    );
     await first.bot.stop();
     await worker.stop();
     await worker.transport.close();

@@ -92,30 +92,40 @@ function lineLength(rand: () => number): number {
  */
 type Pace = (n: number, rand: () => number) => number;
 
-const read = (charsPerS: number, clickS: number): Pace => (_n, rand) => lineLength(rand) / charsPerS + clickS;
+const read =
+  (charsPerS: number, clickS: number): Pace =>
+  (_n, rand) =>
+    lineLength(rand) / charsPerS + clickS;
 
 /** Each profile: how many stories the person follows, and a fresh pace for each session. */
 const PEOPLE: Record<string, { stories: number; pace: () => Pace }> = {
   'a reader (23 chars/s)': { stories: 1, pace: () => read(23, 0.5) },
   'a skimmer (40 chars/s)': { stories: 1, pace: () => read(40, 0.3) },
   'Continue the moment each of the first 3 lines lands, then reads': {
-    stories: 1, pace: () => (n, rand) => (n < 3 ? 0.3 : read(23, 0.5)(n, rand)),
+    stories: 1,
+    pace: () => (n, rand) => (n < 3 ? 0.3 : read(23, 0.5)(n, rand)),
   },
   'a writer: reads, then types a line of their own (about 100 chars at 3 chars/s)': {
-    stories: 1, pace: () => (n, rand) => read(23, 0.5)(n, rand) + 20 + rand() * 20,
+    stories: 1,
+    pace: () => (n, rand) => read(23, 0.5)(n, rand) + 20 + rand() * 20,
   },
 };
 
 /** People who ask for more than one line per COOLDOWN_S for minutes on end: paced, as before, but less often. */
 const HEAVY: Record<string, { stories: number; pace: () => Pace }> = {
   'Continue the moment each of the first 3 lines lands, then skims': {
-    stories: 1, pace: () => (n, rand) => (n < 3 ? 0.3 : read(40, 0.3)(n, rand)),
+    stories: 1,
+    pace: () => (n, rand) => (n < 3 ? 0.3 : read(40, 0.3)(n, rand)),
   },
   'Retry at a glance (a third of lines, at most twice in a row), else skims': {
-    stories: 1, pace: () => {
+    stories: 1,
+    pace: () => {
       let streak = 0;
       return (n, rand) => {
-        if (streak < 2 && rand() < 1 / 3) return (streak++, 0.4);
+        if (streak < 2 && rand() < 1 / 3) {
+          streak++;
+          return 0.4;
+        }
         streak = 0;
         return read(40, 0.3)(n, rand);
       };
@@ -188,8 +198,8 @@ function simulateFlood(rule: Rule, stories: number): number {
 
 describe(`fair use (cooldown ${COOLDOWN_S} s, ${MAX_IN_FLIGHT} lines waiting, lines landing in ${LATENCY_S} s)`, () => {
   const percent = (o: Outcome) => ((100 * o.refused) / o.asked).toFixed(1);
-  const share = (o: Outcome) => `${o.refused} refusals in ${o.asked} lines (${percent(o)}%), ` +
-    `in ${o.sessionsRefused} of ${SESSIONS} sessions`;
+  const share = (o: Outcome) =>
+    `${o.refused} refusals in ${o.asked} lines (${percent(o)}%), ` + `in ${o.sessionsRefused} of ${SESSIONS} sessions`;
   const compare = (name: string, stories: number, pace: () => Pace) => {
     const before = simulatePerson(oldRule, stories, pace, name.length);
     const after = simulatePerson(limitsRule, stories, pace, name.length);

@@ -46,7 +46,13 @@ describe('fairness', () => {
     const deadline = new Date(Date.now() + 600_000).toISOString();
     for (let u = 0; u < USERS; u++) {
       for (let i = 0; i < EACH; i++) {
-        const job: Request = { ...base, job_id: ulid(), user: { id: `user${u}`, name: `User ${u}` }, deadline, sampling: { ...base.sampling, max_chars: 40, min_chars: null, stop: 'none' } };
+        const job: Request = {
+          ...base,
+          job_id: ulid(),
+          user: { id: `user${u}`, name: `User ${u}` },
+          deadline,
+          sampling: { ...base.sampling, max_chars: 40, min_chars: null, stop: 'none' },
+        };
         submitted.set(job.job_id, Date.now());
         await client.submit(job);
       }
@@ -64,7 +70,11 @@ describe('fairness', () => {
     });
     const spread = Math.max(...meanWait) / Math.min(...meanWait);
     const firstOfEach = Array.from({ length: USERS }, (_, u) => done.findIndex((d) => d.user === `user${u}`));
-    console.log(`fairness: mean wait per user ${meanWait.map((w) => Math.round(w)).join(', ')} ms; spread (max/min) ${spread.toFixed(2)}; each user's first line was #${firstOfEach.map((i) => i + 1).join(', ')} to arrive`);
+    console.log(
+      `fairness: mean wait per user ${meanWait.map((w) => Math.round(w)).join(', ')} ms; ` +
+        `spread (max/min) ${spread.toFixed(2)}; ` +
+        `each user's first line was #${firstOfEach.map((i) => i + 1).join(', ')} to arrive`,
+    );
     // Under FIFO the flood order gives a spread near 10 (the last user waits for everyone).
     expect(spread).toBeLessThan(1.25);
     expect(Math.max(...firstOfEach)).toBeLessThan(2 * BATCH);

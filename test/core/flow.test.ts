@@ -26,7 +26,11 @@ describe('a story from start to export', () => {
 
   it('starts, continues three times, takes a human line, undoes, retries, ends and exports', async () => {
     const ann = ctx('ann');
-    const started = await bot.core.start(ann, { opening: 'The lighthouse keeper climbed the stairs.' }, async (story) => ({ thread: `thread-${story.id}`, message: null }));
+    const started = await bot.core.start(
+      ann,
+      { opening: 'The lighthouse keeper climbed the stairs.' },
+      async (story) => ({ thread: `thread-${story.id}`, message: null }),
+    );
     const storyId = started.story!.id;
     expect(started.jobId).toBeDefined();
     const first = await delivery.waitFor(started.jobId!);
@@ -57,7 +61,9 @@ describe('a story from start to export', () => {
 
     const ended = await bot.core.run(inThread, 'end', {});
     expect(ended.story!.status).toBe('ended');
-    expect(ended.text).toBe('The end. 5 lines by 1 person and the model. Use /export in this thread for the whole story.');
+    expect(ended.text).toBe(
+      'The end. 5 lines by 1 person and the model. Use /export in this thread for the whole story.',
+    );
     // Anyone may export an ended story, from its thread, as the notice says.
     const exported = await bot.core.run(bob, 'export', {});
     expect(exported.file!.name).toMatch(/^the-lighthouse-keeper.*\.md$/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { JobClient } from '../../src/jobs/client.ts';
-import type { Request, Response } from '../../src/jobs/protocol.ts';
+import type { Request } from '../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../src/jobs/workers.ts';
 import { ctx, startTestBot, startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
 import { tinyModel } from '../helpers/models.ts';
@@ -38,7 +38,10 @@ describe('bad files in the mailbox', () => {
     const { bot: b, delivery } = await bot();
     const reply = await b.core.start(ctx('ann'), { seed: 'Once.' }, thread);
     const error = JSON.parse(vector('valid/response-error.json'));
-    writeFileSync(mailbox(b, 'responses', `${reply.jobId}.json`), JSON.stringify({ ...error, job_id: reply.jobId, error: { code: 'model_error', message: 'CUDA out of memory' } }));
+    writeFileSync(
+      mailbox(b, 'responses', `${reply.jobId}.json`),
+      JSON.stringify({ ...error, job_id: reply.jobId, error: { code: 'model_error', message: 'CUDA out of memory' } }),
+    );
     await until(() => delivery.failures.length === 1, 10_000, 'the failure');
     expect(delivery.failures[0].text).toMatch(/could not write that line \(CUDA out of memory\)/);
   });
@@ -74,7 +77,7 @@ describe('bad files in the mailbox', () => {
 describe('waiting', () => {
   it('no progress is shown for a job whose line is in and being posted', async () => {
     const { bot: b, delivery } = await bot();
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     let posting = false;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const deliverLine = delivery.deliverLine.bind(delivery);
@@ -117,7 +120,10 @@ describe('waiting', () => {
     const expired: string[] = [];
     client.setHandler({ response: async () => undefined, expired: async (r: Request) => void expired.push(r.job_id) });
     await client.start();
-    const request: Request = { ...JSON.parse(vector('valid/request-start.json')), deadline: new Date(Date.now() + 200).toISOString() };
+    const request: Request = {
+      ...JSON.parse(vector('valid/request-start.json')),
+      deadline: new Date(Date.now() + 200).toISOString(),
+    };
     await client.submit(request);
     await until(() => expired.length === 1, 5000, 'the deadline');
     expect(client.pending()).toEqual([]);
@@ -126,37 +132,52 @@ describe('waiting', () => {
     await transport.close();
   });
 
-  it('a response the chat keeps refusing is retried until the deadline, then the job is dropped and cleaned up', async () => {
-    const config = testConfig();
-    const transport = testTransport(config);
-    await transport.open();
-    const client = new JobClient(transport, new WorkerMonitor(transport), { sweepMs: 50, deadlineGraceMs: 100, retryMs: 50, log: () => undefined });
-    let tries = 0;
-    const expired: string[] = [];
-    client.setHandler({
-      response: async () => {
-        tries++;
-        throw new Error('Missing Permissions');
-      },
-      expired: async (r: Request) => void expired.push(r.job_id),
-    });
-    await client.start();
-    const request: Request = { ...JSON.parse(vector('valid/request-start.json')), deadline: new Date(Date.now() + 400).toISOString() };
-    await client.submit(request);
-    const response = JSON.parse(vector('valid/response-ok.json'));
-    await transport.put('responses', `${request.job_id}.json`, JSON.stringify({ ...response, job_id: request.job_id }));
-    await until(() => expired.length === 1, 5000, 'the deadline');
-    await new Promise((r) => setTimeout(r, 300));
-    const triesAtEnd = tries;
-    expect(triesAtEnd).toBeGreaterThan(1);
-    expect(client.pending()).toEqual([]);
-    expect(await transport.get('requests', `${request.job_id}.json`)).toBeNull();
-    expect(await transport.get('responses', `${request.job_id}.json`)).toBeNull();
-    await new Promise((r) => setTimeout(r, 300));
-    expect(tries).toBe(triesAtEnd);
-    client.stop();
-    await transport.close();
-  });
+  it(
+    'a response the chat keeps refusing is retried until ' + 'the deadline, then the job is dropped and cleaned up',
+    async () => {
+      const config = testConfig();
+      const transport = testTransport(config);
+      await transport.open();
+      const client = new JobClient(transport, new WorkerMonitor(transport), {
+        sweepMs: 50,
+        deadlineGraceMs: 100,
+        retryMs: 50,
+        log: () => undefined,
+      });
+      let tries = 0;
+      const expired: string[] = [];
+      client.setHandler({
+        response: async () => {
+          tries++;
+          throw new Error('Missing Permissions');
+        },
+        expired: async (r: Request) => void expired.push(r.job_id),
+      });
+      await client.start();
+      const request: Request = {
+        ...JSON.parse(vector('valid/request-start.json')),
+        deadline: new Date(Date.now() + 400).toISOString(),
+      };
+      await client.submit(request);
+      const response = JSON.parse(vector('valid/response-ok.json'));
+      await transport.put(
+        'responses',
+        `${request.job_id}.json`,
+        JSON.stringify({ ...response, job_id: request.job_id }),
+      );
+      await until(() => expired.length === 1, 5000, 'the deadline');
+      await new Promise((r) => setTimeout(r, 300));
+      const triesAtEnd = tries;
+      expect(triesAtEnd).toBeGreaterThan(1);
+      expect(client.pending()).toEqual([]);
+      expect(await transport.get('requests', `${request.job_id}.json`)).toBeNull();
+      expect(await transport.get('responses', `${request.job_id}.json`)).toBeNull();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(tries).toBe(triesAtEnd);
+      client.stop();
+      await transport.close();
+    },
+  );
 });
 
 function safeRead(path: string): string | null {

@@ -20,7 +20,7 @@ import { startDiscordFake, type DiscordFake } from '../fakes/discord/index.ts';
 import { startSlackFake, type SlackFake } from '../fakes/slack/index.ts';
 import { ctx, testConfig, testTransport } from '../helpers/bot.ts';
 import { responseTo } from '../helpers/model-line.ts';
-import { openEvents } from '../helpers/playground.ts';
+import { type LineEventData, openEvents } from '../helpers/playground.ts';
 
 /** The platforms with a chat adapter here. */
 type Chat = 'discord' | 'slack' | 'playground';
@@ -46,7 +46,8 @@ async function startAll(config: Config): Promise<Running> {
   const adapters = [new DiscordAdapter(config, bot.chat, log), slack, playground];
   for (const adapter of adapters) await adapter.start();
   return {
-    bot, playgroundUrl: playground.url,
+    bot,
+    playgroundUrl: playground.url,
     async stop() {
       for (const adapter of adapters) await adapter.stop();
       await bot.stop();
@@ -57,12 +58,16 @@ async function startAll(config: Config): Promise<Running> {
 /** Makes saving a line as delivered throw: the bot "dies" right after posting it. */
 function dieBeforeMarking(stories: StoryStore): () => void {
   const update = stories.update;
-  stories.update = ((id, change) => update.call(stories, id, (before) => {
-    const out = change(before);
-    if (out.story.lines.some((l) => l.delivered && before.lines.some((b) => b.id === l.id && !b.delivered))) throw new Error('the bot stopped');
-    return out;
-  })) as StoryStore['update'];
-  return () => void (stories.update = update);
+  stories.update = ((id, change) =>
+    update.call(stories, id, (before) => {
+      const out = change(before);
+      if (out.story.lines.some((l) => l.delivered && before.lines.some((b) => b.id === l.id && !b.delivered)))
+        throw new Error('the bot stopped');
+      return out;
+    })) as StoryStore['update'];
+  return () => {
+    stories.update = update;
+  };
 }
 
 describe('a line is posted once, though the bot stops between posting it and saving that it did', () => {
@@ -78,26 +83,46 @@ describe('a line is posted once, though the bot stops between posting it and sav
   async function setUp() {
     discord = await startDiscordFake();
     slack = await startSlackFake();
-    const discordChannel = discord.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield }).channels[0]!.id;
+    const discordChannel = discord.addGuild({
+      name: 'Writers',
+      channels: ['stories'],
+      botPermissions: INVITE_PERMISSIONS.bitfield,
+    }).channels[0]!.id;
     const slackChannel = slack.defaultChannel.id;
     const config = testConfig({
-      DISCORD_TOKEN: discord.botToken, DISCORD_API_URL: discord.restUrl,
-      SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, PLAYGROUND_PORT: '0', STORYLOOM_MAX_IN_FLIGHT: '5',
+      DISCORD_TOKEN: discord.botToken,
+      DISCORD_API_URL: discord.restUrl,
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: slack.appToken,
+      SLACK_API_URL: slack.apiUrl,
+      PLAYGROUND_PORT: '0',
+      STORYLOOM_MAX_IN_FLIGHT: '5',
     });
     const first = await startAll(config);
     running.push(first);
     await goLive(first.bot);
     const root = (await slack.postUserMessage({ channel: slackChannel, text: 'A thread for the story.' })).message.ts;
-    const threads = { discord: [discordChannel, discordChannel], slack: [slackChannel, root], playground: ['playground', null] } as const;
+    const threads = {
+      discord: [discordChannel, discordChannel],
+      slack: [slackChannel, root],
+      playground: ['playground', null],
+    } as const;
     // One story per platform, each waiting for its first model line.
     const jobs = new Map<Chat, string>();
     for (const [platform, [channel, thread]] of Object.entries(threads) as [Chat, readonly [string, string | null]][]) {
-      const reply = await first.bot.core.start(ctx('ana', { platform, channel }), { seed: 'The ferry left at dawn.' }, async (s) => ({ thread: thread ?? s.id, message: null }));
+      const reply = await first.bot.core.start(
+        ctx('ana', { platform, channel }),
+        { seed: 'The ferry left at dawn.' },
+        async (s) => ({ thread: thread ?? s.id, message: null }),
+      );
       jobs.set(platform, reply.jobId!);
     }
     const counts = {
       discord: () => discord.channelMessages(discordChannel).filter((m) => m.content.startsWith(TEXT.discord)).length,
-      slack: () => slack.threadReplies(slackChannel, root).filter((m) => m.blocks?.some((b) => String(b.block_id).startsWith('line:'))).length,
+      slack: () =>
+        slack
+          .threadReplies(slackChannel, root)
+          .filter((m) => m.blocks?.some((b) => String(b.block_id).startsWith('line:'))).length,
     };
     return { config, first, jobs, counts };
   }
@@ -108,12 +133,15 @@ describe('a line is posted once, though the bot stops between posting it and sav
     const requests = [...jobs].map(([, jobId]) => bot.jobs.pending().find((r) => r.job_id === jobId)!);
     for (const request of requests) {
       const platform = request.reply.platform as Chat;
-      await expect(bot.core.storyJobs.response(request, responseTo(request, TEXT[platform]))).rejects.toThrow('the bot stopped');
+      await expect(bot.core.storyJobs.response(request, responseTo(request, TEXT[platform]))).rejects.toThrow(
+        'the bot stopped',
+      );
     }
     return { requests, revive };
   }
 
-  const allDelivered = (bot: Bot) => bot.stories.all().every((s) => s.lines.length === 2 && s.lines.every((l) => l.delivered));
+  const allDelivered = (bot: Bot) =>
+    bot.stories.all().every((s) => s.lines.length === 2 && s.lines.every((l) => l.delivered));
 
   it('a new bot over the same mailbox: its startup sweep posts nothing again', async () => {
     const { config, first, jobs, counts } = await setUp();
@@ -139,7 +167,9 @@ describe('a line is posted once, though the bot stops between posting it and sav
     expect(slack.calls('conversations.replies')).toHaveLength(1);
     // The playground's pages draw threads from the story: the new bot tells them about the line once.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(feed.events.filter((e) => e.event === 'line').map((e) => e.data.line.text)).toEqual([TEXT.playground]);
+    expect(feed.events.filter((e) => e.event === 'line').map((e) => (e.data as LineEventData).line.text)).toEqual([
+      TEXT.playground,
+    ]);
     feed.close();
   }, 30_000);
 
@@ -148,7 +178,8 @@ describe('a line is posted once, though the bot stops between posting it and sav
     const feed = await openEvents(first.playgroundUrl);
     const { requests, revive } = await postAndDie(first.bot, jobs);
     revive();
-    for (const request of requests) await first.bot.core.storyJobs.response(request, responseTo(request, 'ignored: applied already'));
+    for (const request of requests)
+      await first.bot.core.storyJobs.response(request, responseTo(request, 'ignored: applied already'));
     expect(allDelivered(first.bot)).toBe(true);
     expect(slack.calls('conversations.replies')).toHaveLength(1);
     expect([counts.discord(), counts.slack()]).toEqual([1, 1]);

@@ -20,11 +20,34 @@ describe('the TypeScript bot with the Python worker', () => {
   beforeAll(async () => {
     const config = testConfig({ STORYLOOM_ADMIN_TIMEOUT_S: '30' });
     ({ bot, delivery } = await startTestBot(config));
-    worker = spawn(PYTHON, ['-m', 'colab.worker', '--mailbox', join(config.STORYLOOM_DATA_DIR, 'mailbox'), '--model', await tinyModel(),
-      '--worker-id', 'colab-test', '--interval', '1', '--device', 'cpu', '--threads', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn(
+      PYTHON,
+      [
+        '-m',
+        'colab.worker',
+        '--mailbox',
+        join(config.STORYLOOM_DATA_DIR, 'mailbox'),
+        '--model',
+        await tinyModel(),
+        '--worker-id',
+        'colab-test',
+        '--interval',
+        '1',
+        '--device',
+        'cpu',
+        '--threads',
+        '1',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     worker.stdout!.on('data', (d) => (output += d));
     worker.stderr!.on('data', (d) => (output += d));
-    await until(() => bot.workers.workers().some((w) => w.heartbeat.worker_id === 'colab-test' && w.heartbeat.state === 'running'), 60_000, 'the Python worker');
+    await until(
+      () =>
+        bot.workers.workers().some((w) => w.heartbeat.worker_id === 'colab-test' && w.heartbeat.state === 'running'),
+      60_000,
+      'the Python worker',
+    );
   }, 90_000);
   afterAll(async () => {
     if (worker) await killHard(worker);
@@ -34,11 +57,20 @@ describe('the TypeScript bot with the Python worker', () => {
   it('its heartbeat reads as a valid v1 heartbeat', () => {
     const beat = bot.workers.workers().find((w) => w.heartbeat.worker_id === 'colab-test')!;
     expect(beat.fresh).toBe(true);
-    expect(beat.heartbeat).toMatchObject({ kind: 'local', version: '0.1.0', model: { name: 'tiny' }, device: { type: 'cpu' } });
+    expect(beat.heartbeat).toMatchObject({
+      kind: 'local',
+      version: '0.1.0',
+      model: { name: 'tiny' },
+      device: { type: 'cpu' },
+    });
   });
 
   it('answers a story started through core, and a continuation', async () => {
-    const reply = await bot.core.start(ctx('ann'), { seed: 'The lighthouse keeper climbed the stairs.' }, async (s) => ({ thread: `t-${s.id}`, message: null }));
+    const reply = await bot.core.start(
+      ctx('ann'),
+      { seed: 'The lighthouse keeper climbed the stairs.' },
+      async (s) => ({ thread: `t-${s.id}`, message: null }),
+    );
     const first = await delivery.waitFor(reply.jobId!, 60_000);
     expect('line' in first && first.line.kind).toBe('model');
     const next = await bot.core.continue(ctx('bob'), reply.story!.id);
@@ -49,8 +81,12 @@ describe('the TypeScript bot with the Python worker', () => {
 
   it('takes admin commands, confirmed by its heartbeat', async () => {
     const admin = ctx('root', { admin: true });
-    expect((await bot.core.admin(admin, { action: 'pause' })).text).toMatch(/✅ colab-test: pause confirmed \(state paused\)/);
-    expect((await bot.core.admin(admin, { action: 'resume' })).text).toMatch(/✅ colab-test: resume confirmed \(state running\)/);
+    expect((await bot.core.admin(admin, { action: 'pause' })).text).toMatch(
+      /✅ colab-test: pause confirmed \(state paused\)/,
+    );
+    expect((await bot.core.admin(admin, { action: 'resume' })).text).toMatch(
+      /✅ colab-test: resume confirmed \(state running\)/,
+    );
     expect(output).not.toMatch(/Traceback/);
   }, 90_000);
 });

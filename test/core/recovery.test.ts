@@ -24,7 +24,8 @@ afterEach(async () => {
 
 const thread = async (s: { id: string }) => ({ thread: `t-${s.id}`, message: null });
 const mailbox = (config: Config, ...parts: string[]) => join(config.STORYLOOM_DATA_DIR, 'mailbox', ...parts);
-const files = (config: Config, folder: string) => readdirSync(mailbox(config, folder)).filter((f) => !f.startsWith('.'));
+const files = (config: Config, folder: string) =>
+  readdirSync(mailbox(config, folder)).filter((f) => !f.startsWith('.'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function bot(config: Config) {
@@ -94,7 +95,15 @@ describe('a failure notice', () => {
     const { bot: b, delivery } = await bot(config);
     const reply = await b.core.start(ctx('ann'), { seed: 'Once.' }, thread);
     const request = b.jobs.pending().find((r) => r.job_id === reply.jobId)!;
-    const error = { v: 1, type: 'response', job_id: reply.jobId!, worker_id: 'w', finished_at: new Date().toISOString(), ok: false, error: { code: 'model_error', message: 'boom' } } as const;
+    const error = {
+      v: 1,
+      type: 'response',
+      job_id: reply.jobId!,
+      worker_id: 'w',
+      finished_at: new Date().toISOString(),
+      ok: false,
+      error: { code: 'model_error', message: 'boom' },
+    } as const;
     delivery.failing = true;
     await expect(b.core.storyJobs.response(request, error)).rejects.toThrow(/chat is down/);
     expect(b.stories.get(reply.story!.id).pending?.job_id).toBe(reply.jobId);
@@ -119,10 +128,17 @@ describe('odd entries in requests/', () => {
   it('an unreadable request is answered with an error, then both files are cleaned up', async () => {
     const config = testConfig();
     mkdirSync(mailbox(config, 'requests'), { recursive: true });
-    writeFileSync(mailbox(config, 'requests', '01JDQ3Z7N8X2K4M6P8R0T2V4AB.json'), '{"v": 1, "type": "request", "job_id": ');
+    writeFileSync(
+      mailbox(config, 'requests', '01JDQ3Z7N8X2K4M6P8R0T2V4AB.json'),
+      '{"v": 1, "type": "request", "job_id": ',
+    );
     await bot(config);
     await worker(config);
-    await until(() => files(config, 'requests').length === 0 && files(config, 'responses').length === 0, 30_000, 'cleanup');
+    await until(
+      () => files(config, 'requests').length === 0 && files(config, 'responses').length === 0,
+      30_000,
+      'cleanup',
+    );
   }, 60_000);
 
   it('a response the worker cannot write is written on a later pass', async () => {
@@ -180,12 +196,29 @@ describe('waiting on a job', () => {
 });
 
 describe('drain', () => {
-  const beat = (state: Heartbeat['state'], active: string[]): Heartbeat => ({
-    v: 1, type: 'heartbeat', worker_id: 'w', kind: 'embedded', state, started_at: '2026-11-22T10:00:00.000Z', updated_at: '2026-11-22T10:00:05.000Z',
-    expected_end: null, version: 't', device: { name: 'cpu', memory_total_mb: null, memory_used_mb: null }, model: null,
-    active_jobs: active, queue_depth: 0, chars_per_second: 0, batch_seconds: 0, jobs_done: 0, jobs_failed: 0,
-    served: {}, applied_controls: [{ command_id: 'c1', command: 'drain', applied_at: '2026-11-22T10:00:04.000Z' }], message: null,
-  } as unknown as Heartbeat);
+  const beat = (state: Heartbeat['state'], active: string[]): Heartbeat =>
+    ({
+      v: 1,
+      type: 'heartbeat',
+      worker_id: 'w',
+      kind: 'embedded',
+      state,
+      started_at: '2026-11-22T10:00:00.000Z',
+      updated_at: '2026-11-22T10:00:05.000Z',
+      expected_end: null,
+      version: 't',
+      device: { name: 'cpu', memory_total_mb: null, memory_used_mb: null },
+      model: null,
+      active_jobs: active,
+      queue_depth: 0,
+      chars_per_second: 0,
+      batch_seconds: 0,
+      jobs_done: 0,
+      jobs_failed: 0,
+      served: {},
+      applied_controls: [{ command_id: 'c1', command: 'drain', applied_at: '2026-11-22T10:00:04.000Z' }],
+      message: null,
+    }) as unknown as Heartbeat;
 
   it('is confirmed only once the worker is draining with no job in hand', () => {
     const before = beat('running', ['a']);

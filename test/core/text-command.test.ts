@@ -6,9 +6,13 @@ import { parseCommandLine, parseOptions } from '../../src/core/text-command.ts';
 describe('typed commands', () => {
   it.each([
     ['/story The lighthouse keeper', { name: 'story', args: { opening: 'The lighthouse keeper' } }],
-    ['/story The keeper --temperature 0.9 --length 120', {
-      name: 'story', args: { opening: 'The keeper', temperature: '0.9', length: '120' },
-    }],
+    [
+      '/story The keeper --temperature 0.9 --length 120',
+      {
+        name: 'story',
+        args: { opening: 'The keeper', temperature: '0.9', length: '120' },
+      },
+    ],
     ['/story --length 50 Once  upon\na time', { name: 'story', args: { length: '50', opening: 'Once  upon\na time' } }],
     ['/add Then the light went out.', { name: 'add', args: { text: 'Then the light went out.' } }],
     ['  /Continue  ', { name: 'continue', args: {} }],
@@ -31,18 +35,21 @@ describe('typed commands', () => {
   });
 
   it('an unknown option lists the -- options there are; the opening is the rest of the line, not one of them', () => {
-    expect(() => parseCommandLine('/story The keeper --seed 3'))
-      .toThrow('/story has no option --seed. Its options: --temperature, --length. ' +
-        'The rest of the line is its opening.');
-    expect(() => parseCommandLine('/add Hi --bold'))
-      .toThrow('/add has no option --bold. The rest of the line is its text.');
+    expect(() => parseCommandLine('/story The keeper --seed 3')).toThrow(
+      '/story has no option --seed. Its options: --temperature, --length. ' + 'The rest of the line is its opening.',
+    );
+    expect(() => parseCommandLine('/add Hi --bold')).toThrow(
+      '/add has no option --bold. The rest of the line is its text.',
+    );
     expect(() => parseCommandLine('/continue --now')).toThrow('/continue has no option --now. It takes no options.');
   });
 
   it('serves Slack too: there, an unknown --word stays in the free text', () => {
     const story = findCommand('story')!;
-    expect(parseOptions(story, 'The keeper --bogus 3 --length 90', { unknownFlags: 'keep' }))
-      .toEqual({ opening: 'The keeper --bogus 3', length: '90' });
+    expect(parseOptions(story, 'The keeper --bogus 3 --length 90', { unknownFlags: 'keep' })).toEqual({
+      opening: 'The keeper --bogus 3',
+      length: '90',
+    });
     expect(() => parseOptions(story, 'The keeper --bogus 3')).toThrow('/story has no option --bogus.');
   });
 });

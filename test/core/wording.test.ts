@@ -29,8 +29,9 @@ describe('plurals', () => {
     expect(text).toContain('Queue: 1 line waiting.');
     const two = statusText([{ heartbeat: { ...beat, jobs_done: 2 }, fresh: true, ageS: 1 }], 0, []);
     expect(two).toContain('· 2 lines written');
-    expect(cleanupText({ unremovable: 1, advice: 'Ask for Content manager.' }))
-      .toBe('⚠️ The mailbox is filling up: 1 file could not be removed. Ask for Content manager.');
+    expect(cleanupText({ unremovable: 1, advice: 'Ask for Content manager.' })).toBe(
+      '⚠️ The mailbox is filling up: 1 file could not be removed. Ask for Content manager.',
+    );
   });
 
   it('the end and the export of a story that is only its opening', async () => {

@@ -7,10 +7,26 @@ import type { WorkerView } from '../../src/jobs/workers.ts';
 function view(fields: Partial<Heartbeat> & { worker_id: string }, fresh = true): WorkerView {
   const now = new Date().toISOString();
   const heartbeat = Heartbeat.parse({
-    v: 1, type: 'heartbeat', kind: 'test', version: 'test', state: 'running', at: now, started_at: now,
-    runtime_ends_at: null, interval_s: 1, model: null, active_jobs: [], queued: 0, batch_max: 16,
+    v: 1,
+    type: 'heartbeat',
+    kind: 'test',
+    version: 'test',
+    state: 'running',
+    at: now,
+    started_at: now,
+    runtime_ends_at: null,
+    interval_s: 1,
+    model: null,
+    active_jobs: [],
+    queued: 0,
+    batch_max: 16,
     device: { type: 'cpu', name: 'test cpu', memory_total_mb: null, memory_used_mb: null },
-    chars_per_second: 0, batch_seconds: null, jobs_done: 0, jobs_failed: 0, applied_controls: [], message: null,
+    chars_per_second: 0,
+    batch_seconds: null,
+    jobs_done: 0,
+    jobs_failed: 0,
+    applied_controls: [],
+    message: null,
     ...fields,
   });
   return { heartbeat, fresh, ageS: fresh ? 1 : 60 };
@@ -19,7 +35,13 @@ function view(fields: Partial<Heartbeat> & { worker_id: string }, fresh = true):
 describe('worker health', () => {
   it('is offline with no fresh worker', () => {
     expect(workerHealth([view({ worker_id: 'gone' }, false)])).toEqual({
-      online: false, workers: 0, id: null, state: null, model: null, device: null, charsPerSecond: null,
+      online: false,
+      workers: 0,
+      id: null,
+      state: null,
+      model: null,
+      device: null,
+      charsPerSecond: null,
     });
   });
 

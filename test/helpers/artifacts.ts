@@ -13,9 +13,18 @@ export function copyArtifact(jsonPath: string): string {
   return join(dir, `${name}.json`);
 }
 
+/** The fields of an artifact's json document that the tests edit (src/model/artifact.ts reads them). */
+export interface ArtifactJson {
+  v: number;
+  vocabulary?: string[];
+  architecture: { type: string; hidden_size: number };
+  weights: { file: string; sha256?: string };
+  normalization: { unknown?: string };
+}
+
 /** Edits the artifact's json document in place. */
-export function editJson(jsonPath: string, edit: (doc: Record<string, any>) => void): void {
-  const doc = JSON.parse(readFileSync(jsonPath, 'utf8'));
+export function editJson(jsonPath: string, edit: (doc: ArtifactJson) => void): void {
+  const doc = JSON.parse(readFileSync(jsonPath, 'utf8')) as ArtifactJson;
   edit(doc);
   writeFileSync(jsonPath, JSON.stringify(doc));
 }
@@ -38,13 +47,37 @@ export function tensorDataOffset(bytes: Buffer, name: string): number {
 /** The ways to break an artifact, with the error each must produce (shared by both engines' tests). */
 export const BROKEN_ARTIFACTS: [string, (jsonPath: string) => void, RegExp][] = [
   ['a missing json key', (p) => editJson(p, (d) => delete d.vocabulary), /missing 'vocabulary'/],
-  ['an unknown architecture', (p) => editJson(p, (d) => (d.architecture.type = 'transformer')), /unknown architecture "transformer"/],
+  [
+    'an unknown architecture',
+    (p) => editJson(p, (d) => (d.architecture.type = 'transformer')),
+    /unknown architecture "transformer"/,
+  ],
   ['an unknown version', (p) => editJson(p, (d) => (d.v = 2)), /version 2/],
-  ['a vocabulary of the wrong size', (p) => editJson(p, (d) => d.vocabulary.pop()), /vocabulary must be/],
+  ['a vocabulary of the wrong size', (p) => editJson(p, (d) => d.vocabulary!.pop()), /vocabulary must be/],
   ['wrong shapes', (p) => editJson(p, (d) => (d.architecture.hidden_size += 16)), /has shape \[.*\], expected/],
   ['a json file that is not JSON', (p) => writeFileSync(p, '{"v": 1, "name": '), /not valid JSON/],
   ['a missing weights file', (p) => editJson(p, (d) => (d.weights.file = 'gone.safetensors')), /does not exist/],
-  ['a truncated weights file', (p) => editWeights(p, (b) => b.subarray(0, b.length - 100), false), /does not match the sha256/],
-  ['a truncated weights file without a hash', (p) => { editWeights(p, (b) => b.subarray(0, b.length - 100)); editJson(p, (d) => delete d.weights.sha256); }, /not valid safetensors/],
-  ['NaN weights', (p) => editWeights(p, (b) => { const c = Buffer.from(b); c.writeFloatLE(NaN, tensorDataOffset(c, 'head.bias')); return c; }), /head.bias holds NaN/],
+  [
+    'a truncated weights file',
+    (p) => editWeights(p, (b) => b.subarray(0, b.length - 100), false),
+    /does not match the sha256/,
+  ],
+  [
+    'a truncated weights file without a hash',
+    (p) => {
+      editWeights(p, (b) => b.subarray(0, b.length - 100));
+      editJson(p, (d) => delete d.weights.sha256);
+    },
+    /not valid safetensors/,
+  ],
+  [
+    'NaN weights',
+    (p) =>
+      editWeights(p, (b) => {
+        const c = Buffer.from(b);
+        c.writeFloatLE(NaN, tensorDataOffset(c, 'head.bias'));
+        return c;
+      }),
+    /head.bias holds NaN/,
+  ],
 ];

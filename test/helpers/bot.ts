@@ -17,7 +17,13 @@ const quiet = () => undefined;
 /** A fresh data folder and a configuration for it. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const dir = mkdtempSync(join(tmpdir(), 'storyloom-bot-'));
-  return parseConfig({ STORYLOOM_DATA_DIR: dir, STORYLOOM_COOLDOWN_S: '0', STORYLOOM_LOCAL_WORKER: 'off', STORYLOOM_WORKER_ID: 'embedded-test', ...overrides });
+  return parseConfig({
+    STORYLOOM_DATA_DIR: dir,
+    STORYLOOM_COOLDOWN_S: '0',
+    STORYLOOM_LOCAL_WORKER: 'off',
+    STORYLOOM_WORKER_ID: 'embedded-test',
+    ...overrides,
+  });
 }
 
 /** A transport on the test mailbox, polling fast. */
@@ -37,20 +43,36 @@ export async function startTestBot(config: Config): Promise<{ bot: Bot; delivery
 const engines = new Map<string, Promise<Engine>>();
 
 /** An embedded worker running in this process, on its own transport. */
-export async function startTestWorker(config: Config, model: string, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+export async function startTestWorker(
+  config: Config,
+  model: string,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
   const transport = testTransport(config);
   await transport.open();
   if (!engines.has(model)) engines.set(model, loadModel(model));
   const worker = new Worker(transport, {
-    workerId: 'embedded-test', kind: 'embedded', mode: 'always', batchMax: 16, intervalS: 1, version: 'test',
-    heartbeatOnBatch: true, loadEngine: () => engines.get(model)!, onRestart: () => undefined, log: quiet, ...options,
+    workerId: 'embedded-test',
+    kind: 'embedded',
+    mode: 'always',
+    batchMax: 16,
+    intervalS: 1,
+    version: 'test',
+    heartbeatOnBatch: true,
+    loadEngine: () => engines.get(model)!,
+    onRestart: () => undefined,
+    log: quiet,
+    ...options,
   });
   await worker.start();
   return worker;
 }
 
 /** A command context for a test user. */
-export function ctx(id: string, overrides: Partial<CommandContext['place']> & { admin?: boolean } = {}): CommandContext {
+export function ctx(
+  id: string,
+  overrides: Partial<CommandContext['place']> & { admin?: boolean } = {},
+): CommandContext {
   const { admin = false, ...place } = overrides;
   const person = { id, name: id[0].toUpperCase() + id.slice(1) };
   return { person, admin, place: { platform: 'test', channel: 'c1', thread: null, ...place } };

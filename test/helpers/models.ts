@@ -22,9 +22,35 @@ export async function trainTiny(outDir: string, name = 'tiny', steps = 30): Prom
   writeFileSync(text, readFileSync(join(ROOT, 'colab/data/brown-fiction.txt'), 'utf8').slice(0, 60_000));
   const started = Date.now();
   await runPython('colab.train', [
-    '--text', text, '--name', name, '--out-dir', outDir, '--checkpoint', join(outDir, `${name}.pt`),
-    '--hidden-size', '48', '--embedding-dim', '16', '--num-layers', '2', '--batch-size', '8', '--seq-len', '32',
-    '--max-steps', String(steps), '--eval-every', '10', '--warmup-steps', '5', '--lr', '1e-2', '--threads', '1', '--quiet',
+    '--text',
+    text,
+    '--name',
+    name,
+    '--out-dir',
+    outDir,
+    '--checkpoint',
+    join(outDir, `${name}.pt`),
+    '--hidden-size',
+    '48',
+    '--embedding-dim',
+    '16',
+    '--num-layers',
+    '2',
+    '--batch-size',
+    '8',
+    '--seq-len',
+    '32',
+    '--max-steps',
+    String(steps),
+    '--eval-every',
+    '10',
+    '--warmup-steps',
+    '5',
+    '--lr',
+    '1e-2',
+    '--threads',
+    '1',
+    '--quiet',
   ]);
   return { path: join(outDir, `${name}.json`), seconds: (Date.now() - started) / 1000 };
 }

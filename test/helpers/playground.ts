@@ -1,4 +1,7 @@
-/** A bot with the playground on a free port, for API and browser tests; plus its event stream and hand-written heartbeats. */
+/**
+ * A bot with the playground on a free port, for API and browser tests; plus its event stream and hand-written
+ * heartbeats.
+ */
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { goLive, startBot, type Bot } from '../../src/app.ts';
@@ -21,13 +24,21 @@ export async function startTestPlayground(
   overrides: Record<string, string> = {},
   options: PlaygroundOptions = {},
 ): Promise<TestPlayground> {
-  const config = testConfig({ PLAYGROUND_PORT: '0', PLAYGROUND_ADMINS: 'Root', STORYLOOM_MAX_IN_FLIGHT: '20', ...overrides });
+  const config = testConfig({
+    PLAYGROUND_PORT: '0',
+    PLAYGROUND_ADMINS: 'Root',
+    STORYLOOM_MAX_IN_FLIGHT: '20',
+    ...overrides,
+  });
   const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
   const playground = new PlaygroundAdapter(config, bot.chat, () => undefined, options);
   await playground.start();
   await goLive(bot);
   return {
-    bot, playground, config, url: playground.url,
+    bot,
+    playground,
+    config,
+    url: playground.url,
     async stop() {
       await playground.stop();
       await bot.stop();
@@ -35,11 +46,16 @@ export async function startTestPlayground(
   };
 }
 
-/** One server-sent event as received. */
+/** One server-sent event as received; a test casts `data` to the event's shape (e.g. LineEventData). */
 export interface ReceivedEvent {
   event: string;
-  data: any;
+  data: unknown;
   at: number;
+}
+
+/** The part of a `line` event's data the tests read (src/chat/playground/delivery.ts sends it). */
+export interface LineEventData {
+  line: { text: string };
 }
 
 /** Reads the playground's event stream in the background; `events` fills as they come. */
@@ -64,13 +80,33 @@ export async function openEvents(url: string): Promise<{ events: ReceivedEvent[]
   return { events, close: () => controller.abort() };
 }
 
-/** Writes a heartbeat into the mailbox by hand (atomically), as a worker would: for states no real worker holds still. */
+/**
+ * Writes a heartbeat into the mailbox by hand (atomically), as a worker would: for states no real worker holds still.
+ */
 export function writeHeartbeat(config: Config, fields: Partial<Heartbeat> & { worker_id: string }): void {
   const now = new Date().toISOString();
   const beat = Heartbeat.parse({
-    v: 1, type: 'heartbeat', kind: 'test', version: 'test', state: 'running', at: now, started_at: now, runtime_ends_at: null, interval_s: 1,
-    device: { type: 'cpu', name: 'test cpu', memory_total_mb: null, memory_used_mb: null }, model: null, active_jobs: [], queued: 0, batch_max: 16,
-    chars_per_second: 0, batch_seconds: null, jobs_done: 0, jobs_failed: 0, applied_controls: [], message: null, ...fields,
+    v: 1,
+    type: 'heartbeat',
+    kind: 'test',
+    version: 'test',
+    state: 'running',
+    at: now,
+    started_at: now,
+    runtime_ends_at: null,
+    interval_s: 1,
+    device: { type: 'cpu', name: 'test cpu', memory_total_mb: null, memory_used_mb: null },
+    model: null,
+    active_jobs: [],
+    queued: 0,
+    batch_max: 16,
+    chars_per_second: 0,
+    batch_seconds: null,
+    jobs_done: 0,
+    jobs_failed: 0,
+    applied_controls: [],
+    message: null,
+    ...fields,
   });
   const dir = join(config.STORYLOOM_DATA_DIR, 'mailbox/workers');
   const tmp = join(dir, `.${beat.worker_id}.json.tmp`);

@@ -14,7 +14,10 @@ const run = promisify(execFile);
 /** Runs `python3 -m <module> ...args` from the repository root and returns stdout. */
 export async function runPython(module: string, args: string[], timeoutMs = 120_000): Promise<string> {
   const { stdout } = await run(PYTHON, ['-m', module, ...args], {
-    cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    cwd: ROOT,
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });
   return stdout;
 }

@@ -12,8 +12,14 @@ export function forkWorker(config: Config, model: string, env: Record<string, st
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     env: {
-      ...process.env, STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR, STORYLOOM_MODEL: model, STORYLOOM_LOCAL_WORKER: 'always',
-      STORYLOOM_WORKER_ID: 'embedded-child', STORYLOOM_HEARTBEAT_S: '1', STORYLOOM_WORKER_BATCH: '4', ...env,
+      ...process.env,
+      STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR,
+      STORYLOOM_MODEL: model,
+      STORYLOOM_LOCAL_WORKER: 'always',
+      STORYLOOM_WORKER_ID: 'embedded-child',
+      STORYLOOM_HEARTBEAT_S: '1',
+      STORYLOOM_WORKER_BATCH: '4',
+      ...env,
     },
   });
 }
@@ -21,7 +27,9 @@ export function forkWorker(config: Config, model: string, env: Record<string, st
 /** The child's heartbeat as last written, if any. */
 export function readHeartbeat(config: Config, workerId = 'embedded-child'): Heartbeat | null {
   try {
-    return JSON.parse(readFileSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/workers', `${workerId}.json`), 'utf8')) as Heartbeat;
+    return JSON.parse(
+      readFileSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/workers', `${workerId}.json`), 'utf8'),
+    ) as Heartbeat;
   } catch {
     return null;
   }

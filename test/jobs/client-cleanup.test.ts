@@ -34,7 +34,12 @@ class RefusingTransport extends LocalFolderTransport {
 }
 
 const response = (jobId: string): Response => ({
-  v: 1, type: 'response', job_id: jobId, worker_id: 'w', finished_at: new Date().toISOString(), ok: true,
+  v: 1,
+  type: 'response',
+  job_id: jobId,
+  worker_id: 'w',
+  finished_at: new Date().toISOString(),
+  ok: true,
   result: { text: ' and so on.', stop: 'stop_rule', model: 'm', model_sha256: '0'.repeat(64), device: 'cpu', ms: 1 },
 });
 
@@ -58,7 +63,11 @@ async function setup() {
   client.setHandler(handler);
   const unsubscribe = transport.subscribe((c) => void client.onChange(c).catch(() => undefined));
   await client.start();
-  stops.push(() => transport.close(), unsubscribe, () => client.stop());
+  stops.push(
+    () => transport.close(),
+    unsubscribe,
+    () => client.stop(),
+  );
   return { transport, client, delivered, logs };
 }
 

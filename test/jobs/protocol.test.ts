@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { parseFile, ProtocolError, type FileType } from '../../src/jobs/parse.ts';
 import { ROOT } from '../helpers/python.ts';
 
-interface Vector { file: string; type: FileType; valid: boolean; code?: string }
+interface Vector {
+  file: string;
+  type: FileType;
+  valid: boolean;
+  code?: string;
+}
 const DIR = join(ROOT, 'contract/protocol');
 const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as { files: Vector[] };
 
@@ -31,7 +36,9 @@ describe('protocol vectors (shared with the Python worker)', () => {
   });
 
   it('names the version it cannot read', () => {
-    expect(() => parseFile('request', '{"v": 7, "type": "request"}')).toThrow(/version 7 is not supported; this storyloom speaks version 1/);
+    expect(() => parseFile('request', '{"v": 7, "type": "request"}')).toThrow(
+      /version 7 is not supported; this storyloom speaks version 1/,
+    );
   });
 
   it('names the first bad field', () => {

@@ -5,7 +5,14 @@ const job = (jobId: string, userId: string) => ({ jobId, userId });
 
 describe('run order', () => {
   it('is round-robin by user, users ordered by their oldest job', () => {
-    const waiting = [job('05', 'bob'), job('01', 'ann'), job('02', 'ann'), job('03', 'ann'), job('04', 'cy'), job('06', 'bob')];
+    const waiting = [
+      job('05', 'bob'),
+      job('01', 'ann'),
+      job('02', 'ann'),
+      job('03', 'ann'),
+      job('04', 'cy'),
+      job('06', 'bob'),
+    ];
     expect(runOrder(waiting).map((j) => j.jobId)).toEqual(['01', '04', '05', '02', '06', '03']);
   });
 
@@ -29,7 +36,10 @@ describe('round-robin memory', () => {
     let served = {};
     const firstBatch = nextBatch([...flood, late], 2, served);
     expect(firstBatch.map((j) => j.userId)).toEqual(['a', 'b']);
-    served = recordServed(served, firstBatch.map((j) => j.userId));
+    served = recordServed(
+      served,
+      firstBatch.map((j) => j.userId),
+    );
     const rest = [...flood, late].filter((j) => !firstBatch.includes(j));
     expect(nextBatch(rest, 2, served).map((j) => j.userId)).toEqual(['c', 'late']);
   });

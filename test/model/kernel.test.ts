@@ -26,12 +26,22 @@ function random(n: number, seed: number): Float32Array {
 
 describe('SIMD kernel', () => {
   it.each([
-    [8, 16, 1], [7, 16, 4], [2, 13, 5], [77, 48, 9], [5, 3, 3], [64, 1024, 16], [1, 1, 1],
+    [8, 16, 1],
+    [7, 16, 4],
+    [2, 13, 5],
+    [77, 48, 9],
+    [5, 3, 3],
+    [64, 1024, 16],
+    [1, 1, 1],
   ])('rows %i, k %i, batch %i: every output bit-exact in the canonical order', async (rows, k, batch) => {
     const kernel = await createKernel((rows * k + batch * k + batch * rows) * 4 + 64);
     const mem = new Float32Array(kernel.memory.buffer);
-    const W = random(rows * k, 1), X = random(batch * k, 2), Y0 = random(batch * rows, 3);
-    const wAt = 0, xAt = rows * k, yAt = xAt + batch * k;
+    const W = random(rows * k, 1),
+      X = random(batch * k, 2),
+      Y0 = random(batch * rows, 3);
+    const wAt = 0,
+      xAt = rows * k,
+      yAt = xAt + batch * k;
     mem.set(W, wAt);
     mem.set(X, xAt);
     mem.set(Y0, yAt);
@@ -46,10 +56,12 @@ describe('SIMD kernel', () => {
   });
 
   it('a stream’s outputs do not depend on the batch around it', async () => {
-    const rows = 9, k = 20;
+    const rows = 9,
+      k = 20;
     const kernel = await createKernel(64 * 1024);
     const mem = new Float32Array(kernel.memory.buffer);
-    const W = random(rows * k, 4), X = random(7 * k, 5);
+    const W = random(rows * k, 4),
+      X = random(7 * k, 5);
     const run = (batch: number, from: number) => {
       mem.fill(0);
       mem.set(W, 0);

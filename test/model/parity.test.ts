@@ -13,7 +13,10 @@ import { SMALL_MODEL } from '../helpers/models.ts';
 import { runPython } from '../helpers/python.ts';
 
 const SEEDS = [
-  'The old house ', 'She opened the door and ', '"Where are you going?" he asked. ', 'It was a dark night, ',
+  'The old house ',
+  'She opened the door and ',
+  '"Where are you going?" he asked. ',
+  'It was a dark night, ',
   'Nobody in the village knew ',
 ];
 
@@ -42,21 +45,30 @@ describe('parity between PyTorch and the TypeScript engine (shipped model)', () 
 
   it('greedy decoding gives the same first 200 characters for 5 seeds', async () => {
     const options = { temperature: 0, max_chars: 200, stop: 'none' };
-    const torch = await pythonGenerate(SMALL_MODEL, SEEDS.map((prompt) => ({ prompt, options })));
+    const torch = await pythonGenerate(
+      SMALL_MODEL,
+      SEEDS.map((prompt) => ({ prompt, options })),
+    );
     const greedy = { temperature: 0, maxChars: 200, stop: 'none' as const };
     const ts = await engine.generate(SEEDS.map((prompt) => ({ prompt, options: greedy })));
-    ts.forEach((r, i) => expect(r.text).toBe(torch[i].text));
-    ts.forEach((r) => expect(r.text).toHaveLength(200));
+    ts.forEach((r, i) => {
+      expect(r.text).toBe(torch[i].text);
+    });
+    for (const r of ts) expect(r.text).toHaveLength(200);
   });
 
   it('sampling with a fixed seed gives the same text in both', async () => {
     const cases = SEEDS.slice(0, 3).map((prompt, i) => ({
-      prompt, options: { temperature: 0.8, top_k: 40, top_p: 0.95, seed: 100 + i },
+      prompt,
+      options: { temperature: 0.8, top_k: 40, top_p: 0.95, seed: 100 + i },
     }));
     const torch = await pythonGenerate(SMALL_MODEL, cases);
-    const ts = await engine.generate(cases.map(({ prompt, options }) => ({
-      prompt, options: { temperature: 0.8, topK: 40, topP: 0.95, seed: options.seed },
-    })));
+    const ts = await engine.generate(
+      cases.map(({ prompt, options }) => ({
+        prompt,
+        options: { temperature: 0.8, topK: 40, topP: 0.95, seed: options.seed },
+      })),
+    );
     expect(ts).toEqual(torch);
   });
 });

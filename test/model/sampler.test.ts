@@ -25,9 +25,15 @@ describe('sampler choices (shared vectors)', () => {
 
 describe('options', () => {
   it.each([
-    [{ temperature: -1 }, /temperature/], [{ temperature: 6 }, /temperature/], [{ topK: 1.5 }, /topK/],
-    [{ topP: 0 }, /topP/], [{ maxChars: 0 }, /maxChars/], [{ minChars: 999 }, /minChars/],
-    [{ stop: 'word' as never }, /stop/], [{ seed: -1 }, /seed/], [{ seed: 2 ** 32 }, /seed/],
+    [{ temperature: -1 }, /temperature/],
+    [{ temperature: 6 }, /temperature/],
+    [{ topK: 1.5 }, /topK/],
+    [{ topP: 0 }, /topP/],
+    [{ maxChars: 0 }, /maxChars/],
+    [{ minChars: 999 }, /minChars/],
+    [{ stop: 'word' as never }, /stop/],
+    [{ seed: -1 }, /seed/],
+    [{ seed: 2 ** 32 }, /seed/],
     [{ temperature: NaN }, /temperature/],
   ])('rejects %o', (options, message) => {
     expect(() => checkSampling(options)).toThrow(message);
@@ -103,7 +109,7 @@ describe('sampling with a model', () => {
     expect(capped.text).toHaveLength(7);
   });
   it('no input character breaks sampling', async () => {
-    const nasty = '\u0000\u202e\u05e9\u{1F600}Z\u0334a\ud800' + 'x'.repeat(3000);
+    const nasty = `\u0000\u202e\u05e9\u{1F600}Z\u0334a\ud800${'x'.repeat(3000)}`;
     const [result] = await engine.generate([{ prompt: nasty, options: { maxChars: 20 } }]);
     expect(typeof result.text).toBe('string');
   });

@@ -15,7 +15,9 @@ describe('training smoke test', () => {
     const doc = JSON.parse(readFileSync(path, 'utf8'));
     expect(doc.metrics.val_loss).toBeGreaterThan(0);
     expect(doc.training).toMatchObject({
-      parameters: expect.any(Number), chars_seen: 20 * 8 * 32, device: expect.stringMatching(/^cpu/),
+      parameters: expect.any(Number),
+      chars_seen: 20 * 8 * 32,
+      device: expect.stringMatching(/^cpu/),
     });
     expect(doc.corpus.sha256).toMatch(/^[0-9a-f]{64}$/);
     const engine = await loadModel(path);

@@ -32,12 +32,31 @@ afterAll(async () => {
 /** `python -m colab.worker` on the mailbox, as the Colab notebook runs it (on the CPU here). */
 function startColabWorker(): ProcessRun {
   const args = [
-    '-m', 'colab.worker', '--drive-folder', drive.folderId, '--drive-api-url', drive.fake.url, '--model', SMALL_MODEL,
-    '--worker-id', WORKER_ID, '--device', 'cpu', '--threads', '1', '--interval', '1', '--poll', '0.1', '--quiet',
+    '-m',
+    'colab.worker',
+    '--drive-folder',
+    drive.folderId,
+    '--drive-api-url',
+    drive.fake.url,
+    '--model',
+    SMALL_MODEL,
+    '--worker-id',
+    WORKER_ID,
+    '--device',
+    'cpu',
+    '--threads',
+    '1',
+    '--interval',
+    '1',
+    '--poll',
+    '0.1',
+    '--quiet',
   ];
   const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-    DRIVE_ACCESS_TOKEN: drive.workerToken, PYTHONUNBUFFERED: '1',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    DRIVE_ACCESS_TOKEN: drive.workerToken,
+    PYTHONUNBUFFERED: '1',
   };
   return startProcess('python -m colab.worker', PYTHON, args, env);
 }

@@ -25,7 +25,9 @@ beforeAll(async () => {
   guild = discord.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield });
   ana = discord.addUser({ username: 'ana', globalName: 'Ana' });
   settings = {
-    DISCORD_TOKEN: discord.botToken, DISCORD_APPLICATION_ID: discord.applicationId, DISCORD_GUILD_ID: guild.id,
+    DISCORD_TOKEN: discord.botToken,
+    DISCORD_APPLICATION_ID: discord.applicationId,
+    DISCORD_GUILD_ID: guild.id,
     DISCORD_API_URL: discord.restUrl,
   };
 }, 90_000);

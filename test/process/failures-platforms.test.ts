@@ -22,7 +22,9 @@ let slack: SlackFake;
 
 beforeAll(async () => {
   [drive, discord, slack] = await Promise.all([
-    startDriveMailbox(), startDiscordFake(), startSlackFake({ mode: 'socket' }),
+    startDriveMailbox(),
+    startDiscordFake(),
+    startSlackFake({ mode: 'socket' }),
   ]);
 }, 90_000);
 
@@ -49,7 +51,8 @@ describe('npm start fails clearly when a platform refuses it', () => {
     const env = botEnv({ PLAYGROUND: 'off', DISCORD_TOKEN: token, DISCORD_API_URL: discord.restUrl });
     await expectFailedStart('a wrong DISCORD_TOKEN', env, {
       forksWorker: true,
-      says: /^storyloom: Discord refused DISCORD_TOKEN .*Reset Token/, secrets: [token],
+      says: /^storyloom: Discord refused DISCORD_TOKEN .*Reset Token/,
+      secrets: [token],
     });
   }, 60_000);
 
@@ -66,23 +69,32 @@ describe('npm start fails clearly when a platform refuses it', () => {
   it('a wrong SLACK_BOT_TOKEN (HTTP mode)', async () => {
     const token = 'xoxb-wrong-0123456789';
     const env = botEnv({
-      PLAYGROUND: 'off', SLACK_BOT_TOKEN: token, SLACK_SIGNING_SECRET: slack.signingSecret, SLACK_PORT: '0',
+      PLAYGROUND: 'off',
+      SLACK_BOT_TOKEN: token,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_PORT: '0',
       SLACK_API_URL: slack.apiUrl,
     });
     await expectFailedStart('a wrong SLACK_BOT_TOKEN', env, {
       forksWorker: true,
-      says: /^storyloom: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/, secrets: [token, slack.signingSecret],
+      says: /^storyloom: Slack refused SLACK_BOT_TOKEN \(invalid_auth\)/,
+      secrets: [token, slack.signingSecret],
     });
   }, 60_000);
 
   it('a wrong SLACK_APP_TOKEN (Socket Mode; Bolt warns first)', async () => {
     const token = 'xapp-wrong-0123456789';
     const env = botEnv({
-      PLAYGROUND: 'off', SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: token, SLACK_API_URL: slack.apiUrl,
+      PLAYGROUND: 'off',
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_APP_TOKEN: token,
+      SLACK_API_URL: slack.apiUrl,
     });
     await expectFailedStart('a wrong SLACK_APP_TOKEN', env, {
       forksWorker: true,
-      says: /^storyloom: Slack refused SLACK_APP_TOKEN \(invalid_auth\)/, only: false, secrets: [token, slack.botToken],
+      says: /^storyloom: Slack refused SLACK_APP_TOKEN \(invalid_auth\)/,
+      only: false,
+      secrets: [token, slack.botToken],
     });
   }, 60_000);
 
@@ -92,8 +104,11 @@ describe('npm start fails clearly when a platform refuses it', () => {
     const { port } = taken.address() as { port: number };
     try {
       const env = botEnv({
-        PLAYGROUND: 'off', SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_PORT: String(port), SLACK_API_URL: slack.apiUrl,
+        PLAYGROUND: 'off',
+        SLACK_BOT_TOKEN: slack.botToken,
+        SLACK_SIGNING_SECRET: slack.signingSecret,
+        SLACK_PORT: String(port),
+        SLACK_API_URL: slack.apiUrl,
       });
       await expectFailedStart('a SLACK_PORT in use', env, {
         forksWorker: true,
@@ -110,7 +125,8 @@ describe('npm start fails clearly when a platform refuses it', () => {
     drive.fake.revokeRefreshToken(drive.secrets[1]!);
     await expectFailedStart('drive with a revoked token', botEnv(drive.botEnv), {
       forksWorker: false,
-      says: /^storyloom: .*npm run auth:google/, secrets: drive.secrets,
+      says: /^storyloom: .*npm run auth:google/,
+      secrets: drive.secrets,
     });
   }, 60_000);
 });

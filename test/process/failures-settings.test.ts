@@ -35,7 +35,8 @@ describe('npm start with a bad setting fails clearly', () => {
     const env = botEnv({ SLACK_BOT_TOKEN: secrets[1]!, SLACK_APP_TOKEN: secrets[0]! });
     await expectFailedStart('bad SLACK_APP_TOKEN', env, {
       forksWorker: false,
-      says: /^storyloom: bad setting SLACK_APP_TOKEN=\(hidden\)/, secrets,
+      says: /^storyloom: bad setting SLACK_APP_TOKEN=\(hidden\)/,
+      secrets,
     });
   }, 60_000);
 
@@ -58,7 +59,8 @@ describe('npm start with a bad setting fails clearly', () => {
     const env = botEnv({ ...drive.botEnv, GOOGLE_OAUTH_CLIENT_SECRET: '' });
     await expectFailedStart('drive without the client secret', env, {
       forksWorker: false,
-      says: /^storyloom: GOOGLE_OAUTH_CLIENT_SECRET is missing/, secrets: drive.secrets,
+      says: /^storyloom: GOOGLE_OAUTH_CLIENT_SECRET is missing/,
+      secrets: drive.secrets,
     });
   }, 60_000);
 });

@@ -63,13 +63,22 @@ it('200 jobs cross a Shared Drive mailbox between a service account and a Colab 
   const { fake, tap } = mailbox;
   expect(mailbox.initOutput).toMatch(new RegExp(`Mailbox ready in Shared Drive ${mailbox.driveId}, as storyloom-bot@`));
   const worker = startColabWorker({
-    folderId: mailbox.folderId, apiUrl: tap!.url, token: mailbox.workerToken, model, workerId: WORKER_ID,
+    folderId: mailbox.folderId,
+    apiUrl: tap!.url,
+    token: mailbox.workerToken,
+    model,
+    workerId: WORKER_ID,
     args: ['--quiet'],
   });
-  const bot = npmStart('npm start (service account, Shared Drive)', botEnv({
-    ...mailbox.botEnv, STORYLOOM_LOCAL_WORKER: 'off', STORYLOOM_MAX_IN_FLIGHT: String(JOBS / USERS),
-    STORYLOOM_MAX_QUEUE: String(JOBS * 2),
-  }));
+  const bot = npmStart(
+    'npm start (service account, Shared Drive)',
+    botEnv({
+      ...mailbox.botEnv,
+      STORYLOOM_LOCAL_WORKER: 'off',
+      STORYLOOM_MAX_IN_FLIGHT: String(JOBS / USERS),
+      STORYLOOM_MAX_QUEUE: String(JOBS * 2),
+    }),
+  );
   const playground = new PlaygroundClient(await bot.playgroundUrl());
   expect(await bot.startupLine()).toMatch(/mailbox drive, chat playground, local worker off/);
   await until(() => heartbeatIn(fake, WORKER_ID)?.state === 'running' || !worker.running, 90_000, 'the heartbeat');
@@ -105,13 +114,16 @@ it('200 jobs cross a Shared Drive mailbox between a service account and a Colab 
     expect(sides[side]?.statuses[403], `${side}: 403 answers`).toBeUndefined();
     expect(counts.byPrincipal[side]?.calls['files.delete'], `${side}: files.delete`).toBeUndefined();
   }
-  expect(sides[SIDES.bot].trashes, 'the bot\'s trashes by status').toEqual({ 200: 2 * JOBS });
-  expect(sides[SIDES.worker]?.trashes ?? {}, 'the worker\'s trashes').toEqual({});
+  expect(sides[SIDES.bot].trashes, "the bot's trashes by status").toEqual({ 200: 2 * JOBS });
+  expect(sides[SIDES.worker]?.trashes ?? {}, "the worker's trashes").toEqual({});
   // One request and one response per job, both in the trash.
   for (const folder of ['requests', 'responses']) {
     const files = filesIn(fake, mailbox.folderId, folder);
     expect(new Set(files.map((f) => f.name)).size, `${folder}/`).toBe(JOBS);
-    expect(files.filter((f) => !f.trashed).map((f) => f.name), `${folder}/ untrashed`).toEqual([]);
+    expect(
+      files.filter((f) => !f.trashed).map((f) => f.name),
+      `${folder}/ untrashed`,
+    ).toEqual([]);
   }
 
   // Every job answered, its line posted once and kept once; none left waiting.

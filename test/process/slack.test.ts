@@ -29,11 +29,15 @@ async function storyLine(fake: SlackFake, bot: BotRun): Promise<StoredMessage> {
   const delivery = await fake.sendSlashCommand({ command: '/story', text: 'The night train --length 40', channel });
   expect((await delivery.waitForAck(5_000)).ackMs).toBeLessThan(3_000);
   let line: StoredMessage | undefined;
-  await until(() => {
-    const root = fake.channelMessages(channel).find((m) => m.bot_id);
-    line = root && fake.threadReplies(channel, root.ts).find(isLine);
-    return Boolean(line) || !bot.running;
-  }, 90_000, 'the line in the story thread');
+  await until(
+    () => {
+      const root = fake.channelMessages(channel).find((m) => m.bot_id);
+      line = root && fake.threadReplies(channel, root.ts).find(isLine);
+      return Boolean(line) || !bot.running;
+    },
+    90_000,
+    'the line in the story thread',
+  );
   expect(line, bot.describe()).toBeDefined();
   return line!;
 }
@@ -42,10 +46,16 @@ describe('npm start with Slack', () => {
   it('Socket Mode: /story gets its line in the thread; SIGTERM stops it', async () => {
     const fake = await startSlackFake({ mode: 'socket' });
     fakes.push(fake);
-    const bot = npmStart('npm start (slack socket)', botEnv({
-      PLAYGROUND: 'off', SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl,
-      STORYLOOM_WORKER_ID: 'embedded-process-slack-socket',
-    }));
+    const bot = npmStart(
+      'npm start (slack socket)',
+      botEnv({
+        PLAYGROUND: 'off',
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_APP_TOKEN: fake.appToken,
+        SLACK_API_URL: fake.apiUrl,
+        STORYLOOM_WORKER_ID: 'embedded-process-slack-socket',
+      }),
+    );
     expect(await bot.startupLine()).toMatch(/mailbox local, chat slack, local worker auto/);
     await fake.waitForConnection({ timeoutMs: 30_000 });
 
@@ -60,11 +70,17 @@ describe('npm start with Slack', () => {
   it('HTTP mode: /story gets its line in the thread; SIGTERM stops it', async () => {
     const fake = await startSlackFake({ mode: 'http' });
     fakes.push(fake);
-    const bot = npmStart('npm start (slack http)', botEnv({
-      PLAYGROUND: 'off', SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: fake.signingSecret,
-      SLACK_API_URL: fake.apiUrl, SLACK_PORT: '0',
-      STORYLOOM_WORKER_ID: 'embedded-process-slack-http',
-    }));
+    const bot = npmStart(
+      'npm start (slack http)',
+      botEnv({
+        PLAYGROUND: 'off',
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_SIGNING_SECRET: fake.signingSecret,
+        SLACK_API_URL: fake.apiUrl,
+        SLACK_PORT: '0',
+        STORYLOOM_WORKER_ID: 'embedded-process-slack-http',
+      }),
+    );
     expect(await bot.startupLine()).toMatch(/mailbox local, chat slack, local worker auto/);
     const port = (await bot.waitForOutput(/slack: HTTP mode, events at port (\d+)/, 30_000))[1];
     fake.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);

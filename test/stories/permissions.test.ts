@@ -8,11 +8,24 @@ import type { Person } from '../../src/jobs/protocol.ts';
 import { mayPress, whoMayPress, type StoryAction } from '../../src/stories/permissions.ts';
 import type { Story } from '../../src/stories/schema.ts';
 import {
-  addHumanLine, applyResult, beginJob, createStory, endStory, newJobId, retryTarget, undo,
+  addHumanLine,
+  applyResult,
+  beginJob,
+  createStory,
+  endStory,
+  newJobId,
+  retryTarget,
+  undo,
 } from '../../src/stories/story.ts';
 
 const SAMPLING = {
-  temperature: 0.8, top_k: 0, top_p: 0.95, max_chars: 200, min_chars: 40, stop: 'sentence' as const, seed: 1,
+  temperature: 0.8,
+  top_k: 0,
+  top_p: 0.95,
+  max_chars: 200,
+  min_chars: 40,
+  stop: 'sentence' as const,
+  seed: 1,
 };
 /** A person, and whether they are an admin. */
 type TestPerson = Person & { admin: boolean };

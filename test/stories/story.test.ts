@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/stories/errors.ts';
+import type { UserError } from '../../src/stories/errors.ts';
 import { Story as StorySchema } from '../../src/stories/schema.ts';
 import type { Person } from '../../src/jobs/protocol.ts';
 import type { Story } from '../../src/stories/schema.ts';
-import { addHumanLine, applyResult, beginJob, clearJob, createStory, endStory, isStale, newJobId, retryTarget, undo } from '../../src/stories/story.ts';
+import {
+  addHumanLine,
+  applyResult,
+  beginJob,
+  clearJob,
+  createStory,
+  endStory,
+  isStale,
+  newJobId,
+  retryTarget,
+  undo,
+} from '../../src/stories/story.ts';
 import { escapeMarkdown, promptFor, toMarkdown } from '../../src/stories/text.ts';
 
 /** A person, and whether they are an admin. */
@@ -12,7 +23,15 @@ type TestPerson = Person & { admin: boolean };
 const ann: TestPerson = { id: 'ann', name: 'Ann', admin: false };
 const bob: TestPerson = { id: 'bob', name: 'Bob', admin: false };
 const root: TestPerson = { id: 'root', name: 'Root', admin: true };
-const sampling = { temperature: 0.8, top_k: 0, top_p: 0.95, max_chars: 280, min_chars: 40, stop: 'sentence' as const, seed: 1 };
+const sampling = {
+  temperature: 0.8,
+  top_k: 0,
+  top_p: 0.95,
+  max_chars: 280,
+  min_chars: 40,
+  stop: 'sentence' as const,
+  seed: 1,
+};
 const place = { platform: 'test' as const, channel: 'c', thread: null };
 
 function withModelLine(story: Story, by: TestPerson, text = 'The model wrote this.'): Story {
@@ -43,7 +62,14 @@ describe('story model', () => {
     expect(begun.version).toBe(0);
     const { story, line } = applyResult(begun, jobId, 'Next.', sampling, 'small');
     expect(story.version).toBe(1);
-    expect(line).toMatchObject({ kind: 'model', job_id: jobId, sampling, model: 'small', by: { id: 'ann' }, delivered: false });
+    expect(line).toMatchObject({
+      kind: 'model',
+      job_id: jobId,
+      sampling,
+      model: 'small',
+      by: { id: 'ann' },
+      delivered: false,
+    });
     expect(addHumanLine(story, 'Mine.', bob).version).toBe(2);
   });
 
@@ -64,7 +90,13 @@ describe('story model', () => {
     const story = withModelLine(seeded, bob);
     const target = retryTarget(story, bob, bob.admin);
     const jobId = newJobId();
-    const { story: after } = applyResult(beginJob(story, jobId, 'retry', bob, target.id), jobId, 'Better.', sampling, 'small');
+    const { story: after } = applyResult(
+      beginJob(story, jobId, 'retry', bob, target.id),
+      jobId,
+      'Better.',
+      sampling,
+      'small',
+    );
     expect(after.lines.map((l) => l.text)).toEqual(['Once upon a time.', 'Better.']);
   });
 
@@ -109,32 +141,41 @@ describe('refusals name who may, the way a person would', () => {
   };
 
   it('the line’s author is the story’s owner: named once', () => {
-    expect(message(() => undo(addHumanLine(seeded, 'Ann again.', ann), cy, cy.admin)))
-      .toBe('Only Ann (who wrote that line and started this story) or an admin can undo it.');
-    expect(message(() => retryTarget(withModelLine(seeded, ann), cy, cy.admin)))
-      .toBe('Only Ann (who asked for that line and started this story) or an admin can retry it.');
+    expect(message(() => undo(addHumanLine(seeded, 'Ann again.', ann), cy, cy.admin))).toBe(
+      'Only Ann (who wrote that line and started this story) or an admin can undo it.',
+    );
+    expect(message(() => retryTarget(withModelLine(seeded, ann), cy, cy.admin))).toBe(
+      'Only Ann (who asked for that line and started this story) or an admin can retry it.',
+    );
   });
 
   it('the line’s author is someone else: both named, each with why', () => {
-    expect(message(() => undo(addHumanLine(seeded, 'Bob was here.', bob), cy, cy.admin)))
-      .toBe('Only Bob (who wrote that line), Ann (who started this story) or an admin can undo it.');
-    expect(message(() => retryTarget(withModelLine(seeded, bob), cy, cy.admin)))
-      .toBe('Only Bob (who asked for that line), Ann (who started this story) or an admin can retry it.');
+    expect(message(() => undo(addHumanLine(seeded, 'Bob was here.', bob), cy, cy.admin))).toBe(
+      'Only Bob (who wrote that line), Ann (who started this story) or an admin can undo it.',
+    );
+    expect(message(() => retryTarget(withModelLine(seeded, bob), cy, cy.admin))).toBe(
+      'Only Bob (who asked for that line), Ann (who started this story) or an admin can retry it.',
+    );
   });
 
   it('the one refused wrote lines too, but did not start the story; names are missing', () => {
-    expect(message(() => endStory(addHumanLine(seeded, 'Bob was here.', bob), bob, bob.admin)))
-      .toBe('Only Ann (who started this story) or an admin can end it.');
+    expect(message(() => endStory(addHumanLine(seeded, 'Bob was here.', bob), bob, bob.admin))).toBe(
+      'Only Ann (who started this story) or an admin can end it.',
+    );
     const nameless = createStory('Once.', { id: 'x', name: '' }, place, { temperature: 0.8, max_chars: 280 });
-    expect(message(() => undo(addHumanLine(nameless, 'Mine.', { id: 'y', name: '' }), cy, cy.admin)))
-      .toBe('Only whoever wrote that line, whoever started this story or an admin can undo it.');
-    expect(message(() => endStory(nameless, cy, cy.admin))).toBe('Only whoever started this story or an admin can end it.');
+    expect(message(() => undo(addHumanLine(nameless, 'Mine.', { id: 'y', name: '' }), cy, cy.admin))).toBe(
+      'Only whoever wrote that line, whoever started this story or an admin can undo it.',
+    );
+    expect(message(() => endStory(nameless, cy, cy.admin))).toBe(
+      'Only whoever started this story or an admin can end it.',
+    );
   });
 
   it('an ended story says how to get it whole', () => {
     const ended = endStory(seeded, ann, ann.admin);
-    expect(() => addHumanLine(ended, 'More?', bob))
-      .toThrow('This story has ended. Use /export for the whole story, or start a new one with /story.');
+    expect(() => addHumanLine(ended, 'More?', bob)).toThrow(
+      'This story has ended. Use /export for the whole story, or start a new one with /story.',
+    );
   });
 });
 
@@ -155,7 +196,7 @@ describe('prompt', () => {
   });
 
   it('keeps the tail of a single line longer than the budget, trailing space included, within the budget', () => {
-    const story = createStory('x'.repeat(500) + ' end.', ann, place, { temperature: 0.8, max_chars: 280 });
+    const story = createStory(`${'x'.repeat(500)} end.`, ann, place, { temperature: 0.8, max_chars: 280 });
     const { prompt } = promptFor(story, 100);
     expect(prompt.length).toBe(100);
     expect(prompt.endsWith('end. ')).toBe(true);
@@ -164,9 +205,14 @@ describe('prompt', () => {
 
 describe('export', () => {
   it('escapes what Markdown would read as markup, and credits everyone', () => {
-    expect(escapeMarkdown('**bold** [link](x) <b> # not a heading')).toBe('\\*\\*bold\\*\\* \\[link\\](x) \\<b\\> # not a heading');
+    expect(escapeMarkdown('**bold** [link](x) <b> # not a heading')).toBe(
+      '\\*\\*bold\\*\\* \\[link\\](x) \\<b\\> # not a heading',
+    );
     expect(escapeMarkdown('# heading\n- item')).toBe('\\# heading\n\\- item');
-    const story = withModelLine(addHumanLine(createStory('It began.', ann, place, { temperature: 0.8, max_chars: 280 }), 'Bob *wrote*.', bob), bob);
+    const story = withModelLine(
+      addHumanLine(createStory('It began.', ann, place, { temperature: 0.8, max_chars: 280 }), 'Bob *wrote*.', bob),
+      bob,
+    );
     const md = toMarkdown(story);
     expect(md).toContain('# It began.');
     expect(md).toContain('Bob \\*wrote\\*.');

@@ -35,7 +35,11 @@ async function eventually(check: () => boolean, ms: number): Promise<void> {
 }
 
 /** Registers the contract tests for one transport. */
-export function describeTransportContract(name: string, make: () => Promise<ContractFixture>, timing: ContractTiming): void {
+export function describeTransportContract(
+  name: string,
+  make: () => Promise<ContractFixture>,
+  timing: ContractTiming,
+): void {
   describe(`Transport contract: ${name}`, () => {
     let f: ContractFixture;
     beforeEach(async () => {
@@ -46,7 +50,7 @@ export function describeTransportContract(name: string, make: () => Promise<Cont
     });
 
     it('writes and reads back, unicode and large content included', async () => {
-      const content = JSON.stringify({ v: 1, text: 'Zoë said “hi” \u{1F408} ' + 'x'.repeat(300_000) });
+      const content = JSON.stringify({ v: 1, text: `Zoë said “hi” \u{1F408} ${'x'.repeat(300_000)}` });
       await f.a.put('requests', 'job-1.json', content);
       expect(await f.b.get('requests', 'job-1.json')).toBe(content);
     });
@@ -74,7 +78,8 @@ export function describeTransportContract(name: string, make: () => Promise<Cont
       await f.a.put('control', 'x.json', '{}');
       expect(await f.b.list('stories')).toEqual(['a.json', 'b.json', 'c.json']);
       expect(await f.b.list('control')).toEqual(['x.json']);
-      for (const folder of FOLDERS.filter((x) => x !== 'stories' && x !== 'control')) expect(await f.b.list(folder)).toEqual([]);
+      for (const folder of FOLDERS.filter((x) => x !== 'stories' && x !== 'control'))
+        expect(await f.b.list(folder)).toEqual([]);
     });
 
     it('refuses names that could escape their folder or hide', async () => {
@@ -105,7 +110,10 @@ export function describeTransportContract(name: string, make: () => Promise<Cont
     it('brings news of creations, changes and removals from the other side', async () => {
       const seen = collect(f.b);
       await f.a.put('requests', 'job-2.json', '{"a":1}');
-      await eventually(() => seen.some((c) => c.folder === 'requests' && c.name === 'job-2.json' && !c.removed), timing.newsMs);
+      await eventually(
+        () => seen.some((c) => c.folder === 'requests' && c.name === 'job-2.json' && !c.removed),
+        timing.newsMs,
+      );
       const before = seen.length;
       await f.a.put('requests', 'job-2.json', '{"a":2}');
       await eventually(() => seen.slice(before).some((c) => c.name === 'job-2.json' && !c.removed), timing.newsMs);

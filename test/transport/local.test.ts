@@ -14,18 +14,22 @@ async function openLocal(root: string): Promise<LocalFolderTransport> {
   return t;
 }
 
-describeTransportContract('LocalFolderTransport', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'storyloom-mailbox-'));
-  return {
-    a: await openLocal(root),
-    b: await openLocal(root),
-    another: () => openLocal(root),
-    async cleanup() {
-      await Promise.all(opened.splice(0).map((t) => t.close()));
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
-}, { newsMs: 2000 });
+describeTransportContract(
+  'LocalFolderTransport',
+  async () => {
+    const root = mkdtempSync(join(tmpdir(), 'storyloom-mailbox-'));
+    return {
+      a: await openLocal(root),
+      b: await openLocal(root),
+      another: () => openLocal(root),
+      async cleanup() {
+        await Promise.all(opened.splice(0).map((t) => t.close()));
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
+  },
+  { newsMs: 2000 },
+);
 
 describe('LocalFolderTransport', () => {
   it('creates the folder tree and leaves no temporary files behind', async () => {
@@ -45,7 +49,8 @@ describe('LocalFolderTransport', () => {
     t.subscribe((c) => news.push(`${c.folder}/${c.name}`));
     const started = Date.now();
     writeFileSync(join(root, 'requests', 'evented.json'), '{}');
-    while (!news.includes('requests/evented.json') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    while (!news.includes('requests/evented.json') && Date.now() - started < 5000)
+      await new Promise((r) => setTimeout(r, 10));
     await t.close();
     expect(news).toContain('requests/evented.json');
   });
@@ -58,9 +63,11 @@ describe('LocalFolderTransport', () => {
     t.subscribe((c) => news.push(`${c.folder}/${c.name}${c.removed ? ' removed' : ''}`));
     writeFileSync(join(root, 'requests', 'listed.json'), '{}');
     const started = Date.now();
-    while (!news.includes('requests/listed.json') && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 10));
+    while (!news.includes('requests/listed.json') && Date.now() - started < 5000)
+      await new Promise((r) => setTimeout(r, 10));
     rmSync(join(root, 'requests', 'listed.json'));
-    while (!news.includes('requests/listed.json removed') && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+    while (!news.includes('requests/listed.json removed') && Date.now() - started < 10_000)
+      await new Promise((r) => setTimeout(r, 10));
     await t.close();
     expect(news).toEqual(['requests/listed.json', 'requests/listed.json removed']);
   });

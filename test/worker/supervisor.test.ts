@@ -23,8 +23,12 @@ describe('WorkerSupervisor', () => {
     const config = testConfig();
     const logs: string[] = [];
     const env = {
-      ...process.env, STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR, STORYLOOM_MODEL: await tinyModel(),
-      STORYLOOM_WORKER_ID: 'embedded-child', STORYLOOM_HEARTBEAT_S: '1', STORYLOOM_LOCAL_WORKER: 'always',
+      ...process.env,
+      STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR,
+      STORYLOOM_MODEL: await tinyModel(),
+      STORYLOOM_WORKER_ID: 'embedded-child',
+      STORYLOOM_HEARTBEAT_S: '1',
+      STORYLOOM_LOCAL_WORKER: 'always',
     };
     const supervisor = new WorkerSupervisor(env, (m) => logs.push(m));
     supervisor.start();
@@ -44,8 +48,12 @@ describe('WorkerSupervisor', () => {
     // Preloaded into the worker's process: deleting any control/*.json fails with EPERM.
     const preload = pathToFileURL(join(ROOT, 'test/worker/undeletable-control.mjs')).href;
     const env = {
-      ...process.env, STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR, STORYLOOM_MODEL: await tinyModel(),
-      STORYLOOM_WORKER_ID: 'embedded-child', STORYLOOM_HEARTBEAT_S: '1', STORYLOOM_LOCAL_WORKER: 'always',
+      ...process.env,
+      STORYLOOM_DATA_DIR: config.STORYLOOM_DATA_DIR,
+      STORYLOOM_MODEL: await tinyModel(),
+      STORYLOOM_WORKER_ID: 'embedded-child',
+      STORYLOOM_HEARTBEAT_S: '1',
+      STORYLOOM_LOCAL_WORKER: 'always',
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
     };
     const supervisor = new WorkerSupervisor(env, () => undefined);

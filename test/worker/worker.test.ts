@@ -131,11 +131,13 @@ describe('embedded worker', () => {
   });
 
   it('a reload that fails keeps the old model and says why', async () => {
-    const { mailbox, heartbeat, config, worker } = await setup({ loadEngine: async (m) => {
-      if (m === 'broken') throw new Error('weights file gone.safetensors does not exist');
-      const { loadModel } = await import('../../src/model/models.ts');
-      return loadModel(model);
-    } });
+    const { mailbox, heartbeat, config, worker } = await setup({
+      loadEngine: async (m) => {
+        if (m === 'broken') throw new Error('weights file gone.safetensors does not exist');
+        const { loadModel } = await import('../../src/model/models.ts');
+        return loadModel(model);
+      },
+    });
     const reload = JSON.parse(vector('valid/control-reload.json'));
     const broken = { ...reload, command_id: '01JDQ40000000000000000000G', target: '*', model: 'broken' };
     await mailbox.put('control', '01JDQ40000000000000000000G.json', JSON.stringify(broken));
@@ -181,7 +183,10 @@ describe('embedded worker', () => {
     // The idle pace it asks of a polled mailbox: quick while it takes jobs, the transport's own while standing by.
     const paces: (number | undefined)[] = [];
     const setIdlePoll = worker.transport.setIdlePoll.bind(worker.transport);
-    worker.transport.setIdlePoll = (ms) => (paces.push(ms), setIdlePoll(ms));
+    worker.transport.setIdlePoll = (ms) => {
+      paces.push(ms);
+      return setIdlePoll(ms);
+    };
     const other = JSON.parse(vector('valid/heartbeat-colab.json'));
     const fresh = { ...other, at: new Date().toISOString(), interval_s: 1 };
     await mailbox.put('workers', 'colab-7f3a.json', JSON.stringify(fresh));
@@ -189,11 +194,17 @@ describe('embedded worker', () => {
     await worker.beat();
     expect((await heartbeat()).state).toBe('standby');
     expect(paces.at(-1)).toBeUndefined();
-    await until(() => (worker.beat(), worker.state === 'running'), 10_000, 'taking over');
+    await until(
+      () => {
+        void worker.beat();
+        return worker.state === 'running';
+      },
+      10_000,
+      'taking over',
+    );
     expect(paces.at(-1)).toBe(RUNNING_IDLE_POLL_MS);
   });
 });
-
 
 describe('embedded worker, the same rules as the Colab worker', () => {
   it('refuses a job_id that differs from its file name, and a model it does not run', async () => {
@@ -203,11 +214,13 @@ describe('embedded worker, the same rules as the Colab worker', () => {
     await mailbox.put('requests', '01JDQ3Z7N8X2K4M6P8R0T2V412.json', medium);
     const mismatch = await response('01JDQ3Z7N8X2K4M6P8R0T2V410');
     expect(mismatch.ok === false && mismatch.error).toMatchObject({
-      code: 'bad_request', message: expect.stringMatching(/does not match the file name/),
+      code: 'bad_request',
+      message: expect.stringMatching(/does not match the file name/),
     });
     const model = await response('01JDQ3Z7N8X2K4M6P8R0T2V412');
     expect(model.ok === false && model.error).toMatchObject({
-      code: 'model_error', message: "this worker runs model 'tiny', not 'medium'",
+      code: 'model_error',
+      message: "this worker runs model 'tiny', not 'medium'",
     });
   });
 
@@ -229,7 +242,10 @@ describe('embedded worker, standing by', () => {
     await until(() => worker.state === 'standby', 10_000, 'standby');
     let reads = 0;
     const get = worker.transport.get.bind(worker.transport);
-    worker.transport.get = async (folder, name) => (folder === 'requests' && reads++, get(folder, name));
+    worker.transport.get = async (folder, name) => {
+      if (folder === 'requests') reads++;
+      return get(folder, name);
+    };
     await mailbox.put('requests', '01JDQ3Z7N8X2K4M6P8R0T2V420.json', request('01JDQ3Z7N8X2K4M6P8R0T2V420'));
     await new Promise((r) => setTimeout(r, 1200));
     expect(reads).toBe(0);

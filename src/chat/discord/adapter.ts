@@ -29,7 +29,10 @@ export class DiscordAdapter implements ChatAdapter {
 
   /** `clock` tells the time for interaction tokens' 15 minutes (tests move it on). */
   constructor(
-    config: Config, core: ChatCore, private readonly log: (message: string) => void, clock: () => number = Date.now,
+    config: Config,
+    core: ChatCore,
+    private readonly log: (message: string) => void,
+    clock: () => number = Date.now,
   ) {
     this.client = createDiscordClient(config);
     this.parts = { core, config, status: new StatusMessages(log), gate: new StoryGate(), log, clock };
@@ -72,7 +75,9 @@ export class DiscordAdapter implements ChatAdapter {
 
 /** The Discord adapter for main.ts (needs DISCORD_TOKEN); `start()` logs in and registers its delivery. */
 export function createDiscordAdapter(
-  config: Config, core: ChatCore, log: (message: string) => void = (m) => console.error(m),
+  config: Config,
+  core: ChatCore,
+  log: (message: string) => void = (m) => console.error(m),
 ): DiscordAdapter {
   return new DiscordAdapter(config, core, log);
 }

@@ -39,9 +39,12 @@ export function lineNonce(lineId: string, piece: number): string {
 
 /** Sends the pieces of a line that are not in the thread yet, each with its nonce. */
 export async function postLine(
-  channel: SendableChannels, line: Line, bodies: Body[], options: LinePostOptions,
+  channel: SendableChannels,
+  line: Line,
+  bodies: Body[],
+  options: LinePostOptions,
 ): Promise<void> {
-  const recent = options.maybePosted ? (options.recent ?? await recentMessages(channel, options.log)) : [];
+  const recent = options.maybePosted ? (options.recent ?? (await recentMessages(channel, options.log))) : [];
   for (const [piece, body] of bodies.entries()) {
     if (recent.some((message) => isPostOf(message, body, line.id, options.botId))) continue;
     await channel.send({ ...body, nonce: lineNonce(line.id, piece), enforceNonce: true, allowedMentions: NO_MENTIONS });

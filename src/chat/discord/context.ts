@@ -32,7 +32,9 @@ export async function contextOf(interaction: Interaction, config: Config): Promi
     person: { id: interaction.user.id, name: displayName(interaction) },
     admin: config.DISCORD_ADMIN_IDS.includes(interaction.user.id),
     place: {
-      platform: 'discord', channel: inThread ? (parent ?? channelId) : channelId, thread: inThread ? channelId : null,
+      platform: 'discord',
+      channel: inThread ? (parent ?? channelId) : channelId,
+      thread: inThread ? channelId : null,
     },
   };
 }

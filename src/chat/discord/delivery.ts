@@ -22,7 +22,10 @@ export const LINE_POSTED = '✅ Written: the new line is in the thread.';
 export class DiscordDelivery implements ChatDelivery {
   private readonly recovery: StatusRecovery;
 
-  constructor(private readonly client: Client, private readonly parts: DiscordParts) {
+  constructor(
+    private readonly client: Client,
+    private readonly parts: DiscordParts,
+  ) {
     this.recovery = new StatusRecovery(client, parts.status, parts.log);
   }
 

@@ -24,7 +24,9 @@ export const INVITE_SCOPES = [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommand
 /** The invite URL for an application id (optionally preselecting a server). */
 export function inviteUrl(applicationId: string, guildId?: string): string {
   const params = new URLSearchParams({
-    client_id: applicationId, scope: INVITE_SCOPES.join(' '), permissions: INVITE_PERMISSIONS.bitfield.toString(),
+    client_id: applicationId,
+    scope: INVITE_SCOPES.join(' '),
+    permissions: INVITE_PERMISSIONS.bitfield.toString(),
   });
   if (guildId) params.set('guild_id', guildId);
   return `https://discord.com/oauth2/authorize?${params}`;

@@ -60,7 +60,9 @@ export function clip(text: string, limit = STATUS_LIMIT): string {
 }
 
 const STYLES: Record<Button['style'], ButtonStyle> = {
-  primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, danger: ButtonStyle.Danger,
+  primary: ButtonStyle.Primary,
+  secondary: ButtonStyle.Secondary,
+  danger: ButtonStyle.Danger,
 };
 
 /** Core's buttons as one Discord action row (none when there are no buttons). */

@@ -157,8 +157,10 @@ export class Responder implements StatusTarget {
     if (!isTokenGone(error)) throw error;
     if (!this.viaChannel) {
       const code = (error as { code: unknown }).code;
-      this.log(`storyloom discord: ${this.label}: the interaction token no longer works (${code}); ` +
-        'answering with the bot token');
+      this.log(
+        `storyloom discord: ${this.label}: the interaction token no longer works (${code}); ` +
+          'answering with the bot token',
+      );
     }
     this.viaChannel = true;
   }
@@ -166,8 +168,10 @@ export class Responder implements StatusTarget {
   /** Logs a private reply that can no longer reach its user (never the token; the text clipped to one line). */
   private keepPrivate(content: string): null {
     const text = clip(content.replace(/\s+/g, ' '), 200);
-    this.log(`storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer ` +
-      `works; posting it in the channel would show it to everyone): ${text}`);
+    this.log(
+      `storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer ` +
+        `works; posting it in the channel would show it to everyone): ${text}`,
+    );
     return null;
   }
 

@@ -12,7 +12,11 @@ import type { StatusMessages } from './status-messages.ts';
 
 /** Shows `reply` through `responder`; a queued job's reply is followed with `frame` (default: who asked for what). */
 export async function showReply(
-  status: StatusMessages, responder: Responder, ctx: CommandContext, reply: Reply, frame?: Frame,
+  status: StatusMessages,
+  responder: Responder,
+  ctx: CommandContext,
+  reply: Reply,
+  frame?: Frame,
 ): Promise<void> {
   if (reply.jobId) {
     const purpose = reply.story?.pending?.purpose ?? 'continue';

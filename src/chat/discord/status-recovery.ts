@@ -31,7 +31,10 @@ const CLOCK_SKEW_MS = 5_000;
 
 /** A reply found again: the bot token edits it. */
 class FoundReply implements StatusTarget {
-  constructor(private readonly client: Client, private readonly message: MessageRef) {}
+  constructor(
+    private readonly client: Client,
+    private readonly message: MessageRef,
+  ) {}
 
   async editIfLive(content: string): Promise<boolean> {
     await editAsBot(this.client, this.message, content);
@@ -51,8 +54,10 @@ export class StatusRecovery {
     waitMs = WAIT_MS,
   ) {
     this.looks = new OnceEach(waitMs, (jobId) => {
-      log(`storyloom discord: still looking for the reply of job ${jobId} from before the restart; ` +
-        'delivering meanwhile');
+      log(
+        `storyloom discord: still looking for the reply of job ${jobId} from before the restart; ` +
+          'delivering meanwhile',
+      );
     });
   }
 
@@ -71,10 +76,14 @@ export class StatusRecovery {
     try {
       const made = jobMadeAt(jobId);
       const { opening, recent } = await this.candidates(story);
-      const replies = [...opening, ...recent].filter((m) =>
-        m.author.id === this.client.user?.id && m.interactionMetadata?.user.id === requesterId
-        && isProgressText(statusLineOf(m.content))
-        && m.createdTimestamp >= made - REPLY_BEFORE_JOB_MS && m.createdTimestamp <= made + CLOCK_SKEW_MS);
+      const replies = [...opening, ...recent].filter(
+        (m) =>
+          m.author.id === this.client.user?.id &&
+          m.interactionMetadata?.user.id === requesterId &&
+          isProgressText(statusLineOf(m.content)) &&
+          m.createdTimestamp >= made - REPLY_BEFORE_JOB_MS &&
+          m.createdTimestamp <= made + CLOCK_SKEW_MS,
+      );
       const reply = replies.sort((a, b) => b.createdTimestamp - a.createdTimestamp)[0];
       if (reply) {
         const found = new FoundReply(this.client, { channelId: reply.channelId, id: reply.id });
@@ -93,9 +102,10 @@ export class StatusRecovery {
     const { channel, thread, message } = story.place;
     const parent = await this.client.channels.fetch(channel);
     // A deleted opening (its thread stays) is no reason to give up on the thread.
-    const opening = message && parent?.isTextBased()
-      ? await parent.messages.fetch({ message, cache: false }).catch(() => null)
-      : null;
+    const opening =
+      message && parent?.isTextBased()
+        ? await parent.messages.fetch({ message, cache: false }).catch(() => null)
+        : null;
     const where = thread && thread !== channel ? await this.client.channels.fetch(thread) : parent;
     const recent = where?.isTextBased()
       ? [...(await where.messages.fetch({ limit: HISTORY_LIMIT, cache: false })).values()]

@@ -65,8 +65,12 @@ export class PlaygroundAdapter implements ChatAdapter {
       server.once('error', (error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') {
           const { PLAYGROUND_PORT: port, PLAYGROUND_HOST: host } = this.config;
-          reject(new Error(`storyloom: port ${port} on ${host} is already in use (another storyloom, or another `
-            + `program). Stop it, or start on another port: PLAYGROUND_PORT=${port + 1} npm start`));
+          reject(
+            new Error(
+              `storyloom: port ${port} on ${host} is already in use (another storyloom, or another ` +
+                `program). Stop it, or start on another port: PLAYGROUND_PORT=${port + 1} npm start`,
+            ),
+          );
         } else reject(error);
       });
       server.listen(this.config.PLAYGROUND_PORT, this.config.PLAYGROUND_HOST, () => resolve());
@@ -149,7 +153,9 @@ export class PlaygroundAdapter implements ChatAdapter {
 
 /** Makes the playground adapter (main.ts starts it). */
 export function createPlaygroundAdapter(
-  config: Config, core: ChatCore, log: (message: string) => void,
+  config: Config,
+  core: ChatCore,
+  log: (message: string) => void,
 ): PlaygroundAdapter {
   return new PlaygroundAdapter(config, core, log);
 }

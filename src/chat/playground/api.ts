@@ -35,7 +35,10 @@ export interface CommandResult {
 
 /** Serves /api/* for one request. */
 export class PlaygroundApi {
-  constructor(private readonly core: ChatCore, private readonly admins: readonly string[]) {}
+  constructor(
+    private readonly core: ChatCore,
+    private readonly admins: readonly string[],
+  ) {}
 
   private result(reply: Reply, storyId: string | null): CommandResult {
     const story = storyId ? this.core.stories().find((s) => s.id === storyId) : undefined;
@@ -77,28 +80,37 @@ export class PlaygroundApi {
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
     if (req.method === 'POST' && path === '/api/command') {
-      return sendJson(res, 200, await this.command(await readJson(req))), true;
+      sendJson(res, 200, await this.command(await readJson(req)));
+      return true;
     }
     if (req.method === 'POST' && path === '/api/button') {
-      return sendJson(res, 200, await this.button(await readJson(req))), true;
+      sendJson(res, 200, await this.button(await readJson(req)));
+      return true;
     }
     if (req.method === 'GET' && path === '/api/stories') {
-      const stories = this.core.stories().sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 100);
-      return sendJson(res, 200, { stories: stories.map(storySummary) }), true;
+      const stories = this.core
+        .stories()
+        .sort((a, b) => (a.created_at < b.created_at ? 1 : -1))
+        .slice(0, 100);
+      sendJson(res, 200, { stories: stories.map(storySummary) });
+      return true;
     }
     const story = /^\/api\/stories\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && story) {
       const id = decodePathPart(story[1]);
       const found = this.core.stories().find((s) => s.id === id);
       if (!found) throw new HttpError(404, 'not_found', 'There is no such story.');
-      return sendJson(res, 200, storyView(found)), true;
+      sendJson(res, 200, storyView(found));
+      return true;
     }
     if (req.method === 'GET' && path === '/api/whoami') {
       const ctx = contextFor(url.searchParams.get('user') ?? '', this.admins, null);
-      return sendJson(res, 200, { id: ctx.person.id, name: ctx.person.name, admin: ctx.admin }), true;
+      sendJson(res, 200, { id: ctx.person.id, name: ctx.person.name, admin: ctx.admin });
+      return true;
     }
     if (req.method === 'GET' && path === '/api/commands') {
-      return sendJson(res, 200, { commands: COMMANDS, limits: this.core.limits }), true;
+      sendJson(res, 200, { commands: COMMANDS, limits: this.core.limits });
+      return true;
     }
     if (path.startsWith('/api/')) throw new HttpError(404, 'not_found', `No API route ${req.method} ${path}.`);
     return false;

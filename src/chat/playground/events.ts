@@ -19,8 +19,10 @@ export class EventHub {
   /** Starts an event stream on `res`. */
   open(res: ServerResponse): void {
     res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store',
-      connection: 'keep-alive', 'x-accel-buffering': 'no',
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n\n');
     this.clients.add(res);

@@ -4,16 +4,33 @@ import type { UserError, UserErrorCode } from '../../stories/errors.ts';
 
 /** An error with an HTTP status, shown to the client as `{error: {code, message}}`. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** The HTTP status for each user error. */
 export const STATUS_OF: Record<UserErrorCode, number> = {
-  empty: 400, too_long: 413, bad_option: 400, unknown_command: 400, not_in_story: 400, not_found: 404,
-  story_ended: 409, busy: 409, moved_on: 409, nothing_to_undo: 409, nothing_to_retry: 409,
-  forbidden: 403, cooldown: 429, in_flight_cap: 429, queue_full: 503, timeout: 504,
+  empty: 400,
+  too_long: 413,
+  bad_option: 400,
+  unknown_command: 400,
+  not_in_story: 400,
+  not_found: 404,
+  story_ended: 409,
+  busy: 409,
+  moved_on: 409,
+  nothing_to_undo: 409,
+  nothing_to_retry: 409,
+  forbidden: 403,
+  cooldown: 429,
+  in_flight_cap: 429,
+  queue_full: 503,
+  timeout: 504,
 };
 
 /** The largest request body the playground reads. */
@@ -47,8 +64,10 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text), ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -62,7 +81,10 @@ export function sendUserError(res: ServerResponse, status: number, error: UserEr
   const ms = 'retryAfterMs' in error ? error.retryAfterMs : undefined;
   const wait = typeof ms === 'number' && ms > 0 ? Math.ceil(ms) : null;
   const { code, message } = error;
-  if (wait === null) return sendJson(res, status, { error: { code, message } });
+  if (wait === null) {
+    sendJson(res, status, { error: { code, message } });
+    return;
+  }
   const retryAfter = String(Math.ceil(wait / 1000));
   sendJson(res, status, { error: { code, message, retryAfterMs: wait } }, { 'retry-after': retryAfter });
 }
@@ -96,7 +118,7 @@ export class InFlight {
   /** Resolves when every tracked response is done, or after `timeoutMs`, whichever comes first. */
   async settled(timeoutMs: number): Promise<void> {
     if (this.open.size === 0) return;
-    let done = () => undefined as void;
+    let done: () => void = () => undefined;
     const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
     const empty = new Promise<void>((resolve) => (done = resolve));
     this.waiters.add(done);

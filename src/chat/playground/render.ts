@@ -32,8 +32,15 @@ export function displayTitle(s: Story): string {
  */
 export function storyView(s: Story) {
   return {
-    id: s.id, title: s.title, displayTitle: displayTitle(s), status: s.status, version: s.version, owner: s.owner,
-    createdAt: s.created_at, updatedAt: s.updated_at, lines: s.lines.map(lineView),
+    id: s.id,
+    title: s.title,
+    displayTitle: displayTitle(s),
+    status: s.status,
+    version: s.version,
+    owner: s.owner,
+    createdAt: s.created_at,
+    updatedAt: s.updated_at,
+    lines: s.lines.map(lineView),
     pending: s.pending
       ? { jobId: s.pending.job_id, purpose: s.pending.purpose, requestedBy: s.pending.requested_by }
       : null,
@@ -44,8 +51,15 @@ export function storyView(s: Story) {
 /** A story in the channel list. */
 export function storySummary(s: Story) {
   return {
-    id: s.id, title: s.title, displayTitle: displayTitle(s), status: s.status, owner: s.owner, lines: s.lines.length,
-    createdAt: s.created_at, updatedAt: s.updated_at, pending: s.pending !== null,
+    id: s.id,
+    title: s.title,
+    displayTitle: displayTitle(s),
+    status: s.status,
+    owner: s.owner,
+    lines: s.lines.length,
+    createdAt: s.created_at,
+    updatedAt: s.updated_at,
+    pending: s.pending !== null,
   };
 }
 

@@ -51,7 +51,7 @@ export class SlackAdapter implements ChatAdapter {
   constructor(
     private readonly config: Config,
     private readonly core: ChatCore,
-    private readonly log: (message: string) => void,
+    log: (message: string) => void,
     options: SlackAdapterOptions = {},
   ) {
     const settings = { clientPingTimeoutMs: options.clientPingTimeoutMs };
@@ -62,8 +62,12 @@ export class SlackAdapter implements ChatAdapter {
     const recovery = new StatusRecovery(posts, this.status, poster, log);
     this.delivery = new SlackDelivery({ poster, status: this.status, recovery, posts, log });
     const parts: SlackParts = {
-      core, poster, log, recent: new RecentKeys(),
-      people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS), replies: new ReplyRenderer(poster, this.status),
+      core,
+      poster,
+      log,
+      recent: new RecentKeys(),
+      people: new SlackPeople(this.app.client, config.SLACK_ADMIN_IDS),
+      replies: new ReplyRenderer(poster, this.status),
     };
     registerCommands(this.app, parts);
     registerButtons(this.app, parts);
@@ -115,7 +119,10 @@ export class SlackAdapter implements ChatAdapter {
 
 /** The Slack adapter for main.ts: Socket Mode with SLACK_APP_TOKEN, else HTTP (SLACK_SIGNING_SECRET, SLACK_PORT). */
 export function createSlackAdapter(
-  config: Config, core: ChatCore, log: (message: string) => void, options: SlackAdapterOptions = {},
+  config: Config,
+  core: ChatCore,
+  log: (message: string) => void,
+  options: SlackAdapterOptions = {},
 ): SlackAdapter {
   return new SlackAdapter(config, core, log, options);
 }

@@ -35,28 +35,42 @@ function clientOptions(config: Config, logger: Logger) {
 
 /** The Bolt app and its mode. */
 export function buildBoltApp(
-  config: Config, logger: Logger, settings: BoltAppSettings = {},
+  config: Config,
+  logger: Logger,
+  settings: BoltAppSettings = {},
 ): { app: App; mode: SlackMode } {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) throw new Error('storyloom: the Slack adapter needs SLACK_BOT_TOKEN. See .env.example.');
   if (config.SLACK_APP_TOKEN) {
     const receiver = new SocketModeReceiver({
-      appToken: config.SLACK_APP_TOKEN, logger, logLevel: LogLevel.WARN,
+      appToken: config.SLACK_APP_TOKEN,
+      logger,
+      logLevel: LogLevel.WARN,
       clientPingTimeout: settings.clientPingTimeoutMs,
       installerOptions: { clientOptions: clientOptions(config, logger) },
     });
     const app = new App({
-      token, receiver, logger, clientOptions: clientOptions(config, logger), deferInitialization: true,
+      token,
+      receiver,
+      logger,
+      clientOptions: clientOptions(config, logger),
+      deferInitialization: true,
     });
     return { app, mode: 'socket' };
   }
   if (!config.SLACK_SIGNING_SECRET) {
-    throw new Error('storyloom: Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode). ' +
-      'See .env.example.');
+    throw new Error(
+      'storyloom: Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode). ' +
+        'See .env.example.',
+    );
   }
   const app = new App({
-    token, signingSecret: config.SLACK_SIGNING_SECRET, port: config.SLACK_PORT, logger,
-    clientOptions: clientOptions(config, logger), deferInitialization: true,
+    token,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    port: config.SLACK_PORT,
+    logger,
+    clientOptions: clientOptions(config, logger),
+    deferInitialization: true,
   });
   return { app, mode: 'http' };
 }

@@ -15,7 +15,10 @@ const NAMES_KEPT = 5000;
 export class SlackPeople {
   private readonly names = new Map<string, Promise<string>>();
 
-  constructor(private readonly client: webApi.WebClient, private readonly adminIds: readonly string[]) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly adminIds: readonly string[],
+  ) {}
 
   /** The person with this member id; `hint` is a name the payload carried, used if Slack will not say. */
   async person(userId: string, hint?: string): Promise<Person> {
@@ -50,7 +53,10 @@ export class SlackPeople {
 
 /** The command context of a Slack member in a place; `nameHint` is a name the payload carried. */
 export async function contextFor(
-  people: SlackPeople, userId: string, place: SlackPlace, nameHint?: string,
+  people: SlackPeople,
+  userId: string,
+  place: SlackPlace,
+  nameHint?: string,
 ): Promise<CommandContext> {
   const person = await people.person(userId, nameHint);
   const where = { platform: 'slack' as const, channel: place.channel, thread: place.thread };

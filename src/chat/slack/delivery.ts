@@ -33,7 +33,7 @@ export class SlackDelivery implements ChatDelivery {
     const { poster, status, recovery, log } = this.parts;
     const scan = await recovery.ready(story, jobId);
     const shown = await status.close(jobId);
-    if (!(maybePosted && await this.isPosted(story, line, scan))) {
+    if (!(maybePosted && (await this.isPosted(story, line, scan)))) {
       await poster.post(placeOf(story), lineMessage({ line, buttons }));
     }
     if (shown) {

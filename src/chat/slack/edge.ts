@@ -31,7 +31,10 @@ export function errorText(error: unknown, log: (message: string) => void, what: 
 
 /** Runs `work`; on an error, tells the person (through `tell`) and never throws. */
 export async function guard(
-  what: string, log: (message: string) => void, tell: (text: string) => Promise<unknown>, work: () => Promise<void>,
+  what: string,
+  log: (message: string) => void,
+  tell: (text: string) => Promise<unknown>,
+  work: () => Promise<void>,
 ): Promise<void> {
   try {
     await work();

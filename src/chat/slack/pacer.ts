@@ -14,7 +14,10 @@ interface Lane {
 export class ChannelPacer {
   private readonly lanes = new Map<string, Lane>();
 
-  constructor(private readonly intervalMs = 1000, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly intervalMs = 1000,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /**
    * Runs `task` in the channel's turn. When its turn comes and `stillWanted`

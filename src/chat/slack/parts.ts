@@ -28,7 +28,9 @@ export interface SlackParts {
  * a message's channel and ts). A repeat is logged when Slack marked it a retry.
  */
 export function firstTime(
-  parts: SlackParts, keys: string[], retry: { retryNum?: number; retryReason?: string },
+  parts: SlackParts,
+  keys: string[],
+  retry: { retryNum?: number; retryReason?: string },
 ): boolean {
   if (parts.recent.allFirst(...keys)) return true;
   if (retry.retryNum) {
@@ -50,6 +52,7 @@ export function tellEphemeral(parts: SlackParts, place: SlackPlace, userId: stri
 
 /** Adds the bot's ✅ to a person's message that joined a story (a failure is only logged). */
 export async function acknowledgeLine(parts: SlackParts, channel: string, ts: string): Promise<void> {
-  await parts.poster.react({ channel, ts }, 'white_check_mark')
+  await parts.poster
+    .react({ channel, ts }, 'white_check_mark')
     .catch((error: Error) => parts.log(`storyloom slack: reaction not added: ${error.message}`));
 }

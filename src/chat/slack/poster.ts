@@ -35,25 +35,42 @@ function blocksOf(body: MessageBody): (types.KnownBlock | types.Block)[] | undef
 
 /** Posts, edits and uploads for the Slack adapter. */
 export class SlackPoster {
-  constructor(private readonly client: webApi.WebClient, private readonly pacer: ChannelPacer) {}
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly pacer: ChannelPacer,
+  ) {}
 
   /** Posts a message in its channel's turn; resolves with its ref, or null when `stillWanted` said no. */
   async post(place: SlackPlace, body: MessageBody, stillWanted?: () => boolean): Promise<MessageRef | null> {
-    const ts = await this.pacer.run(place.channel, async () => {
-      const answer = await this.client.chat.postMessage({
-        channel: place.channel, ...(place.thread ? { thread_ts: place.thread } : {}),
-        text: body.text, blocks: blocksOf(body), mrkdwn: true, unfurl_links: false, unfurl_media: false, ...NO_MENTIONS,
-        ...(body.metadata ? { metadata: body.metadata } : {}),
-      });
-      return answer.ts!;
-    }, stillWanted);
+    const ts = await this.pacer.run(
+      place.channel,
+      async () => {
+        const answer = await this.client.chat.postMessage({
+          channel: place.channel,
+          ...(place.thread ? { thread_ts: place.thread } : {}),
+          text: body.text,
+          blocks: blocksOf(body),
+          mrkdwn: true,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...NO_MENTIONS,
+          ...(body.metadata ? { metadata: body.metadata } : {}),
+        });
+        return answer.ts!;
+      },
+      stillWanted,
+    );
     return ts === undefined ? null : { channel: place.channel, ts };
   }
 
   /** Replaces a message's content (and its metadata, when the body has some). */
   async update(ref: MessageRef, body: MessageBody): Promise<void> {
     await this.client.chat.update({
-      channel: ref.channel, ts: ref.ts, text: body.text, blocks: blocksOf(body) ?? [], ...NO_MENTIONS,
+      channel: ref.channel,
+      ts: ref.ts,
+      text: body.text,
+      blocks: blocksOf(body) ?? [],
+      ...NO_MENTIONS,
       ...(body.metadata ? { metadata: body.metadata } : {}),
     });
   }
@@ -66,8 +83,12 @@ export class SlackPoster {
   /** A message only `user` sees, in the channel (and thread). */
   async ephemeral(place: SlackPlace, user: string, body: MessageBody): Promise<void> {
     await this.client.chat.postEphemeral({
-      channel: place.channel, user, ...(place.thread ? { thread_ts: place.thread } : {}),
-      text: body.text, blocks: blocksOf(body), ...NO_MENTIONS,
+      channel: place.channel,
+      user,
+      ...(place.thread ? { thread_ts: place.thread } : {}),
+      text: body.text,
+      blocks: blocksOf(body),
+      ...NO_MENTIONS,
     });
   }
 
@@ -78,14 +99,15 @@ export class SlackPoster {
 
   /** Uploads a file into the thread (`files.uploadV2`); sharing it posts a message, so it is paced too. */
   async upload(
-    place: SlackPlace, file: { name: string; content: string; title: string }, comment: string,
+    place: SlackPlace,
+    file: { name: string; content: string; title: string },
+    comment: string,
   ): Promise<void> {
     const upload = { filename: file.name, title: file.title, content: file.content, initial_comment: comment };
     await this.pacer.run(place.channel, async () => {
       if (place.thread) {
         await this.client.files.uploadV2({ channel_id: place.channel, thread_ts: place.thread, ...upload });
-      }
-      else await this.client.files.uploadV2({ channel_id: place.channel, ...upload });
+      } else await this.client.files.uploadV2({ channel_id: place.channel, ...upload });
     });
   }
 }

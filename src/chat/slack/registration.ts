@@ -85,8 +85,11 @@ export function slackManifest(requestUrl?: string): Record<string, unknown> {
     features: {
       bot_user: { display_name: 'storyloom', always_online: true },
       slash_commands: SLASH_COMMANDS.map((def) => ({
-        command: slashName(def), ...url, description: def.description,
-        ...(usageHint(def) ? { usage_hint: usageHint(def) } : {}), should_escape: false,
+        command: slashName(def),
+        ...url,
+        description: def.description,
+        ...(usageHint(def) ? { usage_hint: usageHint(def) } : {}),
+        should_escape: false,
       })),
     },
     oauth_config: { scopes: { bot: [...BOT_SCOPES] } },
@@ -101,7 +104,7 @@ export function slackManifest(requestUrl?: string): Record<string, unknown> {
 }
 
 const HEADER = [
-  '# storyloom\'s Slack app manifest, generated from commands/ by `npm run slack:manifest`.',
+  "# storyloom's Slack app manifest, generated from commands/ by `npm run slack:manifest`.",
   '# Do not edit it by hand: change commands/ or src/chat/slack/registration.ts and run the script again.',
   '# Create the app with it: https://api.slack.com/apps > Create New App > From an app manifest (see docs/slack.md).',
 ].join('\n');

@@ -85,7 +85,10 @@ export function contextBlock(raw: string): Block {
 export function buttonsBlock(buttons: readonly Button[]): Block[] {
   if (buttons.length === 0) return [];
   const elements = buttons.map((b) => ({
-    type: 'button', action_id: b.customId, value: b.customId, text: { type: 'plain_text', text: b.label, emoji: true },
+    type: 'button',
+    action_id: b.customId,
+    value: b.customId,
+    text: { type: 'plain_text', text: b.label, emoji: true },
     ...(b.style === 'secondary' ? {} : { style: b.style }),
   }));
   return [{ type: 'actions', elements }];
@@ -107,8 +110,8 @@ function notification(raw: string): string {
 /** The channel message a story hangs from: its seed, who began it, and how to join in. */
 export function rootMessage(story: Story): MessageBody {
   const seed = story.lines[0];
-  const how = 'Reply in this thread to add your own line; ' +
-    'mention @storyloom with continue, retry, undo, end or export.';
+  const how =
+    'Reply in this thread to add your own line; ' + 'mention @storyloom with continue, retry, undo, end or export.';
   return {
     text: notification(`📖 A new story by ${story.owner.name || story.owner.id}: ${seed.text}`),
     blocks: [...textSections(seed.text, `line:${seed.id}`), contextBlock(`${byline(seed)} · ${how}`)],

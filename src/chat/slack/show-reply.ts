@@ -16,7 +16,10 @@ export type Tell = (text: string) => Promise<unknown>;
 
 /** Renders core's replies. */
 export class ReplyRenderer {
-  constructor(private readonly poster: SlackPoster, private readonly status: StatusMessages) {}
+  constructor(
+    private readonly poster: SlackPoster,
+    private readonly status: StatusMessages,
+  ) {}
 
   /** Shows `reply`; `place` is where the command was given (used when the reply names no story). */
   async show(reply: Reply, place: SlackPlace, tell: Tell): Promise<void> {

@@ -28,7 +28,9 @@ export class StatusMessages {
   private readonly edits: EditThrottle<string>;
 
   constructor(
-    private readonly poster: SlackPoster, private readonly log: (message: string) => void, editIntervalMs = 2000,
+    private readonly poster: SlackPoster,
+    private readonly log: (message: string) => void,
+    editIntervalMs = 2000,
   ) {
     this.edits = new EditThrottle<string>((jobId, text) => this.edit(jobId, text), editIntervalMs);
   }

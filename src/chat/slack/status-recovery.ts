@@ -43,8 +43,10 @@ export class StatusRecovery {
     waitMs = WAIT_MS,
   ) {
     this.looks = new OnceEach(waitMs, (storyId) => {
-      log(`storyloom slack: still reading the thread of story ${storyId} for status messages from before the ` +
-        'restart; delivering meanwhile');
+      log(
+        `storyloom slack: still reading the thread of story ${storyId} for status messages from before the ` +
+          'restart; delivering meanwhile',
+      );
     });
   }
 
@@ -68,8 +70,10 @@ export class StatusRecovery {
       scan = await this.posts.scan(placeOf(story), sinceMs);
     } catch (error) {
       const why = (error as Error).message;
-      this.log(`storyloom slack: could not read the thread of story ${story.id} for status messages from before ` +
-        `the restart: ${why}`);
+      this.log(
+        `storyloom slack: could not read the thread of story ${story.id} for status messages from before ` +
+          `the restart: ${why}`,
+      );
       return undefined;
     }
     // Newest first: a job keeps its newest status message, and older ones of the same job go.

@@ -66,67 +66,160 @@ export class DriveApi {
     return { rootUrl: this.rootUrl, retry: false, timeout: this.timeoutMs } as const;
   }
 
-  private run<T>(what: string, call: () => Promise<T>, accept?: (f: DriveFailure, attempt: number) => T | undefined): Promise<T> {
-    return withBackoff(() => this.limiter.run(call), this.policy, { accept, sleep: this.sleep, fail: (o) => this.failure(what, o) });
+  private run<T>(
+    what: string,
+    call: () => Promise<T>,
+    accept?: (f: DriveFailure, attempt: number) => T | undefined,
+  ): Promise<T> {
+    return withBackoff(() => this.limiter.run(call), this.policy, {
+      accept,
+      sleep: this.sleep,
+      fail: (o) => this.failure(what, o),
+    });
   }
 
   private failure(what: string, { failure, attempts }: RetryOutcome): Error {
     const error = explainFailure(failure, what, this.kind);
     if (error.code !== 'drive_error' || attempts < this.policy.attempts) return error;
-    return new MailboxError('gave_up', `storyloom: Drive kept failing while ${what}; gave up after ${attempts} attempts (last: ${failure.status ?? 'no answer'} ${failure.reason ?? ''} ${failure.message}).`, failure.status, failure.reason);
+    return new MailboxError(
+      'gave_up',
+      `storyloom: Drive kept failing while ${what}; gave up after ${attempts} attempts ` +
+        `(last: ${failure.status ?? 'no answer'} ${failure.reason ?? ''} ${failure.message}).`,
+      failure.status,
+      failure.reason,
+    );
   }
 
   /** Fresh file ids, for creates that a retry cannot duplicate. */
   async generateIds(count: number): Promise<string[]> {
-    const res = await this.run('getting new file ids', () => this.drive.files.generateIds({ count, space: 'drive', type: 'files', fields: 'ids' }, this.opts));
+    const res = await this.run('getting new file ids', () =>
+      this.drive.files.generateIds({ count, space: 'drive', type: 'files', fields: 'ids' }, this.opts),
+    );
     return res.data.ids ?? [];
   }
 
-  /** Creates a file with its content (and public `properties`, if given) in one multipart upload, under an id from generateIds. */
-  async createFile(id: string, parentId: string, name: string, content: string, what: string, properties?: Record<string, string>): Promise<FileMeta> {
-    return this.run(what, () => this.drive.files.create({
-      requestBody: { id, name, parents: [parentId], mimeType: 'application/json', ...(properties ? { properties } : {}) },
-      media: { mimeType: 'application/json', body: content },
-      supportsAllDrives: true, fields: FILE_FIELDS,
-    }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, 'application/json'));
+  /**
+   * Creates a file with its content (and public `properties`, if given) in one multipart upload, under an id from
+   * generateIds.
+   */
+  async createFile(
+    id: string,
+    parentId: string,
+    name: string,
+    content: string,
+    what: string,
+    properties?: Record<string, string>,
+  ): Promise<FileMeta> {
+    return this.run(
+      what,
+      () =>
+        this.drive.files
+          .create(
+            {
+              requestBody: {
+                id,
+                name,
+                parents: [parentId],
+                mimeType: 'application/json',
+                ...(properties ? { properties } : {}),
+              },
+              media: { mimeType: 'application/json', body: content },
+              supportsAllDrives: true,
+              fields: FILE_FIELDS,
+            },
+            this.opts,
+          )
+          .then((r) => toMeta(r.data)),
+      landed(id, name, parentId, 'application/json'),
+    );
   }
 
   /** Creates a folder (with public `properties`, if given) under an id from generateIds. */
-  async createFolder(id: string, parentId: string, name: string, properties?: Record<string, string>)
-    : Promise<FileMeta> {
-    return this.run(`creating the folder ${name}`, () => this.drive.files.create({
-      requestBody: { id, name, parents: [parentId], mimeType: FOLDER_MIME, ...(properties ? { properties } : {}) },
-      supportsAllDrives: true, fields: FILE_FIELDS,
-    }, this.opts).then((r) => toMeta(r.data)), landed(id, name, parentId, FOLDER_MIME));
+  async createFolder(
+    id: string,
+    parentId: string,
+    name: string,
+    properties?: Record<string, string>,
+  ): Promise<FileMeta> {
+    return this.run(
+      `creating the folder ${name}`,
+      () =>
+        this.drive.files
+          .create(
+            {
+              requestBody: {
+                id,
+                name,
+                parents: [parentId],
+                mimeType: FOLDER_MIME,
+                ...(properties ? { properties } : {}),
+              },
+              supportsAllDrives: true,
+              fields: FILE_FIELDS,
+            },
+            this.opts,
+          )
+          .then((r) => toMeta(r.data)),
+      landed(id, name, parentId, FOLDER_MIME),
+    );
   }
 
   /** Merges public `properties` (null deletes a key) into a file's metadata, without touching its content. */
   async updateProperties(id: string, properties: Record<string, string | null>, what: string): Promise<void> {
-    await this.run(what, () => this.drive.files.update({
-      // Drive deletes a property set to null; the client's types do not say so.
-      fileId: id, requestBody: { properties: properties as Record<string, string> },
-      supportsAllDrives: true, fields: 'id',
-    }, this.opts));
+    await this.run(what, () =>
+      this.drive.files.update(
+        {
+          // Drive deletes a property set to null; the client's types do not say so.
+          fileId: id,
+          requestBody: { properties: properties as Record<string, string> },
+          supportsAllDrives: true,
+          fields: 'id',
+        },
+        this.opts,
+      ),
+    );
   }
 
   /** Replaces a file's content, by id, merging `properties` (null deletes a key) in the same multipart upload. */
-  async updateContent(id: string, content: string, what: string, properties?: Record<string, string | null>): Promise<FileMeta> {
-    return this.run(what, () => this.drive.files.update({
-      // Drive deletes a property set to null; the client's types do not say so.
-      fileId: id, ...(properties ? { requestBody: { properties: properties as Record<string, string> } } : {}),
-      media: { mimeType: 'application/json', body: content }, supportsAllDrives: true, fields: FILE_FIELDS,
-    }, this.opts).then((r) => toMeta(r.data)));
+  async updateContent(
+    id: string,
+    content: string,
+    what: string,
+    properties?: Record<string, string | null>,
+  ): Promise<FileMeta> {
+    return this.run(what, () =>
+      this.drive.files
+        .update(
+          {
+            // Drive deletes a property set to null; the client's types do not say so.
+            fileId: id,
+            ...(properties ? { requestBody: { properties: properties as Record<string, string> } } : {}),
+            media: { mimeType: 'application/json', body: content },
+            supportsAllDrives: true,
+            fields: FILE_FIELDS,
+          },
+          this.opts,
+        )
+        .then((r) => toMeta(r.data)),
+    );
   }
 
   /** A file's content as text. */
   async download(id: string, what: string): Promise<string> {
-    return this.run(what, () => this.drive.files.get({ fileId: id, alt: 'media', supportsAllDrives: true }, { ...this.opts, responseType: 'text' })
-      .then((r) => String(r.data)));
+    return this.run(what, () =>
+      this.drive.files
+        .get({ fileId: id, alt: 'media', supportsAllDrives: true }, { ...this.opts, responseType: 'text' })
+        .then((r) => String(r.data)),
+    );
   }
 
   /** Deletes a file; a 404 means it is already gone, which is fine. */
   async deleteFile(id: string, what: string): Promise<void> {
-    await this.run(what, () => this.drive.files.delete({ fileId: id, supportsAllDrives: true }, this.opts).then(() => true), (f) => (f.status === 404 ? true : undefined));
+    await this.run(
+      what,
+      () => this.drive.files.delete({ fileId: id, supportsAllDrives: true }, this.opts).then(() => true),
+      (f) => (f.status === 404 ? true : undefined),
+    );
   }
 
   /**
@@ -134,27 +227,42 @@ export class DriveApi {
    * Content manager may trash but not delete; Drive empties the trash after 30 days.
    */
   async trashFile(id: string, what: string): Promise<void> {
-    await this.run(what, () => this.drive.files.update(
-      { fileId: id, requestBody: { trashed: true }, supportsAllDrives: true, fields: 'id' }, this.opts,
-    ).then(() => true), (f) => (f.status === 404 ? true : undefined));
+    await this.run(
+      what,
+      () =>
+        this.drive.files
+          .update({ fileId: id, requestBody: { trashed: true }, supportsAllDrives: true, fields: 'id' }, this.opts)
+          .then(() => true),
+      (f) => (f.status === 404 ? true : undefined),
+    );
   }
 
   /** A file's metadata. */
   async getFile(id: string, what: string): Promise<FileMeta> {
-    return this.run(what, () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FILE_FIELDS }, this.opts).then((r) => toMeta(r.data)));
+    return this.run(what, () =>
+      this.drive.files
+        .get({ fileId: id, supportsAllDrives: true, fields: FILE_FIELDS }, this.opts)
+        .then((r) => toMeta(r.data)),
+    );
   }
 
-  /** A folder's metadata with its public properties and, in a shared drive, what the account may do with its children. */
+  /**
+   * A folder's metadata with its public properties and, in a shared drive, what the account may do with its
+   * children.
+   */
   async getFolder(id: string, what: string): Promise<FolderMeta> {
     const get = () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FOLDER_FIELDS }, this.opts);
-    return this.run(what, () => get().then((r) => {
-      const caps = r.data.capabilities;
-      return {
-        ...toMeta(r.data), properties: { ...(r.data.properties ?? {}) },
-        ...(typeof caps?.canTrashChildren === 'boolean' ? { canTrashChildren: caps.canTrashChildren } : {}),
-        ...(typeof caps?.canDeleteChildren === 'boolean' ? { canDeleteChildren: caps.canDeleteChildren } : {}),
-      };
-    }));
+    return this.run(what, () =>
+      get().then((r) => {
+        const caps = r.data.capabilities;
+        return {
+          ...toMeta(r.data),
+          properties: { ...(r.data.properties ?? {}) },
+          ...(typeof caps?.canTrashChildren === 'boolean' ? { canTrashChildren: caps.canTrashChildren } : {}),
+          ...(typeof caps?.canDeleteChildren === 'boolean' ? { canDeleteChildren: caps.canDeleteChildren } : {}),
+        };
+      }),
+    );
   }
 
   /** Every file matching `q`, following pages (in a shared drive, `driveId` narrows the search to it). */
@@ -163,10 +271,20 @@ export class DriveApi {
     let pageToken: string | undefined;
     do {
       const token = pageToken;
-      const res = await this.run(what, () => this.drive.files.list({
-        q, pageSize: 1000, pageToken: token, fields: `nextPageToken,files(${FEED_FIELDS})`,
-        supportsAllDrives: true, includeItemsFromAllDrives: true, ...(driveId ? { corpora: 'drive', driveId } : {}),
-      }, this.opts));
+      const res = await this.run(what, () =>
+        this.drive.files.list(
+          {
+            q,
+            pageSize: 1000,
+            pageToken: token,
+            fields: `nextPageToken,files(${FEED_FIELDS})`,
+            supportsAllDrives: true,
+            includeItemsFromAllDrives: true,
+            ...(driveId ? { corpora: 'drive', driveId } : {}),
+          },
+          this.opts,
+        ),
+      );
       files.push(...(res.data.files ?? []).map(toMeta));
       pageToken = res.data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -175,19 +293,36 @@ export class DriveApi {
 
   /** Where the changes feed starts now. */
   async startPageToken(driveId: string | undefined): Promise<string> {
-    const res = await this.run('starting the changes feed', () => this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(driveId ? { driveId } : {}) }, this.opts));
-    if (!res.data.startPageToken) throw new MailboxError('drive_error', 'storyloom: Drive gave no start page token for the changes feed.');
+    const res = await this.run('starting the changes feed', () =>
+      this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(driveId ? { driveId } : {}) }, this.opts),
+    );
+    if (!res.data.startPageToken)
+      throw new MailboxError('drive_error', 'storyloom: Drive gave no start page token for the changes feed.');
     return res.data.startPageToken;
   }
 
   /** One page of changes since `pageToken`, with the fields the mailbox needs. */
   async listChanges(pageToken: string, driveId: string | undefined): Promise<ChangePage> {
-    const res = await this.run('reading the changes feed', () => this.drive.changes.list({
-      pageToken, pageSize: 1000, includeItemsFromAllDrives: true, supportsAllDrives: true, includeRemoved: true,
-      fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FEED_FIELDS}))`, ...(driveId ? { driveId } : {}),
-    }, this.opts));
+    const res = await this.run('reading the changes feed', () =>
+      this.drive.changes.list(
+        {
+          pageToken,
+          pageSize: 1000,
+          includeItemsFromAllDrives: true,
+          supportsAllDrives: true,
+          includeRemoved: true,
+          fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FEED_FIELDS}))`,
+          ...(driveId ? { driveId } : {}),
+        },
+        this.opts,
+      ),
+    );
     return {
-      changes: (res.data.changes ?? []).map((c) => ({ fileId: c.fileId ?? '', removed: c.removed === true, ...(c.file ? { file: toMeta(c.file) } : {}) })),
+      changes: (res.data.changes ?? []).map((c) => ({
+        fileId: c.fileId ?? '',
+        removed: c.removed === true,
+        ...(c.file ? { file: toMeta(c.file) } : {}),
+      })),
       ...(res.data.nextPageToken ? { nextPageToken: res.data.nextPageToken } : {}),
       ...(res.data.newStartPageToken ? { newStartPageToken: res.data.newStartPageToken } : {}),
     };
@@ -195,7 +330,9 @@ export class DriveApi {
 
   /** The signed-in account's email address. */
   async accountEmail(): Promise<string> {
-    const res = await this.run('asking who is signed in', () => this.drive.about.get({ fields: 'user(emailAddress)' }, this.opts));
+    const res = await this.run('asking who is signed in', () =>
+      this.drive.about.get({ fields: 'user(emailAddress)' }, this.opts),
+    );
     return res.data.user?.emailAddress ?? 'an unknown account';
   }
 

@@ -19,7 +19,14 @@ export interface DriveCredentials {
   kind: CredentialKind;
 }
 
-type AuthConfig = Pick<Config, 'GOOGLE_APPLICATION_CREDENTIALS' | 'GOOGLE_OAUTH_CLIENT_ID' | 'GOOGLE_OAUTH_CLIENT_SECRET' | 'GOOGLE_OAUTH_TOKEN_FILE' | 'STORYLOOM_DATA_DIR'>;
+type AuthConfig = Pick<
+  Config,
+  | 'GOOGLE_APPLICATION_CREDENTIALS'
+  | 'GOOGLE_OAUTH_CLIENT_ID'
+  | 'GOOGLE_OAUTH_CLIENT_SECRET'
+  | 'GOOGLE_OAUTH_TOKEN_FILE'
+  | 'STORYLOOM_DATA_DIR'
+>;
 
 /** The credentials the configuration names. */
 export async function loadCredentials(config: AuthConfig): Promise<DriveCredentials> {
@@ -28,18 +35,32 @@ export async function loadCredentials(config: AuthConfig): Promise<DriveCredenti
   const secret = config.GOOGLE_OAUTH_CLIENT_SECRET;
   if (id && secret) return oauthUser(id, secret, tokenFilePath(config));
   if (id || secret) {
-    throw new MailboxError('no_credentials', `storyloom: ${id ? 'GOOGLE_OAUTH_CLIENT_SECRET' : 'GOOGLE_OAUTH_CLIENT_ID'} is missing: an OAuth client needs both its id and its secret (Google Cloud console > APIs & Services > Credentials). See docs/drive.md.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: ${id ? 'GOOGLE_OAUTH_CLIENT_SECRET' : 'GOOGLE_OAUTH_CLIENT_ID'} is missing: ` +
+        'an OAuth client needs both its id and its secret (Google Cloud console > APIs & Services > Credentials). ' +
+        'See docs/drive.md.',
+    );
   }
-  throw new MailboxError('no_credentials',
-    'storyloom: STORYLOOM_MAILBOX=drive needs Google credentials: either GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (a "Desktop app" OAuth client), then `npm run auth:google`; ' +
-      'or GOOGLE_APPLICATION_CREDENTIALS (a service account key file, with the mailbox in a Shared Drive). See docs/drive.md.');
+  throw new MailboxError(
+    'no_credentials',
+    'storyloom: STORYLOOM_MAILBOX=drive needs Google credentials: ' +
+      'either GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET (a "Desktop app" OAuth client), ' +
+      'then `npm run auth:google`; ' +
+      'or GOOGLE_APPLICATION_CREDENTIALS (a service account key file, with the mailbox in a Shared Drive). ' +
+      'See docs/drive.md.',
+  );
 }
 
 /** An OAuth client with the stored refresh token, refreshing at the token endpoint it was issued by. */
 async function oauthUser(clientId: string, clientSecret: string, tokenFile: string): Promise<DriveCredentials> {
   const token = await readTokenFile(tokenFile);
   if (token.client_id !== clientId) {
-    throw new MailboxError('no_credentials', `storyloom: ${tokenFile} was made for another OAuth client than GOOGLE_OAUTH_CLIENT_ID. Run \`npm run auth:google\` again.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: ${tokenFile} was made for another OAuth client than GOOGLE_OAUTH_CLIENT_ID. ` +
+        'Run `npm run auth:google` again.',
+    );
   }
   const auth = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: token.token_uri } });
   auth.setCredentials({ refresh_token: token.refresh_token });
@@ -52,7 +73,8 @@ async function serviceAccount(path: string): Promise<DriveCredentials> {
   const auth = new JWT({ email: key.client_email, key: key.private_key, scopes: [DRIVE_SCOPE] });
   const tokenUri = key.token_uri ?? GOOGLE_TOKEN_URL;
   if (tokenUri !== GOOGLE_TOKEN_URL) {
-    // The JWT client always posts its assertion to Google's endpoint; honour the key's token_uri, as Google's Python library does.
+    // The JWT client always posts its assertion to Google's endpoint; honour the key's token_uri, as Google's Python
+    // library does.
     auth.transporter.interceptors.request.add({
       resolved: async (request) => {
         if (String(request.url) === GOOGLE_TOKEN_URL) request.url = new URL(tokenUri);
@@ -76,7 +98,11 @@ export async function readServiceAccountKey(path: string): Promise<ServiceAccoun
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new MailboxError('no_credentials', `storyloom: GOOGLE_APPLICATION_CREDENTIALS names ${path}, which ${missing ? 'does not exist' : `cannot be read (${(error as Error).message})`}.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: GOOGLE_APPLICATION_CREDENTIALS names ${path}, ` +
+        `which ${missing ? 'does not exist' : `cannot be read (${(error as Error).message})`}.`,
+    );
   }
   let doc: Record<string, unknown> = {};
   try {
@@ -85,10 +111,24 @@ export async function readServiceAccountKey(path: string): Promise<ServiceAccoun
     // Reported below as "not a service account key".
   }
   if (doc.installed || doc.web) {
-    throw new MailboxError('no_credentials', `storyloom: ${path} is an OAuth client file, not a service account key. Put its client_id and client_secret in GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET, leave GOOGLE_APPLICATION_CREDENTIALS empty, and run \`npm run auth:google\`.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: ${path} is an OAuth client file, not a service account key. ` +
+        'Put its client_id and client_secret in GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET, ' +
+        'leave GOOGLE_APPLICATION_CREDENTIALS empty, and run `npm run auth:google`.',
+    );
   }
   if (doc.type !== 'service_account' || typeof doc.client_email !== 'string' || typeof doc.private_key !== 'string') {
-    throw new MailboxError('no_credentials', `storyloom: ${path} (GOOGLE_APPLICATION_CREDENTIALS) is not a service account key: expected a JSON file with "type": "service_account", "client_email" and "private_key", as the Cloud console downloads it.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: ${path} (GOOGLE_APPLICATION_CREDENTIALS) is not a service account key: ` +
+        'expected a JSON file with "type": "service_account", "client_email" and "private_key", ' +
+        'as the Cloud console downloads it.',
+    );
   }
-  return { client_email: doc.client_email, private_key: doc.private_key, ...(typeof doc.token_uri === 'string' ? { token_uri: doc.token_uri } : {}) };
+  return {
+    client_email: doc.client_email,
+    private_key: doc.private_key,
+    ...(typeof doc.token_uri === 'string' ? { token_uri: doc.token_uri } : {}),
+  };
 }

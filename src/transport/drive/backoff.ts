@@ -26,7 +26,12 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { attempts: 7, baseMs: 500, capMs:
  * capped, with jitter in [50%, 100%] so that clients that failed together do
  * not retry together; never shorter than Retry-After (itself capped).
  */
-export function backoffDelay(retry: number, policy: BackoffPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  retry: number,
+  policy: BackoffPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(policy.capMs, policy.baseMs * 2 ** (retry - 1));
   const jittered = exponential * (0.5 + random() / 2);
   const floor = retryAfterMs === undefined ? 0 : Math.min(retryAfterMs, policy.maxRetryAfterMs);
@@ -42,7 +47,10 @@ export interface RetryOutcome {
 
 /** Hooks for one retried call. */
 export interface RetryHooks<T> {
-  /** A failure that means success after all (a 409 on a retried create with our id); return the result, or undefined. */
+  /**
+   * A failure that means success after all (a 409 on a retried create with our id); return the result, or
+   * undefined.
+   */
   accept?: (failure: DriveFailure, attempt: number) => T | undefined;
   /** Builds the error thrown for a failure that will not be retried (or the last one). */
   fail: (outcome: RetryOutcome) => Error;

@@ -52,7 +52,10 @@ export function chunkKey(i: number): string {
 }
 
 /** The most UTF-8 bytes the chunks hold, all full. */
-export const BODY_CAPACITY = Array.from({ length: MAX_CHUNKS }, (_, i) => BODY_PROPERTIES.maxPropertyBytes - chunkKey(i).length).reduce((a, b) => a + b);
+export const BODY_CAPACITY = Array.from(
+  { length: MAX_CHUNKS },
+  (_, i) => BODY_PROPERTIES.maxPropertyBytes - chunkKey(i).length,
+).reduce((a, b) => a + b);
 
 /** The properties that carry `body`, or undefined when it does not fit (or is not well-formed text). */
 export function bodyToProperties(body: string): Record<string, string> | undefined {
@@ -73,8 +76,12 @@ export function bodyToProperties(body: string): Record<string, string> | undefin
     used += size;
   }
   if (chunk) chunks.push(chunk);
-  const properties: Record<string, string> = { [BODY_PROPERTIES.header]: `${BODY_PROPERTIES.layout}:${chunks.length}:${Buffer.byteLength(body)}:${sha256(body)}` };
-  chunks.forEach((c, i) => (properties[chunkKey(i)] = c));
+  const properties: Record<string, string> = {
+    [BODY_PROPERTIES.header]: `${BODY_PROPERTIES.layout}:${chunks.length}:${Buffer.byteLength(body)}:${sha256(body)}`,
+  };
+  chunks.forEach((c, i) => {
+    properties[chunkKey(i)] = c;
+  });
   return properties;
 }
 
@@ -93,7 +100,10 @@ export function clearingTheRest(properties: Record<string, string> | undefined):
  * (none when it does not fit); on an overwrite, those and the deletion of the
  * rest of the layout. None at all outside BODY_FOLDERS.
  */
-export function bodyPropertiesFor(folder: Folder, body: string): { create?: Record<string, string>; update?: Record<string, string | null> } {
+export function bodyPropertiesFor(
+  folder: Folder,
+  body: string,
+): { create?: Record<string, string>; update?: Record<string, string | null> } {
   if (!BODY_FOLDERS.has(folder)) return {};
   const create = bodyToProperties(body);
   return { create, update: clearingTheRest(create) };
@@ -103,7 +113,10 @@ export function bodyPropertiesFor(folder: Folder, body: string): { create?: Reco
  * The body the properties carry, or undefined when they carry none or do not
  * add up; `contentSha256` is the file's sha256Checksum, when Drive gives one.
  */
-export function bodyFromProperties(properties: Record<string, string> | null | undefined, contentSha256?: string | null): string | undefined {
+export function bodyFromProperties(
+  properties: Record<string, string> | null | undefined,
+  contentSha256?: string | null,
+): string | undefined {
   const match = HEADER.exec(properties?.[BODY_PROPERTIES.header] ?? '');
   if (!properties || !match || Number(match[1]) > MAX_CHUNKS) return undefined;
   let body = '';

@@ -12,7 +12,11 @@ import type { FolderIndex } from './folder-index.ts';
 const MAX_PAGES = 50;
 
 /** Applies one Drive change to the index; returns the news it makes. */
-export function applyChange(index: FolderIndex, folderOf: ReadonlyMap<string, Folder>, change: ChangePage['changes'][number]): Change[] {
+export function applyChange(
+  index: FolderIndex,
+  folderOf: ReadonlyMap<string, Folder>,
+  change: ChangePage['changes'][number],
+): Change[] {
   const before = index.get(change.fileId);
   if (change.removed) {
     index.bury(change.fileId);
@@ -34,7 +38,14 @@ export function applyChange(index: FolderIndex, folderOf: ReadonlyMap<string, Fo
     index.remove(change.fileId);
     news.push(gone(index, before.folder, before.name));
   }
-  index.upsert({ id: change.fileId, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs, body: file.body });
+  index.upsert({
+    id: change.fileId,
+    folder,
+    name: file.name,
+    version: file.version,
+    modifiedMs: file.modifiedMs,
+    body: file.body,
+  });
   news.push({ folder, name: file.name, removed: false });
   return news;
 }
@@ -59,7 +70,11 @@ export interface CatchUp {
  * the page is applied, so a failure on a later page loses nothing.
  */
 export async function catchUp(
-  api: DriveApi, driveId: string | undefined, token: string, index: FolderIndex, folderOf: ReadonlyMap<string, Folder>,
+  api: DriveApi,
+  driveId: string | undefined,
+  token: string,
+  index: FolderIndex,
+  folderOf: ReadonlyMap<string, Folder>,
   onPage: (news: Change[], token: string) => void,
 ): Promise<CatchUp> {
   let current = token;

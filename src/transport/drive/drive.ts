@@ -20,7 +20,12 @@
  *   remembered, read as gone, and not tried again (unremovable.ts).
  */
 import {
-  ChangeHub, checkName, type ChangeListener, type CleanupProblems, type Folder, type Transport,
+  ChangeHub,
+  checkName,
+  type ChangeListener,
+  type CleanupProblems,
+  type Folder,
+  type Transport,
 } from '../transport.ts';
 import type { DriveApi, FileMeta } from './api.ts';
 import { BODY_FOLDERS, bodyPropertiesFor } from './body-properties.ts';
@@ -101,8 +106,15 @@ export class DriveTransport implements Transport {
     // Files given up on before read as gone from the start: the listing at open must not bring them back.
     for (const id of this.unremovable.list()) this.index.bury(id);
     const sync = new MailboxSync({
-      api, folders, index: this.index, hub: this.hub, pace: this.pace, stateFile,
-      saveEveryMs: this.options.saveEveryMs ?? 1000, clock: this.clock, log: this.log,
+      api,
+      folders,
+      index: this.index,
+      hub: this.hub,
+      pace: this.pace,
+      stateFile,
+      saveEveryMs: this.options.saveEveryMs ?? 1000,
+      clock: this.clock,
+      log: this.log,
       unremovable: () => this.unremovable.list(),
     });
     await sync.open(saved);
@@ -131,13 +143,28 @@ export class DriveTransport implements Transport {
         this.index.bury(entry.id);
       }
       const id = await this.ids.take();
-      this.remember(folder, name, await this.options.api.createFile(id, folderIds[folder], name, content, `creating ${folder}/${name}`, properties.create));
+      this.remember(
+        folder,
+        name,
+        await this.options.api.createFile(
+          id,
+          folderIds[folder],
+          name,
+          content,
+          `creating ${folder}/${name}`,
+          properties.create,
+        ),
+      );
     });
   }
 
   /** Overwrites a file by id; undefined when another side deleted it or moved it to the trash meanwhile. */
-  private async overwrite(id: string, path: string, content: string, properties?: Record<string, string | null>)
-    : Promise<FileMeta | undefined> {
+  private async overwrite(
+    id: string,
+    path: string,
+    content: string,
+    properties?: Record<string, string | null>,
+  ): Promise<FileMeta | undefined> {
     try {
       const meta = await this.options.api.updateContent(id, content, `writing ${path}`, properties);
       // Drive lets a trashed file be written; it stays in the trash, where nobody reads it.
@@ -245,8 +272,15 @@ export class DriveTransport implements Transport {
   }
 
   private remember(folder: Folder, name: string, meta: FileMeta): void {
-    // No body for this side's own writes: a read of one goes to Drive, so it sees another side's later delete or overwrite.
-    this.index.upsert({ id: meta.id, folder, name, version: meta.version, modifiedMs: meta.modifiedMs || this.clock() });
+    // No body for this side's own writes: a read of one goes to Drive, so it sees another side's later delete or
+    // overwrite.
+    this.index.upsert({
+      id: meta.id,
+      folder,
+      name,
+      version: meta.version,
+      modifiedMs: meta.modifiedMs || this.clock(),
+    });
     this.pace.timing.wrote(folder, name, this.clock(), meta.modifiedMs);
     if (folder === 'requests' || folder === 'responses' || folder === 'control') {
       this.pace.activity();

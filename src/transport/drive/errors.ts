@@ -52,19 +52,45 @@ export interface DriveFailure {
   retryAfterMs?: number;
 }
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
 
 /** Reads a googleapis/gaxios error (or any thrown value) into a DriveFailure. */
 export function readFailure(error: unknown): DriveFailure {
-  const e = error as { status?: number; code?: string | number; name?: string; message?: string; cause?: { name?: string; code?: string }; response?: { status?: number; data?: unknown; headers?: unknown } };
+  const e = error as {
+    status?: number;
+    code?: string | number;
+    name?: string;
+    message?: string;
+    cause?: { name?: string; code?: string };
+    response?: { status?: number; data?: unknown; headers?: unknown };
+  };
   const status = e?.response?.status ?? (typeof e?.status === 'number' ? e.status : undefined);
   const body = parseBody(e?.response?.data);
   const { reason, message } = reasonOf(body);
   const code = String(e?.code ?? e?.cause?.code ?? '');
-  const aborted = [e?.name, e?.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError') || /aborted|timed? ?out/i.test(e?.message ?? '');
-  const network = status === undefined && (NETWORK_CODES.has(code) || aborted || /socket hang up|fetch failed|network/i.test(e?.message ?? ''));
+  const aborted =
+    [e?.name, e?.cause?.name].some((n) => n === 'AbortError' || n === 'TimeoutError') ||
+    /aborted|timed? ?out/i.test(e?.message ?? '');
+  const network =
+    status === undefined &&
+    (NETWORK_CODES.has(code) || aborted || /socket hang up|fetch failed|network/i.test(e?.message ?? ''));
   const retryAfterMs = parseRetryAfter(header(e?.response?.headers, 'retry-after'));
-  return { status, reason, message: message ?? e?.message ?? String(error), network, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  return {
+    status,
+    reason,
+    message: message ?? e?.message ?? String(error),
+    network,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
 }
 
 function parseBody(data: unknown): unknown {
@@ -79,7 +105,8 @@ function parseBody(data: unknown): unknown {
 /** Drive's `error.errors[0].reason` (or a details reason), or OAuth's `error`. */
 function reasonOf(body: unknown): { reason?: string; message?: string } {
   const err = (body as { error?: unknown; error_description?: string })?.error;
-  if (typeof err === 'string') return { reason: err, message: (body as { error_description?: string }).error_description ?? err };
+  if (typeof err === 'string')
+    return { reason: err, message: (body as { error_description?: string }).error_description ?? err };
   if (!err || typeof err !== 'object') return {};
   const e = err as { message?: string; errors?: { reason?: string }[]; details?: { reason?: string }[] };
   const reason = e.errors?.find((x) => x?.reason)?.reason ?? e.details?.find((x) => x?.reason)?.reason;
@@ -108,5 +135,10 @@ export function isTransient(failure: DriveFailure): boolean {
   if (failure.network) return true;
   const { status, reason } = failure;
   if (status === undefined) return false;
-  return status === 429 || status === 408 || status >= 500 || (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason));
+  return (
+    status === 429 ||
+    status === 408 ||
+    status >= 500 ||
+    (status === 403 && reason !== undefined && RATE_LIMIT_REASONS.has(reason))
+  );
 }

@@ -40,15 +40,22 @@ export interface ChangePage {
 /** A 409 on a retried create with our own id: the earlier attempt landed. */
 export function landed(id: string, name: string, parentId: string, mimeType: string) {
   return (failure: DriveFailure, attempt: number): FileMeta | undefined =>
-    failure.status === 409 && attempt > 1 ? { id, name, mimeType, parents: [parentId], trashed: false, version: 0, modifiedMs: 0 } : undefined;
+    failure.status === 409 && attempt > 1
+      ? { id, name, mimeType, parents: [parentId], trashed: false, version: 0, modifiedMs: 0 }
+      : undefined;
 }
 
 /** A Drive File resource as the mailbox sees it. */
 export function toMeta(f: drive_v3.Schema$File): FileMeta {
   const body = bodyFromProperties(f.properties, f.sha256Checksum);
   return {
-    id: f.id ?? '', name: f.name ?? '', mimeType: f.mimeType ?? '', parents: f.parents ?? [], trashed: f.trashed === true,
-    version: Number(f.version ?? 0) || 0, modifiedMs: f.modifiedTime ? Date.parse(f.modifiedTime) || 0 : 0,
+    id: f.id ?? '',
+    name: f.name ?? '',
+    mimeType: f.mimeType ?? '',
+    parents: f.parents ?? [],
+    trashed: f.trashed === true,
+    version: Number(f.version ?? 0) || 0,
+    modifiedMs: f.modifiedTime ? Date.parse(f.modifiedTime) || 0 : 0,
     ...(f.driveId ? { driveId: f.driveId } : {}),
     ...(body === undefined ? {} : { body }),
   };

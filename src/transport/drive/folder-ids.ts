@@ -19,8 +19,9 @@ export function folderKey(folder: Folder): string {
 }
 
 /** The subfolder ids the root's properties record (none unless the layout is version 1). */
-export function recordedFolderIds(properties: Readonly<Record<string, string>> | undefined)
-  : Partial<Record<Folder, string>> {
+export function recordedFolderIds(
+  properties: Readonly<Record<string, string>> | undefined,
+): Partial<Record<Folder, string>> {
   if (properties?.[LAYOUT_KEY] !== LAYOUT_VERSION) return {};
   const ids: Partial<Record<Folder, string>> = {};
   for (const folder of FOLDERS) {

@@ -18,7 +18,10 @@ export interface IndexEntry {
   version: number;
   /** Last modified, epoch ms (0: unknown). */
   modifiedMs: number;
-  /** The content at this version, when the feed or a listing brought it in its properties (body-properties.ts); not saved. */
+  /**
+   * The content at this version, when the feed or a listing brought it in its properties (body-properties.ts); not
+   * saved.
+   */
   body?: string;
 }
 
@@ -91,7 +94,10 @@ export class FolderIndex {
   /** The names in a folder, sorted. */
   names(folder: Folder): string[] {
     const prefix = `${folder}/`;
-    return [...this.byName.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)).sort();
+    return [...this.byName.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length))
+      .sort();
   }
 
   /** Every file in a folder (the newest per name). */

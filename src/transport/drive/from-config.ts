@@ -21,11 +21,17 @@ export function driveStateFile(config: Pick<Config, 'STORYLOOM_DATA_DIR'>, side:
 
 /** The Drive mailbox for `side`, not yet opened. */
 export async function makeDriveTransport(config: Config, side: MailboxSide): Promise<DriveTransport> {
-  if (!config.DRIVE_FOLDER_ID) throw new ConfigError('storyloom: STORYLOOM_MAILBOX=drive needs DRIVE_FOLDER_ID (run `npm run mailbox:init` to make one). See .env.example.');
+  if (!config.DRIVE_FOLDER_ID)
+    throw new ConfigError(
+      'storyloom: STORYLOOM_MAILBOX=drive needs DRIVE_FOLDER_ID (run `npm run mailbox:init` to make one). ' +
+        'See .env.example.',
+    );
   const credentials = await loadCredentials(config);
   const api = new DriveApi({ auth: credentials.auth, kind: credentials.kind, apiUrl: config.DRIVE_API_URL });
   return new DriveTransport({
-    api, folderId: config.DRIVE_FOLDER_ID, stateFile: driveStateFile(config, side),
+    api,
+    folderId: config.DRIVE_FOLDER_ID,
+    stateFile: driveStateFile(config, side),
     polling: { fastMs: config.DRIVE_POLL_FAST_MS, slowMs: config.DRIVE_POLL_SLOW_MS },
     ...(side === 'bot' ? { housekeeping: DEFAULT_HOUSEKEEPING } : {}),
   });

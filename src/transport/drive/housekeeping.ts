@@ -18,7 +18,11 @@ export interface HousekeepingRules {
 }
 
 /** Look every 10 minutes; heartbeats silent for 24 h and control files older than 1 h go. */
-export const DEFAULT_HOUSEKEEPING: HousekeepingRules = { everyMs: 10 * 60_000, heartbeatMaxAgeMs: 24 * 3600_000, controlMaxAgeMs: 3600_000 };
+export const DEFAULT_HOUSEKEEPING: HousekeepingRules = {
+  everyMs: 10 * 60_000,
+  heartbeatMaxAgeMs: 24 * 3600_000,
+  controlMaxAgeMs: 3600_000,
+};
 
 /** What the housekeeper needs from the mailbox. */
 export interface HousekeptMailbox {
@@ -42,7 +46,10 @@ export class Housekeeper {
 
   /** Sweeps every `rules.everyMs`. */
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${reasonOf(e)}`)), this.rules.everyMs);
+    this.timer = setInterval(
+      () => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${reasonOf(e)}`)),
+      this.rules.everyMs,
+    );
     this.timer.unref();
   }
 

@@ -11,19 +11,26 @@ export class IdPool {
   private ids: string[] = [];
   private refill: Promise<void> | undefined;
 
-  constructor(private readonly api: DriveApi, private readonly block = 100) {}
+  constructor(
+    private readonly api: DriveApi,
+    private readonly block = 100,
+  ) {}
 
   /** One unused id (waiting for a refill when the pool is empty; concurrent callers share it). */
   async take(): Promise<string> {
     for (;;) {
       const id = this.ids.shift();
       if (id !== undefined) return id;
-      this.refill ??= this.api.generateIds(this.block).then((ids) => {
-        if (ids.length === 0) throw new MailboxError('drive_error', 'storyloom: Drive answered files.generateIds with no ids.');
-        this.ids.push(...ids);
-      }).finally(() => {
-        this.refill = undefined;
-      });
+      this.refill ??= this.api
+        .generateIds(this.block)
+        .then((ids) => {
+          if (ids.length === 0)
+            throw new MailboxError('drive_error', 'storyloom: Drive answered files.generateIds with no ids.');
+          this.ids.push(...ids);
+        })
+        .finally(() => {
+          this.refill = undefined;
+        });
       await this.refill;
     }
   }

@@ -48,9 +48,11 @@ export async function initMailbox(api: DriveApi, options: InitOptions = {}): Pro
   const ids = new IdPool(api, 10);
   const created: string[] = [];
   const { root, planned }: FoundRoot = options.folderId
-    ? { root: await openRoot(api, options.folderId) } : await findOrMakeRoot(api, options, ids, created);
+    ? { root: await openRoot(api, options.folderId) }
+    : await findOrMakeRoot(api, options, ids, created);
   const folderIds = planned
-    ? await makeSubfolders(api, root, planned, created) : await ensureSubfolders(api, root, ids, created);
+    ? await makeSubfolders(api, root, planned, created)
+    : await ensureSubfolders(api, root, ids, created);
   const result: InitResult = { rootId: root.id, ...(root.driveId ? { driveId: root.driveId } : {}), created };
   const recorded = recordedFolderIds(root.properties);
   if (FOLDERS.every((f) => recorded[f] === folderIds[f])) return result;
@@ -87,13 +89,16 @@ async function findOrMakeRoot(api: DriveApi, options: InitOptions, ids: IdPool, 
   const q = `'${parent.id}' in parents and name = '${quote(name)}' and mimeType = '${FOLDER_MIME}' and trashed = false`;
   const existing = await api.listFiles(q, parent.driveId, `looking for the folder ${name}`);
   if (existing.length > 1) {
-    throw new MailboxError('not_a_mailbox',
+    throw new MailboxError(
+      'not_a_mailbox',
       `storyloom: there are ${existing.length} folders named "${name}" there ` +
         `(${existing.map((f) => f.id).join(', ')}). ` +
-        'Pick one and run `npm run mailbox:init` with DRIVE_FOLDER_ID set to it.');
+        'Pick one and run `npm run mailbox:init` with DRIVE_FOLDER_ID set to it.',
+    );
   }
   const found = existing[0]
-    ? { root: await openRoot(api, existing[0].id) } : await makeRoot(api, parent, name, ids, created);
+    ? { root: await openRoot(api, existing[0].id) }
+    : await makeRoot(api, parent, name, ids, created);
   if (options.rememberFile) await rememberRoot(options.rememberFile, parent.id, name, found.root.id);
   return found;
 }
@@ -102,8 +107,13 @@ async function findOrMakeRoot(api: DriveApi, options: InitOptions, ids: IdPool, 
  * A new root, created with its subfolders' ids (taken now) already in its properties, in one call; the subfolders
  * are made next. Should that be cut short, a re-run finds the root by id and makes what is missing.
  */
-async function makeRoot(api: DriveApi, parent: FolderMeta, name: string, ids: IdPool, created: string[])
-  : Promise<FoundRoot> {
+async function makeRoot(
+  api: DriveApi,
+  parent: FolderMeta,
+  name: string,
+  ids: IdPool,
+  created: string[],
+): Promise<FoundRoot> {
   const planned = {} as Record<Folder, string>;
   for (const folder of FOLDERS) planned[folder] = await ids.take();
   const properties = folderIdProperties(planned);
@@ -113,8 +123,12 @@ async function makeRoot(api: DriveApi, parent: FolderMeta, name: string, ids: Id
 }
 
 /** Makes the six subfolders of a new root under the ids its properties already record. */
-async function makeSubfolders(api: DriveApi, root: FolderMeta, planned: Record<Folder, string>, created: string[])
-  : Promise<Record<Folder, string>> {
+async function makeSubfolders(
+  api: DriveApi,
+  root: FolderMeta,
+  planned: Record<Folder, string>,
+  created: string[],
+): Promise<Record<Folder, string>> {
   for (const folder of FOLDERS) {
     await api.createFolder(planned[folder], root.id, folder);
     created.push(`${root.name}/${folder}`);
@@ -126,8 +140,12 @@ async function makeSubfolders(api: DriveApi, root: FolderMeta, planned: Record<F
  * The six subfolders' ids of an existing root: the recorded ones that are still there (checked by id), else, for a
  * mailbox made before the properties, the ones found by name; whatever is left is created.
  */
-async function ensureSubfolders(api: DriveApi, root: FolderMeta, ids: IdPool, created: string[])
-  : Promise<Record<Folder, string>> {
+async function ensureSubfolders(
+  api: DriveApi,
+  root: FolderMeta,
+  ids: IdPool,
+  created: string[],
+): Promise<Record<Folder, string>> {
   const recorded = recordedFolderIds(root.properties);
   const found: Partial<Record<Folder, string>> = {};
   for (const folder of FOLDERS) {
@@ -156,28 +174,43 @@ async function isSubfolder(api: DriveApi, id: string, rootId: string): Promise<b
 }
 
 /** The subfolders of a mailbox made before the properties, by name; an error when one name has two folders. */
-async function foldersByName(api: DriveApi, root: FolderMeta, known: Partial<Record<Folder, string>>)
-  : Promise<Partial<Record<Folder, string>>> {
+async function foldersByName(
+  api: DriveApi,
+  root: FolderMeta,
+  known: Partial<Record<Folder, string>>,
+): Promise<Partial<Record<Folder, string>>> {
   const children = await childFolders(api, root.id, root.driveId);
   const found: Partial<Record<Folder, string>> = {};
   for (const folder of FOLDERS.filter((f) => !known[f])) {
     const named = children.filter((c) => c.name === folder);
     if (named.length > 1) {
-      throw new MailboxError('not_a_mailbox',
+      throw new MailboxError(
+        'not_a_mailbox',
         `storyloom: the mailbox folder ${root.id} has ${named.length} folders named "${folder}" ` +
           `(${named.map((f) => f.id).join(', ')}). Delete the extra ones, keeping the one with the files, ` +
-          'and run this again.');
+          'and run this again.',
+      );
     }
     if (named[0]) found[folder] = named[0].id;
   }
   return found;
 }
 
-/** The parent folder (or Shared Drive root); a clear error when it is missing or a service account would write into My Drive. */
+/**
+ * The parent folder (or Shared Drive root); a clear error when it is missing or a service account would write into
+ * My Drive.
+ */
 async function openParent(api: DriveApi, parentId: string): Promise<FolderMeta> {
-  const parent = await getFolder(api, parentId, `opening the parent folder ${parentId}`, (who) =>
-    `storyloom: the folder or Shared Drive ${parentId} was not found, or ${who} is not a member of it. Check the id in its Drive URL, and share it with ${who}.`);
-  if (parent.mimeType !== FOLDER_MIME) throw new MailboxError('not_a_mailbox', `storyloom: ${parentId} is not a folder or a Shared Drive.`);
+  const parent = await getFolder(
+    api,
+    parentId,
+    `opening the parent folder ${parentId}`,
+    (who) =>
+      `storyloom: the folder or Shared Drive ${parentId} was not found, or ${who} is not a member of it. ` +
+      `Check the id in its Drive URL, and share it with ${who}.`,
+  );
+  if (parent.mimeType !== FOLDER_MIME)
+    throw new MailboxError('not_a_mailbox', `storyloom: ${parentId} is not a folder or a Shared Drive.`);
   if (api.kind === 'service_account' && !parent.driveId) throw serviceAccountQuota('creating the mailbox in My Drive');
   return parent;
 }

@@ -31,8 +31,12 @@ export interface MailboxFolders {
  * found: a `folder_not_found` error whose text `explain(who)` writes, naming the signed-in account (a folder not
  * shared with it looks the same as no folder, and a too-narrow scope hides it too).
  */
-export async function getFolder(api: DriveApi, id: string, what: string, explain: (who: string) => string)
-  : Promise<FolderMeta> {
+export async function getFolder(
+  api: DriveApi,
+  id: string,
+  what: string,
+  explain: (who: string) => string,
+): Promise<FolderMeta> {
   let folder: FolderMeta;
   try {
     folder = await api.getFolder(id, what);
@@ -48,15 +52,25 @@ export async function getFolder(api: DriveApi, id: string, what: string, explain
 
 /** Reads the root folder's metadata; a clear error when it is missing, hidden, not a folder, or in the trash. */
 export async function openRoot(api: DriveApi, rootId: string): Promise<FolderMeta> {
-  const root = await getFolder(api, rootId, `opening the mailbox folder ${rootId}`, (who) =>
-    `storyloom: the mailbox folder ${rootId} was not found, or is not shared with ${who}. Check DRIVE_FOLDER_ID ` +
+  const root = await getFolder(
+    api,
+    rootId,
+    `opening the mailbox folder ${rootId}`,
+    (who) =>
+      `storyloom: the mailbox folder ${rootId} was not found, or is not shared with ${who}. Check DRIVE_FOLDER_ID ` +
       `(\`npm run mailbox:init\` prints it), then share the folder with ${who} as an editor (My Drive), or add ` +
       `${who} to its Shared Drive as a "Content manager" (a "Contributor" cannot move files to the trash, so the ` +
-      'mailbox fills up).');
+      'mailbox fills up).',
+  );
   if (root.mimeType !== FOLDER_MIME || root.trashed) {
-    throw new MailboxError('not_a_mailbox', `storyloom: ${rootId} is not a mailbox folder (it is ${root.trashed ? 'in the trash' : `a ${root.mimeType} file`}). Check DRIVE_FOLDER_ID.`);
+    throw new MailboxError(
+      'not_a_mailbox',
+      `storyloom: ${rootId} is not a mailbox folder ` +
+        `(it is ${root.trashed ? 'in the trash' : `a ${root.mimeType} file`}). Check DRIVE_FOLDER_ID.`,
+    );
   }
-  if (api.kind === 'service_account' && !root.driveId) throw serviceAccountQuota(`opening the mailbox folder ${rootId} in My Drive`);
+  if (api.kind === 'service_account' && !root.driveId)
+    throw serviceAccountQuota(`opening the mailbox folder ${rootId} in My Drive`);
   return root;
 }
 
@@ -64,14 +78,24 @@ export async function openRoot(api: DriveApi, rootId: string): Promise<FolderMet
 export function checkScopes(api: DriveApi): void {
   const scopes = api.grantedScopes();
   if (!scopes || scopes.includes(DRIVE_SCOPE)) return;
-  throw new MailboxError('scope_too_narrow',
-    `storyloom: the Google credentials were granted ${scopes.join(' ') || 'no scopes'}, not ${DRIVE_SCOPE}. With a narrower scope such as drive.file, ` +
-      'the bot cannot see the files the Colab worker creates with its own credentials. Run `npm run auth:google` again and allow access to all of Google Drive.', 403, 'insufficientScopes');
+  throw new MailboxError(
+    'scope_too_narrow',
+    `storyloom: the Google credentials were granted ${scopes.join(' ') || 'no scopes'}, not ${DRIVE_SCOPE}. ` +
+      'With a narrower scope such as drive.file, ' +
+      'the bot cannot see the files the Colab worker creates with its own credentials. ' +
+      'Run `npm run auth:google` again and allow access to all of Google Drive.',
+    403,
+    'insufficientScopes',
+  );
 }
 
 /** The root's child folders by name (trashed ones left out). */
 export async function childFolders(api: DriveApi, rootId: string, driveId: string | undefined): Promise<FileMeta[]> {
-  return api.listFiles(`'${rootId}' in parents and mimeType = '${FOLDER_MIME}' and trashed = false`, driveId, `listing the mailbox folder ${rootId}`);
+  return api.listFiles(
+    `'${rootId}' in parents and mimeType = '${FOLDER_MIME}' and trashed = false`,
+    driveId,
+    `listing the mailbox folder ${rootId}`,
+  );
 }
 
 /**
@@ -83,9 +107,13 @@ export async function openMailbox(api: DriveApi, rootId: string): Promise<Mailbo
   const root = await openRoot(api, rootId);
   const recorded = recordedFolderIds(root.properties);
   const ids = FOLDERS.every((f) => recorded[f])
-    ? (recorded as Record<Folder, string>) : await folderIdsByName(api, root);
+    ? (recorded as Record<Folder, string>)
+    : await folderIdsByName(api, root);
   return {
-    rootId, ...(root.driveId ? { driveId: root.driveId } : {}), ids, folderOf: new Map(FOLDERS.map((f) => [ids[f], f])),
+    rootId,
+    ...(root.driveId ? { driveId: root.driveId } : {}),
+    ids,
+    folderOf: new Map(FOLDERS.map((f) => [ids[f], f])),
     ...(root.canTrashChildren === undefined ? {} : { canTrashChildren: root.canTrashChildren }),
   };
 }
@@ -99,18 +127,22 @@ async function folderIdsByName(api: DriveApi, root: FileMeta): Promise<Record<Fo
   for (const folder of FOLDERS) {
     const found = children.filter((c) => c.name === folder);
     if (found.length > 1) {
-      throw new MailboxError('not_a_mailbox',
+      throw new MailboxError(
+        'not_a_mailbox',
         `storyloom: the mailbox folder ${rootId} has ${found.length} folders named "${folder}" ` +
           `(${found.map((f) => f.id).join(', ')}); the bot and the worker could each use a different one. ` +
-          'Delete the extra ones, keeping the one with the files.');
+          'Delete the extra ones, keeping the one with the files.',
+      );
     }
     if (found.length === 0) missing.push(folder);
     else ids[folder] = found[0].id;
   }
   if (missing.length) {
-    throw new MailboxError('not_a_mailbox',
+    throw new MailboxError(
+      'not_a_mailbox',
       `storyloom: the mailbox folder ${rootId} lacks the subfolders ${missing.join(', ')}. ` +
-        `Run \`npm run mailbox:init\` with DRIVE_FOLDER_ID=${rootId} to add them.`);
+        `Run \`npm run mailbox:init\` with DRIVE_FOLDER_ID=${rootId} to add them.`,
+    );
   }
   return ids;
 }

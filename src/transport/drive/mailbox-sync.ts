@@ -125,16 +125,22 @@ export class MailboxSync {
 
   private begin(): Promise<void> {
     const number = ++this.started;
-    const start = (this.lastStart = this.o.clock());
-    const run: Promise<void> = this.catchUpOnce().then(() => {
-      this.o.pace.timing.polled(this.o.clock() - start);
-      this.settleWaiters(number);
-    }, (error: Error) => {
-      this.settleWaiters(number, error);
-      throw error;
-    }).finally(() => {
-      if (this.inflight === run) this.inflight = undefined;
-    });
+    const start = this.o.clock();
+    this.lastStart = start;
+    const run: Promise<void> = this.catchUpOnce()
+      .then(
+        () => {
+          this.o.pace.timing.polled(this.o.clock() - start);
+          this.settleWaiters(number);
+        },
+        (error: Error) => {
+          this.settleWaiters(number, error);
+          throw error;
+        },
+      )
+      .finally(() => {
+        if (this.inflight === run) this.inflight = undefined;
+      });
     this.inflight = run;
     return run;
   }
@@ -155,7 +161,13 @@ export class MailboxSync {
         if (token !== this.token) [this.token, this.dirty] = [token, true];
         for (const change of news) {
           active ||= JOB_FOLDERS.has(change.folder);
-          pace.timing.heard(change.folder, change.name, change.removed, change.removed ? 0 : (index.entries(change.folder, change.name)[0]?.modifiedMs ?? 0), this.o.clock());
+          pace.timing.heard(
+            change.folder,
+            change.name,
+            change.removed,
+            change.removed ? 0 : (index.entries(change.folder, change.name)[0]?.modifiedMs ?? 0),
+            this.o.clock(),
+          );
           if (!this.closed) hub.emit(change);
         }
       });
@@ -163,7 +175,9 @@ export class MailboxSync {
       this.failures = 0;
     } catch (error) {
       if (!isBadPageToken(error)) throw error;
-      this.o.log(`storyloom: Drive no longer accepts the saved page token (${reasonOf(error)}); reading the mailbox afresh`);
+      this.o.log(
+        `storyloom: Drive no longer accepts the saved page token (${reasonOf(error)}); reading the mailbox afresh`,
+      );
       this.token = await api.startPageToken(folders.driveId);
       await this.listAll();
       this.dirty = true;
@@ -175,12 +189,22 @@ export class MailboxSync {
   /** One listing of the six folders into the index (startup only: listing lags behind writes). */
   private async listAll(): Promise<void> {
     const { api, folders, index } = this.o;
-    const q = `(${Object.values(folders.ids).map((id) => `'${id}' in parents`).join(' or ')}) and trashed = false`;
+    const q = `(${Object.values(folders.ids)
+      .map((id) => `'${id}' in parents`)
+      .join(' or ')}) and trashed = false`;
     for (const file of await api.listFiles(q, folders.driveId, 'listing the mailbox')) {
       const folder = file.parents.map((p) => folders.folderOf.get(p)).find((f) => f !== undefined);
       if (folder === undefined || file.mimeType === FOLDER_MIME || !isMailboxName(file.name)) continue;
       const before = index.get(file.id);
-      if (!before || file.version >= before.version) index.upsert({ id: file.id, folder, name: file.name, version: file.version, modifiedMs: file.modifiedMs, body: file.body });
+      if (!before || file.version >= before.version)
+        index.upsert({
+          id: file.id,
+          folder,
+          name: file.name,
+          version: file.version,
+          modifiedMs: file.modifiedMs,
+          body: file.body,
+        });
     }
   }
 
@@ -196,14 +220,16 @@ export class MailboxSync {
   private async tick(): Promise<void> {
     if (this.closed) return;
     if (this.inflight) await this.inflight.catch(() => undefined);
-    else if (this.o.clock() >= this.o.pace.nextPollAt(this.lastStart)) await this.begin().catch((e: Error) => this.pollFailed(e));
+    else if (this.o.clock() >= this.o.pace.nextPollAt(this.lastStart))
+      await this.begin().catch((e: Error) => this.pollFailed(e));
     this.schedule();
   }
 
   private pollFailed(error: Error): void {
     this.o.pace.failed();
     this.failures++;
-    if (this.failures === 1 || this.failures % 10 === 0) this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${reasonOf(error)}`);
+    if (this.failures === 1 || this.failures % 10 === 0)
+      this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${reasonOf(error)}`);
   }
 
   private scheduleSave(): void {
@@ -220,14 +246,18 @@ export class MailboxSync {
   private save(): Promise<void> {
     const path = this.o.stateFile;
     if (!path || !this.dirty) return this.saving;
-    this.saving = this.saving.then(async () => {
-      this.dirty = false;
-      this.lastSave = this.o.clock();
-      await saveSyncState(path, {
-        folderId: this.o.folders.rootId, pageToken: this.token, entries: this.o.index.all(),
-        unremovable: this.o.unremovable?.() ?? [],
-      });
-    }).catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${reasonOf(error)}`));
+    this.saving = this.saving
+      .then(async () => {
+        this.dirty = false;
+        this.lastSave = this.o.clock();
+        await saveSyncState(path, {
+          folderId: this.o.folders.rootId,
+          pageToken: this.token,
+          entries: this.o.index.all(),
+          unremovable: this.o.unremovable?.() ?? [],
+        });
+      })
+      .catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${reasonOf(error)}`));
     return this.saving;
   }
 }

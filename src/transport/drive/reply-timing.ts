@@ -85,7 +85,10 @@ interface Write {
 export class ReplyTiming {
   /** requests/<name> this side created, awaiting responses/<name>. */
   private readonly outstanding = new Map<string, Write>();
-  /** requests/<name> whose response came (when it was heard), until this side deletes the request: the job is being delivered. */
+  /**
+   * requests/<name> whose response came (when it was heard), until this side deletes the request: the job is being
+   * delivered.
+   */
   private readonly answered = new Map<string, number>();
   private readonly replyDelay = new DelaySamples();
   /** How long a poll takes (ms), smoothed. */
@@ -104,7 +107,8 @@ export class ReplyTiming {
 
   /** This side wrote `folder/name`; `serverMs` is the file's modifiedTime from Drive (0: unknown). */
   wrote(folder: string, name: string, nowMs: number, serverMs: number): void {
-    if (folder === 'requests') this.outstanding.set(name, { localMs: nowMs, serverMs, quiet: this.outstanding.get(name)?.quiet ?? false });
+    if (folder === 'requests')
+      this.outstanding.set(name, { localMs: nowMs, serverMs, quiet: this.outstanding.get(name)?.quiet ?? false });
   }
 
   /** This side deleted `folder/name` (a delivered or withdrawn job). */

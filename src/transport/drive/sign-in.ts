@@ -16,17 +16,27 @@ export interface StoredSignIn {
 }
 
 /** Signs in and stores the refresh token. */
-export async function signInToDrive(config: Config, flow: Pick<LoopbackFlowOptions, 'onAuthUrl' | 'tokenUrl' | 'authUrl' | 'timeoutMs'>): Promise<StoredSignIn> {
+export async function signInToDrive(
+  config: Config,
+  flow: Pick<LoopbackFlowOptions, 'onAuthUrl' | 'tokenUrl' | 'authUrl' | 'timeoutMs'>,
+): Promise<StoredSignIn> {
   const clientId = config.GOOGLE_OAUTH_CLIENT_ID;
   const clientSecret = config.GOOGLE_OAUTH_CLIENT_SECRET;
   if (!clientId || !clientSecret) {
-    throw new ConfigError('storyloom: `npm run auth:google` needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET in .env (a "Desktop app" OAuth client; see docs/drive.md).');
+    throw new ConfigError(
+      'storyloom: `npm run auth:google` needs GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET in .env ' +
+        '(a "Desktop app" OAuth client; see docs/drive.md).',
+    );
   }
   const signIn = await runLoopbackFlow({ clientId, clientSecret, ...flow });
   const path = tokenFilePath(config);
   await writeTokenFile(path, {
-    type: 'authorized_user', client_id: clientId, refresh_token: signIn.refreshToken, scope: signIn.scope,
-    token_uri: signIn.tokenUrl, created_at: new Date().toISOString(),
+    type: 'authorized_user',
+    client_id: clientId,
+    refresh_token: signIn.refreshToken,
+    scope: signIn.scope,
+    token_uri: signIn.tokenUrl,
+    created_at: new Date().toISOString(),
   });
   const auth = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: signIn.tokenUrl } });
   auth.setCredentials({ refresh_token: signIn.refreshToken });

@@ -25,23 +25,36 @@ export interface SyncState {
 type SavedEntry = [id: string, folder: Folder, name: string, version: number, modifiedMs: number];
 
 /** Reads the state for `folderId`; undefined when there is none, it is unreadable, or it belongs to another folder. */
-export async function loadSyncState(path: string, folderId: string, log: (m: string) => void): Promise<SyncState | undefined> {
+export async function loadSyncState(
+  path: string,
+  folderId: string,
+  log: (m: string) => void,
+): Promise<SyncState | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`storyloom: cannot read ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      log(`storyloom: cannot read ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
     return undefined;
   }
   try {
     const doc = JSON.parse(text) as {
-      v?: unknown; folder_id?: unknown; page_token?: unknown; files?: unknown; unremovable?: unknown;
+      v?: unknown;
+      folder_id?: unknown;
+      page_token?: unknown;
+      files?: unknown;
+      unremovable?: unknown;
     };
-    if (doc.v !== 1 || typeof doc.page_token !== 'string' || !Array.isArray(doc.files)) throw new Error('not a storyloom Drive state file');
+    if (doc.v !== 1 || typeof doc.page_token !== 'string' || !Array.isArray(doc.files))
+      throw new Error('not a storyloom Drive state file');
     if (doc.folder_id !== folderId) return undefined;
-    const entries = (doc.files as unknown[]).filter(isSavedEntry).map(([id, folder, name, version, modifiedMs]) => ({ id, folder, name, version, modifiedMs }));
+    const entries = (doc.files as unknown[])
+      .filter(isSavedEntry)
+      .map(([id, folder, name, version, modifiedMs]) => ({ id, folder, name, version, modifiedMs }));
     const unremovable = Array.isArray(doc.unremovable)
-      ? doc.unremovable.filter((id): id is string => typeof id === 'string') : [];
+      ? doc.unremovable.filter((id): id is string => typeof id === 'string')
+      : [];
     return { folderId, pageToken: doc.page_token, entries, unremovable };
   } catch (error) {
     log(`storyloom: ignoring ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
@@ -50,14 +63,24 @@ export async function loadSyncState(path: string, folderId: string, log: (m: str
 }
 
 function isSavedEntry(x: unknown): x is SavedEntry {
-  return Array.isArray(x) && x.length === 5 && typeof x[0] === 'string' && (FOLDERS as readonly unknown[]).includes(x[1])
-    && typeof x[2] === 'string' && typeof x[3] === 'number' && typeof x[4] === 'number';
+  return (
+    Array.isArray(x) &&
+    x.length === 5 &&
+    typeof x[0] === 'string' &&
+    (FOLDERS as readonly unknown[]).includes(x[1]) &&
+    typeof x[2] === 'string' &&
+    typeof x[3] === 'number' &&
+    typeof x[4] === 'number'
+  );
 }
 
 /** Writes the state atomically. */
 export async function saveSyncState(path: string, state: SyncState): Promise<void> {
   const doc = {
-    v: 1, folder_id: state.folderId, page_token: state.pageToken, saved_at: new Date().toISOString(),
+    v: 1,
+    folder_id: state.folderId,
+    page_token: state.pageToken,
+    saved_at: new Date().toISOString(),
     files: state.entries.map((e): SavedEntry => [e.id, e.folder, e.name, e.version, e.modifiedMs]),
     unremovable: state.unremovable,
   };

@@ -35,9 +35,13 @@ export async function readTokenFile(path: string): Promise<StoredToken> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new MailboxError('no_credentials', missing
-      ? `storyloom: no Google sign-in yet: ${path} does not exist. Run \`npm run auth:google\` to sign in (it stores the refresh token there).`
-      : `storyloom: cannot read the Google token file ${path}: ${(error as Error).message}.`);
+    throw new MailboxError(
+      'no_credentials',
+      missing
+        ? `storyloom: no Google sign-in yet: ${path} does not exist. ` +
+            'Run `npm run auth:google` to sign in (it stores the refresh token there).'
+        : `storyloom: cannot read the Google token file ${path}: ${(error as Error).message}.`,
+    );
   }
   let doc: Partial<StoredToken>;
   try {
@@ -46,11 +50,19 @@ export async function readTokenFile(path: string): Promise<StoredToken> {
     doc = {};
   }
   if (typeof doc.refresh_token !== 'string' || doc.refresh_token === '' || typeof doc.client_id !== 'string') {
-    throw new MailboxError('no_credentials', `storyloom: ${path} is not a storyloom Google token file (no refresh token in it). Run \`npm run auth:google\` again.`);
+    throw new MailboxError(
+      'no_credentials',
+      `storyloom: ${path} is not a storyloom Google token file (no refresh token in it). ` +
+        'Run `npm run auth:google` again.',
+    );
   }
   return {
-    type: 'authorized_user', client_id: doc.client_id, refresh_token: doc.refresh_token, scope: doc.scope ?? '',
-    token_uri: doc.token_uri ?? GOOGLE_TOKEN_URL, created_at: doc.created_at ?? '',
+    type: 'authorized_user',
+    client_id: doc.client_id,
+    refresh_token: doc.refresh_token,
+    scope: doc.scope ?? '',
+    token_uri: doc.token_uri ?? GOOGLE_TOKEN_URL,
+    created_at: doc.created_at ?? '',
   };
 }
 

@@ -20,7 +20,10 @@ export class UnremovableFiles {
   private logged = false;
   private inSharedDrive = false;
 
-  constructor(private readonly log: (message: string) => void, private readonly limit = LIMIT) {}
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly limit = LIMIT,
+  ) {}
 
   /** Where the mailbox is (the advice differs), and whether Drive said at open that trashing is not allowed. */
   place(inSharedDrive: boolean, cannotTrash: boolean): void {
@@ -42,9 +45,11 @@ export class UnremovableFiles {
     this.remember(id);
     if (this.logged) return;
     this.logged = true;
-    this.log(`storyloom: Drive refused both deleting ${path} and moving it to the trash, so it stays in the ` +
-      'mailbox. Files this account cannot remove are not tried again (/status for admins counts them), and the ' +
-      `mailbox fills up. ${cleanupAdvice(this.inSharedDrive)}`);
+    this.log(
+      `storyloom: Drive refused both deleting ${path} and moving it to the trash, so it stays in the ` +
+        'mailbox. Files this account cannot remove are not tried again (/status for admins counts them), and the ' +
+        `mailbox fills up. ${cleanupAdvice(this.inSharedDrive)}`,
+    );
   }
 
   /** The ids, oldest first, for saving. */
@@ -55,9 +60,10 @@ export class UnremovableFiles {
   /** What admins' /status says: how many files stay, and why; null while cleanup works. */
   report(): CleanupProblems | null {
     if (this.ids.size === 0 && !this.cannotTrash) return null;
-    const why = this.cannotTrash && this.inSharedDrive
-      ? 'Drive says this account may not move the mailbox\'s files to the trash. '
-      : '';
+    const why =
+      this.cannotTrash && this.inSharedDrive
+        ? "Drive says this account may not move the mailbox's files to the trash. "
+        : '';
     return { unremovable: this.ids.size, advice: `${why}${cleanupAdvice(this.inSharedDrive)}` };
   }
 
@@ -70,8 +76,10 @@ export class UnremovableFiles {
 
 /** The warning at open when Drive says the account may not trash the mailbox's files in its shared drive. */
 export function cannotTrashWarning(account: string, driveId: string): string {
-  return `storyloom: ${account} may not move files to the trash in the Shared Drive ${driveId} that holds the ` +
+  return (
+    `storyloom: ${account} may not move files to the trash in the Shared Drive ${driveId} that holds the ` +
     'mailbox: it needs the "Content manager" role (or "Manager"); a "Contributor" may add files but not remove ' +
     'them. Until then, requests, responses and heartbeats stay in the mailbox after use, and it fills up. Change ' +
-    'the role in the Shared Drive\'s "Manage members".';
+    'the role in the Shared Drive\'s "Manage members".'
+  );
 }

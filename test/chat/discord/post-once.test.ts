@@ -23,23 +23,28 @@ describe('Discord: a line is posted once', () => {
   });
   afterAll(() => w?.close());
 
-  const postsOf = (line: Line) => w.fake.channelMessages(w.channelId).filter((m) => m.content.startsWith(line.text.slice(0, 40)));
+  const postsOf = (line: Line) =>
+    w.fake.channelMessages(w.channelId).filter((m) => m.content.startsWith(line.text.slice(0, 40)));
   const posts = () => w.fake.requests({ method: 'POST', route: '/channels/:channelId/messages' });
   const reads = () => w.fake.requests({ method: 'GET', route: '/channels/:channelId/messages' });
 
-  it('sends a line with its nonce, enforced: a repeat within the window makes no second message, and reads nothing', async () => {
-    const { story, line } = withModelLine(place, 'The ferry reached the island at noon.');
-    w.fake.clearRequests();
-    await w.adapter.deliverLine(lineDelivery(story, line));
-    await w.adapter.deliverLine(lineDelivery(story, line));
-    expect(postsOf(line)).toHaveLength(1);
-    expect(posts().map((r) => r.body)).toMatchObject([
-      { nonce: lineNonce(line.id, 0), enforce_nonce: true }, { nonce: lineNonce(line.id, 0), enforce_nonce: true },
-    ]);
-    expect(lineNonce(line.id, 0)).toHaveLength(25);
-    expect(reads()).toEqual([]);
-    expect(customIds(postsOf(line)[0]!).every((id) => id.endsWith(`:${line.id}`))).toBe(true);
-  });
+  it(
+    'sends a line with its nonce, enforced: a repeat within ' + 'the window makes no second message, and reads nothing',
+    async () => {
+      const { story, line } = withModelLine(place, 'The ferry reached the island at noon.');
+      w.fake.clearRequests();
+      await w.adapter.deliverLine(lineDelivery(story, line));
+      await w.adapter.deliverLine(lineDelivery(story, line));
+      expect(postsOf(line)).toHaveLength(1);
+      expect(posts().map((r) => r.body)).toMatchObject([
+        { nonce: lineNonce(line.id, 0), enforce_nonce: true },
+        { nonce: lineNonce(line.id, 0), enforce_nonce: true },
+      ]);
+      expect(lineNonce(line.id, 0)).toHaveLength(25);
+      expect(reads()).toEqual([]);
+      expect(customIds(postsOf(line)[0]!).every((id) => id.endsWith(`:${line.id}`))).toBe(true);
+    },
+  );
 
   it('past the window, a delivery that may be a repeat finds the line in the thread and posts nothing', async () => {
     const { story, line } = withModelLine(place, 'A gull followed the boat all the way.');

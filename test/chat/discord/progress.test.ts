@@ -11,7 +11,8 @@ import type { Heartbeat } from '../../../src/jobs/protocol.ts';
 import { testTransport } from '../../helpers/bot.ts';
 import { customIds, startDiscordWorld, type DiscordWorld } from './world.ts';
 
-const OFFLINE = '💤 No worker is online right now. Your request is saved (#1 in line) and will run when a worker is back.';
+const OFFLINE =
+  '💤 No worker is online right now. Your request is saved (#1 in line) and will run when a worker is back.';
 
 describe('Discord: the progress of a waiting line', () => {
   let w: DiscordWorld;
@@ -24,11 +25,30 @@ describe('Discord: the progress of a waiting line', () => {
   async function standInBeat(active: string[]): Promise<void> {
     const now = new Date().toISOString();
     const beat: Heartbeat = {
-      v: 1, type: 'heartbeat', worker_id: 'stand-in', kind: 'colab', version: 'test', state: 'running', at: now, started_at: now, runtime_ends_at: null,
+      v: 1,
+      type: 'heartbeat',
+      worker_id: 'stand-in',
+      kind: 'colab',
+      version: 'test',
+      state: 'running',
+      at: now,
+      started_at: now,
+      runtime_ends_at: null,
       // Why 60 s: the beat stays fresh for the whole test without being written again.
-      interval_s: 60, device: { type: 'cuda', name: 'Test GPU', memory_total_mb: null, memory_used_mb: null }, model: null,
-      active_jobs: active, queued: active.length ? 0 : 1, batch_max: 8, chars_per_second: 100, batch_seconds: 20,
-      jobs_done: 0, jobs_failed: 0, applied_controls: [], message: null, served: {}, batches: 0,
+      interval_s: 60,
+      device: { type: 'cuda', name: 'Test GPU', memory_total_mb: null, memory_used_mb: null },
+      model: null,
+      active_jobs: active,
+      queued: active.length ? 0 : 1,
+      batch_max: 8,
+      chars_per_second: 100,
+      batch_seconds: 20,
+      jobs_done: 0,
+      jobs_failed: 0,
+      applied_controls: [],
+      message: null,
+      served: {},
+      batches: 0,
     };
     const transport = testTransport(w.config);
     await transport.open();
@@ -38,7 +58,11 @@ describe('Discord: the progress of a waiting line', () => {
 
   it('goes from "no worker" to its place in line with an ETA, to "writing…", to the line in the thread', async () => {
     const sent = w.command(w.ana, 'story', { opening: 'The orchard kept its secrets.' });
-    const opening = await w.fake.waitForOriginal(sent.id, new RegExp(`\n\n${OFFLINE.replace(/[()]/g, '\\$&')}$`), 10_000);
+    const opening = await w.fake.waitForOriginal(
+      sent.id,
+      new RegExp(`\n\n${OFFLINE.replace(/[()]/g, '\\$&')}$`),
+      10_000,
+    );
     const threadId = opening.thread!.id;
     const jobId = w.bot.jobs.pending()[0]!.job_id;
 

@@ -21,7 +21,9 @@ describe('Discord: command registration and the invite', () => {
   afterAll(() => fake?.close());
 
   const env = (guildId?: string) => ({
-    DISCORD_TOKEN: fake.botToken, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.restUrl,
+    DISCORD_TOKEN: fake.botToken,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_API_URL: fake.restUrl,
     ...(guildId ? { DISCORD_GUILD_ID: guildId } : {}),
   });
 
@@ -38,51 +40,74 @@ describe('Discord: command registration and the invite', () => {
     expect(payload.find((c) => c.name === 'story')!.options).toEqual([
       { type: 3, name: 'opening', description: 'The words the story begins with', required: true, max_length: 1000 },
       {
-        type: 10, name: 'temperature', description: 'How adventurous the model is, 0.1 to 2 (default 0.8)',
-        required: false, min_value: 0.1, max_value: 2,
+        type: 10,
+        name: 'temperature',
+        description: 'How adventurous the model is, 0.1 to 2 (default 0.8)',
+        required: false,
+        min_value: 0.1,
+        max_value: 2,
       },
       {
-        type: 4, name: 'length', description: 'The most characters in a model line, 20 to 1000 (default 280)',
-        required: false, min_value: 20, max_value: 1000,
+        type: 4,
+        name: 'length',
+        description: 'The most characters in a model line, 20 to 1000 (default 280)',
+        required: false,
+        min_value: 20,
+        max_value: 1000,
       },
     ]);
-    expect(payload.find((c) => c.name === 'add')!.options)
-      .toEqual([{ type: 3, name: 'text', description: 'Your line', required: true, max_length: 1000 }]);
+    expect(payload.find((c) => c.name === 'add')!.options).toEqual([
+      { type: 3, name: 'text', description: 'Your line', required: true, max_length: 1000 },
+    ]);
     const admin = payload.find((c) => c.name === 'admin')!;
     expect(admin.default_member_permissions).toBe('32');
-    expect(admin.options).toEqual([{
-      type: 3, name: 'action', description: findCommand('admin')!.options[0].description, required: true,
-      choices: ['restart', 'reload', 'pause', 'resume', 'drain'].map((a) => ({ name: a, value: a })),
-    }]);
+    expect(admin.options).toEqual([
+      {
+        type: 3,
+        name: 'action',
+        description: findCommand('admin')!.options[0].description,
+        required: true,
+        choices: ['restart', 'reload', 'pause', 'resume', 'drain'].map((a) => ({ name: a, value: a })),
+      },
+    ]);
   });
 
-  it('bulk-overwrites the server’s commands when DISCORD_GUILD_ID is set, ' +
-    'and the global ones otherwise', async () => {
-    const inGuild = await deployCommands(parseConfig(env(guild.id)));
-    expect(inGuild).toEqual({ scope: 'guild', guildId: guild.id, names: COMMANDS.map((c) => c.name) });
-    const path = `/applications/${fake.applicationId}/guilds/${guild.id}/commands`;
-    expect(fake.requests({ method: 'PUT', path })).toHaveLength(1);
-    const registered = fake.commands(guild.id);
-    expect(registered.map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
-    expect(registered.find((c) => c.name === 'admin')!.default_member_permissions).toBe('32');
-    expect(fake.commands()).toEqual([]);
+  it(
+    'bulk-overwrites the server’s commands when DISCORD_GUILD_ID is set, ' + 'and the global ones otherwise',
+    async () => {
+      const inGuild = await deployCommands(parseConfig(env(guild.id)));
+      expect(inGuild).toEqual({ scope: 'guild', guildId: guild.id, names: COMMANDS.map((c) => c.name) });
+      const path = `/applications/${fake.applicationId}/guilds/${guild.id}/commands`;
+      expect(fake.requests({ method: 'PUT', path })).toHaveLength(1);
+      const registered = fake.commands(guild.id);
+      expect(registered.map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
+      expect(registered.find((c) => c.name === 'admin')!.default_member_permissions).toBe('32');
+      expect(fake.commands()).toEqual([]);
 
-    const global = await deployCommands(parseConfig(env()));
-    expect(global.scope).toBe('global');
-    expect(fake.requests({ method: 'PUT', path: `/applications/${fake.applicationId}/commands` })).toHaveLength(1);
-    expect(fake.commands().map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
-  });
+      const global = await deployCommands(parseConfig(env()));
+      expect(global.scope).toBe('global');
+      expect(fake.requests({ method: 'PUT', path: `/applications/${fake.applicationId}/commands` })).toHaveLength(1);
+      expect(fake.commands().map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
+    },
+  );
 
-  it('makes an invite URL with the bot and applications.commands scopes ' +
-    'and only the permissions storyloom uses', () => {
-    const url = new URL(inviteUrl('123456789012345678'));
-    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
-    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
-    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
-    const P = PermissionFlagsBits;
-    const wanted = P.ViewChannel | P.SendMessages | P.SendMessagesInThreads | P.CreatePublicThreads | P.AttachFiles
-      | P.ReadMessageHistory;
-    expect(url.searchParams.get('permissions')).toBe(wanted.toString());
-    expect(wanted.toString()).toBe('309237746688');
-  });
+  it(
+    'makes an invite URL with the bot and applications.commands scopes ' + 'and only the permissions storyloom uses',
+    () => {
+      const url = new URL(inviteUrl('123456789012345678'));
+      expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+      expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+      expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+      const P = PermissionFlagsBits;
+      const wanted =
+        P.ViewChannel |
+        P.SendMessages |
+        P.SendMessagesInThreads |
+        P.CreatePublicThreads |
+        P.AttachFiles |
+        P.ReadMessageHistory;
+      expect(url.searchParams.get('permissions')).toBe(wanted.toString());
+      expect(wanted.toString()).toBe('309237746688');
+    },
+  );
 });

@@ -1,7 +1,16 @@
 /** The pure parts of the Discord look: escaping, splitting, thread names, and frames read back from a message. */
 import { describe, expect, it } from 'vitest';
 import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
-import { clip, escapedPieces, escapeStory, frameOf, openingFrame, requestFrame, statusLineOf, threadName } from '../../../src/chat/discord/render.ts';
+import {
+  clip,
+  escapedPieces,
+  escapeStory,
+  frameOf,
+  openingFrame,
+  requestFrame,
+  statusLineOf,
+  threadName,
+} from '../../../src/chat/discord/render.ts';
 import { failureText, isProgressText, progressText } from '../../../src/core/format.ts';
 
 /** Text as it reads in Discord: Markdown escapes removed. */
@@ -9,10 +18,13 @@ const unescaped = (text: string) => text.replace(/\\(.)/g, '$1');
 
 describe('Discord rendering', () => {
   it('escapes Markdown that would change how a story reads, and only that', () => {
-    const text = '# Chapter\n> a quote\n-# small\n- a list\n1. first\n**bold** _it_ ~~gone~~ ||hidden|| `code` [link](http://x) \\ plain, words.';
+    const text =
+      '# Chapter\n> a quote\n-# small\n- a list\n1. first\n' +
+      '**bold** _it_ ~~gone~~ ||hidden|| `code` [link](http://x) \\ plain, words.';
     const escaped = escapeStory(text);
     expect(unescaped(escaped)).toBe(text);
-    for (const start of ['\\# Chapter', '\\> a quote', '\\-# small', '\\- a list', '1\\. first']) expect(escaped).toContain(start);
+    for (const start of ['\\# Chapter', '\\> a quote', '\\-# small', '\\- a list', '1\\. first'])
+      expect(escaped).toContain(start);
     expect(escapeStory('Plain words, no marks.')).toBe('Plain words, no marks.');
   });
 
@@ -33,17 +45,27 @@ describe('Discord rendering', () => {
 
   it('reads a waiting reply’s frame back from its content, and tells progress from an outcome', () => {
     const states = [
-      { state: 'queued', position: 2, etaS: 20 }, { state: 'queued', position: 1, etaS: null }, { state: 'writing', position: null, etaS: 5 },
-      { state: 'paused', position: 1, etaS: null }, { state: 'offline', position: 3, etaS: null },
+      { state: 'queued', position: 2, etaS: 20 },
+      { state: 'queued', position: 1, etaS: null },
+      { state: 'writing', position: null, etaS: 5 },
+      { state: 'paused', position: 1, etaS: null },
+      { state: 'offline', position: 3, etaS: null },
     ] as const;
     for (const p of states) expect(isProgressText(progressText({ jobId: 'j', ...p })), p.state).toBe(true);
-    for (const outcome of [LINE_POSTED, `⚠️ ${failureText('deadline', '')}`, '🛑 The story ended before this line was written.']) expect(isProgressText(outcome)).toBe(false);
+    for (const outcome of [
+      LINE_POSTED,
+      `⚠️ ${failureText('deadline', '')}`,
+      '🛑 The story ended before this line was written.',
+    ])
+      expect(isProgressText(outcome)).toBe(false);
 
-    for (const frame of [requestFrame('Ana *the* Bold', 'retry'), openingFrame('Ben', escapeStory('A # seed,\nin two lines.'))]) {
+    for (const frame of [
+      requestFrame('Ana *the* Bold', 'retry'),
+      openingFrame('Ben', escapeStory('A # seed,\nin two lines.')),
+    ]) {
       const waiting = frame('⏳ #1 in line');
       expect(isProgressText(statusLineOf(waiting))).toBe(true);
       expect(frameOf(waiting)(LINE_POSTED)).toBe(frame(LINE_POSTED));
     }
   });
 });
-

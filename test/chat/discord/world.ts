@@ -15,7 +15,13 @@ import type { Config } from '../../../src/config.ts';
 import type { Worker } from '../../../src/worker/worker.ts';
 import type { Response } from '../../../src/jobs/protocol.ts';
 import type { Story } from '../../../src/stories/schema.ts';
-import { startDiscordFake, type DiscordFake, type DiscordFakeOptions, type FakeGuild, type SentInteraction } from '../../fakes/discord/index.ts';
+import {
+  startDiscordFake,
+  type DiscordFake,
+  type DiscordFakeOptions,
+  type FakeGuild,
+  type SentInteraction,
+} from '../../fakes/discord/index.ts';
 import { startTestWorker, testConfig, testTransport } from '../../helpers/bot.ts';
 import { tinyModel } from '../../helpers/models.ts';
 
@@ -55,7 +61,11 @@ export interface DiscordWorld {
   close(): Promise<void>;
 }
 
-async function startDiscordBot(config: Config, logs: string[], clock: () => number): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
+async function startDiscordBot(
+  config: Config,
+  logs: string[],
+  clock: () => number,
+): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
   const log = (m: string) => void logs.push(m);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const adapter = new DiscordAdapter(config, bot.chat, log, clock);
@@ -64,17 +74,35 @@ async function startDiscordBot(config: Config, logs: string[], clock: () => numb
   return { bot, adapter };
 }
 
-/** Starts the fake (with `fake` options), registers the commands, and starts the worker (unless `worker: false`), the bot and its Discord adapter. */
-export async function startDiscordWorld(options: { worker?: boolean; fake?: DiscordFakeOptions } = {}): Promise<DiscordWorld> {
+/**
+ * Starts the fake (with `fake` options), registers the commands, and starts the worker (unless `worker: false`), the
+ * bot and its Discord adapter.
+ */
+export async function startDiscordWorld(
+  options: { worker?: boolean; fake?: DiscordFakeOptions } = {},
+): Promise<DiscordWorld> {
   const fake = await startDiscordFake(options.fake);
   const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield });
   const ana = fake.addUser({ username: 'ana', globalName: 'Ana' });
   const ben = fake.addUser({ username: 'ben', globalName: 'Ben' });
-  const mod = fake.addUser({ username: 'mod', globalName: 'Mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages });
-  const boss = fake.addUser({ username: 'boss', globalName: 'Boss', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages });
+  const mod = fake.addUser({
+    username: 'mod',
+    globalName: 'Mod',
+    permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+  });
+  const boss = fake.addUser({
+    username: 'boss',
+    globalName: 'Boss',
+    permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages,
+  });
   const config = testConfig({
-    DISCORD_TOKEN: fake.botToken, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_GUILD_ID: guild.id,
-    DISCORD_ADMIN_IDS: boss.id, DISCORD_API_URL: fake.restUrl, STORYLOOM_ADMIN_TIMEOUT_S: '15', STORYLOOM_MAX_IN_FLIGHT: '5',
+    DISCORD_TOKEN: fake.botToken,
+    DISCORD_APPLICATION_ID: fake.applicationId,
+    DISCORD_GUILD_ID: guild.id,
+    DISCORD_ADMIN_IDS: boss.id,
+    DISCORD_API_URL: fake.restUrl,
+    STORYLOOM_ADMIN_TIMEOUT_S: '15',
+    STORYLOOM_MAX_IN_FLIGHT: '5',
   });
   await deployCommands(config);
   const startWorker = async () => startTestWorker(config, await tinyModel());
@@ -86,20 +114,38 @@ export async function startDiscordWorld(options: { worker?: boolean; fake?: Disc
   const channelId = guild.channels[0]!.id;
 
   const world: DiscordWorld = {
-    fake, guild, channelId, ana, ben, mod, boss, config, bot, adapter, worker, logs,
-    advanceBotClock: (ms) => void (clockOffsetMs += ms),
+    fake,
+    guild,
+    channelId,
+    ana,
+    ben,
+    mod,
+    boss,
+    config,
+    bot,
+    adapter,
+    worker,
+    logs,
+    advanceBotClock: (ms) => {
+      clockOffsetMs += ms;
+    },
     async startWorker() {
       world.worker = await startWorker();
       return world.worker;
     },
-    command: (user, name, options = {}, where = channelId) => fake.sendCommand({ channelId: where, user, name, options }),
+    command: (user, name, options = {}, where = channelId) =>
+      fake.sendCommand({ channelId: where, user, name, options }),
     async admin(action) {
       const sent = world.command(boss, 'admin', { action });
       return fake.waitForOriginal(sent.id, new RegExp(`${action} confirmed`), 20_000);
     },
     press: (user, message, customId) => fake.pressButton({ messageId: message.id, customId, user }),
     messages: (where, count, timeoutMs = 30_000) =>
-      fake.waitFor(() => (fake.channelMessages(where).length >= count ? fake.channelMessages(where) : undefined), timeoutMs, `${count} messages in ${where}`),
+      fake.waitFor(
+        () => (fake.channelMessages(where).length >= count ? fake.channelMessages(where) : undefined),
+        timeoutMs,
+        `${count} messages in ${where}`,
+      ),
     async startStory(user, seed) {
       const sent = world.command(user, 'story', { opening: seed });
       const opening = await fake.waitForOriginal(sent.id, /✅/, 30_000);
@@ -139,7 +185,15 @@ export function unescaped(text: string): string {
 export async function answerWithError(w: DiscordWorld, jobId: string, message: string): Promise<void> {
   const transport = testTransport(w.config);
   await transport.open();
-  const response: Response = { v: 1, type: 'response', job_id: jobId, worker_id: 'embedded-test', finished_at: new Date().toISOString(), ok: false, error: { code: 'model_error', message } };
+  const response: Response = {
+    v: 1,
+    type: 'response',
+    job_id: jobId,
+    worker_id: 'embedded-test',
+    finished_at: new Date().toISOString(),
+    ok: false,
+    error: { code: 'model_error', message },
+  };
   await transport.put('responses', `${jobId}.json`, `${JSON.stringify(response)}\n`);
   await transport.close();
 }

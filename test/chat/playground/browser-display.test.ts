@@ -9,13 +9,15 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../../src/chat/playground/api.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
 import { SMALL_MODEL } from '../../helpers/models.ts';
 import { writeHeartbeat } from '../../helpers/playground.ts';
 import { box, browserWorld, dotColour, header, lines, say, SHOTS } from './browser-world.ts';
 
-const OPENING = 'On the last evening of the fishing season the lighthouse keeper counted the boats coming home '
-  + 'through the fog, one by one, and wrote each name in the log.';
+const OPENING =
+  'On the last evening of the fishing season the lighthouse keeper counted the boats coming home ' +
+  'through the fog, one by one, and wrote each name in the log.';
 
 /** The newest line's box and the lines' visible box: the newest line must lie inside it. */
 async function newestLineInView(page: Page): Promise<boolean> {
@@ -30,7 +32,7 @@ async function newestLineInView(page: Page): Promise<boolean> {
 describe('the playground page: display', () => {
   const w = browserWorld({}, { aliveMs: 500, healthCheckMs: 200 });
 
-  async function post(user: string, text: string, thread?: string): Promise<any> {
+  async function post(user: string, text: string, thread?: string): Promise<CommandResult> {
     const body = JSON.stringify({ user, text, ...(thread ? { thread } : {}) });
     const headers = { 'content-type': 'application/json' };
     return (await fetch(`${w.pg.url}/api/command`, { method: 'POST', headers, body })).json();
@@ -90,7 +92,10 @@ describe('the playground page: display', () => {
       const title = document.querySelector<HTMLElement>('[data-testid=thread-title]')!;
       const box = title.getBoundingClientRect();
       return {
-        statusHeight: status.height, statusRight: status.right, titleHeight: box.height, width: innerWidth,
+        statusHeight: status.height,
+        statusRight: status.right,
+        titleHeight: box.height,
+        width: innerWidth,
         titleCut: title.scrollWidth > title.clientWidth && getComputedStyle(title).textOverflow === 'ellipsis',
       };
     });

@@ -14,6 +14,9 @@ import { writeHeartbeat } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
 import { browserWorld, lines, SHOTS } from './browser-world.ts';
 
+/** The page's window, with the texts recordProgress keeps on it. */
+type ProgressWindow = Window & { progressSeen?: string[] };
+
 describe('the playground in a browser', () => {
   const w = browserWorld();
   const as = w.as;
@@ -24,10 +27,14 @@ describe('the playground in a browser', () => {
     await expect.poll(() => ann.getByTestId('worker').textContent()).toBe('no worker online');
 
     await ann.getByTestId('channel-composer').locator('input').fill('/st');
-    await expect.poll(() => ann.locator('[data-testid=channel-composer] .hints li').first().textContent()).toMatch(/^\/story <opening>/);
+    await expect
+      .poll(() => ann.locator('[data-testid=channel-composer] .hints li').first().textContent())
+      .toMatch(/^\/story <opening>/);
     await ann.getByTestId('channel-composer').locator('input').fill('/story The lighthouse keeper climbed the stairs.');
     await ann.keyboard.press('Enter');
-    await expect.poll(() => ann.getByTestId('progress').textContent()).toMatch(/No worker is online right now\. Your request is saved/);
+    await expect
+      .poll(() => ann.getByTestId('progress').textContent())
+      .toMatch(/No worker is online right now\. Your request is saved/);
     await ann.screenshot({ path: join(SHOTS, '1-waiting-for-a-worker.png') });
 
     w.worker = await startTestWorker(w.pg.config, SMALL_MODEL);
@@ -52,7 +59,11 @@ describe('the playground in a browser', () => {
     await expect.poll(() => lines(bob).count()).toBe(3);
     const before = await lines(ann).nth(2).textContent();
     await ann.getByTestId('buttons').locator('button[data-action=retry]').click();
-    await expect.poll(async () => (await lines(ann).count()) === 3 && (await lines(ann).nth(2).textContent()) !== before, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(async () => (await lines(ann).count()) === 3 && (await lines(ann).nth(2).textContent()) !== before, {
+        timeout: 60_000,
+      })
+      .toBe(true);
 
     await ann.getByTestId('buttons').locator('button[data-action=end]').click();
     await expect.poll(() => ann.getByTestId('thread-status').textContent()).toBe('ended');
@@ -74,7 +85,9 @@ describe('the playground in a browser', () => {
     expect(await phone.locator('.channel').isVisible()).toBe(true);
     await phone.getByTestId('channel-composer').locator('input').fill('/continue');
     await phone.keyboard.press('Enter');
-    await expect.poll(() => phone.getByTestId('channel-notices').textContent()).toMatch(/Use this inside a story’s thread/);
+    await expect
+      .poll(() => phone.getByTestId('channel-notices').textContent())
+      .toMatch(/Use this inside a story’s thread/);
     await phone.getByTestId('channel-composer').locator('input').fill('/story');
     await phone.keyboard.press('Enter');
     await expect.poll(() => phone.getByTestId('channel-notices').textContent()).toMatch(/\/story needs its opening/);
@@ -86,20 +99,23 @@ describe('the playground in a browser: progress, authors, and catching up after 
   const as = w.as;
   const authors = (page: Page) => page.locator('[data-testid=lines] li .by').allTextContents();
   /** Records every text the progress box shows, so a state held briefly is not missed between polls. */
-  const recordProgress = (page: Page) => page.evaluate(() => {
-    const box = document.querySelector('[data-testid=progress]')!;
-    const seen: string[] = ((window as any).progressSeen = []);
-    new MutationObserver(() => {
-      if (!(box as HTMLElement).hidden && seen.at(-1) !== box.textContent) seen.push(box.textContent ?? '');
-    }).observe(box, { childList: true, characterData: true, subtree: true, attributes: true });
-  });
-  const progressSeen = (page: Page) => page.evaluate(() => (window as any).progressSeen as string[]);
+  const recordProgress = (page: Page) =>
+    page.evaluate(() => {
+      const box = document.querySelector('[data-testid=progress]')!;
+      const seen: string[] = [];
+      (window as ProgressWindow).progressSeen = seen;
+      new MutationObserver(() => {
+        if (!(box as HTMLElement).hidden && seen.at(-1) !== box.textContent) seen.push(box.textContent ?? '');
+      }).observe(box, { childList: true, characterData: true, subtree: true, attributes: true });
+    });
+  const progressSeen = (page: Page) => page.evaluate(() => (window as ProgressWindow).progressSeen as string[]);
 
   it('a waiting story shows "#1 in line", then "Writing…"; both users see every line’s author', async () => {
     const ann = await as('Ann');
     const bob = await as('Bob');
     await recordProgress(ann);
-    // A worker that is up but has not taken the job yet (a heartbeat written by hand, fresh for 100 s: 3 × 30 s + grace).
+    // A worker that is up but has not taken the job yet (a heartbeat written by hand, fresh for 100 s:
+    // 3 × 30 s + grace).
     writeHeartbeat(w.pg.config, { worker_id: 'busy-worker', interval_s: 30 });
     await expect.poll(() => ann.getByTestId('worker').textContent()).toMatch(/^busy-worker · running/);
 
@@ -143,7 +159,12 @@ describe('the playground in a browser: progress, authors, and catching up after 
     await dee.route('**/api/events', (route) => route.abort());
     w.pg.playground.events.close();
     await until(() => w.pg.playground.events.size === 0, 5_000, 'the streams to close');
-    const post = (body: unknown) => fetch(`${w.pg.url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${w.pg.url}/api/command`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await post({ user: 'Eve', text: 'Eve writes while Dee is away.', thread: storyId })).status).toBe(200);
     expect((await post({ user: 'Eve', text: '/story Eve’s own tale --length 40' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -151,11 +172,17 @@ describe('the playground in a browser: progress, authors, and catching up after 
     expect(await lines(dee).count()).toBe(4);
     expect(await dee.locator('[data-testid=stories] li .title').allTextContents()).not.toContain('Eve’s own tale');
 
-    const reloads = Promise.all(['/api/stories', `/api/stories/${storyId}`, '/healthz'].map((path) => dee.waitForRequest((r) => new URL(r.url()).pathname === path, { timeout: 30_000 })));
+    const reloads = Promise.all(
+      ['/api/stories', `/api/stories/${storyId}`, '/healthz'].map((path) =>
+        dee.waitForRequest((r) => new URL(r.url()).pathname === path, { timeout: 30_000 }),
+      ),
+    );
     await dee.unroute('**/api/events');
     await reloads;
     await expect.poll(() => lines(dee).count(), { timeout: 30_000 }).toBe(5);
     expect(await lines(dee).nth(4).locator('.by').textContent()).toBe('Eve');
-    await expect.poll(() => dee.locator('[data-testid=stories] li .title').allTextContents(), { timeout: 30_000 }).toContain('Eve’s own tale');
+    await expect
+      .poll(() => dee.locator('[data-testid=stories] li .title').allTextContents(), { timeout: 30_000 })
+      .toContain('Eve’s own tale');
   }, 120_000);
 });

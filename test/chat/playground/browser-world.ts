@@ -19,8 +19,13 @@ const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = join(ROOT, 'test-artifacts/playground');
 // As the machine's notes advise: no sandbox as root, and no background networking on a closed network.
 const ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** A playground and Chromium for one describe block. */
@@ -57,7 +62,10 @@ export function browserWorld(overrides: Record<string, string> = {}, options: Pl
       await playground.start();
       await goLive(bot);
       world.pg = {
-        bot, playground, config, url: playground.url,
+        bot,
+        playground,
+        config,
+        url: playground.url,
         async stop() {
           await playground.stop();
           await bot.stop();

@@ -8,13 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../../src/chat/playground/api.ts';
 import { UserError } from '../../../src/stories/errors.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
 import { SMALL_MODEL } from '../../helpers/models.ts';
 import { box, browserWorld, buttons, dotColour, header, lines, say, SHOTS } from './browser-world.ts';
 
-const UNREACHABLE = 'Can’t reach the storyloom server: it may have stopped. '
-  + 'This page reconnects by itself when it is back; what you typed is kept.';
+const UNREACHABLE =
+  'Can’t reach the storyloom server: it may have stopped. ' +
+  'This page reconnects by itself when it is back; what you typed is kept.';
 const GREEN = 'rgb(46, 125, 50)';
 const AMBER = 'rgb(199, 119, 0)';
 
@@ -29,7 +31,7 @@ describe('a newcomer in the playground', () => {
   // The default fair-use limit (a cooldown of 3 s): a newcomer who presses Continue at once is not refused.
   const w = browserWorld({ STORYLOOM_COOLDOWN_S: '3' }, { aliveMs: 1_000, healthCheckMs: 200 });
 
-  async function api(user: string, text: string, thread?: string): Promise<any> {
+  async function api(user: string, text: string, thread?: string): Promise<CommandResult> {
     const body = JSON.stringify({ user, text, ...(thread ? { thread } : {}) });
     const headers = { 'content-type': 'application/json' };
     return (await fetch(`${w.pg.url}/api/command`, { method: 'POST', headers, body })).json();

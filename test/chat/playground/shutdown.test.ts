@@ -6,6 +6,7 @@
  */
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandResult } from '../../../src/chat/playground/api.ts';
 import { openEvents, startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
 
@@ -42,11 +43,11 @@ describe('stopping the playground', () => {
     const stopped = pg.playground.stop();
     const res = await answer;
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as CommandResult;
     expect(body.storyId).toMatch(/^[0-9A-Z]{26}$/);
     expect(body.story).toMatchObject({ id: body.storyId, title: 'The ferry at midnight' });
     await stopped;
-    expect(pg.bot.stories.get(body.storyId).pending).not.toBeNull();
+    expect(pg.bot.stories.get(body.storyId!).pending).not.toBeNull();
   });
 
   it('a request that arrives while it stops gets a sentence, not a dropped connection', async () => {
@@ -92,7 +93,7 @@ describe('stopping the playground', () => {
     const feed = await openEvents(pg.url);
     await until(() => feed.events.filter((e) => e.event === 'alive').length >= 3, 5_000, 'three alive beats');
     expect(feed.events[0]).toMatchObject({ event: 'alive', data: { everyMs: 200 } });
-    expect(Date.parse(feed.events[0].data.at)).toBeGreaterThan(Date.now() - 5_000);
+    expect(Date.parse((feed.events[0].data as { at: string }).at)).toBeGreaterThan(Date.now() - 5_000);
     await pg.playground.stop();
     expect(pg.playground.events.size).toBe(0);
     feed.close();

@@ -19,8 +19,9 @@ describe('worker health on the live feed', () => {
   it('pushes online when a heartbeat arrives, then offline when it goes stale with no new file', async () => {
     const feed = await openEvents(pg.url);
     try {
-      const worker = () => feed.events.filter((e) => e.event === 'worker').map((e) => e.data);
-      // Fresh while its age is under 3 × interval_s + 10 s grace = 13 s: written 6 s old, it goes stale about 7 s later.
+      const worker = () => feed.events.filter((e) => e.event === 'worker').map((e) => e.data as { online: boolean });
+      // Fresh while its age is under 3 × interval_s + 10 s grace = 13 s: written 6 s old, it goes stale about
+      // 7 s later.
       writeHeartbeat(pg.config, { worker_id: 'going-quiet', at: new Date(Date.now() - 6_000).toISOString() });
       await until(() => worker().some((w) => w.online), 6_000, 'an online worker event');
       // A worker that has measured no speed yet reports none, not "0 chars/s".
@@ -40,7 +41,7 @@ describe('worker health on the live feed', () => {
 
   it('reports the speed once the worker has measured it, rounded', async () => {
     writeHeartbeat(pg.config, { worker_id: 'measured', chars_per_second: 561.4 });
-    const health = async () => ((await (await fetch(`${pg.url}/healthz`)).json()) as any).worker;
+    const health = async () => ((await (await fetch(`${pg.url}/healthz`)).json()) as { worker: unknown }).worker;
     await expect.poll(health, { timeout: 5_000 }).toMatchObject({ online: true, id: 'measured', charsPerSecond: 561 });
   });
 });

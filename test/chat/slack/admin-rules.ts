@@ -13,7 +13,11 @@ async function slash(world: SlackWorld, command: string, text: string, channel: 
   const delivery = await world.fake.sendSlashCommand({ command, text, channel, user });
   const ack = await delivery.waitForAck();
   expect(ack.ackMs).toBeLessThan(3000);
-  const answer = await until(() => world.fake.responses(delivery.responseUrl)[0], `the answer to ${command} ${text}`, 15_000);
+  const answer = await until(
+    () => world.fake.responses(delivery.responseUrl)[0],
+    `the answer to ${command} ${text}`,
+    15_000,
+  );
   return { ack, answer: answer.body as { response_type?: string; text?: string } };
 }
 
@@ -27,11 +31,17 @@ export function adminTests(get: () => SlackWorld): void {
     fake.addUser({ id: ADMIN_ID, name: 'ada' });
 
     const refused = await slash(world, '/story-admin', 'pause', channel);
-    expect(refused.answer).toMatchObject({ response_type: 'ephemeral', text: 'Only storyloom admins can control the worker.' });
+    expect(refused.answer).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Only storyloom admins can control the worker.',
+    });
     expect(worker.state).toBe('running');
 
     const paused = await slash(world, '/story-admin', 'pause', channel, ADMIN_ID);
-    expect(paused.ack.payload).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Sending pause') });
+    expect(paused.ack.payload).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('Sending pause'),
+    });
     expect(paused.answer.text).toMatch(/^✅ embedded-test: pause confirmed \(state paused\)\.$/);
     expect(worker.state).toBe('paused');
 
@@ -39,7 +49,10 @@ export function adminTests(get: () => SlackWorld): void {
     try {
       const { root } = await startStory(world, 'The ship left port at dawn. --length 40', { channel });
       rootTs = root.ts;
-      const status = await until(() => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('⏸️')), 'the paused status message');
+      const status = await until(
+        () => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('⏸️')),
+        'the paused status message',
+      );
       expect(status.text).toContain('Your request is saved (#1 in line)');
       const report = await slash(world, '/story-status', '', channel);
       expect(report.answer.response_type).toBe('ephemeral');
@@ -53,7 +66,10 @@ export function adminTests(get: () => SlackWorld): void {
     }
     await waitForLines(world, channel, rootTs, 1);
     // The status message makes way for the line: the thread holds only the line.
-    const replies = await until(() => fake.threadReplies(channel, rootTs).length === 1 && fake.threadReplies(channel, rootTs), 'the status message to go');
+    const replies = await until(
+      () => fake.threadReplies(channel, rootTs).length === 1 && fake.threadReplies(channel, rootTs),
+      'the status message to go',
+    );
     expect(replies[0].blocks?.[0].block_id).toMatch(/^line:/);
     expect(fake.calls('chat.delete').some((c) => c.body.channel === channel)).toBe(true);
   }, 40_000);

@@ -38,6 +38,9 @@ export function redeliveryTests(get: () => SlackWorld): void {
     expect(lineMessages(world, channel, root.ts)).toHaveLength(2);
     // A second Continue would have been refused as busy, and said so: nobody was told anything.
     expect(fake.ephemeralMessages(channel)).toEqual([]);
-    expect(world.logs).toContain(`storyloom slack: ignored retry 1 (${world.mode === 'socket' ? 'timeout' : 'http_timeout'}) of event:${mention.delivery.payload.event_id}: already handled`);
+    expect(world.logs).toContain(
+      `storyloom slack: ignored retry 1 (${world.mode === 'socket' ? 'timeout' : 'http_timeout'}) ` +
+        `of event:${mention.delivery.payload.event_id}: already handled`,
+    );
   }, 30_000);
 }

@@ -14,7 +14,11 @@ export function errorTests(get: () => SlackWorld): void {
     const { fake } = world;
     const channel = fake.addChannel({ name: 'errors' }).id;
     const alice = fake.defaultUser.id;
-    const privately = (part: string) => until(() => fake.ephemeralMessages(channel).find((m) => m.user === alice && m.text?.includes(part)), `a private “${part}”`);
+    const privately = (part: string) =>
+      until(
+        () => fake.ephemeralMessages(channel).find((m) => m.user === alice && m.text?.includes(part)),
+        `a private “${part}”`,
+      );
 
     await fake.mention({ channel, text: 'continue' });
     await privately('Use this inside a story’s thread (start one with /story).');
@@ -31,10 +35,18 @@ export function errorTests(get: () => SlackWorld): void {
     // Events the adapter must not act on, nor crash over.
     for (const event of [
       { type: 'app_mention', channel, ts: '1700000000.000001', text: 'no user' },
-      { type: 'message', channel, user: alice, ts: '1700000000.000002', thread_ts: '1700000000.000000', text: 'not a story thread' },
+      {
+        type: 'message',
+        channel,
+        user: alice,
+        ts: '1700000000.000002',
+        thread_ts: '1700000000.000000',
+        text: 'not a story thread',
+      },
       { type: 'message', subtype: 'message_changed', channel, ts: '1700000000.000003', message: { text: 'edited' } },
       { type: 'message', channel, ts: '1700000000.000004' },
-    ]) await (await fake.sendEvent(event)).waitForAck();
+    ])
+      await (await fake.sendEvent(event)).waitForAck();
 
     const spy = vi.spyOn(world.bot.core, 'status').mockImplementationOnce(() => {
       throw new Error('the status report exploded');

@@ -42,19 +42,39 @@ export interface SlackWorld {
 /** Starts the fake, the bot, the adapter and (unless told not to) the worker. */
 export async function startSlackWorld(mode: 'socket' | 'http', options: WorldOptions = {}): Promise<SlackWorld> {
   const fake = await startSlackFake({ mode, channelRateLimit: options.channelRateLimit });
-  const slack: Record<string, string> = mode === 'socket' ? { SLACK_APP_TOKEN: fake.appToken } : { SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_PORT: '0' };
+  const slack: Record<string, string> =
+    mode === 'socket'
+      ? { SLACK_APP_TOKEN: fake.appToken }
+      : { SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_PORT: '0' };
   const config = testConfig({
-    SLACK_BOT_TOKEN: fake.botToken, SLACK_API_URL: fake.apiUrl, SLACK_ADMIN_IDS: (options.admins ?? []).join(','),
-    STORYLOOM_ADMIN_TIMEOUT_S: '10', ...slack,
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_API_URL: fake.apiUrl,
+    SLACK_ADMIN_IDS: (options.admins ?? []).join(','),
+    STORYLOOM_ADMIN_TIMEOUT_S: '10',
+    ...slack,
   });
   const logs: string[] = [];
-  const world: SlackWorld = { mode, fake, config, worker: null, logs, options, ...(await startBotOn(fake, mode, config, logs, options)) };
+  const world: SlackWorld = {
+    mode,
+    fake,
+    config,
+    worker: null,
+    logs,
+    options,
+    ...(await startBotOn(fake, mode, config, logs, options)),
+  };
   world.worker = options.worker === false ? null : await startWorker(config);
   return world;
 }
 
 /** The bot and its Slack adapter, on the fake and the world's mailbox. */
-async function startBotOn(fake: SlackFake, mode: 'socket' | 'http', config: Config, logs: string[], options: WorldOptions): Promise<{ bot: Bot; adapter: SlackAdapter }> {
+async function startBotOn(
+  fake: SlackFake,
+  mode: 'socket' | 'http',
+  config: Config,
+  logs: string[],
+  options: WorldOptions,
+): Promise<{ bot: Bot; adapter: SlackAdapter }> {
   const log = (message: string) => void logs.push(message);
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const adapter = createSlackAdapter(config, bot.chat, log, { clientPingTimeoutMs: 200, ...options.adapter });
@@ -69,7 +89,10 @@ async function startBotOn(fake: SlackFake, mode: 'socket' | 'http', config: Conf
  * (jobs stay in the mailbox, stories in the store), runs `meanwhile` while it is
  * down, and starts a new bot and adapter on the same mailbox and fake Slack.
  */
-export async function restartSlackWorld(world: SlackWorld, meanwhile: () => Promise<void> = async () => undefined): Promise<void> {
+export async function restartSlackWorld(
+  world: SlackWorld,
+  meanwhile: () => Promise<void> = async () => undefined,
+): Promise<void> {
   await world.adapter.stop();
   await world.bot.stop();
   await meanwhile();
@@ -104,7 +127,11 @@ export function expectNoSecretsLogged(world: SlackWorld): void {
 type Falsy<T> = T | undefined | null | false;
 
 /** Polls until `probe` gives (or resolves with) something truthy. */
-export async function until<T>(probe: () => Falsy<T> | Promise<Falsy<T>>, what: string, timeoutMs = 20_000): Promise<T> {
+export async function until<T>(
+  probe: () => Falsy<T> | Promise<Falsy<T>>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -133,11 +160,18 @@ export async function startStory(world: SlackWorld, text: string, options: { cha
 
 /** The bot's line messages in a thread (their blocks are named `line:<lineId>:<n>`). */
 export function lineMessages(world: SlackWorld, channel: string, rootTs: string): StoredMessage[] {
-  return world.fake.threadReplies(channel, rootTs).filter((m) => m.bot_id && m.blocks?.some((b) => String(b.block_id).startsWith('line:')));
+  return world.fake
+    .threadReplies(channel, rootTs)
+    .filter((m) => m.bot_id && m.blocks?.some((b) => String(b.block_id).startsWith('line:')));
 }
 
 /** Waits until the thread holds `count` line messages; returns them. */
-export function waitForLines(world: SlackWorld, channel: string, rootTs: string, count: number): Promise<StoredMessage[]> {
+export function waitForLines(
+  world: SlackWorld,
+  channel: string,
+  rootTs: string,
+  count: number,
+): Promise<StoredMessage[]> {
   return until(() => {
     const lines = lineMessages(world, channel, rootTs);
     return lines.length >= count && lines;
@@ -152,7 +186,9 @@ export function lineIdOf(message: StoredMessage): string {
 /** The action id of a story button on a message (`continue`, `retry`, `undo`, `end`). */
 export function buttonOf(message: StoredMessage, action: string): string {
   const actions = message.blocks?.find((b) => b.type === 'actions');
-  const button = (actions?.elements as { action_id: string }[] | undefined)?.find((e) => e.action_id.startsWith(`sl:${action}:`));
+  const button = (actions?.elements as { action_id: string }[] | undefined)?.find((e) =>
+    e.action_id.startsWith(`sl:${action}:`),
+  );
   if (!button) throw new Error(`message ${message.ts} has no ${action} button`);
   return button.action_id;
 }

@@ -11,11 +11,24 @@ describe('ChannelPacer', () => {
       const started: [string, number][] = [];
       const post = (channel: string) => pacer.run(channel, async () => void started.push([channel, Date.now() - t0]));
       const all = Promise.all([
-        post('C1'), post('C1'), post('C2'), pacer.run('C1', async () => 'never', () => false), post('C1'),
+        post('C1'),
+        post('C1'),
+        post('C2'),
+        pacer.run(
+          'C1',
+          async () => 'never',
+          () => false,
+        ),
+        post('C1'),
       ]);
       await vi.advanceTimersByTimeAsync(5000);
       expect((await all)[3]).toBeUndefined();
-      expect(started).toEqual([['C1', 0], ['C2', 0], ['C1', 1000], ['C1', 2000]]);
+      expect(started).toEqual([
+        ['C1', 0],
+        ['C2', 0],
+        ['C1', 1000],
+        ['C1', 2000],
+      ]);
     } finally {
       vi.useRealTimers();
     }

@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReplyTo } from '../../../src/jobs/protocol.ts';
 import { lineDelivery, withModelLine } from '../../helpers/model-line.ts';
-import { expectNoSecretsLogged, lineIdOf, lineMessages, startSlackWorld, stopSlackWorld, type SlackWorld } from './harness.ts';
+import {
+  expectNoSecretsLogged,
+  lineIdOf,
+  lineMessages,
+  startSlackWorld,
+  stopSlackWorld,
+  type SlackWorld,
+} from './harness.ts';
 
 describe('Slack: a line is posted once', () => {
   let world: SlackWorld;
@@ -31,7 +38,10 @@ describe('Slack: a line is posted once', () => {
     await world.adapter.deliverLine(lineDelivery(story, line));
     const [posted] = lineMessages(world, channel, root);
     expect(lineIdOf(posted!)).toBe(line.id);
-    expect(posted!.metadata).toEqual({ event_type: 'storyloom_line', event_payload: { line_id: line.id, job_id: line.job_id } });
+    expect(posted!.metadata).toEqual({
+      event_type: 'storyloom_line',
+      event_payload: { line_id: line.id, job_id: line.job_id },
+    });
     expect(replies()).toEqual([]);
   });
 
@@ -57,7 +67,8 @@ describe('Slack: a line is posted once', () => {
     await world.adapter.deliverLine(lineDelivery(story, line, true));
     expect(lineMessages(world, channel, root).filter((m) => lineIdOf(m) === line.id)).toHaveLength(1);
     expect(world.logs.filter((l) => l.includes('could not read the thread'))).toEqual([
-      `storyloom slack: could not read the thread of story ${story.id} before posting a line again: An API error occurred: internal_error`,
+      `storyloom slack: could not read the thread of story ${story.id} before posting a line again: ` +
+        `An API error occurred: internal_error`,
     ]);
     expectNoSecretsLogged(world);
   });

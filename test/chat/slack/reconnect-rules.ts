@@ -4,7 +4,18 @@
  * later cut; the lines still arrive, and buttons still work.
  */
 import { afterAll, expect, it } from 'vitest';
-import { expectNoSecretsLogged, press, startSlackWorld, startStory, startWorker, stopSlackWorld, storyOf, until, waitForLines, type SlackWorld } from './harness.ts';
+import {
+  expectNoSecretsLogged,
+  press,
+  startSlackWorld,
+  startStory,
+  startWorker,
+  stopSlackWorld,
+  storyOf,
+  until,
+  waitForLines,
+  type SlackWorld,
+} from './harness.ts';
 
 /** Registers the reconnect tests (each with its own Socket Mode world). */
 export function reconnectTests(): void {
@@ -15,7 +26,10 @@ export function reconnectTests(): void {
     world = await startSlackWorld('socket', { worker: false });
     const { fake } = world;
     const { root, channel } = await startStory(world, 'The train was late again. --length 40');
-    const status = await until(() => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('💤')), 'the offline status');
+    const status = await until(
+      () => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('💤')),
+      'the offline status',
+    );
     expect(status.text).toContain('No worker is online right now. Your request is saved (#1 in line)');
 
     fake.requestReconnect('refresh_requested');

@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMANDS } from '../../../commands/index.ts';
 import {
-  BOT_EVENTS, BOT_SCOPES, MENTION_COMMANDS, manifestYaml, mentionHelp, slashName,
+  BOT_EVENTS,
+  BOT_SCOPES,
+  MENTION_COMMANDS,
+  manifestYaml,
+  mentionHelp,
+  slashName,
 } from '../../../src/chat/slack/registration.ts';
 import { CONTROL_COMMANDS } from '../../../src/jobs/protocol.ts';
 import { ROOT } from '../../helpers/python.ts';
@@ -42,8 +47,9 @@ describe('the Slack app manifest', () => {
         expect(command.usage_hint ?? '').toContain(option.choices ? option.choices[0] : option.name);
       }
     }
-    expect(commands.find((c) => c.command === '/story')!.usage_hint)
-      .toBe('<opening> [--temperature 0.1-2] [--length 20-1000]');
+    expect(commands.find((c) => c.command === '/story')!.usage_hint).toBe(
+      '<opening> [--temperature 0.1-2] [--length 20-1000]',
+    );
     expect(commands.find((c) => c.command === '/story-admin')!.usage_hint).toBe(CONTROL_COMMANDS.join(' | '));
   });
 
@@ -58,7 +64,12 @@ describe('the Slack app manifest', () => {
     const manifest = parse(readFileSync(MANIFEST, 'utf8'));
     expect(manifest.oauth_config.scopes.bot).toEqual([...BOT_SCOPES]);
     const needed = [
-      'commands', 'chat:write', 'app_mentions:read', 'channels:history', 'groups:history', 'files:write',
+      'commands',
+      'chat:write',
+      'app_mentions:read',
+      'channels:history',
+      'groups:history',
+      'files:write',
       'reactions:write',
     ];
     for (const scope of needed) {

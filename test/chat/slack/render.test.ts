@@ -5,9 +5,15 @@ import type { Button, Line } from '../../../src/core/types.ts';
 import { validateBlocks } from '../../fakes/slack/index.ts';
 
 const line = (text: string): Line => ({
-  id: '01J0000000000000000000000A', kind: 'model', text, by: { id: 'U1', name: '<!channel> Ann' },
+  id: '01J0000000000000000000000A',
+  kind: 'model',
+  text,
+  by: { id: 'U1', name: '<!channel> Ann' },
   at: '2024-01-01T00:00:00.000Z',
-  job_id: '01J0000000000000000000000B', sampling: null, model: 'tiny', delivered: false,
+  job_id: '01J0000000000000000000000B',
+  sampling: null,
+  model: 'tiny',
+  delivered: false,
 });
 const buttons: Button[] = [
   { action: 'continue', label: 'Continue', customId: 'sl:continue:01J0000000000000000000000C:3', style: 'primary' },
@@ -23,21 +29,27 @@ describe('rendering', () => {
     expect(json).not.toMatch(/<[!@#]/);
     expect(message.text).toBe('The crowd shouted &lt;!channel&gt; and &lt;@U0123|boss&gt; &amp; &lt;!subteam^S9&gt;.');
     expect(message.blocks![0]).toEqual({
-      type: 'section', block_id: 'line:01J0000000000000000000000A:0',
+      type: 'section',
+      block_id: 'line:01J0000000000000000000000A:0',
       text: { type: 'mrkdwn', text: message.text, verbatim: true },
     });
     const credit = '✍️ the model (tiny), asked by &lt;!channel&gt; Ann';
     const context = { type: 'context', elements: [{ type: 'mrkdwn', text: credit, verbatim: true }] };
     expect(message.blocks![1]).toEqual(context);
     const button = (i: number, text: string) => ({
-      type: 'button', action_id: buttons[i].customId, value: buttons[i].customId,
+      type: 'button',
+      action_id: buttons[i].customId,
+      value: buttons[i].customId,
       text: { type: 'plain_text', text, emoji: true },
     });
-    expect(message.blocks![2]).toEqual({ type: 'actions', elements: [
-      { ...button(0, 'Continue'), style: 'primary' },
-      button(1, 'Undo'),
-      { ...button(2, 'End'), style: 'danger' },
-    ] });
+    expect(message.blocks![2]).toEqual({
+      type: 'actions',
+      elements: [
+        { ...button(0, 'Continue'), style: 'primary' },
+        button(1, 'Undo'),
+        { ...button(2, 'End'), style: 'danger' },
+      ],
+    });
     expect(validateBlocks(message.blocks).errors).toEqual([]);
   });
 

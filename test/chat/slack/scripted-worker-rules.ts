@@ -7,7 +7,16 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ApiCall } from '../../fakes/slack/types.ts';
 import { expectNoNotification } from './formatting-rules.ts';
-import { lineIdOf, startSlackWorld, startStory, stopSlackWorld, storyOf, until, waitForLines, type SlackWorld } from './harness.ts';
+import {
+  lineIdOf,
+  startSlackWorld,
+  startStory,
+  stopSlackWorld,
+  storyOf,
+  until,
+  waitForLines,
+  type SlackWorld,
+} from './harness.ts';
 import { SCRIPTED_WORKER_ID, ScriptedWorker } from './scripted-worker.ts';
 
 /** The least time between two sends to one status message (issue 8: at most one edit every 2 s). */
@@ -16,7 +25,10 @@ const EDIT_INTERVAL_MS = 2000;
 /** Starts a story while the scripted worker runs; resolves with its root, channel and waiting job id. */
 export async function storyWaitingOn(world: SlackWorld, worker: ScriptedWorker, channelName: string, seed: string) {
   await worker.beat('running');
-  await until(() => world.bot.workers.serving().some((w) => w.heartbeat.worker_id === SCRIPTED_WORKER_ID), 'the bot to see the scripted worker');
+  await until(
+    () => world.bot.workers.serving().some((w) => w.heartbeat.worker_id === SCRIPTED_WORKER_ID),
+    'the bot to see the scripted worker',
+  );
   const channel = world.fake.addChannel({ name: channelName }).id;
   const { root } = await startStory(world, `${seed} --length 40`, { channel });
   // The story has its thread before its first job is submitted.
@@ -41,9 +53,14 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
   it('edits a job’s status message from queued and paused to writing, at most once every 2 s', async () => {
     const { fake } = world;
     const { root, channel, jobId } = await storyWaitingOn(world, worker, 'progress', 'The clock struck one.');
-    const status = await until(() => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('⏳')), 'the queued status message');
-    const updates = () => fake.callsWhere((c) => c.method === 'chat.update' && c.body.channel === channel && c.body.ts === status.ts);
-    const updated = (prefix: string) => until(() => updates().find((c) => String(c.body.text).startsWith(prefix)), `the status edited to ${prefix}`);
+    const status = await until(
+      () => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('⏳')),
+      'the queued status message',
+    );
+    const updates = () =>
+      fake.callsWhere((c) => c.method === 'chat.update' && c.body.channel === channel && c.body.ts === status.ts);
+    const updated = (prefix: string) =>
+      until(() => updates().find((c) => String(c.body.text).startsWith(prefix)), `the status edited to ${prefix}`);
 
     await worker.beat('paused');
     await updated('⏸️');
@@ -55,12 +72,14 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
     expect(post.map((c) => c.body.text)).toEqual(['⏳ #1 in line']);
     const edits = updates();
     expect(edits.map((c) => c.body.text)).toEqual([
-      '⏸️ The worker is paused. Your request is saved (#1 in line) and will run once an admin resumes the worker (/story-admin resume).',
+      '⏸️ The worker is paused. Your request is saved (#1 in line) ' +
+        'and will run once an admin resumes the worker (/story-admin resume).',
       '✍️ Writing…',
     ]);
     // The post counts as the first edit.
     const times = [...post, ...edits].map((c: ApiCall) => c.at);
-    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1], `gap before edit ${i}`).toBeGreaterThanOrEqual(EDIT_INTERVAL_MS);
+    for (let i = 1; i < times.length; i++)
+      expect(times[i] - times[i - 1], `gap before edit ${i}`).toBeGreaterThanOrEqual(EDIT_INTERVAL_MS);
     expect(fake.message(channel, status.ts)?.text).toBe('✍️ Writing…');
 
     await worker.answer(jobId, 'The clock struck two.');
@@ -71,7 +90,12 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
 
   it('never lets generated text notify anyone', async () => {
     const { fake } = world;
-    const { root, channel, jobId } = await storyWaitingOn(world, worker, 'model-mentions', 'The town crier cleared his throat.');
+    const { root, channel, jobId } = await storyWaitingOn(
+      world,
+      worker,
+      'model-mentions',
+      'The town crier cleared his throat.',
+    );
     const generated = 'Wake up <!here> and <!channel>, cried <@U123> to <!subteam^S1>.';
 
     await worker.answer(jobId, generated);
@@ -80,13 +104,21 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
     const posts = fake.callsWhere((c) => c.method === 'chat.postMessage' && c.response.ts === line.ts);
     expect(posts).toHaveLength(1);
     expectNoNotification(posts[0]);
-    expect(posts[0].body.text).toBe('Wake up &lt;!here&gt; and &lt;!channel&gt;, cried &lt;@U123&gt; to &lt;!subteam^S1&gt;.');
+    expect(posts[0].body.text).toBe(
+      'Wake up &lt;!here&gt; and &lt;!channel&gt;, cried &lt;@U123&gt; to &lt;!subteam^S1&gt;.',
+    );
     expect(lineIdOf(line)).toBe(storyOf(world, root.ts).lines[1].id);
   }, 30_000);
 
-  it('submits one job for a mention redelivered with the same event_id, with a new ts and with the same ts', async () => {
+  it('submits one job for a mention redelivered with the ' +
+    'same event_id, with a new ts and with the same ts', async () => {
     const { fake } = world;
-    const { root, channel, jobId } = await storyWaitingOn(world, worker, 'redelivered-mention', 'A kettle began to sing.');
+    const { root, channel, jobId } = await storyWaitingOn(
+      world,
+      worker,
+      'redelivered-mention',
+      'A kettle began to sing.',
+    );
     await worker.answer(jobId, 'Nobody came to lift it.');
     await waitForLines(world, channel, root.ts, 1);
     const { id: storyId } = storyOf(world, root.ts);

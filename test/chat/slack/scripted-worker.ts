@@ -32,11 +32,29 @@ export class ScriptedWorker {
    */
   async beat(state: 'running' | 'paused', activeJobs: string[] = []): Promise<void> {
     const heartbeat: Heartbeat = {
-      v: PROTOCOL_VERSION, type: 'heartbeat', worker_id: SCRIPTED_WORKER_ID, kind: 'scripted', version: 'test', state,
-      at: new Date().toISOString(), started_at: this.startedAt, runtime_ends_at: null, interval_s: 10,
-      device: { type: 'cpu', name: 'test', memory_total_mb: null, memory_used_mb: null }, model: null,
-      active_jobs: activeJobs, queued: 0, batch_max: 8, chars_per_second: 0, batch_seconds: null,
-      jobs_done: 0, jobs_failed: 0, applied_controls: [], message: null, served: {}, batches: 0,
+      v: PROTOCOL_VERSION,
+      type: 'heartbeat',
+      worker_id: SCRIPTED_WORKER_ID,
+      kind: 'scripted',
+      version: 'test',
+      state,
+      at: new Date().toISOString(),
+      started_at: this.startedAt,
+      runtime_ends_at: null,
+      interval_s: 10,
+      device: { type: 'cpu', name: 'test', memory_total_mb: null, memory_used_mb: null },
+      model: null,
+      active_jobs: activeJobs,
+      queued: 0,
+      batch_max: 8,
+      chars_per_second: 0,
+      batch_seconds: null,
+      jobs_done: 0,
+      jobs_failed: 0,
+      applied_controls: [],
+      message: null,
+      served: {},
+      batches: 0,
     };
     await this.transport.put('workers', `${SCRIPTED_WORKER_ID}.json`, serialize(heartbeat));
   }
@@ -44,7 +62,12 @@ export class ScriptedWorker {
   /** Answers a job with `text`, as the model's line. */
   async answer(jobId: string, text: string): Promise<void> {
     const response: Response = {
-      v: PROTOCOL_VERSION, type: 'response', job_id: jobId, worker_id: SCRIPTED_WORKER_ID, finished_at: new Date().toISOString(), ok: true,
+      v: PROTOCOL_VERSION,
+      type: 'response',
+      job_id: jobId,
+      worker_id: SCRIPTED_WORKER_ID,
+      finished_at: new Date().toISOString(),
+      ok: true,
       result: { text, stop: 'stop_rule', model: 'scripted', model_sha256: '0'.repeat(64), device: 'test', ms: 1 },
     };
     await this.transport.put('responses', `${jobId}.json`, serialize(response));

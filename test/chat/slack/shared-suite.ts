@@ -14,11 +14,18 @@ import { scriptedWorkerTests } from './scripted-worker-rules.ts';
 import { storyFlowTests } from './story-flow.ts';
 
 /** Registers the shared Slack tests for `mode`; `more` adds the mode's own, on the same world. */
-export function slackSuite(mode: 'socket' | 'http', title: string, more: (get: () => SlackWorld) => void = () => undefined): void {
+export function slackSuite(
+  mode: 'socket' | 'http',
+  title: string,
+  more: (get: () => SlackWorld) => void = () => undefined,
+): void {
   describe(`the Slack adapter in ${title}`, () => {
     let world: SlackWorld;
     beforeAll(async () => {
-      world = await startSlackWorld(mode, { admins: [ADMIN_ID], channelRateLimit: { minIntervalMs: 1000, retryAfterSec: 1 } });
+      world = await startSlackWorld(mode, {
+        admins: [ADMIN_ID],
+        channelRateLimit: { minIntervalMs: 1000, retryAfterSec: 1 },
+      });
     });
     afterAll(() => stopSlackWorld(world));
     const get = () => world;

@@ -12,18 +12,37 @@ export function signatureTests(get: () => SlackWorld): void {
     const { fake } = world;
     const channel = fake.addChannel({ name: 'signatures' }).id;
 
-    const forged = await fake.sendSlashCommand({ command: '/story', text: 'A forged story.', channel, http: { badSignature: true } });
+    const forged = await fake.sendSlashCommand({
+      command: '/story',
+      text: 'A forged story.',
+      channel,
+      http: { badSignature: true },
+    });
     expect(await forged.waitForAck()).toMatchObject({ status: 401, payload: undefined });
     expect(forged.response?.body).toBe('');
-    const stale = await fake.sendSlashCommand({ command: '/story', text: 'A stale story.', channel, http: { staleTimestamp: true } });
+    const stale = await fake.sendSlashCommand({
+      command: '/story',
+      text: 'A stale story.',
+      channel,
+      http: { staleTimestamp: true },
+    });
     expect((await stale.waitForAck()).status).toBe(401);
     expect(world.bot.stories.all().filter((s) => s.place.channel === channel)).toEqual([]);
 
     const { root } = await startStory(world, 'A true story. --length 40', { channel });
     const [line] = await waitForLines(world, channel, root.ts, 1);
-    const reply = await fake.postUserMessage({ channel, thread_ts: root.ts, text: 'A forged line.', http: { badSignature: true } });
+    const reply = await fake.postUserMessage({
+      channel,
+      thread_ts: root.ts,
+      text: 'A forged line.',
+      http: { badSignature: true },
+    });
     expect((await reply.delivery.waitForAck()).status).toBe(401);
-    const click = await fake.clickButton({ message: line, actionId: buttonOf(line, 'continue'), http: { staleTimestamp: true } });
+    const click = await fake.clickButton({
+      message: line,
+      actionId: buttonOf(line, 'continue'),
+      http: { staleTimestamp: true },
+    });
     expect((await click.waitForAck()).status).toBe(401);
 
     const story = storyOf(world, root.ts);

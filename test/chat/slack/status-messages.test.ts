@@ -45,7 +45,10 @@ describe('StatusMessages', () => {
       await vi.advanceTimersByTimeAsync(3000);
       // The post counts as the first edit: the only edit comes a whole interval after the post
       // landed (at 20 ms), with the latest text.
-      expect(poster.calls).toEqual([['post', '#3 in line', 20], ['update', 'writing', 2020]]);
+      expect(poster.calls).toEqual([
+        ['post', '#3 in line', 20],
+        ['update', 'writing', 2020],
+      ]);
     } finally {
       vi.useRealTimers();
     }
@@ -59,22 +62,28 @@ describe('StatusMessages', () => {
     status.show('slow', 'story2', place, '#1 in line');
     await sleep(50);
     await status.closeStory('story2');
-    expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([['post', '#1 in line'], ['delete', '1']]);
+    expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([
+      ['post', '#1 in line'],
+      ['delete', '1'],
+    ]);
   });
 
-  it('takes over a status message of an earlier run: edits it on, hands it over at close, and refuses a second one ' +
-    'or one not wanted', async () => {
-    const poster = new RecordingPoster();
-    const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
-    const old = { channel: 'C1', ts: '5.0' };
-    expect(await status.claim('job1', 'story1', old, true)).toBe(true);
-    expect(await status.claim('job1', 'story1', old, true)).toBe(true);
-    expect(await status.claim('job1', 'story1', { channel: 'C1', ts: '4.0' }, true)).toBe(false);
-    expect(await status.claim('job2', 'story1', { channel: 'C1', ts: '3.0' }, false)).toBe(false);
-    status.show('job1', 'story1', place, '#1 in line');
-    await sleep(20);
-    expect(await status.close('job1')).toEqual(old);
-    expect(await status.claim('job1', 'story1', old, true)).toBe(false);
-    expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([['update', '#1 in line']]);
-  });
+  it(
+    'takes over a status message of an earlier run: edits it on, hands it over at close, and refuses a second one ' +
+      'or one not wanted',
+    async () => {
+      const poster = new RecordingPoster();
+      const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
+      const old = { channel: 'C1', ts: '5.0' };
+      expect(await status.claim('job1', 'story1', old, true)).toBe(true);
+      expect(await status.claim('job1', 'story1', old, true)).toBe(true);
+      expect(await status.claim('job1', 'story1', { channel: 'C1', ts: '4.0' }, true)).toBe(false);
+      expect(await status.claim('job2', 'story1', { channel: 'C1', ts: '3.0' }, false)).toBe(false);
+      status.show('job1', 'story1', place, '#1 in line');
+      await sleep(20);
+      expect(await status.close('job1')).toEqual(old);
+      expect(await status.claim('job1', 'story1', old, true)).toBe(false);
+      expect(poster.calls.map(([kind, what]) => [kind, what])).toEqual([['update', '#1 in line']]);
+    },
+  );
 });

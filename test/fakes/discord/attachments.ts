@@ -23,7 +23,12 @@ export class AttachmentStore {
   ) {}
 
   /** The attachments a message ends up with after a create or an edit. */
-  resolve(channelId: string, body: Record<string, unknown>, files: UploadedFile[], existing: APIAttachment[] = []): APIAttachment[] {
+  resolve(
+    channelId: string,
+    body: Record<string, unknown>,
+    files: UploadedFile[],
+    existing: APIAttachment[] = [],
+  ): APIAttachment[] {
     const entries = Array.isArray(body.attachments) ? body.attachments.filter(isObject) : undefined;
     const keptIds = new Set(entries?.map((e) => String(e.id)));
     const kept = entries === undefined ? existing : existing.filter((a) => keptIds.has(a.id));

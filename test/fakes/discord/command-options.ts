@@ -33,14 +33,19 @@ export function buildCommandOptions(
   command: APIApplicationCommand | undefined,
 ): DataOption[] {
   const definitions = definitionsFor(command, path);
-  const basic = Array.isArray(input) ? input : Object.entries(input ?? {}).map(([name, value]) => basicOption(name, value, definitions, command));
+  const basic = Array.isArray(input)
+    ? input
+    : Object.entries(input ?? {}).map(([name, value]) => basicOption(name, value, definitions, command));
   if (definitions && !Array.isArray(input)) checkRequired(definitions, basic, command!);
   if (!path.subcommand) return basic;
   const sub = { type: T.Subcommand, name: path.subcommand, options: basic as BasicOption[] } as const;
   return path.subcommandGroup ? [{ type: T.SubcommandGroup, name: path.subcommandGroup, options: [sub] }] : [sub];
 }
 
-function definitionsFor(command: APIApplicationCommand | undefined, path: SubcommandPath): APIApplicationCommandOption[] | undefined {
+function definitionsFor(
+  command: APIApplicationCommand | undefined,
+  path: SubcommandPath,
+): APIApplicationCommandOption[] | undefined {
   if (!command) return undefined;
   let options = command.options ?? [];
   for (const name of [path.subcommandGroup, path.subcommand]) {
@@ -52,7 +57,12 @@ function definitionsFor(command: APIApplicationCommand | undefined, path: Subcom
   return options;
 }
 
-function basicOption(name: string, value: string | number | boolean, definitions: APIApplicationCommandOption[] | undefined, command?: APIApplicationCommand): BasicOption {
+function basicOption(
+  name: string,
+  value: string | number | boolean,
+  definitions: APIApplicationCommandOption[] | undefined,
+  command?: APIApplicationCommand,
+): BasicOption {
   const definition = definitions?.find((o) => o.name === name);
   if (definitions && !definition) throw new Error(`/${command?.name} has no option "${name}"`);
   const type = definition?.type ?? inferType(value);
@@ -74,7 +84,11 @@ function inferType(value: string | number | boolean): T {
   return Number.isInteger(value) ? T.Integer : T.Number;
 }
 
-function checkRequired(definitions: APIApplicationCommandOption[], given: DataOption[], command: APIApplicationCommand): void {
+function checkRequired(
+  definitions: APIApplicationCommandOption[],
+  given: DataOption[],
+  command: APIApplicationCommand,
+): void {
   for (const definition of definitions) {
     const required = 'required' in definition && definition.required === true;
     if (required && !given.some((o) => o.name === definition.name)) {

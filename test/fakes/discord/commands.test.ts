@@ -1,4 +1,11 @@
-import { PermissionFlagsBits, REST, Routes, SlashCommandBuilder, type APIApplicationCommand, type ChatInputCommandInteraction } from 'discord.js';
+import {
+  PermissionFlagsBits,
+  REST,
+  Routes,
+  SlashCommandBuilder,
+  type APIApplicationCommand,
+  type ChatInputCommandInteraction,
+} from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nextInteraction, startHarness, type Harness } from './harness.ts';
 
@@ -12,7 +19,10 @@ const story = new SlashCommandBuilder()
       .addStringOption((o) => o.setName('seed').setDescription('First words').setRequired(true))
       .addNumberOption((o) => o.setName('temperature').setDescription('Randomness')),
   );
-const admin = new SlashCommandBuilder().setName('storyadmin').setDescription('Admin tools').setDefaultMemberPermissions(0n);
+const admin = new SlashCommandBuilder()
+  .setName('storyadmin')
+  .setDescription('Admin tools')
+  .setDefaultMemberPermissions(0n);
 
 describe('discord fake: application commands', () => {
   let h: Harness;
@@ -54,29 +64,57 @@ describe('discord fake: application commands', () => {
   it('types command options from the registered definition and rejects options it lacks', async () => {
     const [registered] = (await rest.put(guildRoute(), { body: [story.toJSON()] })) as APIApplicationCommand[];
     const received = nextInteraction(h.client, (i) => i.isChatInputCommand());
-    const sent = h.fake.sendCommand({ channelId: h.channelId, user: h.user, name: 'story', subcommand: 'start', options: { seed: 'Once', temperature: 1 } });
+    const sent = h.fake.sendCommand({
+      channelId: h.channelId,
+      user: h.user,
+      name: 'story',
+      subcommand: 'start',
+      options: { seed: 'Once', temperature: 1 },
+    });
     const interaction = (await received) as ChatInputCommandInteraction;
     expect(interaction.commandId).toBe(registered!.id);
     expect(interaction.options.getNumber('temperature')).toBe(1);
-    expect(sent.payload).toMatchObject({ data: { options: [{ type: 1, name: 'start', options: [{ name: 'seed', type: 3 }, { name: 'temperature', type: 10 }] }] } });
+    expect(sent.payload).toMatchObject({
+      data: {
+        options: [
+          {
+            type: 1,
+            name: 'start',
+            options: [
+              { name: 'seed', type: 3 },
+              { name: 'temperature', type: 10 },
+            ],
+          },
+        ],
+      },
+    });
     const send = (options: Record<string, string | number>) => () =>
       h.fake.sendCommand({ channelId: h.channelId, user: h.user, name: 'story', subcommand: 'start', options });
     expect(send({ seed: 'x', length: 3 })).toThrow(/no option "length"/);
     expect(send({ temperature: 1 })).toThrow(/needs option "seed"/);
   });
 
-  it('dispatches a command gated by default_member_permissions only to members who have them, as Discord does', async () => {
-    const moderate = new SlashCommandBuilder().setName('moderate').setDescription('Moderators only').setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
-    await rest.put(guildRoute(), { body: [moderate.toJSON(), admin.toJSON()] });
-    const mod = h.fake.addUser({ username: 'mod', permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel });
-    const root = h.fake.addUser({ username: 'root', permissions: PermissionFlagsBits.Administrator });
-    const run = (user: typeof mod, name: string) => () => h.fake.sendCommand({ channelId: h.channelId, user, name });
-    expect(run(h.user, 'moderate')).toThrow(/ana may not run \/moderate: it needs default_member_permissions 32/);
-    expect(run(mod, 'storyadmin')).toThrow(/mod may not run \/storyadmin/);
-    const received = nextInteraction(h.client, (i) => i.isChatInputCommand() && i.commandName === 'moderate');
-    const sent = run(mod, 'moderate')();
-    expect((await received).id).toBe(sent.id);
-    expect(run(root, 'storyadmin')).not.toThrow();
-    expect(run(root, 'moderate')).not.toThrow();
-  });
+  it(
+    'dispatches a command gated by default_member_permissions ' + 'only to members who have them, as Discord does',
+    async () => {
+      const moderate = new SlashCommandBuilder()
+        .setName('moderate')
+        .setDescription('Moderators only')
+        .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild);
+      await rest.put(guildRoute(), { body: [moderate.toJSON(), admin.toJSON()] });
+      const mod = h.fake.addUser({
+        username: 'mod',
+        permissions: PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel,
+      });
+      const root = h.fake.addUser({ username: 'root', permissions: PermissionFlagsBits.Administrator });
+      const run = (user: typeof mod, name: string) => () => h.fake.sendCommand({ channelId: h.channelId, user, name });
+      expect(run(h.user, 'moderate')).toThrow(/ana may not run \/moderate: it needs default_member_permissions 32/);
+      expect(run(mod, 'storyadmin')).toThrow(/mod may not run \/storyadmin/);
+      const received = nextInteraction(h.client, (i) => i.isChatInputCommand() && i.commandName === 'moderate');
+      const sent = run(mod, 'moderate')();
+      expect((await received).id).toBe(sent.id);
+      expect(run(root, 'storyadmin')).not.toThrow();
+      expect(run(root, 'moderate')).not.toThrow();
+    },
+  );
 });

@@ -31,7 +31,8 @@ export class CommandRegistry {
     list.forEach((body, i) => {
       validateCommand(errors, [i], body);
       const key = isObject(body) ? `${String(body.type ?? 1)}:${String(body.name)}` : '';
-      if (seen.has(key)) errors.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', 'Application command names must be unique');
+      if (seen.has(key))
+        errors.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', 'Application command names must be unique');
       seen.add(key);
     });
     errors.throwIfAny();
@@ -68,7 +69,10 @@ export class CommandRegistry {
   /** Deletes one command of a scope, or throws 404 Unknown application command. */
   delete(guildId: string | null, id: string): void {
     this.get(guildId, id);
-    this.scopes.set(guildId ?? GLOBAL, this.list(guildId).filter((c) => c.id !== id));
+    this.scopes.set(
+      guildId ?? GLOBAL,
+      this.list(guildId).filter((c) => c.id !== id),
+    );
   }
 
   /** Finds the chat-input command a user would run by name in a guild: guild scope first, then global. */
@@ -88,9 +92,11 @@ export class CommandRegistry {
       name: String(body.name),
       name_localizations: (body.name_localizations as APIApplicationCommand['name_localizations']) ?? null,
       description: String(body.description ?? ''),
-      description_localizations: (body.description_localizations as APIApplicationCommand['description_localizations']) ?? null,
+      description_localizations:
+        (body.description_localizations as APIApplicationCommand['description_localizations']) ?? null,
       ...(Array.isArray(body.options) ? { options: body.options as APIApplicationCommand['options'] } : {}),
-      default_member_permissions: body.default_member_permissions == null ? null : String(body.default_member_permissions),
+      default_member_permissions:
+        body.default_member_permissions == null ? null : String(body.default_member_permissions),
       nsfw: body.nsfw === true,
       integration_types: (body.integration_types as APIApplicationCommand['integration_types']) ?? [0],
       contexts: (body.contexts as APIApplicationCommand['contexts']) ?? null,

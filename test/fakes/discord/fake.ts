@@ -1,10 +1,22 @@
 import type { Server } from 'node:http';
-import { GatewayDispatchEvents, GatewayIntentBits, type APIApplicationCommand, type APIMessage, type APIThreadChannel, type APIUser } from 'discord.js';
+import {
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  type APIApplicationCommand,
+  type APIMessage,
+  type APIThreadChannel,
+  type APIUser,
+} from 'discord.js';
 import type { StoredAttachment } from './attachments.ts';
 import type { FakeContext } from './context.ts';
 import { GatewayControls } from './gateway/gateway-controls.ts';
 import { createGuild, type ChannelSpec, type FakeGuild, type GuildSpec } from './guilds.ts';
-import { buttonInteraction, commandInteraction, type ButtonPress, type CommandInvocation } from './interaction-payloads.ts';
+import {
+  buttonInteraction,
+  commandInteraction,
+  type ButtonPress,
+  type CommandInvocation,
+} from './interaction-payloads.ts';
 import type { ExpiredTokenError, InteractionRecord, InteractionState } from './interactions.ts';
 import { guildCreatePayload } from './payloads.ts';
 import type { FaultInjector, FaultSpec } from './rest/faults.ts';
@@ -61,7 +73,11 @@ export class DiscordFake extends GatewayControls {
   addGuild(spec: GuildSpec): FakeGuild {
     const guild = createGuild(this.ctx.world, this.ctx.ids, spec, this.botUser.id);
     const record = this.ctx.world.requireGuild(guild.id);
-    this.ctx.gateway.dispatch(GatewayDispatchEvents.GuildCreate, guildCreatePayload(this.ctx.world, record, this.botUser.id, false), GatewayIntentBits.Guilds);
+    this.ctx.gateway.dispatch(
+      GatewayDispatchEvents.GuildCreate,
+      guildCreatePayload(this.ctx.world, record, this.botUser.id, false),
+      GatewayIntentBits.Guilds,
+    );
     return this.changed(guild);
   }
 
@@ -99,7 +115,10 @@ export class DiscordFake extends GatewayControls {
     this.ctx.events.emit('change');
   }
 
-  /** Expires an interaction token now: webhook routes answer 401 50027 (`invalid-token`) or 404 10015 (`unknown-webhook`). */
+  /**
+   * Expires an interaction token now: webhook routes answer 401 50027 (`invalid-token`) or 404 10015
+   * (`unknown-webhook`).
+   */
   expireInteractionToken(idOrToken: string, as?: ExpiredTokenError): void {
     this.ctx.interactions.expireToken(idOrToken, as);
     this.ctx.events.emit('change');
@@ -162,16 +181,25 @@ export class DiscordFake extends GatewayControls {
 
   /** Resolves with the first recorded request matching `filter` (already recorded ones count). */
   waitForRequest(filter: RequestFilter, timeoutMs = 2000): Promise<RecordedRequest> {
-    return this.waitFor(() => this.parts.recorder.list().find((r) => matches(r, filter)), timeoutMs, `a request like ${JSON.stringify(filter, replacer)}`);
+    return this.waitFor(
+      () => this.parts.recorder.list().find((r) => matches(r, filter)),
+      timeoutMs,
+      `a request like ${JSON.stringify(filter, replacer)}`,
+    );
   }
 
   /** Resolves with an interaction's `@original` message once its content matches. */
   waitForOriginal(idOrToken: string, content: RegExp | string, timeoutMs = 2000): Promise<APIMessage> {
-    const fits = (m: APIMessage | undefined) => m && (typeof content === 'string' ? m.content === content : content.test(m.content));
-    return this.waitFor(() => {
-      const original = this.interactionState(idOrToken)?.original;
-      return fits(original) ? original : undefined;
-    }, timeoutMs, `the original response of ${idOrToken} to match ${String(content)}`);
+    const fits = (m: APIMessage | undefined) =>
+      m && (typeof content === 'string' ? m.content === content : content.test(m.content));
+    return this.waitFor(
+      () => {
+        const original = this.interactionState(idOrToken)?.original;
+        return fits(original) ? original : undefined;
+      },
+      timeoutMs,
+      `the original response of ${idOrToken} to match ${String(content)}`,
+    );
   }
 
   /** Stops the fake: drops every connection and closes the server. */

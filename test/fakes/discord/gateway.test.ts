@@ -3,17 +3,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startDiscordFake, type DiscordFake } from './index.ts';
 
+/** A gateway payload as received; a test casts `d` to what the event it expects carries. */
+interface Payload {
+  op: number;
+  t?: string;
+  s?: number;
+  d: unknown;
+}
+
 interface RawGateway {
   send(payload: unknown): void;
-  next(): Promise<{ op: number; t?: string; s?: number; d: any }>;
+  next(): Promise<Payload>;
   closed: Promise<number>;
 }
 
 /** Opens a raw WebSocket to the fake's gateway, queueing every payload it receives. */
 async function connect(url: string): Promise<RawGateway> {
   const ws = new WebSocket(url);
-  const queue: any[] = [];
-  const waiters: ((p: any) => void)[] = [];
+  const queue: Payload[] = [];
+  const waiters: ((p: Payload) => void)[] = [];
   ws.on('message', (data) => {
     const payload = JSON.parse(String(data));
     const waiter = waiters.shift();
@@ -24,7 +32,8 @@ async function connect(url: string): Promise<RawGateway> {
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   return {
     send: (payload) => ws.send(JSON.stringify(payload)),
-    next: () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve))),
+    next: () =>
+      queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<Payload>((resolve) => waiters.push(resolve)),
     closed,
   };
 }
@@ -47,7 +56,11 @@ describe('discord fake: gateway protocol', () => {
   });
 
   it('sends HELLO, then READY and a GUILD_CREATE with channels, roles and the bot member', async () => {
-    const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], roles: [{ name: 'Story Admin', permissions: 8n }] });
+    const guild = fake.addGuild({
+      name: 'Writers',
+      channels: ['stories'],
+      roles: [{ name: 'Story Admin', permissions: 8n }],
+    });
     const gateway = await connect(url());
     expect(await gateway.next()).toEqual({ op: GatewayOpcodes.Hello, d: { heartbeat_interval: 41_250 } });
     gateway.send(identify(fake.botToken));
@@ -61,12 +74,17 @@ describe('discord fake: gateway protocol', () => {
       shard: [0, 1],
       application: { id: fake.applicationId, flags: 0 },
     });
-    expect(ready.d.session_id).toMatch(/^[0-9a-f]{32}$/);
+    expect((ready.d as { session_id: string }).session_id).toMatch(/^[0-9a-f]{32}$/);
     const create = await gateway.next();
     expect(create).toMatchObject({ t: 'GUILD_CREATE', s: 2, d: { id: guild.id, name: 'Writers', unavailable: false } });
-    expect(create.d.channels.map((c: { name: string }) => c.name)).toEqual(['stories']);
-    expect(create.d.roles.map((r: { name: string }) => r.name)).toEqual(['@everyone', 'storyloom', 'Story Admin']);
-    expect(create.d.members.map((m: { user: { id: string } }) => m.user.id)).toEqual([fake.botUser.id]);
+    const guildCreate = create.d as {
+      channels: { name: string }[];
+      roles: { name: string }[];
+      members: { user: { id: string } }[];
+    };
+    expect(guildCreate.channels.map((c) => c.name)).toEqual(['stories']);
+    expect(guildCreate.roles.map((r) => r.name)).toEqual(['@everyone', 'storyloom', 'Story Admin']);
+    expect(guildCreate.members.map((m) => m.user.id)).toEqual([fake.botUser.id]);
   });
 
   it('closes with 4004 on a bad token and 4014 on a privileged intent the app lacks', async () => {

@@ -18,11 +18,17 @@ export interface Harness {
 }
 
 /** Starts a fake, adds a guild (`stories` channel) and a user, and logs a real discord.js Client in. */
-export async function startHarness(options: { fake?: DiscordFakeOptions; client?: Partial<ClientOptions> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { fake?: DiscordFakeOptions; client?: Partial<ClientOptions> } = {},
+): Promise<Harness> {
   const fake = await startDiscordFake(options.fake);
   const guild = fake.addGuild({ name: 'Writers', channels: ['stories'] });
   const user = fake.addUser({ username: 'ana' });
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], ...options.client, rest: { api: fake.restUrl, ...options.client?.rest } });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    ...options.client,
+    rest: { api: fake.restUrl, ...options.client?.rest },
+  });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(fake.botToken);
   await ready;
@@ -40,7 +46,11 @@ export async function startHarness(options: { fake?: DiscordFakeOptions; client?
 }
 
 /** Resolves with the next interaction the client emits (optionally the next one matching `accept`). */
-export function nextInteraction(client: Client, accept: (i: Interaction) => boolean = () => true, timeoutMs = 2000): Promise<Interaction> {
+export function nextInteraction(
+  client: Client,
+  accept: (i: Interaction) => boolean = () => true,
+  timeoutMs = 2000,
+): Promise<Interaction> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       client.off(Events.InteractionCreate, listener);

@@ -8,7 +8,9 @@
  * const ana = fake.addUser({ username: 'ana' });
  * const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: fake.restUrl } });
  * await client.login(fake.botToken);
- * const { id } = fake.sendCommand({ channelId: guild.channels[0].id, user: ana, name: 'story', options: { seed: 'Once' } });
+ * const { id } = fake.sendCommand({
+ *   channelId: guild.channels[0].id, user: ana, name: 'story', options: { seed: 'Once' }
+ * });
  * await fake.waitForOriginal(id, /Once/);
  * ```
  */

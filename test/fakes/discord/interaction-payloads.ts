@@ -51,7 +51,10 @@ export interface BuiltInteraction<P> {
 }
 
 /** Builds a complete guild CHAT_INPUT interaction, as Discord sends it in INTERACTION_CREATE. */
-export function commandInteraction(ctx: FakeContext, call: CommandInvocation): BuiltInteraction<APIChatInputApplicationCommandGuildInteraction> {
+export function commandInteraction(
+  ctx: FakeContext,
+  call: CommandInvocation,
+): BuiltInteraction<APIChatInputApplicationCommandGuildInteraction> {
   const base = baseInteraction(ctx, call.channelId, call.user, call.guildId, call.locale);
   const command = ctx.commands.resolve(call.name, base.guild_id);
   checkCommandGate(ctx, command, base.guild_id, base.member.user);
@@ -75,19 +78,31 @@ export function commandInteraction(ctx: FakeContext, call: CommandInvocation): B
  * member without those permissions: Discord hides it from them and never
  * dispatches it, so the driver throws instead of sending.
  */
-function checkCommandGate(ctx: FakeContext, command: APIApplicationCommand | undefined, guildId: string, user: APIUser): void {
+function checkCommandGate(
+  ctx: FakeContext,
+  command: APIApplicationCommand | undefined,
+  guildId: string,
+  user: APIUser,
+): void {
   const required = command?.default_member_permissions;
   const isOwner = ctx.world.requireGuild(guildId).ownerId === user.id;
   if (meetsCommandGate(ctx.world.memberPermissions(guildId, user.id), required, isOwner)) return;
-  throw new Error(`${user.username} may not run /${command!.name}: it needs default_member_permissions ${required}, so Discord does not dispatch it`);
+  throw new Error(
+    `${user.username} may not run /${command!.name}: it needs default_member_permissions ${required}, ` +
+      `so Discord does not dispatch it`,
+  );
 }
 
 /** Builds a complete button interaction for a button that is on the message and enabled. */
-export function buttonInteraction(ctx: FakeContext, press: ButtonPress): BuiltInteraction<APIMessageComponentButtonInteraction> {
+export function buttonInteraction(
+  ctx: FakeContext,
+  press: ButtonPress,
+): BuiltInteraction<APIMessageComponentButtonInteraction> {
   const message = ctx.messages.get(press.messageId)?.message;
   if (!message) throw new Error(`no message ${press.messageId}`);
   const button = findComponent(message, press.customId);
-  if (!button || button.type !== ComponentType.Button) throw new Error(`message ${message.id} has no button "${press.customId}"`);
+  if (!button || button.type !== ComponentType.Button)
+    throw new Error(`message ${message.id} has no button "${press.customId}"`);
   if (button.disabled === true) throw new Error(`button "${press.customId}" is disabled`);
   const base = baseInteraction(ctx, press.channelId ?? message.channel_id, press.user, undefined, press.locale);
   const payload: APIMessageComponentButtonInteraction = {
@@ -100,7 +115,13 @@ export function buttonInteraction(ctx: FakeContext, press: ButtonPress): BuiltIn
   return { payload, record: { ...built, sourceMessageId: message.id } };
 }
 
-function baseInteraction(ctx: FakeContext, channelId: string, actor: Actor, guildId: string | undefined, locale: string | undefined) {
+function baseInteraction(
+  ctx: FakeContext,
+  channelId: string,
+  actor: Actor,
+  guildId: string | undefined,
+  locale: string | undefined,
+) {
   const channel = ctx.world.requireChannel(channelId);
   const guild = ctx.world.requireGuild(guildId ?? channel.guild_id ?? '');
   const user = ctx.world.requireUser(typeof actor === 'string' ? actor : actor.id);
@@ -124,7 +145,11 @@ function baseInteraction(ctx: FakeContext, channelId: string, actor: Actor, guil
   };
 }
 
-function record(base: ReturnType<typeof baseInteraction>, type: InteractionRecord['type'], name: string): InteractionRecord {
+function record(
+  base: ReturnType<typeof baseInteraction>,
+  type: InteractionRecord['type'],
+  name: string,
+): InteractionRecord {
   return {
     id: base.id,
     token: base.token,

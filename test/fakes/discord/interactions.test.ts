@@ -34,9 +34,18 @@ describe('discord fake: interactions', () => {
     await h.close();
   });
 
-  async function runCommand(options = {}, subcommand?: string): Promise<{ id: string; interaction: ChatInputCommandInteraction }> {
+  async function runCommand(
+    options = {},
+    subcommand?: string,
+  ): Promise<{ id: string; interaction: ChatInputCommandInteraction }> {
     const received = nextInteraction(h.client, isCommand);
-    const { id } = h.fake.sendCommand({ channelId: h.channelId, user: h.user, name: 'story', options, ...(subcommand ? { subcommand } : {}) });
+    const { id } = h.fake.sendCommand({
+      channelId: h.channelId,
+      user: h.user,
+      name: 'story',
+      options,
+      ...(subcommand ? { subcommand } : {}),
+    });
     return { id, interaction: (await received) as ChatInputCommandInteraction };
   }
 
@@ -87,14 +96,22 @@ describe('discord fake: interactions', () => {
       body: { type: 4, data: { content: 'again' } },
       auth: false,
     });
-    await expect(second).rejects.toMatchObject({ code: 40060, status: 400, message: 'Interaction has already been acknowledged.' });
+    await expect(second).rejects.toMatchObject({
+      code: 40060,
+      status: 400,
+      message: 'Interaction has already been acknowledged.',
+    });
   });
 
   it('answers 50027 or 10015 on editReply once the token has expired', async () => {
     const first = await runCommand();
     await first.interaction.deferReply();
     h.fake.ageInteraction(first.id, 15 * 60_000 + 1);
-    await expect(first.interaction.editReply('late')).rejects.toMatchObject({ code: 50027, status: 401, message: 'Invalid Webhook Token' });
+    await expect(first.interaction.editReply('late')).rejects.toMatchObject({
+      code: 50027,
+      status: 401,
+      message: 'Invalid Webhook Token',
+    });
 
     const second = await runCommand();
     await second.interaction.deferReply();
@@ -103,19 +120,25 @@ describe('discord fake: interactions', () => {
     expect(h.fake.interactionState(second.id)?.tokenExpired).toBe(true);
   });
 
-  it('lets the bot token edit a public reply once its token expired (Edit Message), but not an ephemeral one (10008)', async () => {
-    const shown = await runCommand();
-    await shown.interaction.deferReply();
-    const reply = await shown.interaction.editReply('⏳ #1 in line');
-    h.fake.expireInteractionToken(shown.id);
-    await h.client.rest.patch(Routes.channelMessage(h.channelId, reply.id), { body: { content: '✅ done' } });
-    expect(h.fake.interactionState(shown.id)?.original?.content).toBe('✅ done');
+  it(
+    'lets the bot token edit a public reply once its token ' +
+      'expired (Edit Message), but not an ephemeral one (10008)',
+    async () => {
+      const shown = await runCommand();
+      await shown.interaction.deferReply();
+      const reply = await shown.interaction.editReply('⏳ #1 in line');
+      h.fake.expireInteractionToken(shown.id);
+      await h.client.rest.patch(Routes.channelMessage(h.channelId, reply.id), { body: { content: '✅ done' } });
+      expect(h.fake.interactionState(shown.id)?.original?.content).toBe('✅ done');
 
-    const secret = await runCommand();
-    await secret.interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const hidden = await secret.interaction.editReply('only you');
-    await expect(h.client.rest.patch(Routes.channelMessage(h.channelId, hidden.id), { body: { content: 'no' } })).rejects.toMatchObject({ code: 10008, status: 404 });
-  });
+      const secret = await runCommand();
+      await secret.interaction.deferReply({ flags: MessageFlags.Ephemeral });
+      const hidden = await secret.interaction.editReply('only you');
+      await expect(
+        h.client.rest.patch(Routes.channelMessage(h.channelId, hidden.id), { body: { content: 'no' } }),
+      ).rejects.toMatchObject({ code: 10008, status: 404 });
+    },
+  );
 
   it('returns the callback resource when discord.js asks with_response=true', async () => {
     const { interaction } = await runCommand();
@@ -168,9 +191,16 @@ describe('discord fake: interactions', () => {
     const modal = new ModalBuilder()
       .setCustomId('story:edit')
       .setTitle('Edit the line')
-      .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(new TextInputBuilder().setCustomId('line').setLabel('Line').setStyle(TextInputStyle.Short)));
+      .addComponents(
+        new ActionRowBuilder<TextInputBuilder>().addComponents(
+          new TextInputBuilder().setCustomId('line').setLabel('Line').setStyle(TextInputStyle.Short),
+        ),
+      );
     await first.interaction.showModal(modal);
-    expect(h.fake.interactionState(first.id)).toMatchObject({ responseType: 9, modal: { custom_id: 'story:edit', title: 'Edit the line' } });
+    expect(h.fake.interactionState(first.id)).toMatchObject({
+      responseType: 9,
+      modal: { custom_id: 'story:edit', title: 'Edit the line' },
+    });
 
     const second = await runCommand();
     await second.interaction.reply('to be removed');

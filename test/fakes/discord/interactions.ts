@@ -101,7 +101,9 @@ export class InteractionRegistry {
   forWebhook(token: string): InteractionRecord {
     const record = this.find(token);
     if (!record || record.token !== token) throw apiError(ErrorCode.InvalidWebhookToken);
-    const expired = record.expiredAs ?? (Date.now() - record.createdAt > this.rules.tokenLifetimeMs ? this.rules.expiredTokenError : undefined);
+    const expired =
+      record.expiredAs ??
+      (Date.now() - record.createdAt > this.rules.tokenLifetimeMs ? this.rules.expiredTokenError : undefined);
     if (expired === 'invalid-token') throw apiError(ErrorCode.InvalidWebhookToken);
     if (expired === 'unknown-webhook') throw apiError(ErrorCode.UnknownWebhook);
     return record;
@@ -138,7 +140,10 @@ export class InteractionRegistry {
 }
 
 /** The `interaction_metadata` Discord puts on messages an interaction created. */
-export function interactionMetadata(record: InteractionRecord, user: APIMessage['author']): APIMessageInteractionMetadata {
+export function interactionMetadata(
+  record: InteractionRecord,
+  user: APIMessage['author'],
+): APIMessageInteractionMetadata {
   const base = { id: record.id, user, authorizing_integration_owners: { 0: record.guildId } };
   if (record.type === InteractionType.MessageComponent) {
     return { ...base, type: InteractionType.MessageComponent, interacted_message_id: record.sourceMessageId ?? '' };

@@ -49,9 +49,15 @@ describe('discord fake: login', () => {
     expect(client.channels.cache.get(channel.id)?.type).toBe(ChannelType.GuildText);
   });
 
-  it('rejects login with an unrecoverable 4014 when the client asks for a privileged intent the app lacks', async () => {
-    client = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent], rest: { api: fake.restUrl } });
-    const login = client.login(fake.botToken);
-    await expect(login).rejects.toThrow('Used disallowed intents');
-  });
+  it(
+    'rejects login with an unrecoverable 4014 when the ' + 'client asks for a privileged intent the app lacks',
+    async () => {
+      client = new Client({
+        intents: [GatewayIntentBits.Guilds, GatewayIntentBits.MessageContent],
+        rest: { api: fake.restUrl },
+      });
+      const login = client.login(fake.botToken);
+      await expect(login).rejects.toThrow('Used disallowed intents');
+    },
+  );
 });

@@ -18,7 +18,8 @@ export function resolveMentions(world: World, content: string, allowed: unknown)
   const rules = isObject(allowed) ? allowed : null;
   const parse = rules ? (Array.isArray(rules.parse) ? rules.parse.map(String) : []) : null;
   const listed = (kind: 'users' | 'roles') => (rules && Array.isArray(rules[kind]) ? rules[kind].map(String) : []);
-  const may = (kind: 'users' | 'roles', id: string) => parse === null || parse.includes(kind) || listed(kind).includes(id);
+  const may = (kind: 'users' | 'roles', id: string) =>
+    parse === null || parse.includes(kind) || listed(kind).includes(id);
 
   const userIds = unique([...content.matchAll(/<@!?(\d{17,20})>/g)].map((m) => m[1]!));
   const roleIds = unique([...content.matchAll(/<@&(\d{17,20})>/g)].map((m) => m[1]!));

@@ -46,13 +46,17 @@ describe('discord fake: channel messages and threads', () => {
     expect(thread.id).toBe(reply.id);
     expect((await created).id).toBe(thread.id);
     expect(h.fake.gatewayFrames({ t: 'THREAD_CREATE' })).toHaveLength(1);
-    expect(h.fake.threads().map((t) => [t.id, t.name, t.parent_id])).toEqual([[reply.id, 'Once upon a time', h.channelId]]);
+    expect(h.fake.threads().map((t) => [t.id, t.name, t.parent_id])).toEqual([
+      [reply.id, 'Once upon a time', h.channelId],
+    ]);
     expect(h.fake.channelMessages(thread.id).map((m) => m.id)).toEqual([sent.id]);
     expect(h.fake.message(reply.id)?.thread?.id).toBe(thread.id);
     const press = h.fake.pressButton({ messageId: sent.id, customId: 'story:undo', user: h.user });
     const button = await nextInteraction(h.client, (i) => i.isButton() && i.id === press.id);
     expect(button.channelId).toBe(thread.id);
-    const updated = new Promise<boolean>((resolve) => h.client.once(Events.ThreadUpdate, (_old, now) => resolve(now.archived ?? false)));
+    const updated = new Promise<boolean>((resolve) =>
+      h.client.once(Events.ThreadUpdate, (_old, now) => resolve(now.archived ?? false)),
+    );
     await thread.setArchived(true);
     expect(await updated).toBe(true);
     // The Guilds intent alone delivers no MESSAGE_CREATE.
@@ -70,7 +74,10 @@ describe('discord fake: channel messages and threads', () => {
   });
 
   it('records multipart attachments with their names and contents, and serves them', async () => {
-    const file = new AttachmentBuilder(Buffer.from('Once upon a time\n'), { name: 'story.txt', description: 'the story' });
+    const file = new AttachmentBuilder(Buffer.from('Once upon a time\n'), {
+      name: 'story.txt',
+      description: 'the story',
+    });
     const message = await channel.send({ content: 'Here it is', files: [file] });
     const request = h.fake.requests({ method: 'POST', path: `/channels/${h.channelId}/messages` })[0]!;
     expect(request.headers['content-type']).toMatch(/^multipart\/form-data/);
@@ -92,11 +99,30 @@ describe('discord fake: channel messages and threads', () => {
 
   it('rejects content over 2000 characters, over-long custom ids and empty messages', async () => {
     const long = await channel.send('x'.repeat(2001)).catch((e: unknown) => e);
-    expect(long).toMatchObject({ code: 50035, status: 400, rawError: { errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } } });
+    expect(long).toMatchObject({
+      code: 50035,
+      status: 400,
+      rawError: {
+        errors: {
+          content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] },
+        },
+      },
+    });
     const row = { type: 1, components: [{ type: 2, style: 1, label: 'Go', custom_id: 'c'.repeat(101) }] };
-    const badId = await h.client.rest.post(`/channels/${h.channelId}/messages`, { body: { content: 'hi', components: [row] } }).catch((e: unknown) => e);
-    expect(badId).toMatchObject({ code: 50035, rawError: { errors: { components: { 0: { components: { 0: { custom_id: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } } } } });
-    await expect(h.client.rest.post(`/channels/${h.channelId}/messages`, { body: {} })).rejects.toMatchObject({ code: 50006 });
+    const badId = await h.client.rest
+      .post(`/channels/${h.channelId}/messages`, { body: { content: 'hi', components: [row] } })
+      .catch((e: unknown) => e);
+    expect(badId).toMatchObject({
+      code: 50035,
+      rawError: {
+        errors: {
+          components: { 0: { components: { 0: { custom_id: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } } } },
+        },
+      },
+    });
+    await expect(h.client.rest.post(`/channels/${h.channelId}/messages`, { body: {} })).rejects.toMatchObject({
+      code: 50006,
+    });
     expect(h.fake.channelMessages(h.channelId)).toEqual([]);
   });
 

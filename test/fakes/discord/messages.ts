@@ -26,7 +26,19 @@ export interface MessageRecord {
 }
 
 /** Extra fields for a message made by an interaction response or a webhook. */
-export type MessageExtras = Partial<Pick<APIMessage, 'type' | 'flags' | 'webhook_id' | 'application_id' | 'interaction_metadata' | 'interaction' | 'message_reference' | 'referenced_message'>>;
+export type MessageExtras = Partial<
+  Pick<
+    APIMessage,
+    | 'type'
+    | 'flags'
+    | 'webhook_id'
+    | 'application_id'
+    | 'interaction_metadata'
+    | 'interaction'
+    | 'message_reference'
+    | 'referenced_message'
+  >
+>;
 
 /** Flags a bot may set itself when sending or editing. */
 const SETTABLE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
@@ -47,7 +59,13 @@ export class MessageStore {
   ) {}
 
   /** Creates a message from a (validated) body and returns it. */
-  create(channelId: string, author: APIUser, body: Json, files: UploadedFile[], extras: MessageExtras = {}): APIMessage {
+  create(
+    channelId: string,
+    author: APIUser,
+    body: Json,
+    files: UploadedFile[],
+    extras: MessageExtras = {},
+  ): APIMessage {
     const channel = this.world.requireChannel(channelId);
     const id = this.ids.next();
     const content = typeof body.content === 'string' ? body.content : '';
@@ -78,7 +96,11 @@ export class MessageStore {
         channel.message_count = (channel.message_count ?? 0) + 1;
         channel.total_message_sent = (channel.total_message_sent ?? 0) + 1;
       }
-      this.dispatch(GatewayDispatchEvents.MessageCreate, { ...message, guild_id: channel.guild_id }, GatewayIntentBits.GuildMessages);
+      this.dispatch(
+        GatewayDispatchEvents.MessageCreate,
+        { ...message, guild_id: channel.guild_id },
+        GatewayIntentBits.GuildMessages,
+      );
     }
     return message;
   }
@@ -108,7 +130,11 @@ export class MessageStore {
     this.records.delete(id);
     if (record.ephemeral) return;
     const guildId = this.world.channels.get(record.message.channel_id)?.guild_id;
-    this.dispatch(GatewayDispatchEvents.MessageDelete, { id, channel_id: record.message.channel_id, guild_id: guildId }, GatewayIntentBits.GuildMessages);
+    this.dispatch(
+      GatewayDispatchEvents.MessageDelete,
+      { id, channel_id: record.message.channel_id, guild_id: guildId },
+      GatewayIntentBits.GuildMessages,
+    );
   }
 
   /** Returns a stored message (ephemeral ones included), if any. */
@@ -126,7 +152,8 @@ export class MessageStore {
   /** Returns a non-ephemeral message of a channel, or throws 404 Unknown Message. */
   requireInChannel(channelId: string, id: string): APIMessage {
     const record = this.records.get(id);
-    if (!record || record.ephemeral || record.message.channel_id !== channelId) throw apiError(ErrorCode.UnknownMessage);
+    if (!record || record.ephemeral || record.message.channel_id !== channelId)
+      throw apiError(ErrorCode.UnknownMessage);
     return record.message;
   }
 
@@ -140,6 +167,10 @@ export class MessageStore {
   /** Sends MESSAGE_UPDATE for a message changed outside {@link MessageStore.edit} (e.g. a thread start). */
   dispatchUpdate(message: APIMessage): void {
     const guildId = this.world.channels.get(message.channel_id)?.guild_id;
-    this.dispatch(GatewayDispatchEvents.MessageUpdate, { ...message, guild_id: guildId }, GatewayIntentBits.GuildMessages);
+    this.dispatch(
+      GatewayDispatchEvents.MessageUpdate,
+      { ...message, guild_id: guildId },
+      GatewayIntentBits.GuildMessages,
+    );
   }
 }

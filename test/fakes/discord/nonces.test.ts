@@ -31,19 +31,25 @@ describe('discord fake: message nonces', () => {
     expect(again.id).toBe(first.id);
     expect(first.nonce).toBe('line-1');
     expect(h.fake.channelMessages(h.channelId).map((m) => m.id)).toEqual([first.id]);
-    expect(posts().map((r) => r.body)).toMatchObject([{ nonce: 'line-1', enforce_nonce: true }, { nonce: 'line-1', enforce_nonce: true }]);
+    expect(posts().map((r) => r.body)).toMatchObject([
+      { nonce: 'line-1', enforce_nonce: true },
+      { nonce: 'line-1', enforce_nonce: true },
+    ]);
   });
 
-  it('makes a new message for another nonce, for the same nonce without enforce_nonce, and after the window', async () => {
-    const first = await channel.send({ content: 'One.', nonce: 'line-1', enforceNonce: true });
-    const other = await channel.send({ content: 'One.', nonce: 'line-2', enforceNonce: true });
-    const unenforced = await channel.send({ content: 'One.', nonce: 'line-1' });
-    expect(new Set([first.id, other.id, unenforced.id]).size).toBe(3);
-    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 50));
-    const late = await channel.send({ content: 'One.', nonce: 'line-2', enforceNonce: true });
-    expect(late.id).not.toBe(other.id);
-    expect(h.fake.channelMessages(h.channelId)).toHaveLength(4);
-  });
+  it(
+    'makes a new message for another nonce, for the same ' + 'nonce without enforce_nonce, and after the window',
+    async () => {
+      const first = await channel.send({ content: 'One.', nonce: 'line-1', enforceNonce: true });
+      const other = await channel.send({ content: 'One.', nonce: 'line-2', enforceNonce: true });
+      const unenforced = await channel.send({ content: 'One.', nonce: 'line-1' });
+      expect(new Set([first.id, other.id, unenforced.id]).size).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, WINDOW_MS + 50));
+      const late = await channel.send({ content: 'One.', nonce: 'line-2', enforceNonce: true });
+      expect(late.id).not.toBe(other.id);
+      expect(h.fake.channelMessages(h.channelId)).toHaveLength(4);
+    },
+  );
 
   it('leaves the nonce out of fetched messages', async () => {
     const sent = await channel.send({ content: 'Kept.', nonce: 12345, enforceNonce: true });
@@ -58,8 +64,12 @@ describe('discord fake: message nonces', () => {
     const tooLong = await channel.send({ content: 'x', nonce: 'n'.repeat(26) }).catch((e: unknown) => e);
     expect(tooLong).toBeInstanceOf(DiscordAPIError);
     expect((tooLong as DiscordAPIError).code).toBe(50035);
-    expect((tooLong as DiscordAPIError).rawError).toMatchObject({ errors: { nonce: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } } });
-    const sent = await h.client.rest.post(`/channels/${h.channelId}/messages`, { body: { content: 'x', nonce: 1.5 } }).catch((e: unknown) => e);
+    expect((tooLong as DiscordAPIError).rawError).toMatchObject({
+      errors: { nonce: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH' }] } },
+    });
+    const sent = await h.client.rest
+      .post(`/channels/${h.channelId}/messages`, { body: { content: 'x', nonce: 1.5 } })
+      .catch((e: unknown) => e);
     expect((sent as DiscordAPIError).code).toBe(50035);
     expect(h.fake.channelMessages(h.channelId)).toEqual([]);
   });

@@ -10,7 +10,10 @@ export class NonceLog {
   private readonly seen = new Map<string, { messageId: string; at: number }>();
 
   /** `windowMs`: how long a nonce counts ("the past few minutes"); `clock` tells the time. */
-  constructor(private readonly windowMs: number, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The id of the author's message made with this nonce within the window, if any. */
   find(authorId: string, nonce: string | number): string | undefined {

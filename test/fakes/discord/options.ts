@@ -22,7 +22,10 @@ export interface DiscordFakeOptions {
   rateLimit?: BucketLimit;
   /** How long a message nonce counts for `enforce_nonce` (Discord: "the past few minutes"; default 2 minutes). */
   nonceWindowMs?: number;
-  /** Privileged intents the app may request: GuildMembers 1<<1, GuildPresences 1<<8, MessageContent 1<<15 (default none: 4014). */
+  /**
+   * Privileged intents the app may request: GuildMembers 1<<1, GuildPresences 1<<8, MessageContent 1<<15 (default none:
+   * 4014).
+   */
   privilegedIntents?: number;
   /** The port to listen on, on 127.0.0.1 (default: any free port). */
   port?: number;

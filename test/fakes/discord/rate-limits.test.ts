@@ -14,7 +14,9 @@ describe('discord fake: rate limits and faults', () => {
 
   it('puts plausible X-RateLimit headers on every answer', async () => {
     h = await startHarness();
-    const response = await fetch(`${h.fake.restUrl}/v10/channels/${h.channelId}`, { headers: { Authorization: `Bot ${h.fake.botToken}` } });
+    const response = await fetch(`${h.fake.restUrl}/v10/channels/${h.channelId}`, {
+      headers: { Authorization: `Bot ${h.fake.botToken}` },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-ratelimit-limit')).toBe('50');
     expect(Number(response.headers.get('x-ratelimit-remaining'))).toBeLessThan(50);

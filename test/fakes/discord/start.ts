@@ -36,7 +36,14 @@ export async function startDiscordFake(options?: DiscordFakeOptions): Promise<Di
   const urls = await listen(server, settings.port);
   const ctx = buildContext(settings, urls);
   const router = new Router();
-  for (const register of [registerMetaRoutes, registerMessageRoutes, registerThreadRoutes, registerInteractionRoutes, registerWebhookRoutes, registerCommandRoutes]) {
+  for (const register of [
+    registerMetaRoutes,
+    registerMessageRoutes,
+    registerThreadRoutes,
+    registerInteractionRoutes,
+    registerWebhookRoutes,
+    registerCommandRoutes,
+  ]) {
     register(router, ctx);
   }
   const recorder = new RequestRecorder();
@@ -54,7 +61,10 @@ function buildContext(settings: ResolvedOptions, urls: FakeUrls): FakeContext {
   events.setMaxListeners(0);
   const ids = new SnowflakeFactory();
   const world = new World(ids);
-  const botUser = world.addUser({ ...(settings.botUserId ? { id: settings.botUserId } : {}), username: settings.botUsername }, true);
+  const botUser = world.addUser(
+    { ...(settings.botUserId ? { id: settings.botUserId } : {}), username: settings.botUsername },
+    true,
+  );
   const bot = { user: botUser, applicationId: botUser.id };
   const gateway = new GatewayServer({
     botToken: settings.botToken,
@@ -64,11 +74,26 @@ function buildContext(settings: ResolvedOptions, urls: FakeUrls): FakeContext {
     onChange: () => events.emit('change'),
   });
   const attachments = new AttachmentStore(ids, urls.base);
-  const messages = new MessageStore(world, ids, attachments, (event, data, intent) => gateway.dispatch(event, data, intent));
+  const messages = new MessageStore(world, ids, attachments, (event, data, intent) =>
+    gateway.dispatch(event, data, intent),
+  );
   const interactions = new InteractionRegistry(settings, messages);
   const commands = new CommandRegistry(ids, bot.applicationId);
   const nonces = new NonceLog(settings.nonceWindowMs);
-  return { urls, botToken: settings.botToken, bot, ids, world, messages, nonces, attachments, interactions, commands, gateway, events };
+  return {
+    urls,
+    botToken: settings.botToken,
+    bot,
+    ids,
+    world,
+    messages,
+    nonces,
+    attachments,
+    interactions,
+    commands,
+    gateway,
+    events,
+  };
 }
 
 async function listen(server: Server, port: number): Promise<FakeUrls> {

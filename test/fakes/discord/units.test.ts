@@ -26,18 +26,31 @@ describe('discord fake: building blocks', () => {
   });
 
   it('computes buckets the way @discordjs/rest does', () => {
-    expect(bucketOf('/interactions/1234567890123456789/tok/callback')).toEqual({ template: '/interactions/:id/:token/callback', major: 'burst' });
+    expect(bucketOf('/interactions/1234567890123456789/tok/callback')).toEqual({
+      template: '/interactions/:id/:token/callback',
+      major: 'burst',
+    });
     expect(bucketOf('/channels/1234567890123456789/messages/1234567890123456780')).toEqual({
       template: '/channels/:id/messages/:id',
       major: '1234567890123456789',
     });
-    expect(bucketOf('/webhooks/1234567890123456789/a-token/messages/@original').template).toBe('/webhooks/:id/:token/messages/@original');
+    expect(bucketOf('/webhooks/1234567890123456789/a-token/messages/@original').template).toBe(
+      '/webhooks/:id/:token/messages/@original',
+    );
   });
 
   it('validates embeds, duplicate custom ids and exclusive allowed_mentions with Discord error paths', () => {
     const body = {
       embeds: [{ title: 't'.repeat(257) }],
-      components: [{ type: 1, components: [{ type: 2, custom_id: 'a' }, { type: 2, custom_id: 'a' }] }],
+      components: [
+        {
+          type: 1,
+          components: [
+            { type: 2, custom_id: 'a' },
+            { type: 2, custom_id: 'a' },
+          ],
+        },
+      ],
       allowed_mentions: { parse: ['users'], users: ['1'] },
     };
     expect(formErrors(() => validateMessage(body, { path: ['data'] }))).toEqual({
@@ -45,13 +58,37 @@ describe('discord fake: building blocks', () => {
       message: 'Invalid Form Body',
       errors: {
         data: {
-          embeds: { 0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 256 or fewer in length.' }] } } },
-          components: { 0: { components: { 1: { custom_id: { _errors: [{ code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' }] } } } } },
-          allowed_mentions: { _errors: [{ code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE', message: 'parse:["users"] and users: [ids...] are mutually exclusive.' }] },
+          embeds: {
+            0: { title: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 256 or fewer in length.' }] } },
+          },
+          components: {
+            0: {
+              components: {
+                1: {
+                  custom_id: {
+                    _errors: [
+                      { code: 'COMPONENT_CUSTOM_ID_DUPLICATED', message: 'Component custom id cannot be duplicated' },
+                    ],
+                  },
+                },
+              },
+            },
+          },
+          allowed_mentions: {
+            _errors: [
+              {
+                code: 'MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE',
+                message: 'parse:["users"] and users: [ids...] are mutually exclusive.',
+              },
+            ],
+          },
         },
       },
     });
-    expect(formErrors(() => validateMessage({ content: '' }, { requireContent: true }))).toEqual({ code: 50006, message: 'Cannot send an empty message' });
+    expect(formErrors(() => validateMessage({ content: '' }, { requireContent: true }))).toEqual({
+      code: 50006,
+      message: 'Cannot send an empty message',
+    });
     expect(formErrors(() => validateMessage({ content: 'x'.repeat(2000) }, { requireContent: true }))).toBeUndefined();
   });
 

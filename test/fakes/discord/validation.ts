@@ -38,18 +38,23 @@ export function validateMessage(body: Json, check: MessageCheck = {}): void {
   if (typeof body.content === 'string') maxLength(errors, [...path, 'content'], body.content, Limits.content);
   if (Array.isArray(body.embeds)) checkEmbeds(errors, [...path, 'embeds'], body.embeds);
   if (Array.isArray(body.components)) checkComponents(errors, [...path, 'components'], body.components);
-  if (isObject(body.allowed_mentions)) checkAllowedMentions(errors, [...path, 'allowed_mentions'], body.allowed_mentions);
+  if (isObject(body.allowed_mentions))
+    checkAllowedMentions(errors, [...path, 'allowed_mentions'], body.allowed_mentions);
   errors.throwIfAny();
   if (check.requireContent && isEmptyMessage(body, check.files ?? 0)) throw apiError(ErrorCode.EmptyMessage);
 }
 
-/** Checks a new message's `nonce` (an integer, or a string of at most 25 characters) and returns it; throws 50035 on failure. */
+/**
+ * Checks a new message's `nonce` (an integer, or a string of at most 25 characters) and returns it; throws 50035 on
+ * failure.
+ */
 export function validNonce(body: Json): string | number | undefined {
   const nonce = body.nonce;
   if (nonce === undefined || nonce === null) return undefined;
   const errors = new FormErrorCollector();
   if (typeof nonce === 'string') maxLength(errors, ['nonce'], nonce, Limits.nonce);
-  else if (typeof nonce !== 'number' || !Number.isInteger(nonce)) errors.add(['nonce'], 'NUMBER_TYPE_COERCE', `Value "${String(nonce)}" is not int.`);
+  else if (typeof nonce !== 'number' || !Number.isInteger(nonce))
+    errors.add(['nonce'], 'NUMBER_TYPE_COERCE', `Value "${String(nonce)}" is not int.`);
   errors.throwIfAny();
   return nonce as string | number;
 }
@@ -66,7 +71,11 @@ export function validateThread(body: Json, requireName: boolean): void {
   }
   const duration = body.auto_archive_duration;
   if (duration !== undefined && duration !== null && !ARCHIVE_DURATIONS.includes(Number(duration))) {
-    errors.add(['auto_archive_duration'], 'BASE_TYPE_CHOICES', `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.`);
+    errors.add(
+      ['auto_archive_duration'],
+      'BASE_TYPE_CHOICES',
+      `Value must be one of {${ARCHIVE_DURATIONS.join(', ')}}.`,
+    );
   }
   errors.throwIfAny();
 }
@@ -81,7 +90,10 @@ function checkEmbeds(errors: FormErrorCollector, path: Path, embeds: unknown[]):
   let total = 0;
   embeds.forEach((embed, i) => {
     if (!isObject(embed)) return;
-    for (const [field, max] of [['title', Limits.embedTitle], ['description', Limits.embedDescription]] as const) {
+    for (const [field, max] of [
+      ['title', Limits.embedTitle],
+      ['description', Limits.embedDescription],
+    ] as const) {
       const text = embed[field];
       if (typeof text !== 'string') continue;
       total += text.length;
@@ -134,7 +146,9 @@ function checkAllowedMentions(errors: FormErrorCollector, path: Path, mentions: 
 function isEmptyMessage(body: Json, files: number): boolean {
   const hasText = typeof body.content === 'string' && body.content.length > 0;
   const nonEmpty = (key: string) => Array.isArray(body[key]) && (body[key] as unknown[]).length > 0;
-  return !hasText && !nonEmpty('embeds') && !nonEmpty('components') && !nonEmpty('sticker_ids') && !body.poll && files === 0;
+  return (
+    !hasText && !nonEmpty('embeds') && !nonEmpty('components') && !nonEmpty('sticker_ids') && !body.poll && files === 0
+  );
 }
 
 /** Whether a value is a plain JSON object. */

@@ -28,7 +28,10 @@ export function waitFor<T>(
         finish(() => reject(error));
       }
     };
-    const timer = setTimeout(() => finish(() => reject(new Error(`waitFor timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`waitFor timed out after ${timeoutMs} ms waiting for ${what}`))),
+      timeoutMs,
+    );
     const poll = setInterval(attempt, POLL_MS);
     events.on('change', attempt);
     attempt();

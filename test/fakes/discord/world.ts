@@ -88,7 +88,10 @@ export class World {
   }
 
   /** Adds a guild text (or announcement) channel and returns it. */
-  addTextChannel(guildId: string, spec: { id?: string; name: string; topic?: string; announcement?: boolean }): FakeChannel {
+  addTextChannel(
+    guildId: string,
+    spec: { id?: string; name: string; topic?: string; announcement?: boolean },
+  ): FakeChannel {
     const position = [...this.channels.values()].filter((c) => c.guild_id === guildId).length;
     const base = {
       id: spec.id ?? this.ids.next(),

@@ -14,7 +14,11 @@ export function bearerToken(headers: IncomingHttpHeaders, query: URLSearchParams
 }
 
 /** The caller's principal; throws Drive's 401 for a missing or unknown token. */
-export function authenticate(principals: PrincipalRegistry, headers: IncomingHttpHeaders, query: URLSearchParams): Principal {
+export function authenticate(
+  principals: PrincipalRegistry,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): Principal {
   const token = bearerToken(headers, query);
   if (token === undefined) throw loginRequired();
   const principal = principals.byToken(token);
@@ -23,7 +27,11 @@ export function authenticate(principals: PrincipalRegistry, headers: IncomingHtt
 }
 
 /** The label calls are counted under: the principal's, or `anonymous`. */
-export function callerLabel(principals: PrincipalRegistry, headers: IncomingHttpHeaders, query: URLSearchParams): string {
+export function callerLabel(
+  principals: PrincipalRegistry,
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): string {
   const token = bearerToken(headers, query);
   return (token !== undefined && principals.byToken(token)?.label) || 'anonymous';
 }

@@ -9,7 +9,10 @@ export type MethodCounts = Record<string, number>;
 export interface CallCounts {
   calls: MethodCounts;
   injected: MethodCounts;
-  /** Injected faults by kind (`rateLimit403`, `tooMany429`, `error500`, `timeout`, ...), all methods and principals together. */
+  /**
+   * Injected faults by kind (`rateLimit403`, `tooMany429`, `error500`, `timeout`, ...), all methods and principals
+   * together.
+   */
   injectedByKind: Record<string, number>;
   /** The same split per principal label (`anonymous` when the token is missing or unknown). */
   byPrincipal: Record<string, { calls: MethodCounts; injected: MethodCounts }>;
@@ -22,8 +25,10 @@ export class CallCounter {
   /** Adds one call to `method` by `label`, as handled or as injected (with the fault's kind). */
   record(method: string, label: string, kind: 'calls' | 'injected', faultKind?: string): void {
     this.counts[kind][method] = (this.counts[kind][method] ?? 0) + 1;
-    if (kind === 'injected' && faultKind) this.counts.injectedByKind[faultKind] = (this.counts.injectedByKind[faultKind] ?? 0) + 1;
-    const mine = (this.counts.byPrincipal[label] ??= { calls: {}, injected: {} });
+    if (kind === 'injected' && faultKind)
+      this.counts.injectedByKind[faultKind] = (this.counts.injectedByKind[faultKind] ?? 0) + 1;
+    this.counts.byPrincipal[label] ??= { calls: {}, injected: {} };
+    const mine = this.counts.byPrincipal[label];
     mine[kind][method] = (mine[kind][method] ?? 0) + 1;
   }
 

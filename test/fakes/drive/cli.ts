@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     listLagMs: toNumber('list-lag-ms', values['list-lag-ms']),
     principals: values.principal.map(parsePrincipalArg),
   });
-  process.stdout.write(JSON.stringify({ url: fake.url, port: fake.port }) + '\n');
+  process.stdout.write(`${JSON.stringify({ url: fake.url, port: fake.port })}\n`);
   const stop = () => {
     void fake.close().then(() => process.exit(0));
   };

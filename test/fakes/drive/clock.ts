@@ -17,8 +17,7 @@ export function rfc3339(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$/;
 
 /**
  * Parses an RFC 3339 date-time as Drive's `q` accepts it (no zone means UTC).

@@ -33,16 +33,31 @@ const CONTROL_ROUTES: Record<string, ControlRoute> = {
     fake.setFaults(checkFaultSpec(need<RandomFaultSpec>(body, 'rate')));
     return {};
   },
-  'POST /faults/clear': (fake) => (fake.clearFaults(), {}),
+  'POST /faults/clear': (fake) => {
+    fake.clearFaults();
+    return {};
+  },
   'POST /fail-next': (fake, body) => {
     fake.failNext(checkFaultSpec(need<FailNextSpec>(body, 'method', 'kind')));
     return {};
   },
-  'POST /latency': (fake, body) => (fake.setLatency(need<{ ms: number }>(body, 'ms').ms), {}),
-  'POST /list-lag': (fake, body) => (fake.setListLag(need<{ ms: number }>(body, 'ms').ms), {}),
+  'POST /latency': (fake, body) => {
+    fake.setLatency(need<{ ms: number }>(body, 'ms').ms);
+    return {};
+  },
+  'POST /list-lag': (fake, body) => {
+    fake.setListLag(need<{ ms: number }>(body, 'ms').ms);
+    return {};
+  },
   'GET /counts': (fake) => fake.counts(),
-  'POST /counts/reset': (fake) => (fake.resetCounts(), {}),
-  'POST /uploads/expire': (fake) => (fake.expireUploads(), {}),
+  'POST /counts/reset': (fake) => {
+    fake.resetCounts();
+    return {};
+  },
+  'POST /uploads/expire': (fake) => {
+    fake.expireUploads();
+    return {};
+  },
   'GET /files': (fake) => fake.files(),
   'GET /files/:id': (fake, _body, id) => fake.file(id ?? '') ?? null,
   'POST /revoke': (fake, body) => {
@@ -87,8 +102,9 @@ function need<T>(body: Body, ...keys: string[]): T {
 
 function checkFaultSpec<T extends RandomFaultSpec | FailNextSpec>(spec: T): T {
   const kinds = 'kind' in spec ? [spec.kind] : Array.isArray(spec.kinds) ? spec.kinds : Object.keys(spec.kinds ?? {});
-  const methods = 'method' in spec ? [spec.method] : spec.methods ?? [];
-  for (const k of kinds) if (!(FAULT_KINDS as string[]).includes(k)) throw new ControlError(`unknown fault kind "${k}"`);
+  const methods = 'method' in spec ? [spec.method] : (spec.methods ?? []);
+  for (const k of kinds)
+    if (!(FAULT_KINDS as string[]).includes(k)) throw new ControlError(`unknown fault kind "${k}"`);
   for (const m of methods) {
     if (m !== '*' && !(METHOD_NAMES as string[]).includes(m)) throw new ControlError(`unknown method "${m}"`);
   }
@@ -112,7 +128,8 @@ function checkDriveSpec(spec: SharedDriveSpec): SharedDriveSpec {
 }
 
 function checkPrincipal(spec: PrincipalSpec): PrincipalSpec {
-  if (spec.kind !== undefined && !['user', 'service_account'].includes(spec.kind)) throw new ControlError(`unknown kind "${spec.kind}"`);
+  if (spec.kind !== undefined && !['user', 'service_account'].includes(spec.kind))
+    throw new ControlError(`unknown kind "${spec.kind}"`);
   if (spec.scope !== undefined && !['drive', 'drive.file', 'drive.readonly'].includes(spec.scope)) {
     throw new ControlError(`unknown scope "${spec.scope}"`);
   }

@@ -160,7 +160,10 @@ export class DriveFake {
 
   /** Every stored file and folder except roots, in creation order. */
   files(): FileDump[] {
-    return this.state.store.all().filter((f) => !f.isRoot).map(dumpFile);
+    return this.state.store
+      .all()
+      .filter((f) => !f.isRoot)
+      .map(dumpFile);
   }
 
   /** One stored file, or undefined. */

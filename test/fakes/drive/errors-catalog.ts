@@ -53,24 +53,38 @@ export function badRequest(message: string, location?: string): DriveError {
 
 /** 413 for a media or multipart upload over Drive's documented 5 MB: larger files need a resumable upload. */
 export function uploadTooLarge(uploadType: string, bytes: number): DriveError {
-  return new DriveError(413, 'uploadTooLarge',
+  return new DriveError(
+    413,
+    'uploadTooLarge',
     `The ${bytes}-byte upload is too large for uploadType=${uploadType}, which takes at most 5 MB (5242880 bytes). ` +
       'Use a resumable upload (uploadType=resumable) for larger files.',
-    { location: 'uploadType', locationType: 'parameter' });
+    { location: 'uploadType', locationType: 'parameter' },
+  );
 }
 
 /** 404 for a resumable upload session that does not exist (or has expired). */
 export function uploadSessionNotFound(uploadId: string): DriveError {
-  return new DriveError(404, 'notFound', `No upload session ${uploadId}: it is unknown or has expired. Start a new resumable upload.`, {
-    location: 'upload_id',
-    locationType: 'parameter',
-  });
+  return new DriveError(
+    404,
+    'notFound',
+    `No upload session ${uploadId}: it is unknown or has expired. Start a new resumable upload.`,
+    {
+      location: 'upload_id',
+      locationType: 'parameter',
+    },
+  );
 }
 
-/** 403 `propertyLengthLimitExceeded`: a property (or app property) over 124 bytes of UTF-8, key and value together (Drive's own words). */
+/**
+ * 403 `propertyLengthLimitExceeded`: a property (or app property) over 124 bytes of UTF-8, key and value together
+ * (Drive's own words).
+ */
 export function propertyLengthLimitExceeded(): DriveError {
-  return new DriveError(403, 'propertyLengthLimitExceeded',
-    'Properties and app properties are limited to 124 bytes in UTF-8 encoding, counting both the key and the value.');
+  return new DriveError(
+    403,
+    'propertyLengthLimitExceeded',
+    'Properties and app properties are limited to 124 bytes in UTF-8 encoding, counting both the key and the value.',
+  );
 }
 
 /**
@@ -84,7 +98,11 @@ export function propertyCountLimitExceeded(field: string, limit: number): DriveE
 
 /** 403 `insufficientFilePermissions`: the caller may see the file but not change it. */
 export function insufficientFilePermissions(): DriveError {
-  return new DriveError(403, 'insufficientFilePermissions', 'The user does not have sufficient permissions for this file.');
+  return new DriveError(
+    403,
+    'insufficientFilePermissions',
+    'The user does not have sufficient permissions for this file.',
+  );
 }
 
 /** 403 `storageQuotaExceeded` for a service account writing into My Drive. */

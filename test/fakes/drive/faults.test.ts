@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DriveFake } from './drive-fake.ts';
 import type { FaultKind } from './faults.ts';
 import { startDriveFake } from './server.ts';
-import { at, driveError, driveFor } from './test-helpers.ts';
+import { at, type DriveErrorBody, driveError, driveFor } from './test-helpers.ts';
 
 let fake: DriveFake;
 const drive = driveFor('bot');
@@ -26,20 +26,23 @@ describe('injected errors', () => {
     ['tooMany429', 429, 'rateLimitExceeded', 'usageLimits'],
     ['error500', 500, 'backendError', 'global'],
     ['error503', 503, 'backendError', 'global'],
-  ] as const)('%s reaches googleapis as a GaxiosError %d %s, before the create has any effect', async (kind, status, reason, domain) => {
-    fake.failNext({ method: 'files.create', kind, retryAfterSeconds: 7 });
-    let caught: unknown;
-    await drive.files.create({ requestBody: { name: 'never' } }, at(fake)).catch((e: unknown) => (caught = e));
-    expect(caught).toBeInstanceOf(GaxiosError);
-    const err = caught as GaxiosError;
-    expect(err.status).toBe(status);
-    expect((err.response?.data as any).error.errors[0]).toMatchObject({ reason, domain });
-    // gaxios 7 also copies the Drive error object into `cause`.
-    expect((err.cause as any).errors[0].reason).toBe(reason);
-    if (kind === 'tooMany429') expect(err.response?.headers.get('retry-after')).toBe('7');
-    expect(fake.files()).toEqual([]);
-    expect(fake.counts()).toMatchObject({ injected: { 'files.create': 1 }, calls: {} });
-  });
+  ] as const)(
+    '%s reaches googleapis as a GaxiosError %d %s, before the create has any effect',
+    async (kind, status, reason, domain) => {
+      fake.failNext({ method: 'files.create', kind, retryAfterSeconds: 7 });
+      let caught: unknown;
+      await drive.files.create({ requestBody: { name: 'never' } }, at(fake)).catch((e: unknown) => (caught = e));
+      expect(caught).toBeInstanceOf(GaxiosError);
+      const err = caught as GaxiosError<DriveErrorBody>;
+      expect(err.status).toBe(status);
+      expect(err.response!.data.error.errors[0]).toMatchObject({ reason, domain });
+      // gaxios 7 also copies the Drive error object into `cause`.
+      expect((err.cause as DriveErrorBody['error']).errors[0].reason).toBe(reason);
+      if (kind === 'tooMany429') expect(err.response?.headers.get('retry-after')).toBe('7');
+      expect(fake.files()).toEqual([]);
+      expect(fake.counts()).toMatchObject({ injected: { 'files.create': 1 }, calls: {} });
+    },
+  );
 
   it('drop destroys the socket without an answer', async () => {
     fake.failNext({ method: 'files.create', kind: 'drop' });
@@ -60,7 +63,7 @@ describe('injected errors', () => {
   it('a client-side timeout ends a held request; closing the fake cancels the hold', async () => {
     const other = await startDriveFake({ principals: [{ token: 'bot', email: 'bot@example.com' }] });
     other.failNext({ method: 'files.list', kind: 'timeout', timeoutMs: 60_000 });
-    const err = await driveError(drive.files.list({}, { rootUrl: other.url + '/', retry: false, timeout: 100 }));
+    const err = await driveError(drive.files.list({}, { rootUrl: `${other.url}/`, retry: false, timeout: 100 }));
     expect(err.status).toBeUndefined();
     await other.close();
   });
@@ -68,13 +71,21 @@ describe('injected errors', () => {
   it('afterEffect: the create happens but its response is dropped; a retry with the same id gets 409', async () => {
     const id = (await drive.files.generateIds({ count: 1 }, at(fake))).data.ids![0];
     fake.failNext({ method: 'files.create', kind: 'drop', afterEffect: true });
-    const lost = await driveError(drive.files.create({ requestBody: { id, name: 'req.json' }, media: { body: '{}' } }, at(fake)));
+    const lost = await driveError(
+      drive.files.create({ requestBody: { id, name: 'req.json' }, media: { body: '{}' } }, at(fake)),
+    );
     expect(lost.status).toBeUndefined();
     expect(fake.file(id)?.name).toBe('req.json');
-    const retry = await driveError(drive.files.create({ requestBody: { id, name: 'req.json' }, media: { body: '{}' } }, at(fake)));
+    const retry = await driveError(
+      drive.files.create({ requestBody: { id, name: 'req.json' }, media: { body: '{}' } }, at(fake)),
+    );
     expect(retry).toMatchObject({ status: 409, reason: 'duplicate' });
     expect(fake.files().filter((f) => f.name === 'req.json')).toHaveLength(1);
-    expect(fake.counts()).toMatchObject({ calls: { 'files.create': 2 }, injected: { 'files.create': 1 }, injectedByKind: { drop: 1 } });
+    expect(fake.counts()).toMatchObject({
+      calls: { 'files.create': 2 },
+      injected: { 'files.create': 1 },
+      injectedByKind: { drop: 1 },
+    });
   });
 });
 
@@ -83,7 +94,12 @@ describe('random faults', () => {
     fake.setFaults({ rate: 0.5, seed, kinds: { error500: 1, tooMany429: 1, rateLimit403: 2 } });
     const seen: (number | string)[] = [];
     for (let i = 0; i < 16; i++) {
-      seen.push(await drive.files.list({}, noRetry()).then((r) => r.status, (e: GaxiosError) => e.status ?? 'none'));
+      seen.push(
+        await drive.files.list({}, noRetry()).then(
+          (r) => r.status,
+          (e: GaxiosError) => e.status ?? 'none',
+        ),
+      );
     }
     return seen;
   }
@@ -116,8 +132,14 @@ describe('googleapis retry behaviour against injected faults', () => {
     ['files.create', 'error503', 1, false],
   ] as const)('%s after %s ×%d: retried by gaxios itself = %s', async (method, kind, count, recovers) => {
     fake.failNext({ method, kind: kind as FaultKind, count, retryAfterSeconds: 0 });
-    const call = method === 'files.list' ? drive.files.list({}, at(fake)) : drive.files.create({ requestBody: { name: 'r' } }, at(fake));
-    const ok = await call.then(() => true, () => false);
+    const call =
+      method === 'files.list'
+        ? drive.files.list({}, at(fake))
+        : drive.files.create({ requestBody: { name: 'r' } }, at(fake));
+    const ok = await call.then(
+      () => true,
+      () => false,
+    );
     expect(ok).toBe(recovers);
     expect(fake.counts().injected[method]).toBe(count);
     expect(fake.counts().calls[method] ?? 0).toBe(recovers ? 1 : 0);
@@ -136,7 +158,9 @@ describe('latency and counts', () => {
     const { data } = await drive.files.create({ requestBody: { name: 'c' }, media: { body: 'x' } }, at(fake));
     await drive.files.get({ fileId: data.id! }, at(fake));
     await drive.files.get({ fileId: data.id!, alt: 'media' }, at(fake));
-    await driveFor('unknown').files.list({}, at(fake)).catch(() => undefined);
+    await driveFor('unknown')
+      .files.list({}, at(fake))
+      .catch(() => undefined);
     expect(fake.counts()).toEqual({
       calls: { 'files.create': 1, 'files.get': 1, 'files.get.media': 1, 'files.list': 1 },
       injected: {},

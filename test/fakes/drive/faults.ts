@@ -12,7 +12,15 @@ export type FaultKind =
   | 'timeout'; // hold the request open, then destroy the socket
 
 /** Every fault kind. */
-export const FAULT_KINDS: readonly FaultKind[] = ['rateLimit403', 'userRateLimit403', 'tooMany429', 'error500', 'error503', 'drop', 'timeout'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'rateLimit403',
+  'userRateLimit403',
+  'tooMany429',
+  'error500',
+  'error503',
+  'drop',
+  'timeout',
+];
 
 /** Timing details shared by both ways of injecting faults. */
 export interface FaultTiming {
@@ -65,7 +73,9 @@ export class FaultInjector {
       return;
     }
     const kinds = spec.kinds ?? FAULT_KINDS.filter((k) => k !== 'timeout');
-    const table = Array.isArray(kinds) ? kinds.map((k): [FaultKind, number] => [k, 1]) : (Object.entries(kinds) as [FaultKind, number][]);
+    const table = Array.isArray(kinds)
+      ? kinds.map((k): [FaultKind, number] => [k, 1])
+      : (Object.entries(kinds) as [FaultKind, number][]);
     this.random = { spec, rng: new SeededRandom(spec.seed ?? 1), table: table.filter(([, w]) => w > 0) };
   }
 
@@ -99,7 +109,11 @@ export class FaultInjector {
     if (r.rng.next() >= r.spec.rate) return undefined;
     const total = r.table.reduce((n, [, w]) => n + w, 0);
     let x = r.rng.next() * total;
-    const kind = r.table.find(([, w]) => (x -= w) < 0)?.[0] ?? r.table[r.table.length - 1][0];
+    const kind =
+      r.table.find(([, w]) => {
+        x -= w;
+        return x < 0;
+      })?.[0] ?? r.table[r.table.length - 1][0];
     const afterEffect = r.rng.next() < (r.spec.afterEffectShare ?? 0);
     return plan(kind, afterEffect, r.spec);
   }

@@ -47,7 +47,11 @@ function readPath(p: MaskParser): string[] {
   skipSpaces(p);
   const start = p.i;
   while (p.i < p.text.length && !',()'.includes(p.text[p.i])) p.i++;
-  const segments = p.text.slice(start, p.i).trim().split('/').map((s) => s.trim());
+  const segments = p.text
+    .slice(start, p.i)
+    .trim()
+    .split('/')
+    .map((s) => s.trim());
   if (segments.some((s) => s === '' || /\s/.test(s))) {
     throw new FieldMaskError(`Empty or malformed field name in fields at ${start + 1}`);
   }

@@ -17,7 +17,7 @@ export function userResource(email: string, viewer: Principal): Record<string, u
 
 /** A stable, Drive-shaped numeric permission id for an email. */
 export function permissionIdOf(email: string): string {
-  const digits = BigInt('0x' + createHash('sha256').update(email).digest('hex').slice(0, 16)).toString();
+  const digits = BigInt(`0x${createHash('sha256').update(email).digest('hex').slice(0, 16)}`).toString();
   return digits.padStart(20, '0').slice(0, 20);
 }
 

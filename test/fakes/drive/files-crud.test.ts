@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 async function folder(name: string, parents?: string[]): Promise<string> {
-  const res = await drive.files.create({ requestBody: { name, mimeType: FOLDER_MIME, parents }, fields: 'id' }, at(fake));
+  const res = await drive.files.create(
+    { requestBody: { name, mimeType: FOLDER_MIME, parents }, fields: 'id' },
+    at(fake),
+  );
   return res.data.id!;
 }
 
@@ -44,7 +47,10 @@ describe('files.create', () => {
 
   it('takes a streamed multipart body', async () => {
     const res = await drive.files.create(
-      { requestBody: { name: 'streamed.bin' }, media: { mimeType: 'application/octet-stream', body: Readable.from([Buffer.from([0, 1, 2, 255])]) } },
+      {
+        requestBody: { name: 'streamed.bin' },
+        media: { mimeType: 'application/octet-stream', body: Readable.from([Buffer.from([0, 1, 2, 255])]) },
+      },
       at(fake),
     );
     expect(fake.file(res.data.id!)?.contentBase64).toBe(Buffer.from([0, 1, 2, 255]).toString('base64'));
@@ -57,10 +63,18 @@ describe('files.create', () => {
   });
 
   it('takes a metadata-only create into My Drive', async () => {
-    const res = await drive.files.create({ requestBody: { name: 'empty' }, fields: 'name,size,parents,owners(emailAddress)' }, at(fake));
+    const res = await drive.files.create(
+      { requestBody: { name: 'empty' }, fields: 'name,size,parents,owners(emailAddress)' },
+      at(fake),
+    );
     const root = await drive.files.get({ fileId: 'root', fields: 'id,name' }, at(fake));
     expect(root.data.name).toBe('My Drive');
-    expect(res.data).toEqual({ name: 'empty', size: '0', parents: [root.data.id], owners: [{ emailAddress: 'bot@example.com' }] });
+    expect(res.data).toEqual({
+      name: 'empty',
+      size: '0',
+      parents: [root.data.id],
+      owners: [{ emailAddress: 'bot@example.com' }],
+    });
   });
 
   it('honours a generated id once: a retry with the same id gets 409 and creates nothing', async () => {
@@ -71,7 +85,9 @@ describe('files.create', () => {
     const first = await drive.files.create({ requestBody: { id, name: 'once.json' }, media: { body: '{}' } }, at(fake));
     expect(first.data.id).toBe(id);
     const before = fake.files().length;
-    const again = await driveError(drive.files.create({ requestBody: { id, name: 'once.json' }, media: { body: '{}' } }, at(fake)));
+    const again = await driveError(
+      drive.files.create({ requestBody: { id, name: 'once.json' }, media: { body: '{}' } }, at(fake)),
+    );
     expect(again).toMatchObject({ name: 'GaxiosError', status: 409, reason: 'duplicate' });
     expect(fake.files().length).toBe(before);
   });
@@ -88,7 +104,15 @@ describe('files.create', () => {
       error: {
         code: 404,
         message: 'File not found: nope.',
-        errors: [{ message: 'File not found: nope.', domain: 'global', reason: 'notFound', location: 'fileId', locationType: 'parameter' }],
+        errors: [
+          {
+            message: 'File not found: nope.',
+            domain: 'global',
+            reason: 'notFound',
+            location: 'fileId',
+            locationType: 'parameter',
+          },
+        ],
       },
     });
   });
@@ -96,13 +120,21 @@ describe('files.create', () => {
 
 describe('files.get', () => {
   it('returns the default fields, a fields mask, everything with *, and content with alt=media', async () => {
-    const { data } = await drive.files.create({ requestBody: { name: 'r.json', description: 'd' }, media: { mimeType: 'application/json', body: '{"a":1}' } }, at(fake));
+    const { data } = await drive.files.create(
+      { requestBody: { name: 'r.json', description: 'd' }, media: { mimeType: 'application/json', body: '{"a":1}' } },
+      at(fake),
+    );
     const plain = await drive.files.get({ fileId: data.id! }, at(fake));
     expect(plain.data).toEqual({ kind: 'drive#file', id: data.id, name: 'r.json', mimeType: 'application/json' });
     const masked = await drive.files.get({ fileId: data.id!, fields: 'id,name' }, at(fake));
     expect(masked.data).toEqual({ id: data.id, name: 'r.json' });
     const all = await drive.files.get({ fileId: data.id!, fields: '*' }, at(fake));
-    expect(all.data).toMatchObject({ description: 'd', version: '1', trashed: false, createdTime: expect.stringMatching(/Z$/) });
+    expect(all.data).toMatchObject({
+      description: 'd',
+      version: '1',
+      trashed: false,
+      createdTime: expect.stringMatching(/Z$/),
+    });
     const media = await drive.files.get({ fileId: data.id!, alt: 'media' }, at(fake, { responseType: 'text' }));
     expect(media.data).toBe('{"a":1}');
   });
@@ -123,10 +155,19 @@ describe('files.update and files.delete', () => {
   it('renames, merges appProperties, replaces content and moves between folders', async () => {
     const a = await folder('a');
     const b = await folder('b');
-    const { data } = await drive.files.create({ requestBody: { name: 'm', parents: [a], appProperties: { x: '1', y: '2' } }, media: { body: 'old' } }, at(fake));
+    const { data } = await drive.files.create(
+      { requestBody: { name: 'm', parents: [a], appProperties: { x: '1', y: '2' } }, media: { body: 'old' } },
+      at(fake),
+    );
     // Drive deletes a property set to null; the generated type only allows strings.
     const renamed = await drive.files.update(
-      { fileId: data.id!, addParents: b, removeParents: a, requestBody: { name: 'moved', appProperties: { y: null as unknown as string, z: '3' } }, fields: 'name,parents,appProperties,version' },
+      {
+        fileId: data.id!,
+        addParents: b,
+        removeParents: a,
+        requestBody: { name: 'moved', appProperties: { y: null as unknown as string, z: '3' } },
+        fields: 'name,parents,appProperties,version',
+      },
       at(fake),
     );
     expect(renamed.data).toEqual({ name: 'moved', parents: [b], appProperties: { x: '1', z: '3' }, version: '2' });
@@ -147,7 +188,10 @@ describe('files.update and files.delete', () => {
   it('trashes a folder with its contents, then deletes it with 204', async () => {
     const f = await folder('to-trash');
     const { data: child } = await drive.files.create({ requestBody: { name: 'child', parents: [f] } }, at(fake));
-    const trashed = await drive.files.update({ fileId: f, requestBody: { trashed: true }, fields: 'trashed,explicitlyTrashed' }, at(fake));
+    const trashed = await drive.files.update(
+      { fileId: f, requestBody: { trashed: true }, fields: 'trashed,explicitlyTrashed' },
+      at(fake),
+    );
     expect(trashed.data).toEqual({ trashed: true, explicitlyTrashed: true });
     expect((await drive.files.get({ fileId: child.id!, fields: 'trashed' }, at(fake))).data.trashed).toBe(true);
     const deleted = await drive.files.delete({ fileId: f }, at(fake));

@@ -14,7 +14,11 @@ export function errorReply(err: unknown): Reply {
   const driveError =
     err instanceof DriveError
       ? err
-      : new DriveError(500, 'internalError', `Drive fake bug: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      : new DriveError(
+          500,
+          'internalError',
+          `Drive fake bug: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+        );
   return { status: driveError.code, json: driveError.toBody(), headers: driveError.extras.headers };
 }
 

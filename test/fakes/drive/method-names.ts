@@ -16,6 +16,17 @@ export type MethodName =
 
 /** Every method name, for validating control requests. */
 export const METHOD_NAMES: readonly MethodName[] = [
-  'files.create', 'files.get', 'files.get.media', 'files.list', 'files.update', 'files.upload.chunk', 'files.delete',
-  'files.generateIds', 'changes.list', 'changes.getStartPageToken', 'about.get', 'drives.get', 'token',
+  'files.create',
+  'files.get',
+  'files.get.media',
+  'files.list',
+  'files.update',
+  'files.upload.chunk',
+  'files.delete',
+  'files.generateIds',
+  'changes.list',
+  'changes.getStartPageToken',
+  'about.get',
+  'drives.get',
+  'token',
 ];

@@ -27,7 +27,9 @@ export class PrincipalRegistry {
 
   /** The principal with `email` (the most recently registered, if several). */
   byEmail(email: string): Principal | undefined {
-    return this.all().reverse().find((p) => p.email === email);
+    return this.all()
+      .reverse()
+      .find((p) => p.email === email);
   }
 
   /** The principal a refresh token maps to, unless it was revoked. */

@@ -3,14 +3,29 @@ import { parseQuery, QueryError } from './query-parser.ts';
 
 describe('parseQuery', () => {
   it('parses comparisons, in, has, and booleans', () => {
-    expect(parseQuery("name = 'a.json'")).toEqual({ kind: 'compare', field: 'name', op: '=', value: { type: 'string', text: 'a.json' } });
+    expect(parseQuery("name = 'a.json'")).toEqual({
+      kind: 'compare',
+      field: 'name',
+      op: '=',
+      value: { type: 'string', text: 'a.json' },
+    });
     expect(parseQuery("'abc' in parents")).toEqual({ kind: 'in', value: 'abc', field: 'parents' });
-    expect(parseQuery('trashed = FALSE')).toEqual({ kind: 'compare', field: 'trashed', op: '=', value: { type: 'boolean', value: false } });
-    expect(parseQuery("appProperties has { key='job' and value='42' }")).toEqual({ kind: 'has', field: 'appProperties', key: 'job', value: '42' });
+    expect(parseQuery('trashed = FALSE')).toEqual({
+      kind: 'compare',
+      field: 'trashed',
+      op: '=',
+      value: { type: 'boolean', value: false },
+    });
+    expect(parseQuery("appProperties has { key='job' and value='42' }")).toEqual({
+      kind: 'has',
+      field: 'appProperties',
+      key: 'job',
+      value: '42',
+    });
     expect(parseQuery("name contains 'x'")).toMatchObject({ op: 'contains' });
   });
 
-  it('unescapes \\\' and \\\\ inside strings', () => {
+  it("unescapes \\' and \\\\ inside strings", () => {
     expect(parseQuery("name = 'it\\'s a \\\\ path'")).toMatchObject({ value: { text: "it's a \\ path" } });
   });
 
@@ -25,7 +40,9 @@ describe('parseQuery', () => {
   });
 
   it('parses RFC 3339 times, with and without a zone', () => {
-    expect(parseQuery("modifiedTime > '2024-06-04T12:00:00'")).toMatchObject({ value: { type: 'time', ms: Date.UTC(2024, 5, 4, 12) } });
+    expect(parseQuery("modifiedTime > '2024-06-04T12:00:00'")).toMatchObject({
+      value: { type: 'time', ms: Date.UTC(2024, 5, 4, 12) },
+    });
     expect(parseQuery("createdTime <= '2024-06-04T12:00:00.250-02:00'")).toMatchObject({
       op: '<=',
       value: { ms: Date.UTC(2024, 5, 4, 14, 0, 0, 250) },

@@ -39,7 +39,8 @@ class QueryParser {
     if (this.peek().kind === 'eof') throw new QueryError('Empty query', 0);
     const node = this.parseOr();
     const rest = this.peek();
-    if (rest.kind !== 'eof') throw new QueryError(`Unexpected ${describe(rest)}: expected "and", "or" or the end`, rest.pos);
+    if (rest.kind !== 'eof')
+      throw new QueryError(`Unexpected ${describe(rest)}: expected "and", "or" or the end`, rest.pos);
     return node;
   }
 
@@ -77,7 +78,10 @@ class QueryParser {
     const op = (opToken.kind === 'op' ? opToken.text : opToken.text.toLowerCase()) as CompareOp;
     const rule = COMPARE_RULES[field];
     if (!rule.ops.includes(op)) {
-      throw new QueryError(`Operator ${describe(opToken)} is not supported for "${field}" (use ${rule.ops.join(', ')})`, opToken.pos);
+      throw new QueryError(
+        `Operator ${describe(opToken)} is not supported for "${field}" (use ${rule.ops.join(', ')})`,
+        opToken.pos,
+      );
     }
     return { kind: 'compare', field, op, value: this.parseValue(rule.type, field) };
   }
@@ -110,7 +114,8 @@ class QueryParser {
   /** Parses `name = 'string'` inside a `has { }` clause. */
   private parsePair(name: 'key' | 'value'): string {
     const word = this.next();
-    if (word.kind !== 'word' || word.text !== name) throw new QueryError(`Unexpected ${describe(word)}: expected "${name}"`, word.pos);
+    if (word.kind !== 'word' || word.text !== name)
+      throw new QueryError(`Unexpected ${describe(word)}: expected "${name}"`, word.pos);
     const eq = this.next();
     if (eq.kind !== 'op' || eq.text !== '=') throw new QueryError(`Unexpected ${describe(eq)}: expected "="`, eq.pos);
     const str = this.next();

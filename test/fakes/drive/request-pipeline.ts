@@ -33,7 +33,10 @@ async function handle(fake: DriveFake, req: IncomingMessage, res: ServerResponse
   }
   const route = matchRoute(method, url.pathname, url.searchParams);
   if (!route) {
-    writeReply(res, errorReply(new DriveError(404, 'notFound', `Not Found: the Drive fake does not serve ${method} ${url.pathname}`)));
+    writeReply(
+      res,
+      errorReply(new DriveError(404, 'notFound', `Not Found: the Drive fake does not serve ${method} ${url.pathname}`)),
+    );
     return;
   }
   const label = callerLabel(fake.state.principals, req.headers, url.searchParams);
@@ -54,7 +57,13 @@ async function handle(fake: DriveFake, req: IncomingMessage, res: ServerResponse
   writeReply(res, reply);
 }
 
-function runRoute(fake: DriveFake, route: RouteMatch, req: IncomingMessage, query: URLSearchParams, body: Buffer): Reply {
+function runRoute(
+  fake: DriveFake,
+  route: RouteMatch,
+  req: IncomingMessage,
+  query: URLSearchParams,
+  body: Buffer,
+): Reply {
   try {
     if (route.handler === 'token') return exchangeToken(fake.state.principals, body, req.headers);
     if (route.handler === 'chunk') return uploadChunk(fake.state, query, req.headers, body);

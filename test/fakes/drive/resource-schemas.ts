@@ -6,10 +6,20 @@ import type { FieldSchema } from './fields-mask.ts';
  */
 
 const leaves = (names: string): Record<string, 'leaf'> =>
-  Object.fromEntries(names.split(/\s+/).filter(Boolean).map((n) => [n, 'leaf' as const]));
+  Object.fromEntries(
+    names
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((n) => [n, 'leaf' as const]),
+  );
 
 const opens = (names: string): Record<string, 'open'> =>
-  Object.fromEntries(names.split(/\s+/).filter(Boolean).map((n) => [n, 'open' as const]));
+  Object.fromEntries(
+    names
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((n) => [n, 'open' as const]),
+  );
 
 /** Drive's User resource. */
 export const USER_SCHEMA: FieldSchema = leaves('kind displayName photoLink me permissionId emailAddress');
@@ -72,6 +82,7 @@ export const DEFAULT_FILE_FIELDS = 'kind,id,name,mimeType';
 export const DEFAULT_FILE_LIST_FIELDS = `kind,nextPageToken,incompleteSearch,files(${DEFAULT_FILE_FIELDS})`;
 /** What Drive returns for changes.list when no `fields` is given. */
 export const DEFAULT_CHANGE_LIST_FIELDS =
-  `kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,driveId,file(${DEFAULT_FILE_FIELDS}))`;
+  'kind,nextPageToken,newStartPageToken,' +
+  `changes(kind,changeType,time,removed,fileId,driveId,file(${DEFAULT_FILE_FIELDS}))`;
 /** What Drive returns for drives.get when no `fields` is given. */
 export const DEFAULT_DRIVE_FIELDS = 'kind,id,name';

@@ -33,7 +33,10 @@ function stored(id: string): Buffer {
 
 async function send(method: string, url: string, body?: Buffer | string, headers: Record<string, string> = {}) {
   const res = await fetch(url.startsWith('http') ? url : fake.url + url, {
-    method, headers: { ...AUTH, ...headers }, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), redirect: 'manual',
+    method,
+    headers: { ...AUTH, ...headers },
+    body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+    redirect: 'manual',
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
@@ -46,17 +49,22 @@ async function newId(): Promise<string> {
 
 /** Starts a resumable create; returns the session URI. */
 async function startCreate(metadata: object, length?: number): Promise<string> {
-  const res = await send('POST', '/upload/drive/v3/files?uploadType=resumable&fields=id,name,size,mimeType',
-    JSON.stringify(metadata), {
+  const res = await send(
+    'POST',
+    '/upload/drive/v3/files?uploadType=resumable&fields=id,name,size,mimeType',
+    JSON.stringify(metadata),
+    {
       'content-type': 'application/json; charset=UTF-8',
       'x-upload-content-type': 'application/octet-stream',
       ...(length === undefined ? {} : { 'x-upload-content-length': String(length) }),
-    });
+    },
+  );
   expect(res.status).toBe(200);
   return res.headers.get('location')!;
 }
 
-const put = (uri: string, body: Buffer, range?: string) => send('PUT', uri, body, range === undefined ? {} : { 'content-range': range });
+const put = (uri: string, body: Buffer, range?: string) =>
+  send('PUT', uri, body, range === undefined ? {} : { 'content-range': range });
 const status = (uri: string, total: number | '*') => put(uri, Buffer.alloc(0), `bytes */${total}`);
 
 describe('resumable uploads', () => {
@@ -66,9 +74,16 @@ describe('resumable uploads', () => {
     const uri = await startCreate({ id, name: 'one.bin' }, data.length);
     expect(uri).toMatch(new RegExp(`^${fake.url}/upload/drive/v3/files\\?uploadType=resumable&upload_id=[\\w-]+$`));
     const res = await put(uri, data);
-    expect(res).toMatchObject({ status: 200, json: { id, name: 'one.bin', size: '1000', mimeType: 'application/octet-stream' } });
+    expect(res).toMatchObject({
+      status: 200,
+      json: { id, name: 'one.bin', size: '1000', mimeType: 'application/octet-stream' },
+    });
     expect(stored(id).equals(data)).toBe(true);
-    expect(fake.counts().byPrincipal.worker.calls).toEqual({ 'files.generateIds': 1, 'files.create': 1, 'files.upload.chunk': 1 });
+    expect(fake.counts().byPrincipal.worker.calls).toEqual({
+      'files.generateIds': 1,
+      'files.create': 1,
+      'files.upload.chunk': 1,
+    });
   });
 
   it('takes chunks of 256 KiB multiples, answering 308 with the Range so far, then 200', async () => {
@@ -88,10 +103,17 @@ describe('resumable uploads', () => {
   });
 
   it('replaces a file content with PATCH ?uploadType=resumable', async () => {
-    const created = await drive.files.create({ requestBody: { name: 'model.bin' }, media: { body: 'old' }, fields: 'id' }, at(fake));
+    const created = await drive.files.create(
+      { requestBody: { name: 'model.bin' }, media: { body: 'old' }, fields: 'id' },
+      at(fake),
+    );
     const id = created.data.id!;
-    const start = await send('PATCH', `/upload/drive/v3/files/${id}?uploadType=resumable&fields=id,size,version`, undefined,
-      { 'x-upload-content-type': 'application/octet-stream' });
+    const start = await send(
+      'PATCH',
+      `/upload/drive/v3/files/${id}?uploadType=resumable&fields=id,size,version`,
+      undefined,
+      { 'x-upload-content-type': 'application/octet-stream' },
+    );
     expect(start.status).toBe(200);
     const uri = start.headers.get('location')!;
     expect(uri).toContain(`/upload/drive/v3/files/${id}?uploadType=resumable&upload_id=`);
@@ -147,15 +169,23 @@ describe('resumable uploads', () => {
   it('answers 409 at initiation when the id is taken, so a retried create stays single', async () => {
     const id = await newId();
     expect((await put(await startCreate({ id, name: 'once.bin' }), bytes(10))).status).toBe(200);
-    const again = await send('POST', '/upload/drive/v3/files?uploadType=resumable', JSON.stringify({ id, name: 'once.bin' }),
-      { 'content-type': 'application/json' });
+    const again = await send(
+      'POST',
+      '/upload/drive/v3/files?uploadType=resumable',
+      JSON.stringify({ id, name: 'once.bin' }),
+      { 'content-type': 'application/json' },
+    );
     expect(again).toMatchObject({ status: 409, json: { error: { errors: [{ reason: 'duplicate' }] } } });
     expect(fake.files().filter((f) => f.name === 'once.bin')).toHaveLength(1);
   });
 
   it('checks access at initiation, as the simple upload does', async () => {
-    const res = await send('POST', '/upload/drive/v3/files?uploadType=resumable', JSON.stringify({ name: 'x', parents: ['missing'] }),
-      { 'content-type': 'application/json' });
+    const res = await send(
+      'POST',
+      '/upload/drive/v3/files?uploadType=resumable',
+      JSON.stringify({ name: 'x', parents: ['missing'] }),
+      { 'content-type': 'application/json' },
+    );
     expect(res.status).toBe(404);
     expect((await send('PATCH', '/upload/drive/v3/files/missing?uploadType=resumable')).status).toBe(404);
   });
@@ -164,20 +194,37 @@ describe('resumable uploads', () => {
 describe('the 5 MB limit on simple uploads', () => {
   it('refuses media and multipart bodies over 5 MB with 413, pointing at resumable uploads', async () => {
     const big = bytes(LIMIT + 1);
-    const multipart = await driveError(drive.files.create({ requestBody: { name: 'big.bin' }, media: { body: 'x'.repeat(LIMIT + 1) } }, at(fake, { retry: false })));
+    const multipart = await driveError(
+      drive.files.create(
+        { requestBody: { name: 'big.bin' }, media: { body: 'x'.repeat(LIMIT + 1) } },
+        at(fake, { retry: false }),
+      ),
+    );
     expect(multipart).toMatchObject({ status: 413, reason: 'uploadTooLarge' });
     expect(multipart.body.error.message).toMatch(/uploadType=multipart.*resumable/);
-    const small = await drive.files.create({ requestBody: { name: 'small.bin' }, media: { body: 'x' }, fields: 'id' }, at(fake));
-    const media = await send('PATCH', `/upload/drive/v3/files/${small.data.id}?uploadType=media`, big, { 'content-type': 'application/octet-stream' });
+    const small = await drive.files.create(
+      { requestBody: { name: 'small.bin' }, media: { body: 'x' }, fields: 'id' },
+      at(fake),
+    );
+    const media = await send('PATCH', `/upload/drive/v3/files/${small.data.id}?uploadType=media`, big, {
+      'content-type': 'application/octet-stream',
+    });
     expect(media).toMatchObject({ status: 413, json: { error: { errors: [{ reason: 'uploadTooLarge' }] } } });
     expect(fake.files().filter((f) => f.name === 'big.bin')).toEqual([]);
     expect(fake.file(small.data.id!)?.content).toBe('x');
   });
 
   it('takes exactly 5 MB in one media upload', async () => {
-    const small = await drive.files.create({ requestBody: { name: 'edge.bin' }, media: { body: 'x' }, fields: 'id' }, at(fake));
-    const res = await send('PATCH', `/upload/drive/v3/files/${small.data.id}?uploadType=media&fields=size`, bytes(LIMIT),
-      { 'content-type': 'application/octet-stream' });
+    const small = await drive.files.create(
+      { requestBody: { name: 'edge.bin' }, media: { body: 'x' }, fields: 'id' },
+      at(fake),
+    );
+    const res = await send(
+      'PATCH',
+      `/upload/drive/v3/files/${small.data.id}?uploadType=media&fields=size`,
+      bytes(LIMIT),
+      { 'content-type': 'application/octet-stream' },
+    );
     expect(res).toMatchObject({ status: 200, json: { size: String(LIMIT) } });
   });
 });

@@ -23,11 +23,15 @@ export function runOp(fake: DriveFake, client: drive_v3.Drive, op: MatrixOp, t: 
     case 'get':
       return client.files.get({ fileId: t.id, fields: 'id,name', ...all }, opts);
     case 'list':
-      return client.files.list({ q: `name = '${t.name}'`, fields: 'files(id)', includeItemsFromAllDrives: true,
-        ...all }, opts);
+      return client.files.list(
+        { q: `name = '${t.name}'`, fields: 'files(id)', includeItemsFromAllDrives: true, ...all },
+        opts,
+      );
     case 'create':
-      return client.files.create({ requestBody: { name: `new-${t.name}`, parents: [t.parent] }, media: { body: 'x' },
-        fields: 'id', ...all }, opts);
+      return client.files.create(
+        { requestBody: { name: `new-${t.name}`, parents: [t.parent] }, media: { body: 'x' }, fields: 'id', ...all },
+        opts,
+      );
     case 'updateContent':
       return client.files.update({ fileId: t.id, media: { body: 'v2' }, ...all }, opts);
     case 'updateProperties':

@@ -13,8 +13,10 @@ const owner = driveFor('owner');
 
 beforeAll(async () => {
   fake = await startDriveFake({
-    principals: [{ token: 'owner', email: 'owner@example.com' },
-      ...SHARE_ROLES.map((r) => ({ token: r, email: `${r}@example.com` }))],
+    principals: [
+      { token: 'owner', email: 'owner@example.com' },
+      ...SHARE_ROLES.map((r) => ({ token: r, email: `${r}@example.com` })),
+    ],
   });
   mailbox = (await owner.files.create({ requestBody: { name: 'mailbox', mimeType: FOLDER_MIME } }, at(fake))).data.id!;
   for (const role of SHARE_ROLES) fake.share(mailbox, `${role}@example.com`, role);
@@ -25,18 +27,26 @@ afterAll(() => fake.close());
 async function fixture(op: MatrixOp, creator: 'owner' | ShareRole, parent = mailbox): Promise<Target> {
   const name = `fx-${++serial}`;
   const client = driveFor(creator);
-  const res = await client.files.create({ requestBody: { name, parents: [parent], properties: { k: 'v1' } },
-    media: { body: 'v1' }, fields: 'id' }, at(fake));
+  const res = await client.files.create(
+    { requestBody: { name, parents: [parent], properties: { k: 'v1' } }, media: { body: 'v1' }, fields: 'id' },
+    at(fake),
+  );
   if (op === 'untrash') await client.files.update({ fileId: res.data.id!, requestBody: { trashed: true } }, at(fake));
   return { id: res.data.id!, name, parent };
 }
 
 const ACTORS: MyDriveActor[] = ['owner', 'writer', 'commenter', 'reader', 'folderOwner'];
 const OPS = Object.keys(MY_DRIVE_EXPECTED) as MatrixOp[];
-const CASES = ACTORS.flatMap((actor) => OPS.map((op) => ({ actor, op,
-  allowed: MY_DRIVE_EXPECTED[op].allowed.includes(actor), rule: MY_DRIVE_EXPECTED[op].rule })));
+const CASES = ACTORS.flatMap((actor) =>
+  OPS.map((op) => ({
+    actor,
+    op,
+    allowed: MY_DRIVE_EXPECTED[op].allowed.includes(actor),
+    rule: MY_DRIVE_EXPECTED[op].rule,
+  })),
+);
 
-describe('My Drive role matrix (owner, shares, another user\'s file in a shared folder)', () => {
+describe("My Drive role matrix (owner, shares, another user's file in a shared folder)", () => {
   it.each(CASES)('$actor $op → allowed: $allowed ($rule)', async ({ actor, op, allowed }) => {
     // folderOwner: the folder's owner acting on a file the writer put in the folder.
     const target = await fixture(op, actor === 'folderOwner' ? 'writer' : 'owner');
@@ -45,7 +55,7 @@ describe('My Drive role matrix (owner, shares, another user\'s file in a shared 
     else await expectRefused(fake, client, op, target);
   });
 
-  it('lets the owner of a file in someone else\'s folder trash, restore and delete it (it owns the file)', async () => {
+  it("lets the owner of a file in someone else's folder trash, restore and delete it (it owns the file)", async () => {
     const writer = driveFor('writer');
     for (const op of ['trash', 'untrash', 'delete'] as const) {
       const target = await fixture(op, 'writer');
@@ -55,10 +65,14 @@ describe('My Drive role matrix (owner, shares, another user\'s file in a shared 
 });
 
 describe('My Drive deletes and trash', () => {
-  it('deletes a folder with the deleter\'s files only; others\' go to their owner\'s root, out of the folder ' +
-    'owner\'s view', async () => {
-      const folder = await owner.files.create({ requestBody: { name: 'sub', mimeType: FOLDER_MIME, parents: [mailbox] },
-        fields: 'id' }, at(fake));
+  it(
+    "deletes a folder with the deleter's files only; others' go to their owner's root, out of the folder " +
+      "owner's view",
+    async () => {
+      const folder = await owner.files.create(
+        { requestBody: { name: 'sub', mimeType: FOLDER_MIME, parents: [mailbox] }, fields: 'id' },
+        at(fake),
+      );
       const mine = await fixture('get', 'owner', folder.data.id!);
       const theirs = await fixture('get', 'writer', folder.data.id!);
       const token = (await owner.changes.getStartPageToken({}, at(fake))).data.startPageToken!;
@@ -71,7 +85,8 @@ describe('My Drive deletes and trash', () => {
       expect(changes.data.changes).toContainEqual({ fileId: theirs.id, removed: true });
       const seen = await driveFor('writer').files.get({ fileId: theirs.id, fields: 'id,parents' }, at(fake));
       expect(seen.data).toEqual({ id: theirs.id, parents: [writerRoot] });
-    });
+    },
+  );
 
   it('lists a trashed file to a sharee unless the query says trashed = false (current File.trashed)', async () => {
     const target = await fixture('untrash', 'owner');

@@ -23,15 +23,17 @@ function clientLevelRootUrl(): { client: ReturnType<typeof drive>; urls: string[
       return config;
     },
   });
-  return { client: drive({ version: 'v3', auth, rootUrl: fake.url + '/' }), urls };
+  return { client: drive({ version: 'v3', auth, rootUrl: `${fake.url}/` }), urls };
 }
 
 describe('googleapis rootUrl', () => {
   it('honours a client-level rootUrl for plain calls but not for uploads, which need it per call', async () => {
     const { client, urls } = clientLevelRootUrl();
     await client.files.create({ requestBody: { name: 'metadata-only' } });
-    await expect(client.files.create({ requestBody: { name: 'upload' }, media: { body: 'x' } })).rejects.toThrow(/not sent/);
-    await client.files.create({ requestBody: { name: 'upload' }, media: { body: 'x' } }, { rootUrl: fake.url + '/' });
+    await expect(client.files.create({ requestBody: { name: 'upload' }, media: { body: 'x' } })).rejects.toThrow(
+      /not sent/,
+    );
+    await client.files.create({ requestBody: { name: 'upload' }, media: { body: 'x' } }, { rootUrl: `${fake.url}/` });
     expect(urls.map((u) => u.replace(fake.url, 'FAKE').replace(/\?.*/, ''))).toEqual([
       'FAKE/drive/v3/files',
       'https://www.googleapis.com/upload/drive/v3/files',

@@ -1,5 +1,12 @@
 import { badRequest, invalidFieldSelection } from './errors-catalog.ts';
-import { applyFieldMask, FieldMaskError, findInvalidField, parseFieldMask, type FieldSchema } from './fields-mask.ts';
+import {
+  applyFieldMask,
+  type FieldMask,
+  FieldMaskError,
+  findInvalidField,
+  parseFieldMask,
+  type FieldSchema,
+} from './fields-mask.ts';
 
 /**
  * Applies the request's `fields` parameter (or Drive's default mask when it is
@@ -13,7 +20,7 @@ export function selectFields(
   defaultFields: string,
 ): unknown {
   const text = fields === null || fields.trim() === '' ? defaultFields : fields;
-  let mask;
+  let mask: FieldMask;
   try {
     mask = parseFieldMask(text);
   } catch (err) {

@@ -5,8 +5,16 @@ import { FileStore } from './file-store.ts';
 import { newFileId, newRootId } from './ids.ts';
 import { ListIndex } from './list-index.ts';
 import {
-  DRIVE_ROLES, FOLDER_MIME, SHARE_ROLES, snapshotOf,
-  type FileRecord, type Principal, type PrincipalSpec, type Role, type SharedDrive, type ShareRole,
+  DRIVE_ROLES,
+  FOLDER_MIME,
+  SHARE_ROLES,
+  snapshotOf,
+  type FileRecord,
+  type Principal,
+  type PrincipalSpec,
+  type Role,
+  type SharedDrive,
+  type ShareRole,
 } from './model.ts';
 import { PrincipalRegistry } from './principals.ts';
 import { UploadSessions } from './upload-sessions.ts';
@@ -49,7 +57,9 @@ export class DriveState {
     const existing = this.principals.byEmail(spec.email);
     const rootId = existing?.rootId ?? newRootId();
     if (!existing) {
-      this.store.insert(this.newRecord({ id: rootId, name: 'My Drive', mimeType: FOLDER_MIME, creatorEmail: spec.email, isRoot: true }));
+      this.store.insert(
+        this.newRecord({ id: rootId, name: 'My Drive', mimeType: FOLDER_MIME, creatorEmail: spec.email, isRoot: true }),
+      );
     }
     return this.principals.add(spec, rootId);
   }
@@ -65,7 +75,9 @@ export class DriveState {
     }
     const drive: SharedDrive = { id, name: spec.name, members, createdTime: this.clock.now() };
     this.drives.set(id, drive);
-    this.store.insert(this.newRecord({ id, name: spec.name, mimeType: FOLDER_MIME, creatorEmail: '', driveId: id, isRoot: true }));
+    this.store.insert(
+      this.newRecord({ id, name: spec.name, mimeType: FOLDER_MIME, creatorEmail: '', driveId: id, isRoot: true }),
+    );
     return drive;
   }
 
@@ -151,7 +163,12 @@ export class DriveState {
 
   /** The emails of every registered principal that can see `file` now. */
   private audienceOf(file: FileRecord): Set<string> {
-    return new Set(this.principals.all().filter((p) => this.access.accessOf(p, file)).map((p) => p.email));
+    return new Set(
+      this.principals
+        .all()
+        .filter((p) => this.access.accessOf(p, file))
+        .map((p) => p.email),
+    );
   }
 
   private appendChange(file: FileRecord, removed: boolean): void {

@@ -21,11 +21,15 @@ afterAll(() => fake.close());
 
 function oauthClient(): OAuth2Client {
   // OAuth2Client takes its token URL from `endpoints.oauth2TokenUrl`.
-  return new OAuth2Client({ clientId: 'id', clientSecret: 'secret', endpoints: { oauth2TokenUrl: `${fake.url}/token` } });
+  return new OAuth2Client({
+    clientId: 'id',
+    clientSecret: 'secret',
+    endpoints: { oauth2TokenUrl: `${fake.url}/token` },
+  });
 }
 
 describe('POST /token', () => {
-  it('exchanges a registered refresh token for the principal\'s access token (OAuth2Client)', async () => {
+  it("exchanges a registered refresh token for the principal's access token (OAuth2Client)", async () => {
     const auth = oauthClient();
     auth.setCredentials({ refresh_token: 'user-refresh' });
     const { token } = await auth.getAccessToken();
@@ -74,7 +78,11 @@ describe('POST /token', () => {
     const res = await drive({ version: 'v3', auth: jwt }).about.get({ fields: 'user(emailAddress)' }, at(fake));
     expect(res.data.user?.emailAddress).toBe(SA_EMAIL);
 
-    const stranger = new JWT({ email: 'stranger@proj.iam.gserviceaccount.com', key: privateKey, scopes: ['https://www.googleapis.com/auth/drive'] });
+    const stranger = new JWT({
+      email: 'stranger@proj.iam.gserviceaccount.com',
+      key: privateKey,
+      scopes: ['https://www.googleapis.com/auth/drive'],
+    });
     stranger.transporter.interceptors.request.add({
       resolved: async (config) => ({ ...config, url: new URL(`${fake.url}/token`) }),
     });
@@ -83,8 +91,14 @@ describe('POST /token', () => {
   });
 
   it('rejects an unsupported grant type', async () => {
-    const res = await fetch(`${fake.url}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password' }) });
+    const res = await fetch(`${fake.url}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password' }),
+    });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: 'unsupported_grant_type', error_description: 'Invalid grant_type: password' });
+    expect(await res.json()).toEqual({
+      error: 'unsupported_grant_type',
+      error_description: 'Invalid grant_type: password',
+    });
   });
 });

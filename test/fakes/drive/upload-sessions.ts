@@ -59,11 +59,13 @@ export interface ContentRange {
 
 /** Parses a chunk's Content-Range; throws Drive's 400 when it is malformed or disagrees with the body. */
 export function parseContentRange(header: string | undefined, bodyLength: number): ContentRange {
-  if (header === undefined) return bodyLength === 0 ? { total: 0 } : { start: 0, end: bodyLength - 1, total: bodyLength };
+  if (header === undefined)
+    return bodyLength === 0 ? { total: 0 } : { start: 0, end: bodyLength - 1, total: bodyLength };
   const total = (text: string) => (text === '*' ? undefined : Number(text));
   const status = /^bytes \*\/(\d+|\*)$/.exec(header.trim());
   if (status) {
-    if (bodyLength > 0) throw badRequest(`Content-Range "${header}" names no bytes, but the request carries ${bodyLength}.`);
+    if (bodyLength > 0)
+      throw badRequest(`Content-Range "${header}" names no bytes, but the request carries ${bodyLength}.`);
     return { total: total(status[1]) };
   }
   const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header.trim());
@@ -72,6 +74,7 @@ export function parseContentRange(header: string | undefined, bodyLength: number
   if (range.end < range.start || range.end - range.start + 1 !== bodyLength) {
     throw badRequest(`Content-Range "${header}" does not match the ${bodyLength}-byte body.`);
   }
-  if (range.total !== undefined && range.end >= range.total) throw badRequest(`Content-Range "${header}" ends past the total.`);
+  if (range.total !== undefined && range.end >= range.total)
+    throw badRequest(`Content-Range "${header}" ends past the total.`);
   return range;
 }

@@ -60,10 +60,14 @@ export class DeliveryLog {
     const delivery: Delivery = {
       ...record,
       waitForAck: (timeoutMs = 3000) =>
-        waitFor(() => {
-          if (delivery.error) throw delivery.error;
-          return delivery.ack;
-        }, timeoutMs, `the ack of ${record.kind} ${record.envelopeId}`),
+        waitFor(
+          () => {
+            if (delivery.error) throw delivery.error;
+            return delivery.ack;
+          },
+          timeoutMs,
+          `the ack of ${record.kind} ${record.envelopeId}`,
+        ),
     };
     this.records.push(delivery);
     return delivery;

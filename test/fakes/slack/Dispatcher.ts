@@ -44,10 +44,16 @@ export class Dispatcher {
   ) {}
 
   /** Delivers one payload and returns its record; the ack arrives later (`waitForAck`). */
-  async deliver(kind: DeliveryKind, payload: Record<string, unknown>, options: DeliverOptions = {}, responseUrl?: string): Promise<Delivery> {
+  async deliver(
+    kind: DeliveryKind,
+    payload: Record<string, unknown>,
+    options: DeliverOptions = {},
+    responseUrl?: string,
+  ): Promise<Delivery> {
     const via = options.via ?? this.settings.defaultVia;
     const attempt = options.retry ?? 0;
-    const retryReason = attempt > 0 ? options.retryReason ?? (via === 'socket' ? 'timeout' : 'http_timeout') : undefined;
+    const retryReason =
+      attempt > 0 ? (options.retryReason ?? (via === 'socket' ? 'timeout' : 'http_timeout')) : undefined;
     const base = { envelopeId: randomUUID(), via, kind, payload, attempt, retryReason, responseUrl };
     return via === 'socket' ? this.deliverOverSocket(base) : this.deliverOverHttp(base, options.http);
   }
@@ -66,7 +72,8 @@ export class Dispatcher {
   }
 
   private async deliverOverSocket(base: Omit<Delivery, 'deliveredAt' | 'waitForAck'>): Promise<Delivery> {
-    const connection = this.socket.live() ?? (await this.socket.waitForConnection({ timeoutMs: this.settings.connectionWaitMs }));
+    const connection =
+      this.socket.live() ?? (await this.socket.waitForConnection({ timeoutMs: this.settings.connectionWaitMs }));
     const envelope: Record<string, unknown> = {
       envelope_id: base.envelopeId,
       type: base.kind,
@@ -83,7 +90,10 @@ export class Dispatcher {
     return delivery;
   }
 
-  private deliverOverHttp(base: Omit<Delivery, 'deliveredAt' | 'waitForAck'>, signing: SignedRequestOptions = {}): Delivery {
+  private deliverOverHttp(
+    base: Omit<Delivery, 'deliveredAt' | 'waitForAck'>,
+    signing: SignedRequestOptions = {},
+  ): Delivery {
     const driver = this.httpDriver();
     if (!driver) throw new Error('Slack fake: HTTP delivery needs a request URL; call fake.setRequestUrl(url)');
     const delivery = this.log.add({ ...base, deliveredAt: Date.now() });

@@ -93,14 +93,28 @@ export class InteractionDriver {
     if (!action) throw new Error(`Slack fake: message ${message.ts} has no element with action_id ${input.actionId}`);
     const channel = this.workspace.requireChannel(message.channel);
     const user = this.workspace.requireUser(input.user ?? this.defaults.user);
-    const responseUrl = this.responses.issue({ channel: channel.id, user: user.id, messageTs: message.ts, threadTs: message.thread_ts });
+    const responseUrl = this.responses.issue({
+      channel: channel.id,
+      user: user.id,
+      messageTs: message.ts,
+      threadTs: message.thread_ts,
+    });
     const ctx = { identity: this.workspace.identity, channel, user, responseUrl };
-    return this.dispatcher.deliver('interactive', blockActionsPayload(ctx, message, action, input.value), input, responseUrl);
+    return this.dispatcher.deliver(
+      'interactive',
+      blockActionsPayload(ctx, message, action, input.value),
+      input,
+      responseUrl,
+    );
   }
 
   /** Delivers any event inside an `event_callback` (`events_api` envelope, or a signed JSON POST). */
   sendEvent(event: Record<string, unknown>, options: SendEventOptions = {}): Promise<Delivery> {
-    return this.dispatcher.deliver('events_api', eventCallbackPayload(this.workspace.identity, event, options.eventId), options);
+    return this.dispatcher.deliver(
+      'events_api',
+      eventCallbackPayload(this.workspace.identity, event, options.eventId),
+      options,
+    );
   }
 
   /** A person posts a message (stored in the channel or thread), announced as a `message` event. */

@@ -78,7 +78,13 @@ export class ResponseUrlSink {
       const { botUserId: user, botId: bot_id, appId: app_id } = this.identity;
       this.messages.post({ channel, thread_ts, ...content, user, bot_id, app_id });
     } else {
-      this.messages.addEphemeral({ channel, user: target.user, thread_ts: target.threadTs, ...content, source: 'response_url' });
+      this.messages.addEphemeral({
+        channel,
+        user: target.user,
+        thread_ts: target.threadTs,
+        ...content,
+        source: 'response_url',
+      });
     }
   }
 }

@@ -1,13 +1,22 @@
 import type { ChannelRateLimit } from './ChannelRateLimiter.ts';
 import type { Delivery } from './DeliveryLog.ts';
 import type { ChannelInput, UserInput } from './FakeWorkspace.ts';
-import type { ClickButtonInput, InteractionDriver, MentionInput, SendEventOptions, SlashCommandInput, UserMessageInput } from './InteractionDriver.ts';
+import type {
+  ClickButtonInput,
+  InteractionDriver,
+  MentionInput,
+  SendEventOptions,
+  SlashCommandInput,
+  UserMessageInput,
+} from './InteractionDriver.ts';
 import { SignedRequestDriver } from './SignedRequestDriver.ts';
 import { type SlackFakeParts, SlackFakeRecords } from './SlackFakeRecords.ts';
 import type { SocketConnection, WaitForConnectionOptions } from './SocketModeServer.ts';
 import type { FakeChannel, FakeIdentity, FakeUser } from './types.ts';
 
-/** A running fake Slack: its URLs and credentials, the people's driver, and what it recorded. Made by `startSlackFake`. */
+/**
+ * A running fake Slack: its URLs and credentials, the people's driver, and what it recorded. Made by `startSlackFake`.
+ */
 export class SlackFake extends SlackFakeRecords {
   /** `http://127.0.0.1:PORT/api/`, for `clientOptions: { slackApiUrl }`. */
   readonly apiUrl: string;
@@ -122,7 +131,9 @@ export class SlackFake extends SlackFakeRecords {
     this.parts.limiter.forceNext(method, retryAfterSec, count);
   }
 
-  /** Makes the next `count` calls to `method` fail with `{ ok: false, error }` (e.g. `internal_error`, `missing_scope`). */
+  /**
+   * Makes the next `count` calls to `method` fail with `{ ok: false, error }` (e.g. `internal_error`, `missing_scope`).
+   */
   failNext(method: string, error: string, count = 1): void {
     this.parts.faults.failNext(method, error, count);
   }

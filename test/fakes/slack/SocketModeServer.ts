@@ -74,10 +74,14 @@ export class SocketModeServer {
   /** Resolves with a live connection, waiting for one if needed. */
   waitForConnection(options: WaitForConnectionOptions = {}): Promise<SocketConnection> {
     const { timeoutMs = 10_000, newerThan = 0 } = options;
-    return waitFor(() => {
-      const connection = this.live();
-      return connection && connection.seq > newerThan ? connection : undefined;
-    }, timeoutMs, `a Socket Mode connection newer than #${newerThan}`);
+    return waitFor(
+      () => {
+        const connection = this.live();
+        return connection && connection.seq > newerThan ? connection : undefined;
+      },
+      timeoutMs,
+      `a Socket Mode connection newer than #${newerThan}`,
+    );
   }
 
   /** Sends one JSON message on a connection. */
@@ -129,7 +133,9 @@ export class SocketModeServer {
   }
 
   private receive(data: RawData, connection: SocketConnection): void {
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     let message: unknown;
     try {
       message = JSON.parse(text);

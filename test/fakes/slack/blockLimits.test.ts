@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { BLOCK_LIMITS, validateBlocks } from './index.ts';
 
-const section = (text: string, extra: Record<string, unknown> = {}) => ({ type: 'section', text: { type: 'mrkdwn', text }, ...extra });
-const button = (action_id: string, extra: Record<string, unknown> = {}) => ({ type: 'button', action_id, text: { type: 'plain_text', text: 'Go' }, ...extra });
+const section = (text: string, extra: Record<string, unknown> = {}) => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text },
+  ...extra,
+});
+const button = (action_id: string, extra: Record<string, unknown> = {}) => ({
+  type: 'button',
+  action_id,
+  text: { type: 'plain_text', text: 'Go' },
+  ...extra,
+});
 
 describe('Block Kit limits', () => {
   it('accepts a message at the limits', () => {
@@ -35,11 +44,19 @@ describe('Block Kit limits', () => {
   });
 
   it('refuses duplicate ids, unknown block types, empty text and long button labels', () => {
-    expect(validateBlocks([section('a', { block_id: 'b' }), section('c', { block_id: 'b' })]).errors[0]).toContain('duplicate block_id');
-    expect(validateBlocks([{ type: 'actions', elements: [button('x'), button('x')] }]).errors[0]).toContain('duplicate action_id');
+    expect(validateBlocks([section('a', { block_id: 'b' }), section('c', { block_id: 'b' })]).errors[0]).toContain(
+      'duplicate block_id',
+    );
+    expect(validateBlocks([{ type: 'actions', elements: [button('x'), button('x')] }]).errors[0]).toContain(
+      'duplicate action_id',
+    );
     expect(validateBlocks([{ type: 'carousel' }]).valid).toBe(false);
     expect(validateBlocks([section('')]).valid).toBe(false);
-    expect(validateBlocks([{ type: 'actions', elements: [button('x', { text: { type: 'plain_text', text: 'L'.repeat(76) } })] }]).valid).toBe(false);
+    expect(
+      validateBlocks([
+        { type: 'actions', elements: [button('x', { text: { type: 'plain_text', text: 'L'.repeat(76) } })] },
+      ]).valid,
+    ).toBe(false);
     expect(validateBlocks('not an array').valid).toBe(false);
   });
 });

@@ -21,7 +21,17 @@ export const BLOCK_LIMITS = {
 } as const;
 
 const KNOWN_BLOCK_TYPES = new Set([
-  'section', 'actions', 'context', 'divider', 'header', 'image', 'input', 'rich_text', 'file', 'video', 'markdown',
+  'section',
+  'actions',
+  'context',
+  'divider',
+  'header',
+  'image',
+  'input',
+  'rich_text',
+  'file',
+  'video',
+  'markdown',
 ]);
 
 /** The result of checking a message's blocks: no errors means valid. */
@@ -47,15 +57,23 @@ export function validateBlocks(blocks: unknown): BlockValidation {
     report(`no more than ${BLOCK_LIMITS.blocksPerMessage} items allowed`, '/blocks');
   }
   const blockIds = new Set<string>();
-  blocks.forEach((block, index) => checkBlock(block, `/blocks/${index}`, blockIds, report));
+  blocks.forEach((block, index) => {
+    checkBlock(block, `/blocks/${index}`, blockIds, report);
+  });
   return { valid: errors.length === 0, errors };
 }
 
 type Reporter = (message: string, pointer: string) => void;
 
 function checkBlock(block: unknown, at: string, blockIds: Set<string>, report: Reporter): void {
-  if (!isObject(block) || typeof block.type !== 'string') return report('must provide an object with a type', at);
-  if (!KNOWN_BLOCK_TYPES.has(block.type)) return report(`unknown block type ${block.type}`, `${at}/type`);
+  if (!isObject(block) || typeof block.type !== 'string') {
+    report('must provide an object with a type', at);
+    return;
+  }
+  if (!KNOWN_BLOCK_TYPES.has(block.type)) {
+    report(`unknown block type ${block.type}`, `${at}/type`);
+    return;
+  }
   if (block.block_id !== undefined) checkBlockId(block.block_id, `${at}/block_id`, blockIds, report);
   if (block.type === 'section') checkSection(block, at, report);
   if (block.type === 'header') checkText(block.text, BLOCK_LIMITS.headerText, `${at}/text`, report);
@@ -64,23 +82,35 @@ function checkBlock(block: unknown, at: string, blockIds: Set<string>, report: R
 }
 
 function checkBlockId(blockId: unknown, at: string, seen: Set<string>, report: Reporter): void {
-  if (typeof blockId !== 'string' || blockId.length === 0) return report('must be a non-empty string', at);
+  if (typeof blockId !== 'string' || blockId.length === 0) {
+    report('must be a non-empty string', at);
+    return;
+  }
   if (blockId.length > BLOCK_LIMITS.blockId) report(`must be less than ${BLOCK_LIMITS.blockId + 1} characters`, at);
   if (seen.has(blockId)) report('duplicate block_id', at);
   seen.add(blockId);
 }
 
 function checkSection(block: Json, at: string, report: Reporter): void {
-  if (block.text === undefined && block.fields === undefined) return report('must provide text or fields', at);
+  if (block.text === undefined && block.fields === undefined) {
+    report('must provide text or fields', at);
+    return;
+  }
   if (block.text !== undefined) checkText(block.text, BLOCK_LIMITS.sectionText, `${at}/text`, report);
   if (block.fields !== undefined) checkFields(block.fields, `${at}/fields`, report);
   if (isObject(block.accessory)) checkElement(block.accessory, `${at}/accessory`, new Set(), report);
 }
 
 function checkFields(fields: unknown, at: string, report: Reporter): void {
-  if (!Array.isArray(fields)) return report('must be an array', at);
-  if (fields.length > BLOCK_LIMITS.sectionFields) report(`no more than ${BLOCK_LIMITS.sectionFields} items allowed`, at);
-  fields.forEach((field, i) => checkText(field, BLOCK_LIMITS.sectionFieldText, `${at}/${i}`, report));
+  if (!Array.isArray(fields)) {
+    report('must be an array', at);
+    return;
+  }
+  if (fields.length > BLOCK_LIMITS.sectionFields)
+    report(`no more than ${BLOCK_LIMITS.sectionFields} items allowed`, at);
+  fields.forEach((field, i) => {
+    checkText(field, BLOCK_LIMITS.sectionFieldText, `${at}/${i}`, report);
+  });
 }
 
 function checkElementCount(block: Json, max: number, at: string, report: Reporter): boolean {
@@ -118,15 +148,22 @@ function checkElement(element: Json, at: string, actionIds: Set<string>, report:
 
 function checkText(text: unknown, max: number, at: string, report: Reporter): void {
   if (!isObject(text) || (text.type !== 'plain_text' && text.type !== 'mrkdwn')) {
-    return report('must be a text object of type plain_text or mrkdwn', at);
+    report('must be a text object of type plain_text or mrkdwn', at);
+    return;
   }
-  if (typeof text.text !== 'string' || text.text.length === 0) return report('must be a non-empty string', `${at}/text`);
+  if (typeof text.text !== 'string' || text.text.length === 0) {
+    report('must be a non-empty string', `${at}/text`);
+    return;
+  }
   if (text.text.length > max) report(`must be less than ${max + 1} characters`, `${at}/text`);
 }
 
 function checkOptionalLength(value: unknown, max: number, at: string, report: Reporter): void {
   if (value === undefined) return;
-  if (typeof value !== 'string') return report('must be a string', at);
+  if (typeof value !== 'string') {
+    report('must be a string', at);
+    return;
+  }
   if (value.length > max) report(`must be less than ${max + 1} characters`, at);
 }
 

@@ -61,7 +61,10 @@ describe('Slack fake driving a real Bolt App over HTTP (signed requests)', () =>
     const retry = await fake.redeliver(delivery, 'http_error');
     await Promise.all([delivery.waitForAck(), retry.waitForAck()]);
     await fake.waitFor(() => seen.length === 2);
-    expect(seen).toEqual([{ retryNum: undefined, retryReason: undefined }, { retryNum: 1, retryReason: 'http_error' }]);
+    expect(seen).toEqual([
+      { retryNum: undefined, retryReason: undefined },
+      { retryNum: 1, retryReason: 'http_error' },
+    ]);
     expect(retry.payload.event_id).toBe(delivery.payload.event_id);
   });
 
@@ -74,9 +77,25 @@ describe('Slack fake driving a real Bolt App over HTTP (signed requests)', () =>
     const root = await app.client.chat.postMessage({
       channel: fake.defaultChannel.id,
       text: 'Story',
-      blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'story_continue', value: 's7', text: { type: 'plain_text', text: 'Continue' } }] }],
+      blocks: [
+        {
+          type: 'actions',
+          elements: [
+            {
+              type: 'button',
+              action_id: 'story_continue',
+              value: 's7',
+              text: { type: 'plain_text', text: 'Continue' },
+            },
+          ],
+        },
+      ],
     });
-    const delivery = await fake.clickButton({ message: { channel: root.channel!, ts: root.ts! }, actionId: 'story_continue', value: 'override' });
+    const delivery = await fake.clickButton({
+      message: { channel: root.channel!, ts: root.ts! },
+      actionId: 'story_continue',
+      value: 'override',
+    });
     expect((await delivery.waitForAck()).status).toBe(200);
     expect(values).toEqual(['override']);
   });

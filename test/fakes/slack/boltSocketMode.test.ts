@@ -5,7 +5,12 @@ import { type SlackFake, startSlackFake } from './index.ts';
 
 const continueButton = (storyId: string) => [
   { type: 'section', text: { type: 'mrkdwn', text: 'Once upon a time' } },
-  { type: 'actions', elements: [{ type: 'button', action_id: 'story_continue', value: storyId, text: { type: 'plain_text', text: 'Continue' } }] },
+  {
+    type: 'actions',
+    elements: [
+      { type: 'button', action_id: 'story_continue', value: storyId, text: { type: 'plain_text', text: 'Continue' } },
+    ],
+  },
 ];
 
 describe('Slack fake with a real Bolt App in Socket Mode', () => {
@@ -36,7 +41,11 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
     app.command('/story', async ({ command, ack, client, say }) => {
       await ack();
       seen.push({ ...command });
-      const root = await client.chat.postMessage({ channel: command.channel_id, text: `Story: ${command.text}`, blocks: continueButton('s1') });
+      const root = await client.chat.postMessage({
+        channel: command.channel_id,
+        text: `Story: ${command.text}`,
+        blocks: continueButton('s1'),
+      });
       await say({ text: 'the first line', thread_ts: root.ts, unfurl_links: false, mrkdwn: true });
     });
     await app.start();
@@ -46,13 +55,31 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
     expect(ack.ackMs).toBeLessThan(3000);
     expect(ack.attempt).toBe(0);
 
-    const [root] = await fake.waitFor(() => fake.channelMessages(fake.defaultChannel.id).length === 1 && fake.channelMessages(fake.defaultChannel.id));
-    const replies = await fake.waitFor(() => fake.threadReplies(fake.defaultChannel.id, root!.ts).length === 1 && fake.threadReplies(fake.defaultChannel.id, root!.ts));
-    expect(seen[0]).toMatchObject({ command: '/story', text: 'a dragon', user_id: fake.defaultUser.id, channel_id: fake.defaultChannel.id, team_id: fake.identity.teamId });
+    const [root] = await fake.waitFor(
+      () => fake.channelMessages(fake.defaultChannel.id).length === 1 && fake.channelMessages(fake.defaultChannel.id),
+    );
+    const replies = await fake.waitFor(
+      () =>
+        fake.threadReplies(fake.defaultChannel.id, root!.ts).length === 1 &&
+        fake.threadReplies(fake.defaultChannel.id, root!.ts),
+    );
+    expect(seen[0]).toMatchObject({
+      command: '/story',
+      text: 'a dragon',
+      user_id: fake.defaultUser.id,
+      channel_id: fake.defaultChannel.id,
+      team_id: fake.identity.teamId,
+    });
     expect(seen[0]?.response_url).toBe(delivery.responseUrl);
     expect(seen[0]?.trigger_id).toMatch(/^\d+\.\d+\.[0-9a-f]+$/);
     expect(root?.text).toBe('Story: a dragon');
-    expect(replies[0]).toMatchObject({ text: 'the first line', thread_ts: root?.ts, unfurl_links: false, mrkdwn: true, bot_id: fake.identity.botId });
+    expect(replies[0]).toMatchObject({
+      text: 'the first line',
+      thread_ts: root?.ts,
+      unfurl_links: false,
+      mrkdwn: true,
+      bot_id: fake.identity.botId,
+    });
     const posts = fake.calls('chat.postMessage');
     expect(posts.map((c) => c.body.thread_ts)).toEqual([undefined, root?.ts]);
     expect(posts.every((c) => c.token === fake.botToken)).toBe(true);
@@ -62,15 +89,23 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
     const clicks: { value?: string; blockId: string; containerTs?: string }[] = [];
     app.action('story_continue', async ({ ack, action, body, client, respond }) => {
       await ack();
-      if (action.type !== 'button' || body.type !== 'block_actions') throw new Error('expected a button in block_actions');
+      if (action.type !== 'button' || body.type !== 'block_actions')
+        throw new Error('expected a button in block_actions');
       clicks.push({ value: action.value, blockId: body.actions[0]!.block_id, containerTs: body.container.message_ts });
       await client.chat.update({ channel: body.channel!.id, ts: body.message!.ts, text: 'continued', blocks: [] });
       await respond({ response_type: 'ephemeral', text: 'working on it' });
     });
     await app.start();
-    const root = await app.client.chat.postMessage({ channel: fake.defaultChannel.id, text: 'Story', blocks: continueButton('s42') });
+    const root = await app.client.chat.postMessage({
+      channel: fake.defaultChannel.id,
+      text: 'Story',
+      blocks: continueButton('s42'),
+    });
 
-    const delivery = await fake.clickButton({ message: { channel: fake.defaultChannel.id, ts: root.ts! }, actionId: 'story_continue' });
+    const delivery = await fake.clickButton({
+      message: { channel: fake.defaultChannel.id, ts: root.ts! },
+      actionId: 'story_continue',
+    });
     await delivery.waitForAck();
 
     await fake.waitFor(() => fake.responses(delivery.responseUrl).length === 1);
@@ -78,8 +113,13 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
     expect(clicks).toEqual([{ value: 's42', blockId: expect.any(String), containerTs: root.ts }]);
     expect(stored?.text).toBe('continued');
     expect(stored?.edited?.user).toBe(fake.identity.botUserId);
-    expect(fake.responses(delivery.responseUrl)[0]?.body).toMatchObject({ response_type: 'ephemeral', text: 'working on it' });
-    expect(fake.ephemeralMessages(fake.defaultChannel.id)).toMatchObject([{ user: fake.defaultUser.id, text: 'working on it' }]);
+    expect(fake.responses(delivery.responseUrl)[0]?.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'working on it',
+    });
+    expect(fake.ephemeralMessages(fake.defaultChannel.id)).toMatchObject([
+      { user: fake.defaultUser.id, text: 'working on it' },
+    ]);
   });
 
   it('delivers app_mention and thread message events', async () => {
@@ -88,7 +128,13 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
       events.push({ type: event.type, text: event.text, thread_ts: event.thread_ts });
     });
     app.message(async ({ message }) => {
-      if (message.subtype === undefined) events.push({ type: message.type, text: message.text, thread_ts: message.thread_ts, parent_user_id: message.parent_user_id });
+      if (message.subtype === undefined)
+        events.push({
+          type: message.type,
+          text: message.text,
+          thread_ts: message.thread_ts,
+          parent_user_id: message.parent_user_id,
+        });
     });
     await app.start();
     const root = await app.client.chat.postMessage({ channel: fake.defaultChannel.id, text: 'Story root' });
@@ -98,9 +144,20 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
     await Promise.all([mention.delivery.waitForAck(), reply.delivery.waitForAck()]);
 
     await fake.waitFor(() => events.length === 2);
-    expect(events).toContainEqual({ type: 'app_mention', text: `<@${fake.identity.botUserId}> tell me a story`, thread_ts: undefined });
-    expect(events).toContainEqual({ type: 'message', text: 'and then a dragon', thread_ts: root.ts, parent_user_id: fake.identity.botUserId });
-    expect(fake.threadReplies(fake.defaultChannel.id, root.ts!)).toMatchObject([{ text: 'and then a dragon', user: fake.defaultUser.id }]);
+    expect(events).toContainEqual({
+      type: 'app_mention',
+      text: `<@${fake.identity.botUserId}> tell me a story`,
+      thread_ts: undefined,
+    });
+    expect(events).toContainEqual({
+      type: 'message',
+      text: 'and then a dragon',
+      thread_ts: root.ts,
+      parent_user_id: fake.identity.botUserId,
+    });
+    expect(fake.threadReplies(fake.defaultChannel.id, root.ts!)).toMatchObject([
+      { text: 'and then a dragon', user: fake.defaultUser.id },
+    ]);
   });
 
   it('redelivers an event with retry_attempt 1 and the same event_id, visible as context.retryNum', async () => {
@@ -127,7 +184,11 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
       await ack();
       const root = await client.chat.postMessage({ channel: command.channel_id, text: 'Story' });
       await client.files.uploadV2({
-        channel_id: command.channel_id, thread_ts: root.ts!, initial_comment: 'Exported', filename: 'story.md', content: '# Story\nOnce.',
+        channel_id: command.channel_id,
+        thread_ts: root.ts!,
+        initial_comment: 'Exported',
+        filename: 'story.md',
+        content: '# Story\nOnce.',
       });
     });
     await app.start();
@@ -136,9 +197,16 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
 
     const [file] = await fake.waitFor(() => fake.uploadedFiles().some((f) => f.completedAt) && fake.uploadedFiles());
     const [root] = fake.channelMessages(fake.defaultChannel.id);
-    expect(file).toMatchObject({ filename: 'story.md', channel_id: fake.defaultChannel.id, thread_ts: root?.ts, initial_comment: 'Exported' });
+    expect(file).toMatchObject({
+      filename: 'story.md',
+      channel_id: fake.defaultChannel.id,
+      thread_ts: root?.ts,
+      initial_comment: 'Exported',
+    });
     expect(file?.bytes?.toString()).toBe('# Story\nOnce.');
-    expect(fake.threadReplies(fake.defaultChannel.id, root!.ts)).toMatchObject([{ text: 'Exported', files: [{ id: file?.id }] }]);
+    expect(fake.threadReplies(fake.defaultChannel.id, root!.ts)).toMatchObject([
+      { text: 'Exported', files: [{ id: file?.id }] },
+    ]);
   });
 
   it('sends a bot-message variant with bot_id and subtype, which Bolt passes to subtype listeners', async () => {
@@ -155,7 +223,7 @@ describe('Slack fake with a real Bolt App in Socket Mode', () => {
   });
 });
 
-describe('Slack fake echoing the bot\'s own posts (echoBotMessages)', () => {
+describe("Slack fake echoing the bot's own posts (echoBotMessages)", () => {
   it('announces bot posts as message events with bot_id, which Bolt ignores by default', async () => {
     const fake = await startSlackFake({ echoBotMessages: true });
     const { app } = socketModeApp(fake);
@@ -166,7 +234,9 @@ describe('Slack fake echoing the bot\'s own posts (echoBotMessages)', () => {
     await app.start();
     try {
       await app.client.chat.postMessage({ channel: fake.defaultChannel.id, text: 'my own line' });
-      const echo = await fake.waitFor(() => fake.deliveries().find((d) => (d.payload.event as { bot_id?: string }).bot_id === fake.identity.botId));
+      const echo = await fake.waitFor(() =>
+        fake.deliveries().find((d) => (d.payload.event as { bot_id?: string }).bot_id === fake.identity.botId),
+      );
       await echo.waitForAck();
       await fake.postUserMessage({ text: 'a person' }).then(({ delivery }) => delivery.waitForAck());
       await fake.waitFor(() => heard.length === 1);

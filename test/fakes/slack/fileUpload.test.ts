@@ -9,7 +9,11 @@ describe('Slack fake external file upload (files.uploadV2)', () => {
 
   beforeAll(async () => {
     fake = await startSlackFake();
-    client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, logger: new RecordingLogger(), retryConfig: { retries: 0 } });
+    client = new WebClient(fake.botToken, {
+      slackApiUrl: fake.apiUrl,
+      logger: new RecordingLogger(),
+      retryConfig: { retries: 0 },
+    });
   });
 
   afterAll(() => fake.close());
@@ -20,18 +24,33 @@ describe('Slack fake external file upload (files.uploadV2)', () => {
     const story = 'Once upon a time — the end.\n';
 
     const result = await client.files.uploadV2({
-      channel_id: channel, thread_ts: root.ts!, initial_comment: 'Here is the story', filename: 'story.txt', title: 'Story', content: story,
+      channel_id: channel,
+      thread_ts: root.ts!,
+      initial_comment: 'Here is the story',
+      filename: 'story.txt',
+      title: 'Story',
+      content: story,
     });
 
     expect(fake.calls().map((c) => c.method)).toEqual(
       expect.arrayContaining(['files.getUploadURLExternal', 'files.completeUploadExternal']),
     );
     const [file] = fake.uploadedFiles();
-    expect(file).toMatchObject({ filename: 'story.txt', title: 'Story', length: Buffer.byteLength(story), channel_id: channel, thread_ts: root.ts, initial_comment: 'Here is the story' });
+    expect(file).toMatchObject({
+      filename: 'story.txt',
+      title: 'Story',
+      length: Buffer.byteLength(story),
+      channel_id: channel,
+      thread_ts: root.ts,
+      initial_comment: 'Here is the story',
+    });
     expect(file?.bytes?.toString('utf8')).toBe(story);
     expect(file?.completedAt).toBeGreaterThan(0);
     const [shared] = fake.threadReplies(channel, root.ts!);
-    expect(shared).toMatchObject({ text: 'Here is the story', files: [{ id: file?.id, name: 'story.txt', title: 'Story' }] });
+    expect(shared).toMatchObject({
+      text: 'Here is the story',
+      files: [{ id: file?.id, name: 'story.txt', title: 'Story' }],
+    });
     expect(JSON.stringify(result)).toContain(file!.id);
   });
 

@@ -19,7 +19,11 @@ describe('Slack fake: message metadata', () => {
 
   beforeAll(async () => {
     fake = await startSlackFake();
-    client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, logger: new RecordingLogger(), retryConfig: { retries: 0 } });
+    client = new WebClient(fake.botToken, {
+      slackApiUrl: fake.apiUrl,
+      logger: new RecordingLogger(),
+      retryConfig: { retries: 0 },
+    });
     channel = fake.addChannel({ name: 'metadata' }).id;
     root = (await client.chat.postMessage({ channel, text: 'The root.' })).ts!;
   });

@@ -55,7 +55,12 @@ export function findAction(message: StoredMessage, actionId: string): FoundActio
 }
 
 /** A `block_actions` payload for clicking `action` on `message`. */
-export function blockActionsPayload(ctx: InteractionContext, message: StoredMessage, action: FoundAction, value?: string): Record<string, unknown> {
+export function blockActionsPayload(
+  ctx: InteractionContext,
+  message: StoredMessage,
+  action: FoundAction,
+  value?: string,
+): Record<string, unknown> {
   const { identity, channel, user } = ctx;
   return {
     type: 'block_actions',
@@ -77,19 +82,25 @@ export function blockActionsPayload(ctx: InteractionContext, message: StoredMess
     message: toWireMessage(message, identity.teamId),
     state: { values: {} },
     response_url: ctx.responseUrl,
-    actions: [compact({
-      action_id: action.element.action_id,
-      block_id: action.blockId,
-      text: action.element.text,
-      value: value ?? action.element.value,
-      type: action.element.type,
-      action_ts: `${(Date.now() / 1000).toFixed(6)}`,
-    })],
+    actions: [
+      compact({
+        action_id: action.element.action_id,
+        block_id: action.blockId,
+        text: action.element.text,
+        value: value ?? action.element.value,
+        type: action.element.type,
+        action_ts: `${(Date.now() / 1000).toFixed(6)}`,
+      }),
+    ],
   };
 }
 
 /** An Events API `event_callback` body wrapping `event`. */
-export function eventCallbackPayload(identity: FakeIdentity, event: Record<string, unknown>, eventId = `Ev${randomHex(5).toUpperCase()}`): Record<string, unknown> {
+export function eventCallbackPayload(
+  identity: FakeIdentity,
+  event: Record<string, unknown>,
+  eventId = `Ev${randomHex(5).toUpperCase()}`,
+): Record<string, unknown> {
   return {
     token: FAKE_VERIFICATION_TOKEN,
     team_id: identity.teamId,
@@ -99,14 +110,26 @@ export function eventCallbackPayload(identity: FakeIdentity, event: Record<strin
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: identity.teamId, user_id: identity.botUserId, is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: identity.teamId,
+        user_id: identity.botUserId,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${randomHex(12)}`,
   };
 }
 
 /** A `message` event for a stored message (a person's, or a bot's with `bot_id`/`subtype`). */
-export function messageEvent(message: StoredMessage, identity: FakeIdentity, parentUserId?: string): Record<string, unknown> {
+export function messageEvent(
+  message: StoredMessage,
+  identity: FakeIdentity,
+  parentUserId?: string,
+): Record<string, unknown> {
   return compact({
     ...toWireMessage(message, identity.teamId),
     channel: message.channel,

@@ -45,7 +45,9 @@ describe('Slack fake rate limits, with the real WebClient', () => {
     fake.rateLimitNext('chat.update', 7);
     const client = clientFor({ rejectRateLimitedCalls: true });
     const posted = await client.chat.postMessage({ channel: fake.defaultChannel.id, text: 'x' });
-    const error = await client.chat.update({ channel: fake.defaultChannel.id, ts: posted.ts!, text: 'y' }).catch((e: unknown) => e);
+    const error = await client.chat
+      .update({ channel: fake.defaultChannel.id, ts: posted.ts!, text: 'y' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.RateLimitedError, retryAfter: 7 });
     expect(fake.lastCall('chat.update')?.status).toBe(429);
     await client.chat.update({ channel: fake.defaultChannel.id, ts: posted.ts!, text: 'y' });
@@ -56,7 +58,9 @@ describe('Slack fake rate limits, with the real WebClient', () => {
     fake = await startSlackFake();
     fake.rateLimitNext('chat.postMessage', 0);
     const client = clientFor({ retryConfig: { retries: 0 } });
-    const error = await client.chat.postMessage({ channel: fake.defaultChannel.id, text: 'x' }).catch((e: unknown) => e);
+    const error = await client.chat
+      .postMessage({ channel: fake.defaultChannel.id, text: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.RequestError });
   });
 });

@@ -22,7 +22,11 @@ export class BodyParseError extends Error {
  * form-encoded body (JSON-valued fields such as `blocks` decoded), or a
  * multipart body (file parts become Buffers), plus query-string arguments.
  */
-export async function parseApiArgs(raw: Buffer, contentType: string | undefined, query: URLSearchParams): Promise<Record<string, unknown>> {
+export async function parseApiArgs(
+  raw: Buffer,
+  contentType: string | undefined,
+  query: URLSearchParams,
+): Promise<Record<string, unknown>> {
   const args: Record<string, unknown> = Object.fromEntries(query.entries());
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (raw.length === 0) return args;
@@ -34,7 +38,8 @@ export async function parseApiArgs(raw: Buffer, contentType: string | undefined,
 function parseJsonObject(text: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // Falls through to Slack's error for an unreadable JSON body.
   }

@@ -67,7 +67,10 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
   const socket = new SocketModeServer(workspace.identity.appId, (message) => deliveries.recordSocketAck(message));
   const responses = new ResponseUrlSink(messages, workspace.identity, () => baseUrl);
   const services: ApiServices = {
-    workspace, messages, files, limiter,
+    workspace,
+    messages,
+    files,
+    limiter,
     baseUrl: () => baseUrl,
     issueSocketUrl: () => socket.issueUrl(baseUrl),
     onBotMessage: (message) => {
@@ -76,26 +79,50 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
     },
   };
   const router = new WebApiRouter(services, tokens, calls, faults);
-  const server = await listen({
-    api: (req, res, method, query) => router.handle(req, res, method, query),
-    upload: (req, res, fileId) => handleUpload(files, req, res, fileId),
-    response: (req, res, id) => responses.handle(req, res, id),
-    socket: (req, sock, head, ticket) => socket.handleUpgrade(req, sock, head, ticket),
-  }, options.port);
+  const server = await listen(
+    {
+      api: (req, res, method, query) => router.handle(req, res, method, query),
+      upload: (req, res, fileId) => handleUpload(files, req, res, fileId),
+      response: (req, res, id) => responses.handle(req, res, id),
+      socket: (req, sock, head, ticket) => socket.handleUpgrade(req, sock, head, ticket),
+    },
+    options.port,
+  );
   baseUrl = server.baseUrl;
 
-  const dispatcher = new Dispatcher(socket, deliveries, () => (requestUrl ? new SignedRequestDriver(requestUrl, signingSecret) : undefined), {
-    defaultVia: options.mode ?? 'socket',
-    connectionWaitMs: options.connectionWaitMs ?? 5000,
-    redeliverUnackedAfterMs: options.redeliverUnackedAfterMs,
-    maxRedeliveries: options.maxRedeliveries ?? 3,
-  });
-  const defaults = { channel: workspace.addChannel({ name: 'general' }).id, user: workspace.addUser({ name: 'alice' }).id };
+  const dispatcher = new Dispatcher(
+    socket,
+    deliveries,
+    () => (requestUrl ? new SignedRequestDriver(requestUrl, signingSecret) : undefined),
+    {
+      defaultVia: options.mode ?? 'socket',
+      connectionWaitMs: options.connectionWaitMs ?? 5000,
+      redeliverUnackedAfterMs: options.redeliverUnackedAfterMs,
+      maxRedeliveries: options.maxRedeliveries ?? 3,
+    },
+  );
+  const defaults = {
+    channel: workspace.addChannel({ name: 'general' }).id,
+    user: workspace.addUser({ name: 'alice' }).id,
+  };
   driver = new InteractionDriver(workspace, messages, responses, dispatcher, defaults);
 
   return new SlackFake({
-    baseUrl, tokens, signingSecret, defaults, workspace, messages, files, limiter, faults, calls, deliveries, socket,
-    responses, dispatcher, driver,
+    baseUrl,
+    tokens,
+    signingSecret,
+    defaults,
+    workspace,
+    messages,
+    files,
+    limiter,
+    faults,
+    calls,
+    deliveries,
+    socket,
+    responses,
+    dispatcher,
+    driver,
     setRequestUrl: (url) => {
       requestUrl = url;
     },

@@ -7,7 +7,12 @@ import { parseApiArgs, readBody } from './requestParsing.ts';
  * out. WebClient sends the bytes as a multipart form (one file part); other
  * clients send them raw. Answers `OK - <length>` as Slack does, 404 for an unknown id.
  */
-export async function handleUpload(files: FileStore, req: IncomingMessage, res: ServerResponse, fileId: string): Promise<void> {
+export async function handleUpload(
+  files: FileStore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  fileId: string,
+): Promise<void> {
   const raw = await readBody(req);
   const contentType = req.headers['content-type'] ?? '';
   let bytes = raw;

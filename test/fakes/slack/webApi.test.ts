@@ -20,7 +20,11 @@ describe('Slack fake Web API, through the real WebClient', () => {
 
   beforeAll(async () => {
     fake = await startSlackFake();
-    client = new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, logger: new RecordingLogger(), retryConfig: { retries: 0 } });
+    client = new WebClient(fake.botToken, {
+      slackApiUrl: fake.apiUrl,
+      logger: new RecordingLogger(),
+      retryConfig: { retries: 0 },
+    });
     channel = fake.addChannel({ name: 'stories' }).id;
   });
 
@@ -28,14 +32,22 @@ describe('Slack fake Web API, through the real WebClient', () => {
 
   it('answers auth.test with the bot user, team and app ids', async () => {
     const auth = await client.auth.test();
-    expect(auth).toMatchObject({ ok: true, user_id: fake.identity.botUserId, team_id: fake.identity.teamId, bot_id: fake.identity.botId, app_id: fake.identity.appId });
+    expect(auth).toMatchObject({
+      ok: true,
+      user_id: fake.identity.botUserId,
+      team_id: fake.identity.teamId,
+      bot_id: fake.identity.botId,
+      app_id: fake.identity.appId,
+    });
   });
 
   it('checks tokens: invalid_auth, not_authed, not_allowed_token_type', async () => {
     const opts = { slackApiUrl: fake.apiUrl, logger: new RecordingLogger(), retryConfig: { retries: 0 } };
     expect(await slackError(new WebClient('xoxb-fake-not-the-token', opts).auth.test())).toBe('invalid_auth');
     expect(await slackError(new WebClient(undefined, opts).auth.test())).toBe('not_authed');
-    expect(await slackError(new WebClient(fake.appToken, opts).chat.postMessage({ channel, text: 'x' }))).toBe('not_allowed_token_type');
+    expect(await slackError(new WebClient(fake.appToken, opts).chat.postMessage({ channel, text: 'x' }))).toBe(
+      'not_allowed_token_type',
+    );
     expect(await slackError(client.apps.connections.open())).toBe('not_allowed_token_type');
   });
 
@@ -45,7 +57,10 @@ describe('Slack fake Web API, through the real WebClient', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.botToken}` },
       body: JSON.stringify({ channel, text: 'json body', blocks: [{ type: 'divider' }], link_names: true }),
     });
-    const viaField = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST', body: new URLSearchParams({ token: fake.botToken }) });
+    const viaField = await fetch(`${fake.apiUrl}auth.test`, {
+      method: 'POST',
+      body: new URLSearchParams({ token: fake.botToken }),
+    });
     expect(await answer.json()).toMatchObject({ ok: true, channel });
     expect(await viaField.json()).toMatchObject({ ok: true });
     expect(fake.lastCall('chat.postMessage')?.body).toMatchObject({ blocks: [{ type: 'divider' }], link_names: true });
@@ -57,15 +72,30 @@ describe('Slack fake Web API, through the real WebClient', () => {
     expect(await slackError(client.chat.postMessage({ channel } as never))).toBe('no_text');
     expect(await slackError(client.chat.postMessage({ channel, text: 'x'.repeat(40_001) }))).toBe('msg_too_long');
     const longSection = [{ type: 'section', text: { type: 'mrkdwn', text: 'y'.repeat(3001) } }];
-    expect(await slackError(client.chat.postMessage({ channel, text: 'x', blocks: longSection }))).toBe('invalid_blocks');
+    expect(await slackError(client.chat.postMessage({ channel, text: 'x', blocks: longSection }))).toBe(
+      'invalid_blocks',
+    );
     expect(fake.lastCall('chat.postMessage')?.response.response_metadata).toEqual({
       messages: ['[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]'],
     });
   });
 
   it('stores formatting options and resolves a channel by name', async () => {
-    const posted = await client.chat.postMessage({ channel: '#stories', text: 'hi', mrkdwn: false, unfurl_links: false, unfurl_media: false, parse: 'none' });
-    expect(fake.message(channel, posted.ts!)).toMatchObject({ channel, mrkdwn: false, unfurl_links: false, unfurl_media: false, parse: 'none' });
+    const posted = await client.chat.postMessage({
+      channel: '#stories',
+      text: 'hi',
+      mrkdwn: false,
+      unfurl_links: false,
+      unfurl_media: false,
+      parse: 'none',
+    });
+    expect(fake.message(channel, posted.ts!)).toMatchObject({
+      channel,
+      mrkdwn: false,
+      unfurl_links: false,
+      unfurl_media: false,
+      parse: 'none',
+    });
   });
 
   it('updates and deletes only existing bot messages', async () => {
@@ -111,20 +141,34 @@ describe('Slack fake Web API, through the real WebClient', () => {
     const posted = await client.chat.postMessage({ channel, text: 'react to me' });
     await client.reactions.add({ channel, timestamp: posted.ts!, name: 'books' });
     expect(fake.message(channel, posted.ts!)?.reactions).toEqual([{ name: 'books', users: [fake.identity.botUserId] }]);
-    expect(await slackError(client.reactions.add({ channel, timestamp: posted.ts!, name: 'books' }))).toBe('already_reacted');
+    expect(await slackError(client.reactions.add({ channel, timestamp: posted.ts!, name: 'books' }))).toBe(
+      'already_reacted',
+    );
     await client.reactions.remove({ channel, timestamp: posted.ts!, name: 'books' });
     expect(fake.message(channel, posted.ts!)?.reactions).toEqual([]);
-    expect(await slackError(client.reactions.remove({ channel, timestamp: posted.ts!, name: 'books' }))).toBe('no_reaction');
+    expect(await slackError(client.reactions.remove({ channel, timestamp: posted.ts!, name: 'books' }))).toBe(
+      'no_reaction',
+    );
   });
 
   it('posts ephemeral messages to a known user', async () => {
     await client.chat.postEphemeral({ channel, user: fake.defaultUser.id, text: 'only you' });
-    expect(fake.ephemeralMessages(channel).at(-1)).toMatchObject({ user: fake.defaultUser.id, text: 'only you', source: 'chat.postEphemeral' });
-    expect(await slackError(client.chat.postEphemeral({ channel, user: 'U_NOBODY', text: 'x' }))).toBe('user_not_found');
+    expect(fake.ephemeralMessages(channel).at(-1)).toMatchObject({
+      user: fake.defaultUser.id,
+      text: 'only you',
+      source: 'chat.postEphemeral',
+    });
+    expect(await slackError(client.chat.postEphemeral({ channel, user: 'U_NOBODY', text: 'x' }))).toBe(
+      'user_not_found',
+    );
   });
 
   it('answers unknown methods with unknown_method and records every call', async () => {
     expect(await slackError(client.apiCall('stories.summon', {}))).toBe('unknown_method');
-    expect(fake.lastCall('stories.summon')).toMatchObject({ status: 200, token: fake.botToken, response: { ok: false, error: 'unknown_method' } });
+    expect(fake.lastCall('stories.summon')).toMatchObject({
+      status: 200,
+      token: fake.botToken,
+      response: { ok: false, error: 'unknown_method' },
+    });
   });
 });

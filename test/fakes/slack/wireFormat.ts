@@ -20,7 +20,8 @@ export function toWireMessage(message: StoredMessage, teamId: string): Record<st
     blocks: message.blocks,
     files: message.files,
     reply_count: message.reply_count,
-    reactions: message.reactions.length > 0 ? message.reactions.map((r) => ({ ...r, count: r.users.length })) : undefined,
+    reactions:
+      message.reactions.length > 0 ? message.reactions.map((r) => ({ ...r, count: r.users.length })) : undefined,
     edited: message.edited,
     metadata: message.metadata,
   });

@@ -11,7 +11,11 @@ import { ProcessRun, type SignalTarget, type StopResult } from './process-run.ts
 
 /** `npm start` running on one data folder. */
 export class BotRun extends ProcessRun {
-  constructor(name: string, env: Record<string, string>, readonly dataDir = env.STORYLOOM_DATA_DIR) {
+  constructor(
+    name: string,
+    env: Record<string, string>,
+    readonly dataDir = env.STORYLOOM_DATA_DIR,
+  ) {
     super(name, 'npm', ['start'], env);
   }
 

@@ -32,7 +32,10 @@ const sum = (counts: Record<string | number, number>) => Object.values(counts).r
 
 /** Divides each side's calls (`counts`, with the trashes from `tap`) by `jobs`. */
 export function callsPerJob(
-  counts: CallCounts, tap: Record<string, TapSide>, sides: string[], jobs: number,
+  counts: CallCounts,
+  tap: Record<string, TapSide>,
+  sides: string[],
+  jobs: number,
 ): CallsPerJob {
   const result: CallsPerJob = { jobs, sides: {}, pathTotal: 0 };
   for (const side of sides) {
@@ -41,9 +44,11 @@ export function callsPerJob(
     const path = Object.fromEntries(PATH_METHODS.map((m) => [m, (calls[m] ?? 0) / jobs])) as SideCallsPerJob['path'];
     const deletes = (calls['files.delete'] ?? 0) / jobs;
     if (calls['files.update'] !== undefined) calls['files.update'] -= trashes;
-    const other = Object.fromEntries(Object.entries(calls)
-      .filter(([m, n]) => n > 0 && !(PATH_METHODS as readonly string[]).includes(m) && m !== 'files.delete')
-      .map(([m, n]) => [m, n / jobs]));
+    const other = Object.fromEntries(
+      Object.entries(calls)
+        .filter(([m, n]) => n > 0 && !(PATH_METHODS as readonly string[]).includes(m) && m !== 'files.delete')
+        .map(([m, n]) => [m, n / jobs]),
+    );
     const pathTotal = sum(path);
     result.sides[side] = { path, pathTotal, trashes: trashes / jobs, deletes, other };
     result.pathTotal += pathTotal;
@@ -52,11 +57,17 @@ export function callsPerJob(
 }
 
 const fmt = (n: number) => n.toFixed(2);
-const list = (counts: Record<string, number>) => Object.entries(counts).map(([m, n]) => `${m} ${fmt(n)}`).join(', ');
+const list = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([m, n]) => `${m} ${fmt(n)}`)
+    .join(', ');
 
 /** The report as one line. */
 export function describeCallsPerJob(c: CallsPerJob): string {
-  const sides = Object.entries(c.sides).map(([side, s]) => `${side}: path ${fmt(s.pathTotal)} (${list(s.path)}); ` +
-    `cleanup trash ${fmt(s.trashes)}, delete ${fmt(s.deletes)}; other ${list(s.other) || 'none'}`);
+  const sides = Object.entries(c.sides).map(
+    ([side, s]) =>
+      `${side}: path ${fmt(s.pathTotal)} (${list(s.path)}); ` +
+      `cleanup trash ${fmt(s.trashes)}, delete ${fmt(s.deletes)}; other ${list(s.other) || 'none'}`,
+  );
   return `Drive calls per job (${c.jobs} jobs): path total ${fmt(c.pathTotal)} | ${sides.join(' | ')}`;
 }

@@ -25,12 +25,27 @@ export interface ColabWorkerSpec {
 /** Starts the worker with a plain environment: PATH, HOME, the token, unbuffered output. */
 export function startColabWorker(spec: ColabWorkerSpec): ProcessRun {
   const args = [
-    '-m', 'colab.worker', '--drive-folder', spec.folderId, '--drive-api-url', spec.apiUrl, '--model', spec.model,
-    '--worker-id', spec.workerId, '--device', 'cpu', '--threads', '1', ...(spec.args ?? []),
+    '-m',
+    'colab.worker',
+    '--drive-folder',
+    spec.folderId,
+    '--drive-api-url',
+    spec.apiUrl,
+    '--model',
+    spec.model,
+    '--worker-id',
+    spec.workerId,
+    '--device',
+    'cpu',
+    '--threads',
+    '1',
+    ...(spec.args ?? []),
   ];
   const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp',
-    DRIVE_ACCESS_TOKEN: spec.token, PYTHONUNBUFFERED: '1',
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    DRIVE_ACCESS_TOKEN: spec.token,
+    PYTHONUNBUFFERED: '1',
   };
   return startProcess(`python -m colab.worker (${spec.workerId})`, PYTHON, args, env);
 }

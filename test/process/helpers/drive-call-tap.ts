@@ -35,7 +35,10 @@ export class DriveCallTap {
   private readonly agent = new Agent({ keepAlive: true });
   private seen: Record<string, TapSide> = {};
 
-  private constructor(private readonly target: URL, private readonly labels: Record<string, string>) {
+  private constructor(
+    private readonly target: URL,
+    private readonly labels: Record<string, string>,
+  ) {
     this.server = createServer((req, res) => this.pass(req, res));
   }
 
@@ -70,7 +73,9 @@ export class DriveCallTap {
 
   private side(req: IncomingMessage): TapSide {
     const token = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    return (this.seen[this.labels[token] ?? 'anonymous'] ??= { trashes: {}, statuses: {} });
+    const label = this.labels[token] ?? 'anonymous';
+    this.seen[label] ??= { trashes: {}, statuses: {} };
+    return this.seen[label];
   }
 
   private pass(req: IncomingMessage, res: ServerResponse): void {
@@ -79,17 +84,24 @@ export class DriveCallTap {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const trash = isTrash(req, body);
-      const upstream = request({
-        host: this.target.hostname, port: this.target.port, method: req.method, path: req.url,
-        headers: req.headers, agent: this.agent,
-      }, (answer) => {
-        const status = answer.statusCode ?? 0;
-        const side = this.side(req);
-        side.statuses[status] = (side.statuses[status] ?? 0) + 1;
-        if (trash) side.trashes[status] = (side.trashes[status] ?? 0) + 1;
-        res.writeHead(status, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = request(
+        {
+          host: this.target.hostname,
+          port: this.target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent: this.agent,
+        },
+        (answer) => {
+          const status = answer.statusCode ?? 0;
+          const side = this.side(req);
+          side.statuses[status] = (side.statuses[status] ?? 0) + 1;
+          if (trash) side.trashes[status] = (side.trashes[status] ?? 0) + 1;
+          res.writeHead(status, answer.headers);
+          answer.pipe(res);
+        },
+      );
       // A dropped connection upstream (a fault) is dropped here too, as the client would see it.
       upstream.on('error', () => res.destroy());
       upstream.end(body);

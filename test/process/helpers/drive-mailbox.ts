@@ -45,11 +45,17 @@ export async function startDriveMailbox(): Promise<DriveMailbox> {
   const clientId = 'storyloom-process-test.apps.googleusercontent.com';
   const tokenFile = join(freshDir('storyloom-google-'), 'google-token.json');
   await writeTokenFile(tokenFile, {
-    type: 'authorized_user', client_id: clientId, refresh_token: refreshToken, scope: DRIVE_SCOPE,
-    token_uri: `${fake.url}/token`, created_at: new Date().toISOString(),
+    type: 'authorized_user',
+    client_id: clientId,
+    refresh_token: refreshToken,
+    scope: DRIVE_SCOPE,
+    token_uri: `${fake.url}/token`,
+    created_at: new Date().toISOString(),
   });
   const auth = {
-    DRIVE_API_URL: fake.url, GOOGLE_OAUTH_CLIENT_ID: clientId, GOOGLE_OAUTH_CLIENT_SECRET: clientSecret,
+    DRIVE_API_URL: fake.url,
+    GOOGLE_OAUTH_CLIENT_ID: clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: clientSecret,
     GOOGLE_OAUTH_TOKEN_FILE: tokenFile,
   };
   const init = await npmRun('mailbox:init', [], { ...plainEnv(), STORYLOOM_DATA_DIR: freshDir(), ...auth });
@@ -59,10 +65,16 @@ export async function startDriveMailbox(): Promise<DriveMailbox> {
     throw new Error(`npm run mailbox:init failed or printed no DRIVE_FOLDER_ID:\n${init.describe()}`);
   }
   return {
-    fake, folderId, workerToken, initOutput: init.out + init.err,
+    fake,
+    folderId,
+    workerToken,
+    initOutput: init.out + init.err,
     secrets: [accessToken, refreshToken, workerToken, clientSecret],
     botEnv: {
-      STORYLOOM_MAILBOX: 'drive', DRIVE_FOLDER_ID: folderId, DRIVE_POLL_FAST_MS: '100', DRIVE_POLL_SLOW_MS: '1000',
+      STORYLOOM_MAILBOX: 'drive',
+      DRIVE_FOLDER_ID: folderId,
+      DRIVE_POLL_FAST_MS: '100',
+      DRIVE_POLL_SLOW_MS: '1000',
       ...auth,
     },
     close: () => fake.close(),

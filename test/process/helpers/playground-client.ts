@@ -10,9 +10,10 @@ export interface StoryView {
 }
 
 async function json<T>(url: string, body?: unknown): Promise<T> {
-  const init = body === undefined
-    ? {}
-    : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  const init =
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   const res = await fetch(url, init);
   const data = (await res.json()) as T;
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${JSON.stringify(data)}`);

@@ -51,10 +51,12 @@ export class PlaygroundFeed {
     let buffered = '';
     for (;;) {
       const { done, value } = await reader.read();
-      if (done) return void (this.ended ??= new Error('the feed ended'));
+      if (done) {
+        this.ended ??= new Error('the feed ended');
+        return;
+      }
       buffered += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) >= 0) {
+      for (let end = buffered.indexOf('\n\n'); end >= 0; end = buffered.indexOf('\n\n')) {
         this.take(buffered.slice(0, end));
         buffered = buffered.slice(end + 2);
       }

@@ -53,7 +53,13 @@ export class ProcessRun {
   private exit: Exit | undefined;
 
   /** Starts `command args` in `cwd` (the repository root by default) with exactly `env`. */
-  constructor(readonly name: string, command: string, args: string[], env: Record<string, string>, cwd = ROOT) {
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    cwd = ROOT,
+  ) {
     const marked = { ...env, [RUN_MARKER]: this.marker.slice(RUN_MARKER.length + 1) };
     this.child = spawn(command, args, { cwd, env: marked, stdio: ['ignore', 'pipe', 'pipe'] });
     if (this.child.pid === undefined) throw new Error(`${name}: ${command} did not start`);
@@ -62,7 +68,10 @@ export class ProcessRun {
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve((this.exit = { code, signal })));
+      this.child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      });
     });
     this.closed = new Promise((resolve) => this.child.once('close', () => resolve()));
   }
@@ -84,8 +93,10 @@ export class ProcessRun {
 
   /** Both outputs, labelled, for failure messages. */
   describe(): string {
-    return `${this.name} (pid ${this.pid}${this.running ? ', running' : `, ended ${JSON.stringify(this.exit)}`})\n` +
-      `--- stdout ---\n${this.stdout.slice(-3000)}\n--- stderr ---\n${this.stderr.slice(-3000)}`;
+    return (
+      `${this.name} (pid ${this.pid}${this.running ? ', running' : `, ended ${JSON.stringify(this.exit)}`})\n` +
+      `--- stdout ---\n${this.stdout.slice(-3000)}\n--- stderr ---\n${this.stderr.slice(-3000)}`
+    );
   }
 
   /** Waits for a pattern on stdout or stderr; fails at once if the process ends first. */

@@ -72,10 +72,17 @@ export async function startSharedDriveMailbox(options: { tap?: boolean } = {}): 
   const url = tap?.url ?? fake.url;
   const privateKey = rsaKey();
   const keyFile = join(freshDir('storyloom-sa-'), 'service-account.json');
-  writeFileSync(keyFile, JSON.stringify({
-    type: 'service_account', project_id: 'storyloom-community', client_email: SERVICE_ACCOUNT,
-    private_key_id: randomBytes(20).toString('hex'), private_key: privateKey, token_uri: `${url}/token`,
-  }));
+  writeFileSync(
+    keyFile,
+    JSON.stringify({
+      type: 'service_account',
+      project_id: 'storyloom-community',
+      client_email: SERVICE_ACCOUNT,
+      private_key_id: randomBytes(20).toString('hex'),
+      private_key: privateKey,
+      token_uri: `${url}/token`,
+    }),
+  );
   const auth = { DRIVE_API_URL: url, GOOGLE_APPLICATION_CREDENTIALS: keyFile };
   const env = { ...plainEnv(), STORYLOOM_DATA_DIR: freshDir(), ...auth };
   const init = await npmRun('mailbox:init', ['--parent', drive.id], env);
@@ -88,10 +95,18 @@ export async function startSharedDriveMailbox(options: { tap?: boolean } = {}): 
   // The key's base64 body, line by line: a printed fragment of the key is a leak too.
   const keyLines = privateKey.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----'));
   return {
-    fake, tap, driveId: drive.id, folderId, workerToken, initOutput: init.out + init.err,
+    fake,
+    tap,
+    driveId: drive.id,
+    folderId,
+    workerToken,
+    initOutput: init.out + init.err,
     secrets: [privateKey, ...keyLines, botToken, workerToken],
     botEnv: {
-      STORYLOOM_MAILBOX: 'drive', DRIVE_FOLDER_ID: folderId, DRIVE_POLL_FAST_MS: '100', DRIVE_POLL_SLOW_MS: '1000',
+      STORYLOOM_MAILBOX: 'drive',
+      DRIVE_FOLDER_ID: folderId,
+      DRIVE_POLL_FAST_MS: '100',
+      DRIVE_POLL_SLOW_MS: '1000',
       ...auth,
     },
     close: async () => {

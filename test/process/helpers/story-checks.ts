@@ -7,7 +7,7 @@ import type { PlaygroundFeed } from './playground-feed.ts';
 async function readStories(playground: PlaygroundClient, ids: string[], atOnce = 10): Promise<StoryView[]> {
   const stories: StoryView[] = [];
   for (let i = 0; i < ids.length; i += atOnce) {
-    stories.push(...await Promise.all(ids.slice(i, i + atOnce).map((id) => playground.story(id))));
+    stories.push(...(await Promise.all(ids.slice(i, i + atOnce).map((id) => playground.story(id)))));
   }
   return stories;
 }

@@ -36,7 +36,11 @@ export interface AuthWorld {
 
 let privateKey: string | undefined;
 function testKey(): string {
-  privateKey ??= generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  privateKey ??= generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
   return privateKey;
 }
 
@@ -46,7 +50,13 @@ export async function startAuthWorld(): Promise<AuthWorld> {
     principals: [
       { token: 'user-access', email: USER, refreshToken: 'good-refresh', label: 'user' },
       { token: 'tester-access', email: 'tester@example.com', refreshToken: 'seven-days', label: 'tester' },
-      { token: 'narrow-access', email: 'narrow@example.com', refreshToken: 'narrow-refresh', scope: 'drive.file', label: 'narrow' },
+      {
+        token: 'narrow-access',
+        email: 'narrow@example.com',
+        refreshToken: 'narrow-refresh',
+        scope: 'drive.file',
+        label: 'narrow',
+      },
       { token: 'other-access', email: OTHER, refreshToken: 'other-refresh', label: 'other' },
       { token: 'sa-access', email: SERVICE_ACCOUNT, kind: 'service_account', label: 'sa' },
     ],
@@ -60,19 +70,43 @@ export async function startAuthWorld(): Promise<AuthWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'storyloom-auth-'));
   let files = 0;
   return {
-    fake, dir, myDriveMailbox, sharedDriveMailbox,
-    config: (overrides = {}) => parseConfig({
-      STORYLOOM_DATA_DIR: dir, STORYLOOM_MAILBOX: 'drive', DRIVE_FOLDER_ID: myDriveMailbox, DRIVE_API_URL: fake.url,
-      DRIVE_POLL_FAST_MS: '200', DRIVE_POLL_SLOW_MS: '1000', ...overrides,
-    }),
+    fake,
+    dir,
+    myDriveMailbox,
+    sharedDriveMailbox,
+    config: (overrides = {}) =>
+      parseConfig({
+        STORYLOOM_DATA_DIR: dir,
+        STORYLOOM_MAILBOX: 'drive',
+        DRIVE_FOLDER_ID: myDriveMailbox,
+        DRIVE_API_URL: fake.url,
+        DRIVE_POLL_FAST_MS: '200',
+        DRIVE_POLL_SLOW_MS: '1000',
+        ...overrides,
+      }),
     async tokenFile(refreshToken, clientId = CLIENT_ID) {
       const path = join(dir, `token-${files++}.json`);
-      await writeTokenFile(path, { type: 'authorized_user', client_id: clientId, refresh_token: refreshToken, scope: '', token_uri: `${fake.url}/token`, created_at: new Date().toISOString() });
+      await writeTokenFile(path, {
+        type: 'authorized_user',
+        client_id: clientId,
+        refresh_token: refreshToken,
+        scope: '',
+        token_uri: `${fake.url}/token`,
+        created_at: new Date().toISOString(),
+      });
       return path;
     },
     keyFile(email) {
       const path = join(dir, `key-${files++}.json`);
-      writeFileSync(path, JSON.stringify({ type: 'service_account', client_email: email, private_key: testKey(), token_uri: `${fake.url}/token` }));
+      writeFileSync(
+        path,
+        JSON.stringify({
+          type: 'service_account',
+          client_email: email,
+          private_key: testKey(),
+          token_uri: `${fake.url}/token`,
+        }),
+      );
       return path;
     },
     async close() {

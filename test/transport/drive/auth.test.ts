@@ -18,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 const oauth = async (refreshToken: string, overrides: Record<string, string> = {}) =>
-  world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret', GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile(refreshToken), ...overrides });
+  world.config({
+    GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID,
+    GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret',
+    GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile(refreshToken),
+    ...overrides,
+  });
 
 /** Opens the bot's Drive mailbox for a configuration; returns it, or the error. */
 async function openWith(config: ReturnType<AuthWorld['config']>): Promise<DriveTransport | MailboxError> {
@@ -43,34 +48,63 @@ async function failure(config: ReturnType<AuthWorld['config']>): Promise<Mailbox
 
 describe('missing or invalid credentials', () => {
   it('names both ways to sign in when there are no credentials', async () => {
-    await expect(loadCredentials(world.config())).rejects.toThrow(/needs Google credentials: either GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET .*npm run auth:google.*or GOOGLE_APPLICATION_CREDENTIALS/);
-    await expect(loadCredentials(world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID }))).rejects.toThrow(/GOOGLE_OAUTH_CLIENT_SECRET is missing/);
+    await expect(loadCredentials(world.config())).rejects.toThrow(
+      new RegExp(
+        /needs Google credentials: either GOOGLE_OAUTH_CLIENT_ID and GOOGLE_OAUTH_CLIENT_SECRET /.source +
+          /.*npm run auth:google.*or GOOGLE_APPLICATION_CREDENTIALS/.source,
+      ),
+    );
+    await expect(loadCredentials(world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID }))).rejects.toThrow(
+      /GOOGLE_OAUTH_CLIENT_SECRET is missing/,
+    );
   });
 
   it('asks for `npm run auth:google` when there is no token yet, or it is for another client', async () => {
     const config = world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret' });
-    await expect(loadCredentials(config)).rejects.toThrow(`no Google sign-in yet: ${join(world.dir, 'google-token.json')} does not exist. Run \`npm run auth:google\``);
-    const foreign = world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret', GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile('good-refresh', 'another-client.apps.googleusercontent.com') });
+    await expect(loadCredentials(config)).rejects.toThrow(
+      `no Google sign-in yet: ${join(world.dir, 'google-token.json')} does not exist. Run \`npm run auth:google\``,
+    );
+    const foreign = world.config({
+      GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID,
+      GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret',
+      GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile('good-refresh', 'another-client.apps.googleusercontent.com'),
+    });
     await expect(loadCredentials(foreign)).rejects.toThrow(/was made for another OAuth client/);
   });
 
   it('says what is wrong with a service account key file', async () => {
-    await expect(loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: join(world.dir, 'nope.json') }))).rejects.toThrow(/names .*nope\.json, which does not exist/);
+    await expect(
+      loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: join(world.dir, 'nope.json') })),
+    ).rejects.toThrow(/names .*nope\.json, which does not exist/);
     const clientFile = join(world.dir, 'client.json');
     writeFileSync(clientFile, JSON.stringify({ installed: { client_id: 'x', client_secret: 'y' } }));
-    await expect(loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: clientFile }))).rejects.toThrow(/is an OAuth client file, not a service account key/);
+    await expect(loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: clientFile }))).rejects.toThrow(
+      /is an OAuth client file, not a service account key/,
+    );
     writeFileSync(clientFile, '{not json');
-    await expect(loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: clientFile }))).rejects.toThrow(/is not a service account key/);
+    await expect(loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: clientFile }))).rejects.toThrow(
+      /is not a service account key/,
+    );
   });
 
   it('explains invalid_grant: sign in again, and the 7-day expiry of apps in "Testing"', async () => {
     const error = await failure(await oauth('seven-days'));
     expect(error.code).toBe('expired_grant');
-    expect(error.message).toMatch(/refused the stored refresh token .*invalid_grant.*Run `npm run auth:google` again.*"Testing", where refresh tokens expire after 7 days.*"In production"/);
+    expect(error.message).toMatch(
+      new RegExp(
+        /refused the stored refresh token .*invalid_grant.*Run `npm run auth:google` again/.source +
+          /.*"Testing", where refresh tokens expire after 7 days.*"In production"/.source,
+      ),
+    );
   });
 
   it('explains a service account key that Google refuses', async () => {
-    const error = await failure(world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile('gone@storyloom-test.iam.gserviceaccount.com'), DRIVE_FOLDER_ID: world.sharedDriveMailbox }));
+    const error = await failure(
+      world.config({
+        GOOGLE_APPLICATION_CREDENTIALS: world.keyFile('gone@storyloom-test.iam.gserviceaccount.com'),
+        DRIVE_FOLDER_ID: world.sharedDriveMailbox,
+      }),
+    );
     expect(error.code).toBe('expired_grant');
     expect(error.message).toMatch(/refused the service account's key .*make a new key/);
   });
@@ -79,7 +113,9 @@ describe('missing or invalid credentials', () => {
     const api = apiFor(world.fake, 'revoked-access');
     const error = await initMailbox(api, { folderId: world.myDriveMailbox }).catch((e: unknown) => e);
     expect((error as MailboxError).code).toBe('bad_credentials');
-    expect((error as Error).message).toMatch(/Drive refused the credentials while opening the mailbox folder .*401.*sign in again with `npm run auth:google`/);
+    expect((error as Error).message).toMatch(
+      /Drive refused the credentials while opening the mailbox folder .*401.*sign in again with `npm run auth:google`/,
+    );
   });
 });
 
@@ -89,7 +125,9 @@ describe('folders, accounts and scopes', () => {
     const error = await failure(await oauth('good-refresh', { DRIVE_FOLDER_ID: othersFolder }));
     expect(error.code).toBe('folder_not_found');
     expect(error.message).toContain(`the mailbox folder ${othersFolder} was not found, or is not shared with ${USER}`);
-    expect(error.message).toMatch(/share the folder with me@example\.com as an editor \(My Drive\), or add me@example\.com /);
+    expect(error.message).toMatch(
+      /share the folder with me@example\.com as an editor \(My Drive\), or add me@example\.com /,
+    );
     expect(error.message).toMatch(/to its Shared Drive as a "Content manager"/);
   });
 
@@ -97,15 +135,22 @@ describe('folders, accounts and scopes', () => {
     world.fake.share(world.myDriveMailbox, SERVICE_ACCOUNT);
     const error = await failure(world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT) }));
     expect(error.code).toBe('service_account_quota');
-    expect(error.message).toMatch(/a service account cannot store files in My Drive .*Shared Drive .*or use OAuth user credentials/);
+    expect(error.message).toMatch(
+      /a service account cannot store files in My Drive .*Shared Drive .*or use OAuth user credentials/,
+    );
     const init = await initMailbox(apiFor(world.fake, 'sa-access'), { name: 'elsewhere' }).catch((e: unknown) => e);
     expect((init as MailboxError).code).toBe('service_account_quota');
   });
 
-  it('refuses a token granted only drive.file, which cannot see the worker\'s files', async () => {
+  it("refuses a token granted only drive.file, which cannot see the worker's files", async () => {
     const error = await failure(await oauth('narrow-refresh'));
     expect(error.code).toBe('scope_too_narrow');
-    expect(error.message).toMatch(/granted https:\/\/www\.googleapis\.com\/auth\/drive\.file, not https:\/\/www\.googleapis\.com\/auth\/drive.*cannot see the files the Colab worker creates/);
+    expect(error.message).toMatch(
+      new RegExp(
+        /granted https:\/\/www\.googleapis\.com\/auth\/drive\.file, /.source +
+          /not https:\/\/www\.googleapis\.com\/auth\/drive.*cannot see the files the Colab worker creates/.source,
+      ),
+    );
   });
 
   it('gives up on a file another account owns in My Drive (delete, trash refused), and says what to do', async () => {
@@ -130,8 +175,18 @@ describe('folders, accounts and scopes', () => {
   });
 
   it('works with a service account and a Shared Drive, beside a user who is a member', async () => {
-    const sa = await openWith(world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT), DRIVE_FOLDER_ID: world.sharedDriveMailbox }));
-    const user = await openWith(await oauth('good-refresh', { DRIVE_FOLDER_ID: world.sharedDriveMailbox, STORYLOOM_DATA_DIR: join(world.dir, 'user') }));
+    const sa = await openWith(
+      world.config({
+        GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT),
+        DRIVE_FOLDER_ID: world.sharedDriveMailbox,
+      }),
+    );
+    const user = await openWith(
+      await oauth('good-refresh', {
+        DRIVE_FOLDER_ID: world.sharedDriveMailbox,
+        STORYLOOM_DATA_DIR: join(world.dir, 'user'),
+      }),
+    );
     if (sa instanceof MailboxError || user instanceof MailboxError) throw new Error('both should open');
     expect(sa.description).toMatch(/\(Shared Drive /);
     await sa.put('requests', 'job.json', '{"from":"sa"}');
@@ -143,9 +198,11 @@ describe('folders, accounts and scopes', () => {
     await user.close();
   });
 
-  it('uses the key file\'s token_uri for the service account\'s token', async () => {
+  it("uses the key file's token_uri for the service account's token", async () => {
     world.fake.resetCounts();
-    const { auth, kind } = await loadCredentials(world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT) }));
+    const { auth, kind } = await loadCredentials(
+      world.config({ GOOGLE_APPLICATION_CREDENTIALS: world.keyFile(SERVICE_ACCOUNT) }),
+    );
     expect(kind).toBe('service_account');
     expect(await new DriveApi({ auth, kind, apiUrl: world.fake.url }).accountEmail()).toBe(SERVICE_ACCOUNT);
     expect(world.fake.counts().calls.token).toBe(1);

@@ -11,8 +11,12 @@ const policy: BackoffPolicy = { attempts: 5, baseMs: 100, capMs: 1000, maxRetryA
 
 describe('backoffDelay', () => {
   it('doubles from the base, is capped, and jitters between half and all of it', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, undefined, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, undefined, () => 0))).toEqual([50, 100, 200, 400, 500, 500]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, undefined, () => 1))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, policy, undefined, () => 0))).toEqual([
+      50, 100, 200, 400, 500, 500,
+    ]);
     const spread = new Set(Array.from({ length: 50 }, () => backoffDelay(3, policy)));
     expect(spread.size).toBeGreaterThan(10);
     expect(Math.min(...spread)).toBeGreaterThanOrEqual(200);
@@ -34,10 +38,14 @@ describe('withBackoff', () => {
   it('retries transient failures a capped number of times, then gives up', async () => {
     let calls = 0;
     const waits: number[] = [];
-    const call = withBackoff(async () => {
-      calls++;
-      throw Object.assign(new Error('Backend Error'), { status: 503 });
-    }, policy, { fail, sleep: async (ms) => waits.push(ms) });
+    const call = withBackoff(
+      async () => {
+        calls++;
+        throw Object.assign(new Error('Backend Error'), { status: 503 });
+      },
+      policy,
+      { fail, sleep: async (ms) => waits.push(ms) },
+    );
     await expect(call).rejects.toThrow('failed after 5');
     expect(calls).toBe(5);
     expect(waits).toHaveLength(4);
@@ -45,10 +53,19 @@ describe('withBackoff', () => {
 
   it('does not retry what retrying cannot fix', async () => {
     let calls = 0;
-    await expect(withBackoff(async () => {
-      calls++;
-      throw Object.assign(new Error('nope'), { status: 403, response: { status: 403, data: { error: { errors: [{ reason: 'insufficientFilePermissions' }] } } } });
-    }, policy, { fail, sleep: async () => undefined })).rejects.toThrow('failed after 1');
+    await expect(
+      withBackoff(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('nope'), {
+            status: 403,
+            response: { status: 403, data: { error: { errors: [{ reason: 'insufficientFilePermissions' }] } } },
+          });
+        },
+        policy,
+        { fail, sleep: async () => undefined },
+      ),
+    ).rejects.toThrow('failed after 1');
     expect(calls).toBe(1);
     expect(isTransient({ status: 404, message: '', network: false })).toBe(false);
     expect(isTransient({ status: 403, reason: 'userRateLimitExceeded', message: '', network: false })).toBe(true);
@@ -65,7 +82,14 @@ describe('DriveApi against the fake', () => {
     world = await startWorld();
     const auth = new OAuth2Client();
     auth.setCredentials({ access_token: 'bot-token' });
-    api = new DriveApi({ auth, kind: 'oauth_user', apiUrl: world.fake.url, timeoutMs: 300, backoff: { ...policy, attempts: 4 }, sleep: async (ms) => waits.push(ms) });
+    api = new DriveApi({
+      auth,
+      kind: 'oauth_user',
+      apiUrl: world.fake.url,
+      timeoutMs: 300,
+      backoff: { ...policy, attempts: 4 },
+      sleep: async (ms) => waits.push(ms),
+    });
     const [id] = await api.generateIds(1);
     fileId = (await api.createFile(id, world.folderId, 'a.json', '{"a":1}', 'creating a.json')).id;
   });
@@ -87,7 +111,9 @@ describe('DriveApi against the fake', () => {
     const error = await api.download(fileId, 'reading a.json').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MailboxError);
     expect((error as MailboxError).code).toBe('gave_up');
-    expect((error as Error).message).toMatch(/kept failing while reading a\.json; gave up after 4 attempts \(last: 503 backendError/);
+    expect((error as Error).message).toMatch(
+      /kept failing while reading a\.json; gave up after 4 attempts \(last: 503 backendError/,
+    );
     expect(world.fake.counts().injected['files.get.media']).toBe(4);
     world.fake.clearFaults();
   });
@@ -96,7 +122,12 @@ describe('DriveApi against the fake', () => {
     world.fake.failNext({ method: 'files.create', kind: 'drop', afterEffect: true });
     const [id] = await api.generateIds(1);
     await api.createFile(id, world.folderId, 'once.json', '{"once":true}', 'creating once.json');
-    expect(world.fake.files().filter((f) => f.name === 'once.json').map((f) => f.id)).toEqual([id]);
+    expect(
+      world.fake
+        .files()
+        .filter((f) => f.name === 'once.json')
+        .map((f) => f.id),
+    ).toEqual([id]);
   });
 
   it('treats a delete that already happened as done', async () => {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BODY_CAPACITY, BODY_PROPERTIES, bodyFromProperties, bodyToProperties, chunkKey, clearingTheRest } from '../../../src/transport/drive/body-properties.ts';
+import {
+  BODY_CAPACITY,
+  BODY_PROPERTIES,
+  bodyFromProperties,
+  bodyToProperties,
+  chunkKey,
+  clearingTheRest,
+} from '../../../src/transport/drive/body-properties.ts';
 
 const { maxProperties, maxPropertyBytes } = BODY_PROPERTIES;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -11,7 +18,8 @@ const CAPACITY = 10 * (maxPropertyBytes - 3) + 19 * (maxPropertyBytes - 4);
 /** Checks Drive's limits on a property set. */
 function withinDriveLimits(properties: Record<string, string>): void {
   expect(Object.keys(properties).length).toBeLessThanOrEqual(maxProperties);
-  for (const [key, value] of Object.entries(properties)) expect(bytes(key + value)).toBeLessThanOrEqual(maxPropertyBytes);
+  for (const [key, value] of Object.entries(properties))
+    expect(bytes(key + value)).toBeLessThanOrEqual(maxPropertyBytes);
 }
 
 describe('a body in properties', () => {
@@ -33,7 +41,8 @@ describe('a body in properties', () => {
         const body = 'a'.repeat(pad) + char.repeat(300);
         const properties = bodyToProperties(body)!;
         withinDriveLimits(properties);
-        for (const [key, value] of Object.entries(properties)) if (key !== 'sl') expect(value.replace(/^a*/, '')).toMatch(new RegExp(`^(${char})+$`, 'u'));
+        for (const [key, value] of Object.entries(properties))
+          if (key !== 'sl') expect(value.replace(/^a*/, '')).toMatch(new RegExp(`^(${char})+$`, 'u'));
         expect(bodyFromProperties(properties)).toBe(body);
       }
     }
@@ -44,7 +53,8 @@ describe('a body in properties', () => {
     const full = 'x'.repeat(CAPACITY);
     const properties = bodyToProperties(full)!;
     expect(Object.keys(properties)).toHaveLength(maxProperties);
-    for (const [key, value] of Object.entries(properties)) if (key !== 'sl') expect(bytes(key + value)).toBe(maxPropertyBytes);
+    for (const [key, value] of Object.entries(properties))
+      if (key !== 'sl') expect(bytes(key + value)).toBe(maxPropertyBytes);
     expect(bodyFromProperties(properties)).toBe(full);
     expect(bodyToProperties(`${full}x`)).toBeUndefined();
     // As many bytes, but a character that would straddle two chunks moves whole to the next: one byte too many.

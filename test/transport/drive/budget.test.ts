@@ -17,7 +17,8 @@ import { InstantResponder, makeRequest, RecordingBot } from './job-harness.ts';
 import { startWorld, type DriveWorld } from './world.ts';
 
 const PATH = ['files.create', 'files.generateIds', 'changes.list', 'files.get.media'];
-const total = (calls: Record<string, number> = {}, methods = Object.keys(calls)) => methods.reduce((n, m) => n + (calls[m] ?? 0), 0);
+const total = (calls: Record<string, number> = {}, methods = Object.keys(calls)) =>
+  methods.reduce((n, m) => n + (calls[m] ?? 0), 0);
 const SCALE = 10; // production intervals are ten times these
 const polling = { fastMs: 100, slowMs: 1000 };
 const defaults = parseConfig({});
@@ -40,20 +41,30 @@ describe('Drive call budgets', () => {
     const ids: string[] = [];
     let left = 96;
     // Eight users, each submitting the next job once the last one is delivered.
-    await Promise.all(Array.from({ length: 8 }, async (_, u) => {
-      while (left-- > 0) {
-        const request = makeRequest(`user-${u}`);
-        ids.push(request.job_id);
-        await bot.jobs.submit(request);
-        await bot.waitFor([request.job_id], 20_000);
-      }
-    }));
-    await expect.poll(() => total(world.fake.counts().calls, ['files.delete']), { timeout: 10_000 }).toBe(2 * ids.length);
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, u) => {
+        while (left-- > 0) {
+          const request = makeRequest(`user-${u}`);
+          ids.push(request.job_id);
+          await bot.jobs.submit(request);
+          await bot.waitFor([request.job_id], 20_000);
+        }
+      }),
+    );
+    await expect
+      .poll(() => total(world.fake.counts().calls, ['files.delete']), { timeout: 10_000 })
+      .toBe(2 * ids.length);
     const { byPrincipal } = world.fake.counts();
     const perJob = (total(byPrincipal.bot.calls, PATH) + total(byPrincipal.worker.calls, PATH)) / ids.length;
     expect(perJob).toBeLessThanOrEqual(6);
-    // Nothing else: no listings, no metadata reads, no downloads (bodies ride in properties); the worker deletes nothing.
-    expect(Object.keys(byPrincipal.bot.calls).sort()).toEqual(['changes.list', 'files.create', 'files.delete', 'files.generateIds']);
+    // Nothing else: no listings, no metadata reads, no downloads (bodies ride in properties); the worker deletes
+    // nothing.
+    expect(Object.keys(byPrincipal.bot.calls).sort()).toEqual([
+      'changes.list',
+      'files.create',
+      'files.delete',
+      'files.generateIds',
+    ]);
     expect(byPrincipal.worker.calls['files.get.media']).toBeUndefined();
     expect(byPrincipal.worker.calls['files.delete']).toBeUndefined();
     expect([...bot.deliveries.values()].every((n) => n === 1)).toBe(true);
@@ -89,7 +100,8 @@ describe('Drive call budgets', () => {
     worker.stop();
   }, 60_000);
 
-  it('spends at most 6 calls per job from submit to delivery for a lone user whose lines take a second to write', async () => {
+  it('spends at most 6 calls per job from submit to delivery ' +
+    'for a lone user whose lines take a second to write', async () => {
     // The bot waits for a line it knows takes about a second (reply-timing.ts) instead of polling for it, and the
     // worker does not look for news while it writes one (Transport.setBusy).
     // The production intervals: the pace while a line is written is what this measures.
@@ -125,14 +137,22 @@ describe('Drive call budgets', () => {
     worker.stop();
   }, 90_000);
 
-  it('spends at most 30 calls a minute per side when idle, heartbeats included, for the bot and a worker standing by', async () => {
+  it('spends at most 30 calls a minute per side when idle, ' +
+    'heartbeats included, for the bot and a worker standing by', async () => {
     const bot = new RecordingBot(await world.open('bot', { polling: idlePolling }));
     const worker = await world.open('worker', { polling: idlePolling });
     await bot.start();
-    // The embedded worker beats every STORYLOOM_HEARTBEAT_S, and a Colab worker every 10 s beside it: the bot reads both.
+    // The embedded worker beats every STORYLOOM_HEARTBEAT_S, and a Colab worker every 10 s beside it: the bot reads
+    // both.
     const colab = await world.open('late', { polling: idlePolling });
-    const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), heartbeatMs);
-    const colabBeat = setInterval(() => void colab.put('workers', 'colab.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), 10_000 / SCALE);
+    const beat = setInterval(
+      () => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined),
+      heartbeatMs,
+    );
+    const colabBeat = setInterval(
+      () => void colab.put('workers', 'colab.json', JSON.stringify({ at: Date.now() })).catch(() => undefined),
+      10_000 / SCALE,
+    );
     await new Promise((r) => setTimeout(r, 2000));
     world.fake.resetCounts();
     const windowMs = 3000;
@@ -149,11 +169,15 @@ describe('Drive call budgets', () => {
     bot.stop();
   }, 30_000);
 
-  it('spends at most 60 calls a minute when idle for the embedded worker taking jobs, heartbeats included', async () => {
+  it('spends at most 60 calls a minute when idle for the ' +
+    'embedded worker taking jobs, heartbeats included', async () => {
     const worker = await world.open('worker', { polling: idlePolling });
     // What Worker does while its state is `running` (a GPU worker would make it stand by instead).
     worker.setIdlePoll(RUNNING_IDLE_POLL_MS / SCALE);
-    const beat = setInterval(() => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined), heartbeatMs);
+    const beat = setInterval(
+      () => void worker.put('workers', 'w1.json', JSON.stringify({ at: Date.now() })).catch(() => undefined),
+      heartbeatMs,
+    );
     await new Promise((r) => setTimeout(r, 2000));
     world.fake.resetCounts();
     const windowMs = 3000;

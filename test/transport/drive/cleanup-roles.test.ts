@@ -54,10 +54,16 @@ describe('in a Shared Drive', () => {
     const worker = new InstantResponder(await world.open('worker', { polling }));
     await bot.start();
     await worker.start();
-    stops.push(() => bot.stop(), () => worker.stop());
+    stops.push(
+      () => bot.stop(),
+      () => worker.stop(),
+    );
     const requests = [makeRequest('ann'), makeRequest('bob'), makeRequest('cy')];
     for (const request of requests) await bot.jobs.submit(request);
-    await bot.waitFor(requests.map((r) => r.job_id), 10_000);
+    await bot.waitFor(
+      requests.map((r) => r.job_id),
+      10_000,
+    );
     const trashed = () => [...jsonIn('requests'), ...jsonIn('responses')].every((f) => f.trashed);
     await expect.poll(trashed, { timeout: 5000 }).toBe(true);
     expect(jsonIn('requests')).toHaveLength(3);
@@ -136,7 +142,7 @@ describe('in a Shared Drive', () => {
 });
 
 describe('in My Drive with two accounts', () => {
-  it('the other account\'s file: delete refused, trash refused, so unremovable; the job goes on', async () => {
+  it("the other account's file: delete refused, trash refused, so unremovable; the job goes on", async () => {
     world = await startTwoAccountWorld('myDrive');
     folderIds = subfolderIds();
     const logs: string[] = [];
@@ -144,7 +150,10 @@ describe('in My Drive with two accounts', () => {
     const worker = new InstantResponder(await world.open('worker', { polling }));
     await bot.start();
     await worker.start();
-    stops.push(() => bot.stop(), () => worker.stop());
+    stops.push(
+      () => bot.stop(),
+      () => worker.stop(),
+    );
     const request = makeRequest('ann');
     await bot.jobs.submit(request);
     await bot.waitFor([request.job_id], 10_000);

@@ -13,13 +13,17 @@ const variants: [string, Partial<DriveTransportOptions>][] = [
 ];
 
 for (const [name, options] of variants) {
-  describeTransportContract(name, async () => {
-    const world = await startWorld();
-    return {
-      a: await world.open('bot', options),
-      b: await world.open('worker', options),
-      another: () => world.open('late', options),
-      cleanup: () => world.close(),
-    };
-  }, { newsMs: 3000 });
+  describeTransportContract(
+    name,
+    async () => {
+      const world = await startWorld();
+      return {
+        a: await world.open('bot', options),
+        b: await world.open('worker', options),
+        another: () => world.open('late', options),
+        cleanup: () => world.close(),
+      };
+    },
+    { newsMs: 3000 },
+  );
 }

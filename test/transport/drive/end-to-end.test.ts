@@ -23,7 +23,11 @@ const storySaves: string[] = [];
 beforeAll(async () => {
   const model = await tinyModel();
   world = await startWorld({ latencyMs: 10 });
-  const config = testConfig({ STORYLOOM_MAILBOX: 'drive', DRIVE_FOLDER_ID: world.folderId, DRIVE_API_URL: world.fake.url });
+  const config = testConfig({
+    STORYLOOM_MAILBOX: 'drive',
+    DRIVE_FOLDER_ID: world.folderId,
+    DRIVE_API_URL: world.fake.url,
+  });
   const polling = { fastMs: 100, slowMs: 1000 };
   bot = await startBot(config, world.transport('bot', { polling }), { worker: false, log: quiet });
   const put = bot.transport.put.bind(bot.transport);
@@ -34,8 +38,16 @@ beforeAll(async () => {
   bot.deliveries.register('test', delivery);
   await goLive(bot);
   worker = new Worker(await world.open('worker', { polling }), {
-    workerId: 'embedded-drive', kind: 'embedded', mode: 'always', batchMax: 8, intervalS: 2, version: 'test',
-    heartbeatOnBatch: false, loadEngine: () => loadModel(model), onRestart: quiet, log: quiet,
+    workerId: 'embedded-drive',
+    kind: 'embedded',
+    mode: 'always',
+    batchMax: 8,
+    intervalS: 2,
+    version: 'test',
+    heartbeatOnBatch: false,
+    loadEngine: () => loadModel(model),
+    onRestart: quiet,
+    log: quiet,
   });
   await worker.start();
 }, 120_000);
@@ -49,7 +61,10 @@ afterAll(async () => {
 
 it('starts a story and continues it over Drive, each line posted once', async () => {
   const ann = ctx('ann');
-  const started = await bot.core.start(ann, { seed: 'The lighthouse keeper climbed the stairs.' }, async (story) => ({ thread: `thread-${story.id}`, message: null }));
+  const started = await bot.core.start(ann, { seed: 'The lighthouse keeper climbed the stairs.' }, async (story) => ({
+    thread: `thread-${story.id}`,
+    message: null,
+  }));
   const storyId = started.story!.id;
   const first = await delivery.waitFor(started.jobId!);
   expect('line' in first && first.line.text.length).toBeGreaterThan(0);
@@ -65,7 +80,13 @@ it('starts a story and continues it over Drive, each line posted once', async ()
   expect([...delivery.deliveriesByJob().values()]).toEqual([1, 1]);
   // The story is saved in the mailbox's stories/ on Drive; delivered jobs are cleaned up.
   expect(world.fake.files().some((f) => f.name === `${storyId}.json`)).toBe(true);
-  await expect.poll(() => world.fake.files().filter((f) => /^[0-9A-Z]{26}\.json$/.test(f.name) && f.name !== `${storyId}.json`).length, { timeout: 5000 }).toBe(0);
+  await expect
+    .poll(
+      () =>
+        world.fake.files().filter((f) => /^[0-9A-Z]{26}\.json$/.test(f.name) && f.name !== `${storyId}.json`).length,
+      { timeout: 5000 },
+    )
+    .toBe(0);
   // The worker's heartbeat reached the bot through Drive.
   expect(bot.workers.workers().map((w) => w.heartbeat.worker_id)).toContain('embedded-drive');
 }, 60_000);

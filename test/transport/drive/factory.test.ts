@@ -15,8 +15,12 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe('makeTransport', () => {
-  it('makes a DriveTransport for STORYLOOM_MAILBOX=drive, keeping each side\'s page token apart', async () => {
-    const config = world.config({ GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret', GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile('good-refresh') });
+  it("makes a DriveTransport for STORYLOOM_MAILBOX=drive, keeping each side's page token apart", async () => {
+    const config = world.config({
+      GOOGLE_OAUTH_CLIENT_ID: CLIENT_ID,
+      GOOGLE_OAUTH_CLIENT_SECRET: 'test-secret',
+      GOOGLE_OAUTH_TOKEN_FILE: await world.tokenFile('good-refresh'),
+    });
     const bot = await makeTransport(config, 'bot');
     const worker = await makeTransport(config, 'worker');
     expect(bot).toBeInstanceOf(DriveTransport);
@@ -29,6 +33,8 @@ describe('makeTransport', () => {
   });
 
   it('still makes the local folder by default', async () => {
-    expect(await makeTransport(parseConfig({ STORYLOOM_DATA_DIR: world.dir }), 'bot')).toBeInstanceOf(LocalFolderTransport);
+    expect(await makeTransport(parseConfig({ STORYLOOM_DATA_DIR: world.dir }), 'bot')).toBeInstanceOf(
+      LocalFolderTransport,
+    );
   });
 });

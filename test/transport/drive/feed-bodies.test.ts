@@ -12,9 +12,10 @@ afterEach(() => world.close());
 
 const downloads = (label: string) => world.fake.counts().byPrincipal[label]?.calls['files.get.media'] ?? 0;
 const stored = (name: string) => world.fake.files().find((f) => f.name === name)!;
-const folderId = (name: string) => world.fake.files().find((f) => f.name === name && f.mimeType === FOLDER_MIME && f.parents[0] === world.folderId)!.id;
+const folderId = (name: string) =>
+  world.fake.files().find((f) => f.name === name && f.mimeType === FOLDER_MIME && f.parents[0] === world.folderId)!.id;
 
-it('reads another side\'s small job files from the feed, and downloads large ones and heartbeats', async () => {
+it("reads another side's small job files from the feed, and downloads large ones and heartbeats", async () => {
   const [bot, worker] = [await world.open('bot'), await world.open('worker')];
   const small = `${JSON.stringify({ v: 1, prompt: 'Élan, 😀 and “quotes”' })}\n`;
   const large = JSON.stringify({ v: 1, prompt: 'x'.repeat(5000) });
@@ -50,10 +51,19 @@ it('downloads the content when the properties do not add up, or were left by an 
   const [bot, worker] = [await world.open('bot'), await world.open('worker')];
   const drive = driveFor('bot-token');
   // A checksum that is not the body's.
-  await drive.files.create({
-    requestBody: { name: 'spoiled.json', parents: [folderId('requests')], properties: { sl: `1:1:2:${'0'.repeat(64)}`, sl0: '{}' } }, media: { body: '{}' },
-  }, at(world.fake));
-  // Another tool replaced the content alone: the properties still describe the old one (the file's sha256Checksum tells).
+  await drive.files.create(
+    {
+      requestBody: {
+        name: 'spoiled.json',
+        parents: [folderId('requests')],
+        properties: { sl: `1:1:2:${'0'.repeat(64)}`, sl0: '{}' },
+      },
+      media: { body: '{}' },
+    },
+    at(world.fake),
+  );
+  // Another tool replaced the content alone: the properties still describe the old one (the file's sha256Checksum
+  // tells).
   await bot.put('requests', 'stale.json', '{"v":1}');
   await drive.files.update({ fileId: stored('stale.json').id, media: { body: '{"v":2}' } }, at(world.fake));
   await worker.list('requests');

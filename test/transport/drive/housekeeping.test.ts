@@ -23,16 +23,27 @@ it('deletes only abandoned heartbeats and control files, with one call each', as
   await worker.put('control', 'new.json', '{}');
   const bot = await world.open('bot', { polling: { fastMs: 50, slowMs: 60_000 } });
   const logs: string[] = [];
-  const keeper = new Housekeeper(bot, { everyMs: 60_000, heartbeatMaxAgeMs: 1000, controlMaxAgeMs: 1000 }, Date.now, (m) => logs.push(m));
+  const keeper = new Housekeeper(
+    bot,
+    { everyMs: 60_000, heartbeatMaxAgeMs: 1000, controlMaxAgeMs: 1000 },
+    Date.now,
+    (m) => logs.push(m),
+  );
   world.fake.resetCounts();
   expect((await keeper.sweep()).sort()).toEqual(['control/old.json', 'workers/dead-1.json', 'workers/dead-2.json']);
   expect(world.fake.counts().byPrincipal.bot.calls).toEqual({ 'files.delete': 3 });
-  expect(world.fake.files().map((f) => f.name).filter((n) => n.endsWith('.json')).sort()).toEqual(['alive.json', 'new.json', 'old-job.json']);
+  expect(
+    world.fake
+      .files()
+      .map((f) => f.name)
+      .filter((n) => n.endsWith('.json'))
+      .sort(),
+  ).toEqual(['alive.json', 'new.json', 'old-job.json']);
   expect(logs[0]).toMatch(/housekeeping removed (workers|control)\//);
   expect(await keeper.sweep()).toEqual([]);
 });
 
-it('runs on the bot\'s side when configured, every `everyMs`', async () => {
+it("runs on the bot's side when configured, every `everyMs`", async () => {
   const worker = await world.open('worker');
   await worker.put('workers', 'dead.json', '{}');
   await new Promise((r) => setTimeout(r, 300));

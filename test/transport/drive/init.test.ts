@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FOLDER_MIME } from '../../../src/transport/drive/api.ts';
-import { MailboxError } from '../../../src/transport/drive/errors.ts';
+import type { MailboxError } from '../../../src/transport/drive/errors.ts';
 import { initMailbox } from '../../../src/transport/drive/init.ts';
 import { openMailbox } from '../../../src/transport/drive/mailbox-folders.ts';
 import { FOLDERS } from '../../../src/transport/transport.ts';
@@ -17,14 +17,21 @@ import { apiFor } from './world.ts';
 
 let fake: DriveFake;
 beforeEach(async () => {
-  fake = await startDriveFake({ principals: [
-    { token: 'user-access', email: 'me@example.com', label: 'user' },
-    { token: 'sa-access', email: 'sa@p.iam.gserviceaccount.com', kind: 'service_account', label: 'sa' },
-  ] });
+  fake = await startDriveFake({
+    principals: [
+      { token: 'user-access', email: 'me@example.com', label: 'user' },
+      { token: 'sa-access', email: 'sa@p.iam.gserviceaccount.com', kind: 'service_account', label: 'sa' },
+    ],
+  });
 });
 afterEach(() => fake.close());
 
-const foldersUnder = (id: string) => fake.files().filter((f) => f.parents[0] === id && f.mimeType === FOLDER_MIME).map((f) => f.name).sort();
+const foldersUnder = (id: string) =>
+  fake
+    .files()
+    .filter((f) => f.parents[0] === id && f.mimeType === FOLDER_MIME)
+    .map((f) => f.name)
+    .sort();
 
 describe('initMailbox', () => {
   it('creates storyloom/ with the six folders in My Drive, and finds it again the next time', async () => {
@@ -39,10 +46,15 @@ describe('initMailbox', () => {
     expect(Object.keys(opened.ids).sort()).toEqual([...FOLDERS].sort());
   });
 
-  it('records the six folder ids in the root\'s properties, and opens by them', async () => {
+  it("records the six folder ids in the root's properties, and opens by them", async () => {
     const api = apiFor(fake, 'user-access');
     const { rootId } = await initMailbox(api);
-    const byName = Object.fromEntries(fake.files().filter((f) => f.parents[0] === rootId).map((f) => [f.name, f.id]));
+    const byName = Object.fromEntries(
+      fake
+        .files()
+        .filter((f) => f.parents[0] === rootId)
+        .map((f) => [f.name, f.id]),
+    );
     const keys = Object.fromEntries(FOLDERS.map((f) => [`mailbox_${f}`, byName[f]]));
     expect(fake.file(rootId)!.properties).toEqual({ mailbox_v: '1', ...keys });
     fake.resetCounts();
@@ -90,20 +102,25 @@ describe('initMailbox', () => {
     expect(fake.file(result.rootId)).toMatchObject({ name: 'storyloom', parents: [drive.id], driveId: drive.id });
   });
 
-  it('refuses an old mailbox (found by name) with two folders of a name; a recorded one ignores the extra', async () => {
-    const api = apiFor(fake, 'user-access');
-    const { rootId } = await initMailbox(api);
-    await api.createFolder((await api.generateIds(1))[0], rootId, 'requests');
-    expect((await openMailbox(api, rootId)).ids.requests).toBe(fake.file(rootId)!.properties.mailbox_requests);
-    await api.updateProperties(rootId, { mailbox_v: null }, 'forgetting the layout');
-    const error = await openMailbox(api, rootId).catch((e: unknown) => e);
-    expect((error as MailboxError).code).toBe('not_a_mailbox');
-    expect((error as Error).message).toMatch(/has 2 folders named "requests"/);
-    await expect(initMailbox(api, { folderId: rootId })).rejects.toThrow(/has 2 folders named "requests"/);
-  });
+  it(
+    'refuses an old mailbox (found by name) with two ' + 'folders of a name; a recorded one ignores the extra',
+    async () => {
+      const api = apiFor(fake, 'user-access');
+      const { rootId } = await initMailbox(api);
+      await api.createFolder((await api.generateIds(1))[0], rootId, 'requests');
+      expect((await openMailbox(api, rootId)).ids.requests).toBe(fake.file(rootId)!.properties.mailbox_requests);
+      await api.updateProperties(rootId, { mailbox_v: null }, 'forgetting the layout');
+      const error = await openMailbox(api, rootId).catch((e: unknown) => e);
+      expect((error as MailboxError).code).toBe('not_a_mailbox');
+      expect((error as Error).message).toMatch(/has 2 folders named "requests"/);
+      await expect(initMailbox(api, { folderId: rootId })).rejects.toThrow(/has 2 folders named "requests"/);
+    },
+  );
 
   it('says when the parent is not there', async () => {
-    await expect(initMailbox(apiFor(fake, 'user-access'), { parentId: 'nonexistent-folder-id' })).rejects.toThrow(/the folder or Shared Drive nonexistent-folder-id was not found, or me@example.com is not a member of it/);
+    await expect(initMailbox(apiFor(fake, 'user-access'), { parentId: 'nonexistent-folder-id' })).rejects.toThrow(
+      /the folder or Shared Drive nonexistent-folder-id was not found, or me@example.com is not a member of it/,
+    );
   });
 });
 

@@ -14,10 +14,20 @@ import type { Transport } from '../../../src/transport/transport.ts';
 export function makeRequest(user: string, prompt = 'Once upon a time'): Request {
   const now = Date.now();
   return {
-    v: 1, type: 'request', job_id: ulid(), story_id: ulid(), story_version: 0, purpose: 'start', attempt: 1,
-    created_at: new Date(now).toISOString(), deadline: new Date(now + 600_000).toISOString(), prompt,
+    v: 1,
+    type: 'request',
+    job_id: ulid(),
+    story_id: ulid(),
+    story_version: 0,
+    purpose: 'start',
+    attempt: 1,
+    created_at: new Date(now).toISOString(),
+    deadline: new Date(now + 600_000).toISOString(),
+    prompt,
     sampling: { temperature: 0.8, top_k: 0, top_p: 0.95, max_chars: 40, min_chars: null, stop: 'sentence', seed: 1 },
-    model: null, user: { id: user, name: user }, reply: { platform: 'test', channel: 'c1', thread: null },
+    model: null,
+    user: { id: user, name: user },
+    reply: { platform: 'test', channel: 'c1', thread: null },
   };
 }
 
@@ -39,7 +49,10 @@ export class InstantResponder {
   private readonly busy = new Set<string>();
   private unsubscribe: () => void = () => undefined;
 
-  constructor(readonly transport: Transport, private readonly delayMs = 0) {}
+  constructor(
+    readonly transport: Transport,
+    private readonly delayMs = 0,
+  ) {}
 
   /** Answers what is waiting, then listens for news. */
   async start(): Promise<void> {
@@ -68,8 +81,20 @@ export class InstantResponder {
         await new Promise((r) => setTimeout(r, this.delayMs));
       }
       const response: Response = {
-        v: 1, type: 'response', job_id: request.job_id, worker_id: 'instant', finished_at: new Date().toISOString(), ok: true,
-        result: { text: ` and then ${request.user.name} wrote.`, stop: 'stop_rule', model: 'instant', model_sha256: '0'.repeat(64), device: 'none', ms: 0 },
+        v: 1,
+        type: 'response',
+        job_id: request.job_id,
+        worker_id: 'instant',
+        finished_at: new Date().toISOString(),
+        ok: true,
+        result: {
+          text: ` and then ${request.user.name} wrote.`,
+          stop: 'stop_rule',
+          model: 'instant',
+          model_sha256: '0'.repeat(64),
+          device: 'none',
+          ms: 0,
+        },
       };
       await this.transport.put('responses', name, serialize(response));
       this.answered.add(jobId);
@@ -91,7 +116,10 @@ export class RecordingBot implements JobHandler {
   readonly deliveredAt = new Map<string, number>();
   private unsubscribe: () => void = () => undefined;
 
-  constructor(readonly transport: Transport, shared?: { deliveries: Map<string, number>; deliveredAt: Map<string, number> }) {
+  constructor(
+    readonly transport: Transport,
+    shared?: { deliveries: Map<string, number>; deliveredAt: Map<string, number> },
+  ) {
     const log = () => undefined;
     this.jobs = new JobClient(transport, new WorkerMonitor(transport, 10, Date.now, log), { log });
     this.jobs.setHandler(this);
@@ -122,7 +150,10 @@ export class RecordingBot implements JobHandler {
   async waitFor(ids: string[], timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (ids.some((id) => !this.deliveries.has(id))) {
-      if (Date.now() > end) throw new Error(`${ids.filter((id) => !this.deliveries.has(id)).length} of ${ids.length} jobs not delivered within ${timeoutMs} ms`);
+      if (Date.now() > end) {
+        const missing = ids.filter((id) => !this.deliveries.has(id)).length;
+        throw new Error(`${missing} of ${ids.length} jobs not delivered within ${timeoutMs} ms`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -26,20 +26,50 @@ beforeAll(async () => {
   world = await startWorld({ latencyMs: 10 });
   const api = apiFor(world.fake, 'bot-token');
   const download = api.download.bind(api);
-  api.download = (id, what) => (botReads.push(what), download(id, what));
+  api.download = (id, what) => {
+    botReads.push(what);
+    return download(id, what);
+  };
   bot = new RecordingBot(await world.open('bot', { api, polling: { fastMs: 100, slowMs: 1000 } }));
   await bot.start();
-  worker = spawn(PYTHON, ['-m', 'colab.worker', '--drive-folder', world.folderId, '--drive-api-url', world.fake.url, '--model', SMALL_MODEL,
-    '--worker-id', 'py-drive', '--device', 'cpu', '--threads', '1', '--interval', '2', '--poll', '0.1', '--quiet'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DRIVE_ACCESS_TOKEN: 'worker-token', PYTHONUNBUFFERED: '1' },
-  });
+  worker = spawn(
+    PYTHON,
+    [
+      '-m',
+      'colab.worker',
+      '--drive-folder',
+      world.folderId,
+      '--drive-api-url',
+      world.fake.url,
+      '--model',
+      SMALL_MODEL,
+      '--worker-id',
+      'py-drive',
+      '--device',
+      'cpu',
+      '--threads',
+      '1',
+      '--interval',
+      '2',
+      '--poll',
+      '0.1',
+      '--quiet',
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DRIVE_ACCESS_TOKEN: 'worker-token', PYTHONUNBUFFERED: '1' },
+    },
+  );
   worker.stdout!.on('data', (d) => (output += d));
   worker.stderr!.on('data', (d) => (output += d));
   let beating = false;
   const stop = bot.transport.subscribe((c) => (beating ||= c.folder === 'workers' && c.name === 'py-drive.json'));
-  await until(() => beating, 60_000, "the Python worker's heartbeat").finally(stop).catch((error: Error) => {
-    throw new Error(`${error.message}; its output: ${output}`);
-  });
+  await until(() => beating, 60_000, "the Python worker's heartbeat")
+    .finally(stop)
+    .catch((error: Error) => {
+      throw new Error(`${error.message}; its output: ${output}`);
+    });
 }, 90_000);
 
 afterAll(async () => {
@@ -48,12 +78,16 @@ afterAll(async () => {
   await world?.close();
 });
 
-it('answers the bot with no download of a request or a response: bodies come in the files\' properties', async () => {
+it("answers the bot with no download of a request or a response: bodies come in the files' properties", async () => {
   world.fake.resetCounts();
   botReads.length = 0;
-  const requests = ['Once upon a time', 'The lighthouse keeper climbed the stairs. “Élan”, she said.', 'A dog'].map((prompt, i) => makeRequest(`user-${i}`, prompt));
+  const prompts = ['Once upon a time', 'The lighthouse keeper climbed the stairs. “Élan”, she said.', 'A dog'];
+  const requests = prompts.map((prompt, i) => makeRequest(`user-${i}`, prompt));
   for (const request of requests) await bot.jobs.submit(request);
-  await bot.waitFor(requests.map((r) => r.job_id), 60_000);
+  await bot.waitFor(
+    requests.map((r) => r.job_id),
+    60_000,
+  );
   const { byPrincipal } = world.fake.counts();
   expect(byPrincipal.worker.calls['files.create']).toBeGreaterThanOrEqual(3);
   expect(byPrincipal.worker.calls['files.get.media']).toBeUndefined();

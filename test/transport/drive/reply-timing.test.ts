@@ -74,24 +74,27 @@ describe('ReplyTiming', () => {
     expect(pace.nextPollAt(100_000)).toBe(100_000 + 500);
   });
 
-  it('keeps a worker that takes jobs at its own idle pace, and one writing a batch at it too, then polls at once', () => {
-    const pace = new PollPace({ fastMs: 250, slowMs: 6000 });
-    for (let i = 0; i < 8; i++) pace.polled(false);
-    expect(pace.delayMs()).toBe(6000); // idle: the slow interval
-    expect(pace.setIdleMs(1500)).toBe(true);
-    expect(pace.delayMs()).toBe(1500); // a worker taking jobs looks more often
-    pace.activity();
-    expect(pace.delayMs()).toBe(250); // after a request: quickly, for the next one
-    pace.setBusy(true);
-    expect(pace.delayMs()).toBe(1500); // writing a batch: news waits, at the idle pace
-    expect(pace.setBusy(false)).toBe(true);
-    expect(pace.nextPollAt(100_000)).toBe(100_000); // done: what came meanwhile is looked for at once
-    pace.polled(false);
-    expect(pace.delayMs()).toBe(500);
-    pace.setIdleMs(undefined);
-    for (let i = 0; i < 8; i++) pace.polled(false);
-    expect(pace.delayMs()).toBe(6000); // standing by: the slow interval again
-  });
+  it(
+    'keeps a worker that takes jobs at its own idle pace, ' + 'and one writing a batch at it too, then polls at once',
+    () => {
+      const pace = new PollPace({ fastMs: 250, slowMs: 6000 });
+      for (let i = 0; i < 8; i++) pace.polled(false);
+      expect(pace.delayMs()).toBe(6000); // idle: the slow interval
+      expect(pace.setIdleMs(1500)).toBe(true);
+      expect(pace.delayMs()).toBe(1500); // a worker taking jobs looks more often
+      pace.activity();
+      expect(pace.delayMs()).toBe(250); // after a request: quickly, for the next one
+      pace.setBusy(true);
+      expect(pace.delayMs()).toBe(1500); // writing a batch: news waits, at the idle pace
+      expect(pace.setBusy(false)).toBe(true);
+      expect(pace.nextPollAt(100_000)).toBe(100_000); // done: what came meanwhile is looked for at once
+      pace.polled(false);
+      expect(pace.delayMs()).toBe(500);
+      pace.setIdleMs(undefined);
+      for (let i = 0; i < 8; i++) pace.polled(false);
+      expect(pace.delayMs()).toBe(6000); // standing by: the slow interval again
+    },
+  );
 
   it('after a quiet spell, holds only until the shortest recent reply: the worker may look at any moment', () => {
     const timing = new ReplyTiming();

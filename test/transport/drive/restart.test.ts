@@ -18,7 +18,10 @@ beforeEach(async () => {
 });
 afterEach(() => world.close());
 
-/** How the first bot ends: a clean close(), a crash (no close: the state file stays as last saved), or a clean close whose state file is then lost. */
+/**
+ * How the first bot ends: a clean close(), a crash (no close: the state file stays as last saved), or a clean close
+ * whose state file is then lost.
+ */
 type Ending = 'close' | 'crash' | 'lose-state';
 
 /** Submits a wave of jobs, stops the bot at once, lets the worker answer, and starts a new bot. */
@@ -30,9 +33,14 @@ async function restartMidRun(ending: Ending) {
   await first.start();
   const before = Array.from({ length: 10 }, (_, i) => makeRequest(`u${i % 3}`));
   for (const r of before) await first.jobs.submit(r);
-  await first.waitFor(before.map((r) => r.job_id), 20_000);
+  await first.waitFor(
+    before.map((r) => r.job_id),
+    20_000,
+  );
   // Delivered and cleaned up: a crash before the cleanup would rightly deliver those again (at least once).
-  await expect.poll(() => world.fake.files().filter((f) => f.name.endsWith('.json')).length, { timeout: 10_000 }).toBe(0);
+  await expect
+    .poll(() => world.fake.files().filter((f) => f.name.endsWith('.json')).length, { timeout: 10_000 })
+    .toBe(0);
   const stateFile = join(world.dir, 'drive-bot.json');
   // A crash: the process dies with its state file as the last timed save (at most saveEveryMs, 1 s, old) wrote it,
   // before the jobs in flight were submitted: only the changes feed can tell the new bot about them.
@@ -55,17 +63,26 @@ async function restartMidRun(ending: Ending) {
 }
 
 describe('a bot restart on Drive', () => {
-  it.each(['close', 'crash'] as const)('resumes from the saved page token and misses nothing (%s)', async (ending) => {
-    const { second, worker, shared, all } = await restartMidRun(ending);
-    await second.waitFor(all.map((r) => r.job_id), 20_000);
-    expect(all.map((r) => shared.deliveries.get(r.job_id) ?? 0)).toEqual(all.map(() => 1));
-    // It read on from its saved token instead of starting the feed afresh.
-    expect(world.fake.counts().byPrincipal.bot.calls['changes.getStartPageToken']).toBeUndefined();
-    // Nothing is left behind: every request and response was cleaned up once.
-    await expect.poll(() => world.fake.files().filter((f) => f.name.endsWith('.json')).length, { timeout: 10_000 }).toBe(0);
-    second.stop();
-    worker.stop();
-  }, 60_000);
+  it.each(['close', 'crash'] as const)(
+    'resumes from the saved page token and misses nothing (%s)',
+    async (ending) => {
+      const { second, worker, shared, all } = await restartMidRun(ending);
+      await second.waitFor(
+        all.map((r) => r.job_id),
+        20_000,
+      );
+      expect(all.map((r) => shared.deliveries.get(r.job_id) ?? 0)).toEqual(all.map(() => 1));
+      // It read on from its saved token instead of starting the feed afresh.
+      expect(world.fake.counts().byPrincipal.bot.calls['changes.getStartPageToken']).toBeUndefined();
+      // Nothing is left behind: every request and response was cleaned up once.
+      await expect
+        .poll(() => world.fake.files().filter((f) => f.name.endsWith('.json')).length, { timeout: 10_000 })
+        .toBe(0);
+      second.stop();
+      worker.stop();
+    },
+    60_000,
+  );
 
   it('without the saved state, the lagging listing hides the jobs in flight', async () => {
     const { second, worker, shared, inFlight } = await restartMidRun('lose-state');

@@ -21,7 +21,9 @@ function newsOf(t: { subscribe(l: (c: Change) => void): () => void }): Change[] 
   return seen;
 }
 function folderIdOf(name: string): string {
-  return world.fake.files().find((f) => f.name === name && f.mimeType === FOLDER_MIME && f.parents[0] === world.folderId)!.id;
+  return world.fake
+    .files()
+    .find((f) => f.name === name && f.mimeType === FOLDER_MIME && f.parents[0] === world.folderId)!.id;
 }
 
 describe('DriveTransport', () => {
@@ -33,7 +35,9 @@ describe('DriveTransport', () => {
     expect(calls('bot')['files.create']).toBe(30);
     const stored = world.fake.files().filter((f) => /^r\d+\.json$/.test(f.name));
     expect(stored).toHaveLength(30);
-    expect(stored.every((f) => f.content === `{"i":${f.name.slice(1, -5)}}` && f.mimeType === 'application/json')).toBe(true);
+    expect(stored.every((f) => f.content === `{"i":${f.name.slice(1, -5)}}` && f.mimeType === 'application/json')).toBe(
+      true,
+    );
   });
 
   it('reads, overwrites and deletes by id, and lists from its index without a call of its own', async () => {
@@ -41,7 +45,8 @@ describe('DriveTransport', () => {
     await bot.put('stories', 's1.json', '{"v":1}');
     world.fake.resetCounts();
     // Listings wait for the next regular poll and share it: nothing but that poll (and one already under way).
-    for (const names of await Promise.all(Array.from({ length: 5 }, () => bot.list('stories')))) expect(names).toEqual(['s1.json']);
+    for (const names of await Promise.all(Array.from({ length: 5 }, () => bot.list('stories'))))
+      expect(names).toEqual(['s1.json']);
     expect(Object.keys(calls('bot'))).toEqual(['changes.list']);
     expect(calls('bot')['changes.list']).toBeLessThanOrEqual(2);
     // With a maximum age, a listing answers from the index at once.
@@ -59,7 +64,7 @@ describe('DriveTransport', () => {
     expect(rest).toEqual({ 'files.update': 1, 'files.get.media': 1, 'files.delete': 1 });
   });
 
-  it('keeps its own writes out of its news, and brings the other side\'s', async () => {
+  it("keeps its own writes out of its news, and brings the other side's", async () => {
     const bot = await world.open('bot');
     const worker = await world.open('worker');
     const botNews = newsOf(bot);
@@ -82,10 +87,22 @@ describe('DriveTransport', () => {
     await expect.poll(() => news.filter((c) => !c.removed).length, { timeout: 3000 }).toBe(3);
     const byName = (name: string) => world.fake.files().find((f) => f.name === name)!.id;
     const drive = driveFor('bot-token');
-    await drive.files.update({ fileId: byName('moved.json'), addParents: world.folderId, removeParents: folderIdOf('requests') }, at(world.fake));
+    await drive.files.update(
+      { fileId: byName('moved.json'), addParents: world.folderId, removeParents: folderIdOf('requests') },
+      at(world.fake),
+    );
     await drive.files.update({ fileId: byName('trashed.json'), requestBody: { trashed: true } }, at(world.fake));
     await bot.delete('requests', 'deleted.json');
-    await expect.poll(() => news.filter((c) => c.removed).map((c) => c.name).sort(), { timeout: 3000 }).toEqual(['deleted.json', 'moved.json', 'trashed.json']);
+    await expect
+      .poll(
+        () =>
+          news
+            .filter((c) => c.removed)
+            .map((c) => c.name)
+            .sort(),
+        { timeout: 3000 },
+      )
+      .toEqual(['deleted.json', 'moved.json', 'trashed.json']);
     expect(news.map((c) => c.name)).not.toContain('outside.json');
     expect(news.map((c) => c.name)).not.toContain('.x.json.tmp');
     expect(await worker.list('requests')).toEqual([]);
@@ -112,7 +129,12 @@ describe('DriveTransport', () => {
     expect(await worker.get('workers', 'w.json')).toBe('{"n":1}');
     await worker.delete('workers', 'w.json');
     await bot.put('workers', 'w.json', '{"n":2}');
-    expect(world.fake.files().filter((f) => f.name === 'w.json').map((f) => f.content)).toEqual(['{"n":2}']);
+    expect(
+      world.fake
+        .files()
+        .filter((f) => f.name === 'w.json')
+        .map((f) => f.content),
+    ).toEqual(['{"n":2}']);
   });
 
   it('polls every fast interval while urgent, and backs off to the slow one when idle', async () => {

@@ -37,10 +37,20 @@ export interface DriveWorld {
 }
 
 /** A Drive client for a fake principal's access token. */
-export function apiFor(fake: DriveFake, token: string, extra: { backoff?: BackoffPolicy; timeoutMs?: number } = {}): DriveApi {
+export function apiFor(
+  fake: DriveFake,
+  token: string,
+  extra: { backoff?: BackoffPolicy; timeoutMs?: number } = {},
+): DriveApi {
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: token });
-  return new DriveApi({ auth, kind: 'access_token', apiUrl: fake.url, timeoutMs: extra.timeoutMs ?? 2000, backoff: extra.backoff ?? TEST_BACKOFF });
+  return new DriveApi({
+    auth,
+    kind: 'access_token',
+    apiUrl: fake.url,
+    timeoutMs: extra.timeoutMs ?? 2000,
+    backoff: extra.backoff ?? TEST_BACKOFF,
+  });
 }
 
 /** Starts the fake and makes the mailbox (counts are reset afterwards; `listLagMs` applies from then on). */
@@ -78,7 +88,11 @@ export async function startTwoAccountWorld(place: MailboxPlace, options: DriveFa
     fake.share(folderId, WORKER_EMAIL, 'writer');
   } else {
     const { bot, worker } = place.sharedDrive;
-    const members: Record<string, Role> = { 'admin@example.com': 'organizer', [BOT_EMAIL]: bot, [WORKER_EMAIL]: worker };
+    const members: Record<string, Role> = {
+      'admin@example.com': 'organizer',
+      [BOT_EMAIL]: bot,
+      [WORKER_EMAIL]: worker,
+    };
     const drive = fake.createSharedDrive({ name: 'storyloom team', members });
     folderId = (await initMailbox(apiFor(fake, 'admin-token'), { parentId: drive.id })).rootId;
   }
@@ -87,17 +101,24 @@ export async function startTwoAccountWorld(place: MailboxPlace, options: DriveFa
 
 /** The world around a fake whose mailbox is made. */
 function worldOn(fake: DriveFake, folderId: string, listLagMs: number): DriveWorld {
-  // The listing lag (if any) starts after the mailbox is made, as when the bot starts long after `npm run mailbox:init`.
+  // The listing lag (if any) starts after the mailbox is made, as when the bot starts long after
+  // `npm run mailbox:init`.
   fake.setListLag(listLagMs);
   fake.resetCounts();
   const dir = mkdtempSync(join(tmpdir(), 'storyloom-drive-'));
   const opened: DriveTransport[] = [];
   const world: DriveWorld = {
-    fake, folderId, dir,
+    fake,
+    folderId,
+    dir,
     transport(label, extra = {}) {
       const t = new DriveTransport({
-        api: apiFor(fake, `${label}-token`), folderId, polling: { fastMs: 50, slowMs: 250 },
-        stateFile: join(dir, `drive-${label}.json`), log: () => undefined, ...extra,
+        api: apiFor(fake, `${label}-token`),
+        folderId,
+        polling: { fastMs: 50, slowMs: 250 },
+        stateFile: join(dir, `drive-${label}.json`),
+        log: () => undefined,
+        ...extra,
       });
       opened.push(t);
       return t;

@@ -7,7 +7,11 @@
  * holding the story's deliveries until its reply is tied to its job.
  */
 import {
-  ChannelType, ThreadAutoArchiveDuration, type ChatInputCommandInteraction, type Message, type ThreadChannel,
+  ChannelType,
+  ThreadAutoArchiveDuration,
+  type ChatInputCommandInteraction,
+  type Message,
+  type ThreadChannel,
 } from 'discord.js';
 import { findCommand } from '../../../../commands/index.ts';
 import type { CommandContext, Reply, ThreadMaker } from '../../../core/types.ts';
@@ -24,7 +28,10 @@ export const STORY_ENDED = '🛑 The story ended before this line was written.';
 
 /** Runs a slash command: `/story` makes its thread; thread commands act on the thread's story. */
 export async function runCommand(
-  parts: DiscordParts, interaction: ChatInputCommandInteraction, responder: Responder, ctx: CommandContext,
+  parts: DiscordParts,
+  interaction: ChatInputCommandInteraction,
+  responder: Responder,
+  ctx: CommandContext,
 ): Promise<void> {
   const name = interaction.commandName;
   const raw = Object.fromEntries(interaction.options.data.map((option) => [option.name, option.value]));
@@ -39,7 +46,11 @@ export async function runCommand(
 
 /** Runs a command on one story, holding its deliveries meanwhile; a job that /end withdrew gets its status closed. */
 export async function runOnStory(
-  parts: DiscordParts, storyId: string, responder: Responder, ctx: CommandContext, call: () => Promise<Reply>,
+  parts: DiscordParts,
+  storyId: string,
+  responder: Responder,
+  ctx: CommandContext,
+  call: () => Promise<Reply>,
 ): Promise<void> {
   const release = parts.gate.hold(storyId);
   try {
@@ -54,7 +65,10 @@ export async function runOnStory(
 
 /** Starts a story from a slash command. */
 async function startStory(
-  parts: DiscordParts, interaction: ChatInputCommandInteraction, responder: Responder, ctx: CommandContext,
+  parts: DiscordParts,
+  interaction: ChatInputCommandInteraction,
+  responder: Responder,
+  ctx: CommandContext,
   raw: Record<string, unknown>,
 ): Promise<void> {
   if (!canHoldStories(await channelOf(interaction))) {

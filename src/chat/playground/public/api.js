@@ -1,8 +1,9 @@
 // The playground's calls to its own JSON API.
 
 /** The sentence shown when the server cannot be reached at all (the browser's own words are "Failed to fetch"). */
-export const UNREACHABLE = 'Can’t reach the storyloom server: it may have stopped. '
-  + 'This page reconnects by itself when it is back; what you typed is kept.';
+export const UNREACHABLE =
+  'Can’t reach the storyloom server: it may have stopped. ' +
+  'This page reconnects by itself when it is back; what you typed is kept.';
 
 /** A refused or failed call: `network` when the server could not be reached, `retryAfterMs` for a limit that clears. */
 export class ApiError extends Error {

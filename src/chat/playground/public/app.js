@@ -6,8 +6,18 @@ import { pinNewestLine, renderButtons, renderThread } from './thread.js';
 import { notice, renderMe, renderServerDown, renderStories, renderWorker, showPane } from './view.js';
 
 const state = {
-  user: '', id: '', admin: false, stories: new Map(), order: [], current: null, progress: new Map(), commands: [],
-  limits: null, cooldowns: new Map(), down: false, lostStory: null,
+  user: '',
+  id: '',
+  admin: false,
+  stories: new Map(),
+  order: [],
+  current: null,
+  progress: new Map(),
+  commands: [],
+  limits: null,
+  cooldowns: new Map(),
+  down: false,
+  lostStory: null,
 };
 const composers = {};
 
@@ -34,10 +44,18 @@ function askName() {
 }
 
 function summaries() {
-  return state.order.map((id) => state.stories.get(id)).filter(Boolean).map((s) => ({
-    id: s.id, title: s.title, displayTitle: s.displayTitle, status: s.status, owner: s.owner,
-    lines: s.lines?.length ?? s.lines, pending: Boolean(s.pending),
-  }));
+  return state.order
+    .map((id) => state.stories.get(id))
+    .filter(Boolean)
+    .map((s) => ({
+      id: s.id,
+      title: s.title,
+      displayTitle: s.displayTitle,
+      status: s.status,
+      owner: s.owner,
+      lines: s.lines?.length ?? s.lines,
+      pending: Boolean(s.pending),
+    }));
 }
 
 /** The open story, once it is loaded whole (the channel list holds summaries, whose `lines` is a count). */
@@ -46,7 +64,10 @@ const story = () => {
   return Array.isArray(s?.lines) ? s : null;
 };
 const buttonWiring = () => ({
-  me: state, cooldowns: state.cooldowns, onButton: press, onExport: () => send('thread', '/export'),
+  me: state,
+  cooldowns: state.cooldowns,
+  onButton: press,
+  onExport: () => send('thread', '/export'),
 });
 
 function draw() {
@@ -151,36 +172,40 @@ async function catchUp() {
 }
 
 function listen() {
-  const lost = connect({
-    story: ({ story: s }) => {
-      remember(s);
-      if (!s.pending) state.progress.delete(s.id);
+  const lost = connect(
+    {
+      story: ({ story: s }) => {
+        remember(s);
+        if (!s.pending) state.progress.delete(s.id);
+        draw();
+      },
+      line: ({ story: s }) => {
+        remember(s);
+        state.progress.delete(s.id);
+        draw();
+      },
+      progress: ({ storyId, jobId, text }) => {
+        state.progress.set(storyId, { jobId, text });
+        draw();
+      },
+      failure: ({ storyId, text }) => {
+        state.progress.delete(storyId);
+        if (storyId === state.current) notice('thread', text, true);
+        draw();
+      },
+      worker: (health) => state.down || renderWorker(health),
+    },
+    () => {
+      state.down = true;
+      renderServerDown();
       draw();
     },
-    line: ({ story: s }) => {
-      remember(s);
-      state.progress.delete(s.id);
-      draw();
+    (first) => {
+      state.down = false;
+      if (!first) catchUp().catch((error) => notice('channel', error.message, true));
+      else draw();
     },
-    progress: ({ storyId, jobId, text }) => {
-      state.progress.set(storyId, { jobId, text });
-      draw();
-    },
-    failure: ({ storyId, text }) => {
-      state.progress.delete(storyId);
-      if (storyId === state.current) notice('thread', text, true);
-      draw();
-    },
-    worker: (health) => state.down || renderWorker(health),
-  }, () => {
-    state.down = true;
-    renderServerDown();
-    draw();
-  }, (first) => {
-    state.down = false;
-    if (!first) catchUp().catch((error) => notice('channel', error.message, true));
-    else draw();
-  });
+  );
   whenUnreachable(lost);
 }
 
@@ -193,9 +218,12 @@ async function boot() {
   pinNewestLine();
   ({ commands: state.commands, limits: state.limits } = await api.commands());
   const channelCommands = () => state.commands.filter((c) => c.scope === 'channel' && (!c.admin || state.admin));
-  const threadCommands = () => state.commands.filter((c) => story()?.status === 'ended'
-    ? c.name === 'export' || c.name === 'status'
-    : c.scope === 'thread' || c.name === 'status');
+  const threadCommands = () =>
+    state.commands.filter((c) =>
+      story()?.status === 'ended'
+        ? c.name === 'export' || c.name === 'status'
+        : c.scope === 'thread' || c.name === 'status',
+    );
   for (const where of ['channel', 'thread']) {
     const form = document.querySelector(`[data-testid=${where}-composer]`);
     const commands = where === 'channel' ? channelCommands : threadCommands;

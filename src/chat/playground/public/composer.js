@@ -72,18 +72,20 @@ export function composer(form, { commands, send, limitFor }) {
   const drawHints = () => {
     const found = matches();
     active = Math.min(active, Math.max(0, found.length - 1));
-    hints.replaceChildren(...found.map((c, i) => {
-      const item = document.createElement('li');
-      item.className = i === active ? 'active' : '';
-      const code = Object.assign(document.createElement('span'), { className: 'usage', textContent: usage(c) });
-      const help = Object.assign(document.createElement('span'), { className: 'help', textContent: c.description });
-      item.append(code, help);
-      item.addEventListener('mousedown', (e) => {
-        e.preventDefault();
-        pick(c);
-      });
-      return item;
-    }));
+    hints.replaceChildren(
+      ...found.map((c, i) => {
+        const item = document.createElement('li');
+        item.className = i === active ? 'active' : '';
+        const code = Object.assign(document.createElement('span'), { className: 'usage', textContent: usage(c) });
+        const help = Object.assign(document.createElement('span'), { className: 'help', textContent: c.description });
+        item.append(code, help);
+        item.addEventListener('mousedown', (e) => {
+          e.preventDefault();
+          pick(c);
+        });
+        return item;
+      }),
+    );
   };
   const pick = (c) => {
     input.value = `/${c.name}${c.options.length ? ' ' : ''}`;

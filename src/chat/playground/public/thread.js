@@ -28,15 +28,20 @@ export function mayPress(who, me) {
 function renderLines(story) {
   const lines = list();
   const grew = story?.id !== shown.id || (story?.lines.length ?? 0) > shown.lines;
-  lines.replaceChildren(...(story?.lines ?? []).map((line) => {
-    const model = line.model ? ` (${line.model})` : '';
-    const by = line.kind === 'model'
-      ? `storyloom${model} for ${line.author.name}`
-      : line.kind === 'seed' ? `${line.by} · opening` : line.by;
-    const item = el('li', { className: line.kind }, el('span', { className: 'by', textContent: by }), line.text);
-    item.dataset.kind = line.kind;
-    return item;
-  }));
+  lines.replaceChildren(
+    ...(story?.lines ?? []).map((line) => {
+      const model = line.model ? ` (${line.model})` : '';
+      const by =
+        line.kind === 'model'
+          ? `storyloom${model} for ${line.author.name}`
+          : line.kind === 'seed'
+            ? `${line.by} · opening`
+            : line.by;
+      const item = el('li', { className: line.kind }, el('span', { className: 'by', textContent: by }), line.text);
+      item.dataset.kind = line.kind;
+      return item;
+    }),
+  );
   shown = { id: story?.id ?? null, lines: story?.lines.length ?? 0 };
   if (grew || pinned) {
     lines.scrollTop = lines.scrollHeight;
@@ -53,15 +58,17 @@ export function renderButtons(story, { me, cooldowns, onButton, onExport }) {
   let buttons = [];
   if (story?.status === 'ended') buttons = [{ action: 'export', label: 'Export', style: 'primary' }];
   else if (story && !story.pending) buttons = story.buttons.filter((b) => mayPress(b.who, me));
-  $('[data-testid=buttons]').replaceChildren(...buttons.map((b) => {
-    const wait = Math.ceil(((cooldowns.get(b.action) ?? 0) - Date.now()) / 1000);
-    const label = wait > 0 ? `${b.label} · ${wait} s` : b.label;
-    const button = el('button', { type: 'button', className: b.style, textContent: label, disabled: wait > 0 });
-    button.dataset.action = b.action;
-    if (b.action === 'export') button.title = 'Download the whole story as Markdown, with who wrote what';
-    button.addEventListener('click', () => (b.action === 'export' ? onExport() : onButton(b)));
-    return button;
-  }));
+  $('[data-testid=buttons]').replaceChildren(
+    ...buttons.map((b) => {
+      const wait = Math.ceil(((cooldowns.get(b.action) ?? 0) - Date.now()) / 1000);
+      const label = wait > 0 ? `${b.label} · ${wait} s` : b.label;
+      const button = el('button', { type: 'button', className: b.style, textContent: label, disabled: wait > 0 });
+      button.dataset.action = b.action;
+      if (b.action === 'export') button.title = 'Download the whole story as Markdown, with who wrote what';
+      button.addEventListener('click', () => (b.action === 'export' ? onExport() : onButton(b)));
+      return button;
+    }),
+  );
 }
 
 /** The thread pane for `story` (or none); `stale` greys out progress the page can no longer vouch for. */
@@ -81,9 +88,10 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   const input = $('[data-testid=thread-composer] input');
   // An ended story keeps its composer for /export (and says so); plain text there gets core's "has ended".
   input.disabled = !story;
-  input.placeholder = story?.status === 'ended'
-    ? 'This story has ended: press Export, or type /export'
-    : 'Add your own line, or /continue /retry /undo /end /export';
+  input.placeholder =
+    story?.status === 'ended'
+      ? 'This story has ended: press Export, or type /export'
+      : 'Add your own line, or /continue /retry /undo /end /export';
   // Last: the buttons and progress above decide how much room the lines have.
   renderLines(story);
 }

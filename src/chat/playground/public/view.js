@@ -38,16 +38,18 @@ export function renderMe(name, admin) {
 
 export function renderStories(stories, currentId, onOpen) {
   const list = $('[data-testid=stories]');
-  list.replaceChildren(...stories.map((s) => {
-    const state = s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : '';
-    const meta = `${s.owner.name} · ${s.lines} line${s.lines === 1 ? '' : 's'}${state}`;
-    const title = el('span', { className: 'title', textContent: s.displayTitle ?? s.title, title: s.title });
-    const item = el('li', { className: s.id === currentId ? 'current' : '' }, title);
-    item.append(el('span', { className: 'meta', textContent: meta }));
-    item.dataset.storyId = s.id;
-    item.addEventListener('click', () => onOpen(s.id));
-    return item;
-  }));
+  list.replaceChildren(
+    ...stories.map((s) => {
+      const state = s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : '';
+      const meta = `${s.owner.name} · ${s.lines} line${s.lines === 1 ? '' : 's'}${state}`;
+      const title = el('span', { className: 'title', textContent: s.displayTitle ?? s.title, title: s.title });
+      const item = el('li', { className: s.id === currentId ? 'current' : '' }, title);
+      item.append(el('span', { className: 'meta', textContent: meta }));
+      item.dataset.storyId = s.id;
+      item.addEventListener('click', () => onOpen(s.id));
+      return item;
+    }),
+  );
   $('[data-testid=empty]').hidden = stories.length > 0;
 }
 

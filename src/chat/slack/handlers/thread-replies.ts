@@ -29,7 +29,8 @@ const HUMAN_SUBTYPES = new Set([undefined, 'thread_broadcast']);
 
 /** True for a person's reply inside a thread that is not a command to the bot. */
 export function isHumanReply(
-  message: ThreadMessage, botUserId: string | undefined,
+  message: ThreadMessage,
+  botUserId: string | undefined,
 ): message is ThreadMessage & { user: string; thread_ts: string } {
   if (!HUMAN_SUBTYPES.has(message.subtype) || message.bot_id) return false;
   if (!message.user || message.user === botUserId) return false;

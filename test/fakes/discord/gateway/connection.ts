@@ -41,7 +41,10 @@ export class GatewayConnection {
   start(): void {
     this.socket.on('message', (data) => this.onMessage(String(data)));
     this.socket.on('close', (code) => this.onClose(code));
-    this.hooks.send(this.socket, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.hooks.heartbeatIntervalMs } });
+    this.hooks.send(this.socket, {
+      op: GatewayOpcodes.Hello,
+      d: { heartbeat_interval: this.hooks.heartbeatIntervalMs },
+    });
   }
 
   /** Closes the socket with a gateway close code. */
@@ -55,36 +58,57 @@ export class GatewayConnection {
     try {
       payload = JSON.parse(text);
     } catch {
-      return this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
     }
-    if (!isObject(payload)) return this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+    if (!isObject(payload)) {
+      this.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
+    }
     this.hooks.received(payload, this.session?.id);
     const d = isObject(payload.d) ? payload.d : {};
     switch (payload.op) {
       case GatewayOpcodes.Heartbeat:
-        return this.hooks.send(this.socket, { op: GatewayOpcodes.HeartbeatAck });
+        this.hooks.send(this.socket, { op: GatewayOpcodes.HeartbeatAck });
+        return;
       case GatewayOpcodes.Identify:
-        return this.identify(d);
+        this.identify(d);
+        return;
       case GatewayOpcodes.Resume:
-        return this.resume(d);
+        this.resume(d);
+        return;
       default:
-        if (!AFTER_IDENTIFY.has(Number(payload.op))) return this.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+        if (!AFTER_IDENTIFY.has(Number(payload.op))) {
+          this.close(GatewayCloseCodes.UnknownOpcode, 'Unknown opcode.');
+          return;
+        }
         if (!this.session) this.close(GatewayCloseCodes.NotAuthenticated, 'Not authenticated.');
     }
   }
 
   private identify(d: Record<string, unknown>): void {
-    if (this.session) return this.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-    if (d.token !== this.hooks.botToken) return this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    if (this.session) {
+      this.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
+      return;
+    }
+    if (d.token !== this.hooks.botToken) {
+      this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+      return;
+    }
     const shard = Array.isArray(d.shard) ? d.shard.map(Number) : [0, 1];
     const [shardId = -1, shardCount = 0] = shard;
     if (shard.length !== 2 || shardCount < 1 || shardId < 0 || shardId >= shardCount) {
-      return this.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      this.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+      return;
     }
-    if (typeof d.intents !== 'number') return this.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+    if (typeof d.intents !== 'number') {
+      this.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
+      return;
+    }
     const privileged = d.intents & PRIVILEGED_INTENTS;
     if ((privileged & ~this.hooks.privilegedIntents) !== 0) {
-      return this.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+      this.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
+      return;
     }
     const session = new GatewaySession(d.intents, [shardId, shardCount], this.hooks.send);
     this.hooks.sessions.set(session.id, session);
@@ -93,12 +117,16 @@ export class GatewayConnection {
   }
 
   private resume(d: Record<string, unknown>): void {
-    if (d.token !== this.hooks.botToken) return this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+    if (d.token !== this.hooks.botToken) {
+      this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
+      return;
+    }
     const session = this.hooks.sessions.get(String(d.session_id));
     const missed = session?.missedSince(Number(d.seq));
     if (!session || !missed) {
       // Why: Discord answers an unresumable session with op 9 and d=false, then the client re-identifies.
-      return this.hooks.send(this.socket, { op: GatewayOpcodes.InvalidSession, d: false });
+      this.hooks.send(this.socket, { op: GatewayOpcodes.InvalidSession, d: false });
+      return;
     }
     session.socket?.terminate();
     this.attach(session);

@@ -63,7 +63,10 @@ export class GatewayControls {
   /** Gateway payloads sent and received, oldest first. */
   gatewayFrames(filter: FrameFilter = {}): GatewayFrame[] {
     return this.gateway.frames.filter(
-      (f) => (!filter.direction || f.direction === filter.direction) && (filter.op === undefined || f.op === filter.op) && (!filter.t || f.t === filter.t),
+      (f) =>
+        (!filter.direction || f.direction === filter.direction) &&
+        (filter.op === undefined || f.op === filter.op) &&
+        (!filter.t || f.t === filter.t),
     );
   }
 
@@ -74,11 +77,22 @@ export class GatewayControls {
 
   /** The gateway sessions the fake holds. */
   gatewaySessions(): GatewaySessionInfo[] {
-    return [...this.gateway.sessions.values()].map((s) => ({ id: s.id, seq: s.seq, connected: s.socket !== null, intents: s.intents, shard: s.shard }));
+    return [...this.gateway.sessions.values()].map((s) => ({
+      id: s.id,
+      seq: s.seq,
+      connected: s.socket !== null,
+      intents: s.intents,
+      shard: s.shard,
+    }));
   }
 
   /** Resolves once a gateway session is connected (READY sent). */
   waitForSession(timeoutMs = 2000): Promise<GatewaySessionInfo> {
-    return waitFor(this.events, () => this.gatewaySessions().find((s) => s.connected), timeoutMs, 'a connected gateway session');
+    return waitFor(
+      this.events,
+      () => this.gatewaySessions().find((s) => s.connected),
+      timeoutMs,
+      'a connected gateway session',
+    );
   }
 }

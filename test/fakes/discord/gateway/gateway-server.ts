@@ -115,8 +115,14 @@ export class GatewayServer {
       this.live.delete(connection);
       this.options.onChange();
     });
-    if (query.v !== undefined && query.v !== '10') return connection.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version.');
-    if (query.encoding !== undefined && query.encoding !== 'json') return connection.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+    if (query.v !== undefined && query.v !== '10') {
+      connection.close(GatewayCloseCodes.InvalidAPIVersion, 'Invalid API version.');
+      return;
+    }
+    if (query.encoding !== undefined && query.encoding !== 'json') {
+      connection.close(GatewayCloseCodes.DecodeError, 'Error while decoding payload.');
+      return;
+    }
     connection.start();
   }
 
@@ -129,7 +135,15 @@ export class GatewayServer {
 
   private log(direction: GatewayFrame['direction'], payload: Record<string, unknown>, sessionId?: string): void {
     const { op, t, s, d } = payload;
-    this.frames.push({ direction, op: Number(op ?? GatewayOpcodes.Dispatch), t: t as string | null, s: s as number | null, d, at: Date.now(), ...(sessionId ? { sessionId } : {}) });
+    this.frames.push({
+      direction,
+      op: Number(op ?? GatewayOpcodes.Dispatch),
+      t: t as string | null,
+      s: s as number | null,
+      d,
+      at: Date.now(),
+      ...(sessionId ? { sessionId } : {}),
+    });
     this.options.onChange();
   }
 }

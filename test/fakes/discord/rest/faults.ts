@@ -22,9 +22,14 @@ export class FaultInjector {
 
   /** The failure for this request, if one is pending. */
   take(method: string, path: string): RouteResponse | undefined {
-    const fault = this.faults.find((f) => f.left > 0 && f.route.test(path) && (!f.spec.method || f.spec.method.toUpperCase() === method));
+    const fault = this.faults.find(
+      (f) => f.left > 0 && f.route.test(path) && (!f.spec.method || f.spec.method.toUpperCase() === method),
+    );
     if (!fault) return undefined;
     fault.left -= 1;
-    return { status: fault.spec.status, body: fault.spec.body ?? { message: `${fault.spec.status}: Injected failure`, code: 0 } };
+    return {
+      status: fault.spec.status,
+      body: fault.spec.body ?? { message: `${fault.spec.status}: Injected failure`, code: 0 },
+    };
   }
 }

@@ -47,7 +47,9 @@ export class RateLimiter {
 
   /** Counts a request against its bucket and decides whether it may run. */
   take(method: string, path: string, now = Date.now()): RateLimitDecision {
-    const injected = this.injections.find((i) => i.left > 0 && i.route.test(path) && (!i.spec.method || i.spec.method.toUpperCase() === method));
+    const injected = this.injections.find(
+      (i) => i.left > 0 && i.route.test(path) && (!i.spec.method || i.spec.method.toUpperCase() === method),
+    );
     const { template, major } = bucketOf(path);
     const hash = createHash('sha1').update(`${method}:${template}`).digest('hex').slice(0, 32);
     if (injected) {
@@ -59,7 +61,9 @@ export class RateLimiter {
     const resetAfter = (window.startedAt + this.bucketLimit.windowMs - now) / 1000;
     if (window.used >= this.bucketLimit.limit) return refusal(hash, this.bucketLimit.limit, resetAfter, false, now);
     window.used += 1;
-    return { headers: bucketHeaders(hash, this.bucketLimit.limit, this.bucketLimit.limit - window.used, resetAfter, now) };
+    return {
+      headers: bucketHeaders(hash, this.bucketLimit.limit, this.bucketLimit.limit - window.used, resetAfter, now),
+    };
   }
 
   private windowFor(key: string, now: number): Window {
@@ -81,7 +85,13 @@ export function bucketOf(path: string): { template: string; major: string } {
   return { template, major: major?.[2] ?? major?.[1] ?? 'global' };
 }
 
-function bucketHeaders(hash: string, limit: number, remaining: number, resetAfter: number, now: number): Record<string, string> {
+function bucketHeaders(
+  hash: string,
+  limit: number,
+  remaining: number,
+  resetAfter: number,
+  now: number,
+): Record<string, string> {
   return {
     'X-RateLimit-Limit': String(limit),
     'X-RateLimit-Remaining': String(Math.max(0, remaining)),

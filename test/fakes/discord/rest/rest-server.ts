@@ -92,9 +92,18 @@ async function route(parts: RestServerParts, incoming: Incoming): Promise<Answer
   }
   const { route, params } = match;
   try {
-    if (route.access === 'bot' && !parts.authorize(incoming.headers.authorization)) throw httpError(401, 'Unauthorized');
+    if (route.access === 'bot' && !parts.authorize(incoming.headers.authorization))
+      throw httpError(401, 'Unauthorized');
     const { query, headers, parsed } = incoming;
-    const response = await route.handler({ method, path, params, query, headers, body: parsed.json, files: parsed.files });
+    const response = await route.handler({
+      method,
+      path,
+      params,
+      query,
+      headers,
+      body: parsed.json,
+      files: parsed.files,
+    });
     return { route: route.pattern, response, headers: limit.headers };
   } catch (error) {
     if (!(error instanceof FakeApiError)) throw error;
@@ -112,7 +121,9 @@ function send(res: ServerResponse, { response, headers }: Answer): void {
   } else if (response.body === undefined) {
     res.writeHead(response.status, headers).end();
   } else {
-    res.writeHead(response.status, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(response.body));
+    res
+      .writeHead(response.status, { ...headers, 'Content-Type': 'application/json' })
+      .end(JSON.stringify(response.body));
   }
 }
 

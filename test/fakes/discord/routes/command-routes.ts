@@ -18,7 +18,10 @@ export function registerCommandRoutes(router: Router, ctx: FakeContext): void {
       const { command, created } = ctx.commands.upsert(scope(params), body);
       return { status: created ? 201 : 200, body: command };
     });
-    router.add('GET', `${base}/:commandId`, ({ params }) => ({ status: 200, body: ctx.commands.get(scope(params), params.commandId!) }));
+    router.add('GET', `${base}/:commandId`, ({ params }) => ({
+      status: 200,
+      body: ctx.commands.get(scope(params), params.commandId!),
+    }));
     router.add('DELETE', `${base}/:commandId`, ({ params }) => {
       ctx.commands.delete(scope(params), params.commandId!);
       return { status: 204 };

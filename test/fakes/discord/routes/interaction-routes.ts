@@ -8,7 +8,13 @@ import { createInteractionMessage } from './interaction-messages.ts';
 
 const ALLOWED: Record<number, R[]> = {
   [InteractionType.ApplicationCommand]: [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.Modal],
-  [InteractionType.MessageComponent]: [R.ChannelMessageWithSource, R.DeferredChannelMessageWithSource, R.DeferredMessageUpdate, R.UpdateMessage, R.Modal],
+  [InteractionType.MessageComponent]: [
+    R.ChannelMessageWithSource,
+    R.DeferredChannelMessageWithSource,
+    R.DeferredMessageUpdate,
+    R.UpdateMessage,
+    R.Modal,
+  ],
 };
 
 /**
@@ -25,7 +31,12 @@ function callback(ctx: FakeContext, { params, query, body, files }: RouteRequest
   const type = Number(json.type) as R;
   const data = isObject(json.data) ? json.data : {};
   validateCallback(record, type, data, files.length);
-  const flags = Number(data.flags ?? 0) & (MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2);
+  const flags =
+    Number(data.flags ?? 0) &
+    (MessageFlags.Ephemeral |
+      MessageFlags.SuppressEmbeds |
+      MessageFlags.SuppressNotifications |
+      MessageFlags.IsComponentsV2);
   const message = apply(ctx, record, type, data, files, flags);
   record.response = { type, at: Date.now(), flags };
   if (query.with_response !== 'true') return { status: 204 };
@@ -48,15 +59,24 @@ function validateModal(data: Record<string, unknown>): void {
   const errors = new FormErrorCollector();
   const customId = typeof data.custom_id === 'string' ? data.custom_id : '';
   const title = typeof data.title === 'string' ? data.title : '';
-  if (customId.length < 1 || customId.length > 100) errors.add(['data', 'custom_id'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
-  if (title.length < 1 || title.length > 45) errors.add(['data', 'title'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 45 in length.');
+  if (customId.length < 1 || customId.length > 100)
+    errors.add(['data', 'custom_id'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 100 in length.');
+  if (title.length < 1 || title.length > 45)
+    errors.add(['data', 'title'], 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 45 in length.');
   const components = Array.isArray(data.components) ? data.components : [];
   if (components.length < 1) errors.add(['data', 'components'], 'BASE_TYPE_MIN_LENGTH', 'Must be 1 or more in length.');
   maxLength(errors, ['data', 'components'], components, 5);
   errors.throwIfAny();
 }
 
-function apply(ctx: FakeContext, record: InteractionRecord, type: R, data: Record<string, unknown>, files: RouteRequest['files'], flags: number): APIMessage | undefined {
+function apply(
+  ctx: FakeContext,
+  record: InteractionRecord,
+  type: R,
+  data: Record<string, unknown>,
+  files: RouteRequest['files'],
+  flags: number,
+): APIMessage | undefined {
   switch (type) {
     case R.ChannelMessageWithSource: {
       const message = createInteractionMessage(ctx, record, data, files, flags);
@@ -64,7 +84,13 @@ function apply(ctx: FakeContext, record: InteractionRecord, type: R, data: Recor
       return message;
     }
     case R.DeferredChannelMessageWithSource: {
-      const message = createInteractionMessage(ctx, record, {}, [], (flags & MessageFlags.Ephemeral) | MessageFlags.Loading);
+      const message = createInteractionMessage(
+        ctx,
+        record,
+        {},
+        [],
+        (flags & MessageFlags.Ephemeral) | MessageFlags.Loading,
+      );
       record.originalMessageId = message.id;
       return message;
     }

@@ -5,7 +5,9 @@ import type { RouteRequest, Router } from '../rest/router.ts';
 import { isObject, validateMessage, validNonce } from '../validation.ts';
 import { openForMessages, requireBotPermission, sendPermission } from './access.ts';
 
-/** Registers channel message routes (send, with nonces; list, fetch, edit, delete), typing, and attachment downloads. */
+/**
+ * Registers channel message routes (send, with nonces; list, fetch, edit, delete), typing, and attachment downloads.
+ */
 export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
   router.add('POST', '/channels/:channelId/messages', (req) => ({ status: 200, body: sendMessage(ctx, req) }));
   router.add('GET', '/channels/:channelId/messages', ({ params, query }) => {
@@ -33,11 +35,19 @@ export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
     ctx.world.requireChannel(params.channelId!);
     return { status: 204 };
   });
-  router.add('GET', '/attachments/:channelId/:attachmentId/:filename', ({ params }) => {
-    const stored = ctx.attachments.get(params.attachmentId!);
-    if (!stored) return { status: 404, raw: { data: Buffer.from('Not Found'), contentType: 'text/plain' } };
-    return { status: 200, raw: { data: stored.data, contentType: stored.attachment.content_type ?? 'application/octet-stream' } };
-  }, 'cdn');
+  router.add(
+    'GET',
+    '/attachments/:channelId/:attachmentId/:filename',
+    ({ params }) => {
+      const stored = ctx.attachments.get(params.attachmentId!);
+      if (!stored) return { status: 404, raw: { data: Buffer.from('Not Found'), contentType: 'text/plain' } };
+      return {
+        status: 200,
+        raw: { data: stored.data, contentType: stored.attachment.content_type ?? 'application/octet-stream' },
+      };
+    },
+    'cdn',
+  );
 }
 
 function sendMessage(ctx: FakeContext, { params, body, files }: RouteRequest): APIMessage {
@@ -47,14 +57,21 @@ function sendMessage(ctx: FakeContext, { params, body, files }: RouteRequest): A
   validateMessage(json, { files: files.length, requireContent: true });
   const nonce = validNonce(json);
   // enforce_nonce: the author's message with this nonce in the window is the answer, and nothing new is made.
-  const earlier = nonce !== undefined && json.enforce_nonce === true ? ctx.nonces.find(ctx.bot.user.id, nonce) : undefined;
+  const earlier =
+    nonce !== undefined && json.enforce_nonce === true ? ctx.nonces.find(ctx.bot.user.id, nonce) : undefined;
   const repeat = earlier ? ctx.messages.get(earlier) : undefined;
   if (repeat && !repeat.ephemeral) return { ...repeat.message, nonce };
   const reference = isObject(json.message_reference) ? json.message_reference : undefined;
-  const replyTo = reference?.message_id ? ctx.messages.requireInChannel(channel.id, String(reference.message_id)) : undefined;
-  if (openForMessages(channel)) ctx.gateway.dispatch(GatewayDispatchEvents.ThreadUpdate, channel, GatewayIntentBits.Guilds);
+  const replyTo = reference?.message_id
+    ? ctx.messages.requireInChannel(channel.id, String(reference.message_id))
+    : undefined;
+  if (openForMessages(channel))
+    ctx.gateway.dispatch(GatewayDispatchEvents.ThreadUpdate, channel, GatewayIntentBits.Guilds);
   const extras = replyTo
-    ? { message_reference: { type: 0, message_id: replyTo.id, channel_id: channel.id, guild_id: channel.guild_id }, referenced_message: replyTo }
+    ? {
+        message_reference: { type: 0, message_id: replyTo.id, channel_id: channel.id, guild_id: channel.guild_id },
+        referenced_message: replyTo,
+      }
     : {};
   const message = ctx.messages.create(channel.id, ctx.bot.user, json, files, extras);
   if (nonce === undefined) return message;
@@ -69,7 +86,11 @@ function page(messages: APIMessage[], query: Record<string, string>): APIMessage
   const newestFirst = [...messages].reverse();
   const byId = (id: string) => BigInt(id);
   if (query.before) return newestFirst.filter((m) => byId(m.id) < byId(query.before!)).slice(0, limit);
-  if (query.after) return messages.filter((m) => byId(m.id) > byId(query.after!)).slice(0, limit).reverse();
+  if (query.after)
+    return messages
+      .filter((m) => byId(m.id) > byId(query.after!))
+      .slice(0, limit)
+      .reverse();
   if (query.around) {
     const index = newestFirst.findIndex((m) => m.id === query.around);
     if (index < 0) return [];

@@ -7,7 +7,9 @@ import type { Router } from '../rest/router.ts';
 /** How many gateway sessions a bot may start per day, as `session_start_limit` reports. */
 const SESSION_START_TOTAL = 1000;
 
-/** Registers the routes discord.js calls around login and for lookups: gateway, users, application, guilds, channels. */
+/**
+ * Registers the routes discord.js calls around login and for lookups: gateway, users, application, guilds, channels.
+ */
 export function registerMetaRoutes(router: Router, ctx: FakeContext): void {
   const ok = (body: unknown) => ({ status: 200, body });
   router.add('GET', '/gateway', () => ok({ url: ctx.urls.gateway }), 'public');

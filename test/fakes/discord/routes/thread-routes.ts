@@ -25,10 +25,12 @@ export function registerThreadRoutes(router: Router, ctx: FakeContext): void {
     const parent = threadParent(ctx, params.channelId!);
     requireBotPermission(ctx, parent, PermissionFlagsBits.CreatePublicThreads);
     const message = ctx.messages.requireInChannel(parent.id, params.messageId!);
-    if (message.thread || ((message.flags ?? 0) & MessageFlags.HasThread) !== 0) throw apiError(ErrorCode.ThreadAlreadyCreated);
+    if (message.thread || ((message.flags ?? 0) & MessageFlags.HasThread) !== 0)
+      throw apiError(ErrorCode.ThreadAlreadyCreated);
     const json = isObject(body) ? body : {};
     validateThread(json, true);
-    const type = parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread;
+    const type =
+      parent.type === ChannelType.GuildAnnouncement ? ChannelType.AnnouncementThread : ChannelType.PublicThread;
     // Why: a thread started from a message takes the message's id, as on Discord.
     const thread = createThread(ctx, parent, message.id, type, json);
     message.thread = thread;
@@ -40,7 +42,10 @@ export function registerThreadRoutes(router: Router, ctx: FakeContext): void {
     const parent = threadParent(ctx, params.channelId!);
     const json = isObject(body) ? body : {};
     const type = Number(json.type ?? ChannelType.PrivateThread) as ThreadChannelType;
-    const needed = type === ChannelType.PrivateThread ? PermissionFlagsBits.CreatePrivateThreads : PermissionFlagsBits.CreatePublicThreads;
+    const needed =
+      type === ChannelType.PrivateThread
+        ? PermissionFlagsBits.CreatePrivateThreads
+        : PermissionFlagsBits.CreatePublicThreads;
     requireBotPermission(ctx, parent, needed);
     validateThread(json, true);
     return { status: 201, body: createThread(ctx, parent, ctx.ids.next(), type, json) };
@@ -66,7 +71,13 @@ function threadParent(ctx: FakeContext, channelId: string): FakeChannel {
   return parent;
 }
 
-function createThread(ctx: FakeContext, parent: FakeChannel, id: string, type: ThreadChannelType, body: Json): APIThreadChannel {
+function createThread(
+  ctx: FakeContext,
+  parent: FakeChannel,
+  id: string,
+  type: ThreadChannelType,
+  body: Json,
+): APIThreadChannel {
   const now = new Date().toISOString();
   const parentDefault = isThread(parent) ? undefined : parent.default_auto_archive_duration;
   const duration = Number(body.auto_archive_duration ?? parentDefault ?? 1440) as ThreadAutoArchiveDuration;
@@ -94,7 +105,11 @@ function createThread(ctx: FakeContext, parent: FakeChannel, id: string, type: T
     member: { id, user_id: ctx.bot.user.id, join_timestamp: now, flags: 0 as ThreadMemberFlags },
   };
   ctx.world.addThread(thread);
-  ctx.gateway.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, GatewayIntentBits.Guilds);
+  ctx.gateway.dispatch(
+    GatewayDispatchEvents.ThreadCreate,
+    { ...thread, newly_created: true },
+    GatewayIntentBits.Guilds,
+  );
   return thread;
 }
 
@@ -108,7 +123,8 @@ function editThread(ctx: FakeContext, thread: APIThreadChannel, body: Json): API
     meta.archived = body.archived;
     meta.archive_timestamp = new Date().toISOString();
   }
-  if (body.auto_archive_duration !== undefined) meta.auto_archive_duration = Number(body.auto_archive_duration) as ThreadAutoArchiveDuration;
+  if (body.auto_archive_duration !== undefined)
+    meta.auto_archive_duration = Number(body.auto_archive_duration) as ThreadAutoArchiveDuration;
   if (body.rate_limit_per_user !== undefined) thread.rate_limit_per_user = Number(body.rate_limit_per_user);
   ctx.gateway.dispatch(GatewayDispatchEvents.ThreadUpdate, thread, GatewayIntentBits.Guilds);
   return thread;

@@ -7,7 +7,11 @@ import { isObject, validateMessage } from '../validation.ts';
 import { createInteractionMessage } from './interaction-messages.ts';
 
 const BASE = '/webhooks/:applicationId/:token';
-const MESSAGE_FLAGS = MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
+const MESSAGE_FLAGS =
+  MessageFlags.Ephemeral |
+  MessageFlags.SuppressEmbeds |
+  MessageFlags.SuppressNotifications |
+  MessageFlags.IsComponentsV2;
 
 /**
  * Registers the interaction-token webhook routes: `@original` (get, edit, delete),
@@ -19,18 +23,28 @@ export function registerWebhookRoutes(router: Router, ctx: FakeContext): void {
     const path = `${BASE}/messages/${target}`;
     router.add('GET', path, (req) => ({ status: 200, body: tokenMessage(ctx, req).message }), 'public');
     router.add('PATCH', path, (req) => ({ status: 200, body: editTokenMessage(ctx, req) }), 'public');
-    router.add('DELETE', path, (req) => {
-      const { record, message } = tokenMessage(ctx, req);
-      ctx.messages.delete(message.id);
-      if (record.originalMessageId === message.id) delete record.originalMessageId;
-      record.followupIds = record.followupIds.filter((id) => id !== message.id);
-      return { status: 204 };
-    }, 'public');
+    router.add(
+      'DELETE',
+      path,
+      (req) => {
+        const { record, message } = tokenMessage(ctx, req);
+        ctx.messages.delete(message.id);
+        if (record.originalMessageId === message.id) delete record.originalMessageId;
+        record.followupIds = record.followupIds.filter((id) => id !== message.id);
+        return { status: 204 };
+      },
+      'public',
+    );
   }
-  router.add('POST', BASE, (req) => {
-    const message = followUp(ctx, req);
-    return req.query.wait === 'false' ? { status: 204 } : { status: 200, body: message };
-  }, 'public');
+  router.add(
+    'POST',
+    BASE,
+    (req) => {
+      const message = followUp(ctx, req);
+      return req.query.wait === 'false' ? { status: 204 } : { status: 200, body: message };
+    },
+    'public',
+  );
 }
 
 function interactionFor(ctx: FakeContext, params: Record<string, string>): InteractionRecord {

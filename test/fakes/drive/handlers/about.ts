@@ -15,7 +15,9 @@ export function getAbout(ctx: RequestContext): Reply {
     throw requiredParameter('fields', "The 'fields' parameter is required for this method.");
   }
   const { principal, state } = ctx;
-  const owned = state.store.all().filter((f) => f.creatorEmail === principal.email && f.driveId === undefined && !isFolder(f));
+  const owned = state.store
+    .all()
+    .filter((f) => f.creatorEmail === principal.email && f.driveId === undefined && !isFolder(f));
   const bytes = (files: typeof owned) => String(files.reduce((n, f) => n + f.content.length, 0));
   const body = {
     kind: 'drive#about',

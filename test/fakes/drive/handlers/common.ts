@@ -68,7 +68,10 @@ export function jsonObjectBody(body: Buffer): Record<string, unknown> {
 
 /** A comma-separated id list parameter (`addParents=a,b`). */
 export function idList(query: URLSearchParams, name: string): string[] {
-  return (query.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (query.get(name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A `pageSize` parameter: default 100, an integer in [1, 1000] or Drive's 400. */

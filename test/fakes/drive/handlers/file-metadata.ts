@@ -5,21 +5,51 @@ import type { FileRecord } from '../model.ts';
 
 /** Metadata keys a request body may set, by method; `kind` is accepted and ignored. */
 const WRITABLE = {
-  create: new Set(['kind', 'id', 'name', 'mimeType', 'parents', 'description', 'starred', 'trashed',
-    'modifiedTime', 'appProperties', 'properties', 'originalFilename']),
-  update: new Set(['kind', 'name', 'mimeType', 'description', 'starred', 'trashed', 'modifiedTime',
-    'appProperties', 'properties', 'originalFilename']),
+  create: new Set([
+    'kind',
+    'id',
+    'name',
+    'mimeType',
+    'parents',
+    'description',
+    'starred',
+    'trashed',
+    'modifiedTime',
+    'appProperties',
+    'properties',
+    'originalFilename',
+  ]),
+  update: new Set([
+    'kind',
+    'name',
+    'mimeType',
+    'description',
+    'starred',
+    'trashed',
+    'modifiedTime',
+    'appProperties',
+    'properties',
+    'originalFilename',
+  ]),
 };
 
 /** Throws Drive's 403 `fieldNotWritable` when the body sets a key the method does not allow. */
 export function checkWritable(body: Record<string, unknown>, mode: 'create' | 'update'): void {
   if (mode === 'update' && 'parents' in body) {
-    throw new DriveError(403, 'fieldNotWritable',
-      'The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.');
+    throw new DriveError(
+      403,
+      'fieldNotWritable',
+      'The parents field is not directly writable in update requests. ' +
+        'Use the addParents and removeParents parameters instead.',
+    );
   }
   for (const key of Object.keys(body)) {
     if (!WRITABLE[mode].has(key)) {
-      throw new DriveError(403, 'fieldNotWritable', 'The resource body includes fields which are not directly writable.');
+      throw new DriveError(
+        403,
+        'fieldNotWritable',
+        'The resource body includes fields which are not directly writable.',
+      );
     }
   }
 }
@@ -36,7 +66,8 @@ export function applyMetadata(file: FileRecord, body: Record<string, unknown>): 
   if (body.starred !== undefined) file.starred = body.starred === true;
   if (body.modifiedTime !== undefined) {
     const ms = parseRfc3339(stringField(body.modifiedTime, 'modifiedTime'));
-    if (ms === undefined) throw invalidValue('modifiedTime', `Invalid value for modifiedTime: ${String(body.modifiedTime)}`);
+    if (ms === undefined)
+      throw invalidValue('modifiedTime', `Invalid value for modifiedTime: ${String(body.modifiedTime)}`);
     file.modifiedTime = ms;
   }
   if (body.appProperties !== undefined) mergeProperties(file.appProperties, body.appProperties, 'appProperties');

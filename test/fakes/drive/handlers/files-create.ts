@@ -21,7 +21,10 @@ export function createFile(ctx: RequestContext): Reply {
  * Checks a create before it has any content (also when a resumable upload
  * starts): scope, writable fields, the parent, quota, and the requested id.
  */
-export function checkCreate(ctx: RequestContext, metadata: Record<string, unknown>): { parent: FileRecord; id?: string } {
+export function checkCreate(
+  ctx: RequestContext,
+  metadata: Record<string, unknown>,
+): { parent: FileRecord; id?: string } {
   requireWriteScope(ctx, 'google.apps.drive.v3.DriveFiles.Create');
   checkWritable(metadata, 'create');
   const parent = resolveParent(ctx, metadata.parents, metadata.trashed === true);

@@ -12,11 +12,15 @@ export function getFile(ctx: RequestContext): Reply {
     return ok(selectFields(resourceFor(ctx, file), ctx.query.get('fields'), FILE_SCHEMA, DEFAULT_FILE_FIELDS));
   }
   if (isFolder(file)) {
-    throw new DriveError(403, 'fileNotDownloadable',
-      'Only files with binary content can be downloaded. Use Export with Docs Editors files.', {
+    throw new DriveError(
+      403,
+      'fileNotDownloadable',
+      'Only files with binary content can be downloaded. Use Export with Docs Editors files.',
+      {
         location: 'alt',
         locationType: 'parameter',
-      });
+      },
+    );
   }
   return { status: 200, bytes: file.content, contentType: file.mimeType };
 }

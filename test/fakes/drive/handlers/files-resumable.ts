@@ -29,7 +29,12 @@ export function startResumableUpdate(ctx: RequestContext): Reply {
   return openSession(ctx, 'update', metadata, file.id);
 }
 
-function openSession(ctx: RequestContext, kind: 'create' | 'update', metadata: Record<string, unknown>, fileId?: string): Reply {
+function openSession(
+  ctx: RequestContext,
+  kind: 'create' | 'update',
+  metadata: Record<string, unknown>,
+  fileId?: string,
+): Reply {
   const declared = ctx.headers['x-upload-content-length'];
   const declaredLength = declared === undefined ? undefined : Number(declared);
   if (declaredLength !== undefined && !(Number.isInteger(declaredLength) && declaredLength >= 0)) {
@@ -38,7 +43,12 @@ function openSession(ctx: RequestContext, kind: 'create' | 'update', metadata: R
   const given = ctx.headers['x-upload-content-type'];
   const mimeType = typeof metadata.mimeType === 'string' ? metadata.mimeType : undefined;
   const session = ctx.state.uploads.open({
-    kind, principal: ctx.principal, query: new URLSearchParams(ctx.query), fileId, metadata, declaredLength,
+    kind,
+    principal: ctx.principal,
+    query: new URLSearchParams(ctx.query),
+    fileId,
+    metadata,
+    declaredLength,
     contentType: (typeof given === 'string' ? given : undefined) ?? mimeType ?? 'application/octet-stream',
   });
   const path = fileId === undefined ? '/upload/drive/v3/files' : `/upload/drive/v3/files/${encodeURIComponent(fileId)}`;
@@ -59,20 +69,30 @@ function openSession(ctx: RequestContext, kind: 'create' | 'update', metadata: R
  *   file (honouring the initiation's `fields`); later requests get the same answer.
  * - An unknown or expired upload id: 404.
  */
-export function uploadChunk(state: DriveState, query: URLSearchParams, headers: IncomingHttpHeaders, body: Buffer): Reply {
+export function uploadChunk(
+  state: DriveState,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): Reply {
   const uploadId = query.get('upload_id') ?? '';
   const session = state.uploads.get(uploadId);
   if (!session) throw uploadSessionNotFound(uploadId);
   if (session.result) return session.result;
   const range = parseContentRange(headers['content-range'], body.length);
   if (range.total !== undefined && session.declaredLength !== undefined && range.total !== session.declaredLength) {
-    throw badRequest(`Content-Range total ${range.total} differs from X-Upload-Content-Length ${session.declaredLength}.`);
+    throw badRequest(
+      `Content-Range total ${range.total} differs from X-Upload-Content-Length ${session.declaredLength}.`,
+    );
   }
   if (range.start === undefined) return range.total === session.received ? finish(state, session) : incomplete(session);
   if (range.start !== session.received) return incomplete(session);
   const last = range.total !== undefined && range.end! + 1 === range.total;
   if (!last && body.length % CHUNK_GRANULARITY !== 0) {
-    throw badRequest(`A chunk before the last must be a multiple of ${CHUNK_GRANULARITY} bytes (256 KiB); this one has ${body.length}.`);
+    throw badRequest(
+      `A chunk before the last must be a multiple of ${CHUNK_GRANULARITY} bytes (256 KiB); ` +
+        `this one has ${body.length}.`,
+    );
   }
   session.chunks.push(body);
   session.received += body.length;
@@ -87,12 +107,21 @@ function incomplete(session: UploadSession): Reply {
 /** Creates or updates the file with everything received; the answer (success or error) is kept for retries. */
 function finish(state: DriveState, session: UploadSession): Reply {
   const ctx: RequestContext = {
-    state, principal: session.principal, query: session.query, headers: {}, body: Buffer.alloc(0),
-    params: session.fileId === undefined ? {} : { id: session.fileId }, isUpload: true,
+    state,
+    principal: session.principal,
+    query: session.query,
+    headers: {},
+    body: Buffer.alloc(0),
+    params: session.fileId === undefined ? {} : { id: session.fileId },
+    isUpload: true,
   };
-  const upload = { metadata: session.metadata, media: { content: Buffer.concat(session.chunks), contentType: session.contentType } };
+  const upload = {
+    metadata: session.metadata,
+    media: { content: Buffer.concat(session.chunks), contentType: session.contentType },
+  };
   try {
-    session.result = session.kind === 'create' ? createFileFrom(ctx, upload) : applyUpdate(ctx, findUpdatable(ctx), upload);
+    session.result =
+      session.kind === 'create' ? createFileFrom(ctx, upload) : applyUpdate(ctx, findUpdatable(ctx), upload);
   } catch (err) {
     session.result = errorReply(err);
   }

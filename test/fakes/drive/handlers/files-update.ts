@@ -59,7 +59,8 @@ function plannedParents(ctx: RequestContext, file: FileRecord): string[] {
   }
   for (const id of added) checkNewParent(ctx, file, id);
   const parents = [...new Set([...file.parents.filter((p) => !removed.includes(p)), ...added])];
-  if (parents.length > 1) throw new DriveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.');
+  if (parents.length > 1)
+    throw new DriveError(403, 'cannotAddParent', 'Increasing the number of parents is not allowed.');
   return parents;
 }
 
@@ -68,7 +69,10 @@ function checkNewParent(ctx: RequestContext, file: FileRecord, parentId: string)
   if (!isFolder(parent)) throw badRequest(`The parent ${parentId} is not a folder.`, 'addParents');
   requireAllowed(access, 'create', parent);
   if (parent.driveId !== file.driveId) {
-    throw badRequest('Moving items between My Drive and shared drives is not supported by the Drive fake.', 'addParents');
+    throw badRequest(
+      'Moving items between My Drive and shared drives is not supported by the Drive fake.',
+      'addParents',
+    );
   }
   if (ctx.state.store.ancestry(parent).some((f) => f.id === file.id)) {
     throw badRequest('The move would create a cycle in the folder tree.', 'addParents');

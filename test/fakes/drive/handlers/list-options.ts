@@ -26,8 +26,19 @@ export interface ListOptions {
   fingerprint: string;
 }
 
-const ORDER_KEYS = ['createdTime', 'folder', 'modifiedByMeTime', 'modifiedTime', 'name', 'name_natural',
-  'quotaBytesUsed', 'recency', 'sharedWithMeTime', 'starred', 'viewedByMeTime'];
+const ORDER_KEYS = [
+  'createdTime',
+  'folder',
+  'modifiedByMeTime',
+  'modifiedTime',
+  'name',
+  'name_natural',
+  'quotaBytesUsed',
+  'recency',
+  'sharedWithMeTime',
+  'starred',
+  'viewedByMeTime',
+];
 
 /** Reads and validates files.list parameters, throwing Drive's 400 errors. */
 export function readListOptions(query: URLSearchParams): ListOptions {
@@ -35,17 +46,24 @@ export function readListOptions(query: URLSearchParams): ListOptions {
   const parsed = q === null || q.trim() === '' ? undefined : parseQ(q);
   const orderBy = parseOrderBy(query.get('orderBy'));
   if (orderBy.length > 0 && parsed && usesFullText(parsed)) {
-    throw badRequest('Sorting is not supported for queries with fullText terms. Results are always in descending relevance order.', 'orderBy');
+    throw badRequest(
+      'Sorting is not supported for queries with fullText terms. Results are always in descending relevance order.',
+      'orderBy',
+    );
   }
   const includeSharedDrives = readDriveFlags(query);
   const corpora = query.get('corpora') ?? (query.get('driveId') ? 'drive' : 'user');
   const driveId = query.get('driveId') ?? query.get('teamDriveId') ?? undefined;
-  if (!['user', 'drive', 'allDrives', 'domain'].includes(corpora)) throw invalidValue('corpora', `Invalid value for corpora: ${corpora}`);
+  if (!['user', 'drive', 'allDrives', 'domain'].includes(corpora))
+    throw invalidValue('corpora', `Invalid value for corpora: ${corpora}`);
   if ((corpora === 'drive') !== (driveId !== undefined)) {
     throw badRequest('The driveId parameter must be specified if and only if corpora is set to drive.', 'driveId');
   }
   if ((corpora === 'drive' || corpora === 'allDrives') && !includeSharedDrives) {
-    throw badRequest('The includeItemsFromAllDrives parameter must be set to true when corpora is drive or allDrives.', 'includeItemsFromAllDrives');
+    throw badRequest(
+      'The includeItemsFromAllDrives parameter must be set to true when corpora is drive or allDrives.',
+      'includeItemsFromAllDrives',
+    );
   }
   const fingerprint = hash([q, query.get('orderBy'), corpora, driveId, query.get('spaces'), includeSharedDrives]);
   return {
@@ -70,7 +88,8 @@ function parseQ(q: string): QueryNode {
   try {
     return parseQuery(q);
   } catch (err) {
-    if (err instanceof QueryError) throw invalidValue('q', 'Invalid Value', `Invalid query ${JSON.stringify(q)}: ${err.message}`);
+    if (err instanceof QueryError)
+      throw invalidValue('q', 'Invalid Value', `Invalid query ${JSON.stringify(q)}: ${err.message}`);
     throw err;
   }
 }
@@ -96,11 +115,13 @@ function parseOrderBy(text: string | null): OrderKey[] {
 function readDriveFlags(query: URLSearchParams): boolean {
   const include = flag(query, 'includeItemsFromAllDrives', 'includeTeamDriveItems');
   if (include && !supportsAllDrives(query)) {
-    throw badRequest('The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is also true.', 'includeItemsFromAllDrives');
+    throw badRequest(
+      'The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is also true.',
+      'includeItemsFromAllDrives',
+    );
   }
   return include;
 }
-
 
 function readPageToken(token: string | null, fingerprint: string): number {
   if (token === null || token === '') return 0;
@@ -116,7 +137,8 @@ function readPageToken(token: string | null, fingerprint: string): number {
 function readSpaces(text: string | null): boolean {
   const spaces = (text ?? 'drive').split(',').map((s) => s.trim());
   for (const s of spaces) {
-    if (!['drive', 'appDataFolder', 'photos'].includes(s)) throw invalidValue('spaces', `Invalid value for spaces: ${s}`);
+    if (!['drive', 'appDataFolder', 'photos'].includes(s))
+      throw invalidValue('spaces', `Invalid value for spaces: ${s}`);
   }
   return spaces.includes('drive');
 }

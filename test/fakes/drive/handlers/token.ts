@@ -25,7 +25,7 @@ export function exchangeToken(principals: PrincipalRegistry, body: Buffer, heade
     const claims = decodeJwtClaims(form.get('assertion') ?? '');
     if (!claims) return oauthError('invalid_grant', 'Invalid JWT: the assertion could not be decoded.');
     const principal = typeof claims.iss === 'string' ? principals.byEmail(claims.iss) : undefined;
-    if (!principal || principal.kind !== 'service_account') return oauthError('invalid_grant', 'Invalid grant: account not found');
+    if (principal?.kind !== 'service_account') return oauthError('invalid_grant', 'Invalid grant: account not found');
     return tokenReply(principal);
   }
   return oauthError('unsupported_grant_type', `Invalid grant_type: ${grant ?? ''}`);

@@ -1,10 +1,13 @@
 import { parseContentType } from '../content-type.ts';
 import { badRequest, uploadTooLarge } from '../errors-catalog.ts';
-import { MultipartError, parseMultipart } from '../multipart.ts';
+import { MultipartError, type MultipartPart, parseMultipart } from '../multipart.ts';
 import { jsonObjectBody } from './common.ts';
 import type { RequestContext } from './handler.ts';
 
-/** The most media bytes an `uploadType=media` or `multipart` request may carry (5 MB); larger files need a resumable upload. */
+/**
+ * The most media bytes an `uploadType=media` or `multipart` request may carry (5 MB); larger files need a resumable
+ * upload.
+ */
 export const SIMPLE_UPLOAD_LIMIT = 5 * 1024 * 1024;
 
 /** The metadata and (for uploads) the content a create or update request carries. */
@@ -31,7 +34,8 @@ export function readUploadBody(ctx: RequestContext): UploadBody {
     throw badRequest(`Invalid uploadType: ${uploadType ?? '(none)'}. Use media, multipart or resumable.`, 'uploadType');
   }
   // Google documents media and multipart uploads for 5 MB or less; the fake holds callers to it.
-  if ((body.media?.content.length ?? 0) > SIMPLE_UPLOAD_LIMIT) throw uploadTooLarge(uploadType, body.media?.content.length ?? 0);
+  if ((body.media?.content.length ?? 0) > SIMPLE_UPLOAD_LIMIT)
+    throw uploadTooLarge(uploadType, body.media?.content.length ?? 0);
   return body;
 }
 
@@ -40,14 +44,15 @@ function readMultipart(body: Buffer, header: string | undefined): UploadBody {
   if (mediaType !== 'multipart/related' || !params.boundary) {
     throw badRequest(`A multipart upload needs Content-Type multipart/related with a boundary, not "${header ?? ''}".`);
   }
-  let parts;
+  let parts: MultipartPart[];
   try {
     parts = parseMultipart(body, params.boundary);
   } catch (err) {
     if (err instanceof MultipartError) throw badRequest(`Malformed multipart body: ${err.message}`);
     throw err;
   }
-  if (parts.length !== 2) throw badRequest(`A multipart upload has 2 parts (metadata, media); this one has ${parts.length}.`);
+  if (parts.length !== 2)
+    throw badRequest(`A multipart upload has 2 parts (metadata, media); this one has ${parts.length}.`);
   const [meta, media] = parts;
   if (parseContentType(meta.headers['content-type']).mediaType !== 'application/json') {
     throw badRequest('The first multipart part must be application/json metadata.');

@@ -74,7 +74,11 @@ export class WebApiRouter {
       return { status: 200, headers: {}, body: { ok: true, ...spec.handle(args) } };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
-      return { status: error.httpStatus, headers: error.headers, body: { ok: false, error: error.error, ...error.extra } };
+      return {
+        status: error.httpStatus,
+        headers: error.headers,
+        body: { ok: false, error: error.error, ...error.extra },
+      };
     }
   }
 

@@ -13,7 +13,10 @@ export function channelArg(services: ApiServices, value: unknown): FakeChannel {
 /** A required string argument, or `invalid_arguments` naming it. */
 export function requiredString(args: Record<string, unknown>, name: string): string {
   const value = stringArg(args[name]);
-  if (value === undefined) throw new SlackApiError('invalid_arguments', { response_metadata: { messages: [`[ERROR] missing required field: ${name}`] } });
+  if (value === undefined)
+    throw new SlackApiError('invalid_arguments', {
+      response_metadata: { messages: [`[ERROR] missing required field: ${name}`] },
+    });
   return value;
 }
 
@@ -48,13 +51,22 @@ export interface MessageMetadata {
   entities?: unknown[];
 }
 
-/** A `metadata` argument (`{ event_type, event_payload }`, or `{ entities }`), or `invalid_metadata_format`; undefined when absent. */
+/**
+ * A `metadata` argument (`{ event_type, event_payload }`, or `{ entities }`), or `invalid_metadata_format`; undefined
+ * when absent.
+ */
 export function metadataArg(value: unknown): MessageMetadata | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const metadata = value as MessageMetadata;
   if (metadata.event_type === undefined && Array.isArray(metadata.entities)) return { entities: metadata.entities };
   const payload = metadata.event_payload;
-  if (typeof metadata.event_type !== 'string' || metadata.event_type === '' || typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (
+    typeof metadata.event_type !== 'string' ||
+    metadata.event_type === '' ||
+    typeof payload !== 'object' ||
+    payload === null ||
+    Array.isArray(payload)
+  ) {
     throw new SlackApiError('invalid_metadata_format');
   }
   return { event_type: metadata.event_type, event_payload: payload };

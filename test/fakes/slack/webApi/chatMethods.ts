@@ -14,17 +14,35 @@ export function chatMethods(services: ApiServices): Record<string, ApiMethod> {
       token: 'bot',
       handle: (args) => {
         const channel = channelArg(services, args.channel);
-        const message = ownMessage(messageArg(services, channel.id, args.ts), identity.botUserId, 'cant_update_message');
+        const message = ownMessage(
+          messageArg(services, channel.id, args.ts),
+          identity.botUserId,
+          'cant_update_message',
+        );
         const content = messageContent(args);
-        services.messages.update(channel.id, message.ts, { ...content, metadata: metadataArg(args.metadata) }, identity.botUserId);
-        return { channel: channel.id, ts: message.ts, text: message.text ?? '', message: toWireMessage(message, identity.teamId) };
+        services.messages.update(
+          channel.id,
+          message.ts,
+          { ...content, metadata: metadataArg(args.metadata) },
+          identity.botUserId,
+        );
+        return {
+          channel: channel.id,
+          ts: message.ts,
+          text: message.text ?? '',
+          message: toWireMessage(message, identity.teamId),
+        };
       },
     },
     'chat.delete': {
       token: 'bot',
       handle: (args) => {
         const channel = channelArg(services, args.channel);
-        const message = ownMessage(messageArg(services, channel.id, args.ts), identity.botUserId, 'cant_delete_message');
+        const message = ownMessage(
+          messageArg(services, channel.id, args.ts),
+          identity.botUserId,
+          'cant_delete_message',
+        );
         services.messages.delete(channel.id, message.ts);
         return { channel: channel.id, ts: message.ts };
       },
@@ -37,7 +55,13 @@ export function chatMethods(services: ApiServices): Record<string, ApiMethod> {
         if (!services.workspace.user(user)) throw new SlackApiError('user_not_found');
         const thread_ts = threadArg(services, channel.id, args.thread_ts);
         const content = messageContent(args);
-        const message = services.messages.addEphemeral({ channel: channel.id, user, thread_ts, ...content, source: 'chat.postEphemeral' });
+        const message = services.messages.addEphemeral({
+          channel: channel.id,
+          user,
+          thread_ts,
+          ...content,
+          source: 'chat.postEphemeral',
+        });
         return { message_ts: message.ts };
       },
     },
@@ -52,15 +76,17 @@ function postMessage(services: ApiServices, args: Record<string, unknown>): Reco
   const now = Date.now();
   const retryAfter = services.limiter.checkChannel(channel.id, now);
   if (retryAfter !== undefined) throw SlackApiError.rateLimited(retryAfter);
-  const message = services.messages.post(compact({
-    channel: channel.id,
-    thread_ts,
-    ...content,
-    user: identity.botUserId,
-    bot_id: identity.botId,
-    app_id: identity.appId,
-    ...formattingOptions(args),
-  }));
+  const message = services.messages.post(
+    compact({
+      channel: channel.id,
+      thread_ts,
+      ...content,
+      user: identity.botUserId,
+      bot_id: identity.botId,
+      app_id: identity.appId,
+      ...formattingOptions(args),
+    }),
+  );
   services.limiter.recordPost(channel.id, now);
   services.onBotMessage(message);
   return { channel: channel.id, ts: message.ts, message: toWireMessage(message, identity.teamId) };

@@ -9,10 +9,11 @@ import { inTimeWindow, pageOf } from './paging.ts';
 export function conversationMethods(services: ApiServices): Record<string, ApiMethod> {
   const { identity } = services.workspace;
   // Messages read back carry their metadata only when the call asks for it (`include_all_metadata`), as in Slack.
-  const wire = (list: StoredMessage[], args: Record<string, unknown>) => list.map((m) => {
-    const { metadata, ...rest } = toWireMessage(m, identity.teamId);
-    return boolArg(args.include_all_metadata) && metadata !== undefined ? { ...rest, metadata } : rest;
-  });
+  const wire = (list: StoredMessage[], args: Record<string, unknown>) =>
+    list.map((m) => {
+      const { metadata, ...rest } = toWireMessage(m, identity.teamId);
+      return boolArg(args.include_all_metadata) && metadata !== undefined ? { ...rest, metadata } : rest;
+    });
   return {
     'conversations.replies': {
       token: 'bot',
@@ -31,7 +32,12 @@ export function conversationMethods(services: ApiServices): Record<string, ApiMe
       handle: (args) => {
         const channel = channelArg(services, args.channel);
         // Slack lists history newest first.
-        const page = pageOf(services.messages.history(channel.id).filter(inTimeWindow(args)).reverse(), args, 100, 1000);
+        const page = pageOf(
+          services.messages.history(channel.id).filter(inTimeWindow(args)).reverse(),
+          args,
+          100,
+          1000,
+        );
         return { messages: wire(page.items, args), has_more: page.has_more, response_metadata: page.response_metadata };
       },
     },

@@ -18,13 +18,15 @@ export function fileMethods(services: ApiServices): Record<string, ApiMethod> {
         const filename = requiredString(args, 'filename');
         const length = Number(requiredString(args, 'length'));
         if (!Number.isInteger(length) || length < 0) throw new SlackApiError('invalid_arguments');
-        const file = services.files.announce(compact({
-          filename,
-          length,
-          title: stringArg(args.title),
-          alt_text: stringArg(args.alt_text),
-          snippet_type: stringArg(args.snippet_type),
-        }));
+        const file = services.files.announce(
+          compact({
+            filename,
+            length,
+            title: stringArg(args.title),
+            alt_text: stringArg(args.alt_text),
+            snippet_type: stringArg(args.snippet_type),
+          }),
+        );
         return { upload_url: `${services.baseUrl()}/upload/${file.id}`, file_id: file.id };
       },
     },
@@ -42,29 +44,36 @@ function completeUpload(services: ApiServices, args: Record<string, unknown>): R
   let messageTs: string | undefined;
   if (channel) {
     const { identity } = services.workspace;
-    const message = services.messages.post(compact({
-      channel: channel.id,
-      thread_ts,
-      text: initial_comment,
-      blocks: content.blocks,
-      user: identity.botUserId,
-      bot_id: identity.botId,
-      app_id: identity.appId,
-      files: files.map((f): MessageFile => compact({ id: f.file.id, name: f.file.filename, title: f.file.title })),
-    }));
+    const message = services.messages.post(
+      compact({
+        channel: channel.id,
+        thread_ts,
+        text: initial_comment,
+        blocks: content.blocks,
+        user: identity.botUserId,
+        bot_id: identity.botId,
+        app_id: identity.appId,
+        files: files.map((f): MessageFile => compact({ id: f.file.id, name: f.file.filename, title: f.file.title })),
+      }),
+    );
     messageTs = message.ts;
     services.onBotMessage(message);
   }
   for (const { file } of files) {
     Object.assign(file, compact({ completedAt: now, channel_id: channel?.id, thread_ts, initial_comment, messageTs }));
   }
-  return { files: files.map(({ file }) => compact({ id: file.id, name: file.filename, title: file.title, size: file.bytes?.length })) };
+  return {
+    files: files.map(({ file }) =>
+      compact({ id: file.id, name: file.filename, title: file.title, size: file.bytes?.length }),
+    ),
+  };
 }
 
 function uploadedFiles(services: ApiServices, value: unknown): { file: UploadedFile }[] {
   if (!Array.isArray(value) || value.length === 0) throw new SlackApiError('invalid_arguments');
   return value.map((entry: unknown) => {
-    const id = typeof entry === 'object' && entry !== null ? stringArg((entry as Record<string, unknown>).id) : undefined;
+    const id =
+      typeof entry === 'object' && entry !== null ? stringArg((entry as Record<string, unknown>).id) : undefined;
     const file = id === undefined ? undefined : services.files.get(id);
     // A file whose bytes never reached the upload URL cannot be completed.
     if (!file?.bytes) throw new SlackApiError('file_not_found');
