@@ -15,6 +15,7 @@ import { startDriveFake, type DriveFake } from '../test/fakes/drive/index.ts';
 import { PYTHON, ROOT } from '../test/helpers/python.ts';
 import { makeRequest, RecordingBot } from '../test/transport/drive/job-harness.ts';
 import { apiFor } from '../test/transport/drive/world.ts';
+import { silentLogger } from '../src/log.ts';
 
 /** Drive methods on the path from submit to delivery (cleanup deletes are counted apart). */
 export const PATH_METHODS = ['files.create', 'files.generateIds', 'changes.list', 'files.get.media'];
@@ -47,7 +48,7 @@ export async function pythonPair(
     api: apiFor(fake, 'bot-token', { timeoutMs: 10_000 }),
     folderId: rootId,
     polling: { fastMs, slowMs },
-    log: () => undefined,
+    log: silentLogger(),
   });
   const bot = new RecordingBot(transport);
   await transport.open();

@@ -33,6 +33,7 @@ import { RUNNING_IDLE_POLL_MS } from '../src/worker/options.ts';
 import { percentile } from './bench-common.ts';
 import { callsPerJob, idleSpell, reportCallsPerJob } from './bench-drive-colab.ts';
 import { PATH_METHODS, sumOf } from './bench-drive-worker.ts';
+import { silentLogger } from '../src/log.ts';
 
 /** The Colab worker's idle poll on Drive (colab/worker/options.py), for the random part of each idle-spell wait. */
 const COLAB_IDLE_POLL_S = 1.2;
@@ -299,7 +300,7 @@ async function idleThenOneJob(trials: number): Promise<void> {
             api: apiFor(fake, `${label}-token`, { timeoutMs: 10_000 }),
             folderId: rootId,
             polling: { fastMs, slowMs },
-            log: () => undefined,
+            log: silentLogger(),
           });
         const bot = new RecordingBot(transport('idle-bot'));
         const worker = new InstantResponder(transport('idle-worker'));
@@ -349,7 +350,7 @@ async function main(): Promise<void> {
       api: apiFor(fake, `${label}-token`, { timeoutMs: 10_000 }),
       folderId: rootId,
       polling,
-      log: () => undefined,
+      log: silentLogger(),
     });
   console.log(
     `Drive fake, ${LATENCY} ms per call; instant responses, no generation. Calls/job: ${PATH_METHODS.join(', ')}.\n`,

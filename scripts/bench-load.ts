@@ -16,6 +16,7 @@ import type { ChatDelivery, CommandContext } from '../src/core/types.ts';
 import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
+import { silentLogger } from '../src/log.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +41,7 @@ const env = {
 const config = parseConfig(env);
 const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
   workerEnv: { ...process.env, ...env },
-  log: () => undefined,
+  log: silentLogger(),
 });
 
 const arrived = new Map<string, () => void>();

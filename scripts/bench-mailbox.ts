@@ -18,6 +18,7 @@ import { WorkerMonitor } from '../src/jobs/workers.ts';
 import { okResponse } from '../src/worker/io.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile, request } from './bench-common.ts';
+import { silentLogger } from '../src/log.ts';
 
 const { values } = parseArgs({
   options: { jobs: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '1' } },
@@ -52,7 +53,7 @@ worker.subscribe(async (change) => {
   );
 });
 
-const client = new JobClient(bot, new WorkerMonitor(bot), { log: () => undefined });
+const client = new JobClient(bot, new WorkerMonitor(bot), { log: silentLogger() });
 const waiting = new Map<string, (ms: number) => void>();
 const sent = new Map<string, number>();
 client.setHandler({

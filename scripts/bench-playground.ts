@@ -18,6 +18,7 @@ import { parseConfig } from '../src/config.ts';
 import { resolveModel } from '../src/model/models.ts';
 import { LocalFolderTransport } from '../src/transport/local.ts';
 import { percentile } from './bench-common.ts';
+import { silentLogger } from '../src/log.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,9 +45,9 @@ const env = {
 const config = parseConfig(env);
 const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
   workerEnv: { ...process.env, ...env },
-  log: () => undefined,
+  log: silentLogger(),
 });
-const playground = new PlaygroundAdapter(config, bot.chat, () => undefined);
+const playground = new PlaygroundAdapter(config, bot.chat, silentLogger());
 await playground.start();
 await goLive(bot);
 await bot.workers.waitFor((w) => w.some((x) => x.fresh && x.heartbeat.state === 'running'), 60_000);

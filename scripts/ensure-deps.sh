@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Makes sure everything the test suites need is on this machine: node_modules,
 # Debian's Python with torch, requests, pytest and matplotlib, the Python style
-# tools (black, flake8, mypy with typeshed's stubs), and Chromium for the browser test. Installs what is missing when it can (root with apt-get), and
-# otherwise stops with a message that names exactly what is missing.
+# tools (black, flake8, mypy with typeshed's stubs), Chromium for the browser test,
+# and podman, runc, mmdebstrap and podman-compose for the container test (scripts/container/ensure-tools.sh).
+# Installs what is missing when it can (root with apt-get), and otherwise stops with a
+# message that names exactly what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,3 +45,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# The container test (test/process/container.test.ts) builds and runs the Dockerfile with podman.
+bash scripts/container/ensure-tools.sh

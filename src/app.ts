@@ -15,6 +15,7 @@ import { WorkerMonitor } from './jobs/workers.ts';
 import { StoryStore } from './stories/store.ts';
 import type { Transport } from './transport/transport.ts';
 import { reasonOf } from './log-text.ts';
+import { defaultLogger, type Logger } from './log.ts';
 
 /** The running bot, without its chat adapters. */
 export interface Bot {
@@ -29,7 +30,12 @@ export interface Bot {
   supervisor: WorkerSupervisor | null;
   /** What the chat adapters see of the bot. */
   chat: ChatCore;
-  log: (message: string) => void;
+  log: Logger;
+  /**
+   * The first half of a graceful stop: refuses new commands, stops hearing the mailbox, and waits up to
+   * `timeoutMs` for the commands being answered and the lines being posted. True when nothing was left.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -60,12 +66,12 @@ export interface StartOptions {
   /** False: no embedded worker, whatever the configuration says. */
   worker?: boolean;
   workerEnv?: NodeJS.ProcessEnv;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 /** Opens the mailbox, recovers its state, and starts the bot (and the embedded worker unless it is off). */
 export async function startBot(config: Config, transport: Transport, options: StartOptions = {}): Promise<Bot> {
-  const log = options.log ?? ((m: string) => console.error(m));
+  const log = options.log ?? defaultLogger();
   await transport.open();
   const workers = new WorkerMonitor(transport, 10, Date.now, log);
   const jobs = new JobClient(transport, workers, { log });
@@ -80,7 +86,7 @@ export async function startBot(config: Config, transport: Transport, options: St
   await workers.load();
   const unsubscribe = transport.subscribe((change) => {
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
-    void work.catch((error: Error) => log(`storyloom: ${reasonOf(error)}`));
+    void work.catch((error: Error) => log.warn({ error: reasonOf(error) }, `storyloom: ${reasonOf(error)}`));
   });
   const embedded = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off';
   const supervisor = embedded ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
@@ -97,6 +103,13 @@ export async function startBot(config: Config, transport: Transport, options: St
     supervisor,
     chat,
     log,
+    drain(timeoutMs) {
+      core.stopTaking();
+      unsubscribe();
+      progress.stop();
+      jobs.stop();
+      return core.settled(timeoutMs);
+    },
     async stop() {
       unsubscribe();
       progress.stop();
@@ -115,7 +128,7 @@ export async function goLive(bot: Bot): Promise<void> {
   const resubmitted = await bot.core.storyJobs.resubmitLost(tracked);
   if (resubmitted.length) {
     const again = `${resubmitted.length} job(s) again`;
-    bot.log(`storyloom: submitted ${again} that stories waited for but the mailbox never got`);
+    bot.log.info(`storyloom: submitted ${again} that stories waited for but the mailbox never got`);
   }
   bot.progress.start();
 }

@@ -48,6 +48,12 @@ export const ConfigSchema = z.object({
     .max(TEMPERATURE.max)
     .default(TEMPERATURE.default),
   STORYLOOM_DEFAULT_LENGTH: int(LENGTH.min, LENGTH.max).default(LENGTH.default),
+  STORYLOOM_STOP_TIMEOUT_S: int(1, 600).default(10),
+
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LOG_FORMAT: optional(z.enum(['pretty', 'json'])),
+  OPS_PORT: optional(int(0, 65535)),
+  OPS_HOST: z.string().min(1).default('127.0.0.1'),
 
   PLAYGROUND: bool.default(true),
   PLAYGROUND_HOST: z.string().min(1).default('127.0.0.1'),
@@ -59,6 +65,18 @@ export const ConfigSchema = z.object({
   DISCORD_GUILD_ID: optional(z.string().regex(/^\d{5,25}$/)),
   DISCORD_ADMIN_IDS: list.default([]),
   DISCORD_API_URL: url.default('https://discord.com/api'),
+  // "auto" (Discord's recommended count), a count, or ids/count ("0,1/4"), all in this process;
+  // src/chat/discord/shards.ts checks that the ids are below the count.
+  DISCORD_SHARDS: optional(
+    z
+      .string()
+      .transform((v) => v.replace(/\s+/g, ''))
+      .pipe(
+        z
+          .string()
+          .regex(/^(auto|[1-9]\d{0,3}|\d{1,4}(,\d{1,4})*\/[1-9]\d{0,3})$/, 'expected auto, a count, or ids/count'),
+      ),
+  ),
 
   SLACK_BOT_TOKEN: optional(z.string().min(10)),
   SLACK_APP_TOKEN: optional(z.string().startsWith('xapp-')),
@@ -141,4 +159,12 @@ export function describeConfig(config: Config): string {
     `mailbox ${config.STORYLOOM_MAILBOX}, chat ${platforms || 'none'}, ` +
     `local worker ${config.STORYLOOM_LOCAL_WORKER}, model ${config.STORYLOOM_MODEL}`
   );
+}
+
+/** LOG_FORMAT, or when it is unset: json under NODE_ENV=production (a deployment), pretty elsewhere (a terminal). */
+export function logFormatOf(
+  config: Pick<Config, 'LOG_FORMAT'>,
+  env: Record<string, string | undefined> = process.env,
+): 'pretty' | 'json' {
+  return config.LOG_FORMAT ?? (env.NODE_ENV === 'production' ? 'json' : 'pretty');
 }

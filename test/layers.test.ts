@@ -2,8 +2,8 @@
  * The layers, checked over every import of src/ and commands/: no file imports
  * from a layer above its own, and chat adapters see the bot through core alone.
  * Top to bottom: main/cli → app → chat → core → commands → stories → worker →
- * jobs, model → transport. config.ts and log-text.ts sit beside them all: any
- * layer may read them.
+ * jobs, model → transport, with ops/ (health and metrics) just under main.
+ * config.ts, log-text.ts, log.ts and metrics.ts sit beside them all: any layer may read them.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -13,6 +13,8 @@ import { ROOT } from './helpers/python.ts';
 /** The layers, top first; a file may import from its own layer and those below it. */
 const LAYERS: readonly (readonly string[])[] = [
   ['src/main.ts', 'src/cli/'],
+  // The health and metrics endpoints look at the whole bot, chat adapters included.
+  ['src/ops/'],
   ['src/app.ts'],
   ['src/chat/'],
   ['src/core/'],
@@ -28,6 +30,9 @@ const LAYERS: readonly (readonly string[])[] = [
 const SHARED: Record<string, readonly string[]> = {
   'src/config.ts': ['commands/story.ts'],
   'src/log-text.ts': [],
+  // The logger and the metrics registry: every layer logs and counts.
+  'src/log.ts': ['src/config.ts', 'src/log-text.ts'],
+  'src/metrics.ts': [],
 };
 
 /** What chat/ may import beneath core: the errors users see and the pure rules of who may press a button. */

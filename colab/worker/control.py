@@ -52,7 +52,10 @@ class ControlTarget(Protocol):
     def clock(self) -> datetime:
         ...
 
-    def log(self, text: str) -> None:
+    def log(self, text: str, **fields: Any) -> None:
+        ...
+
+    def warn(self, text: str, **fields: Any) -> None:
         ...
 
     def load(self, spec: str) -> LoadedModel:
@@ -77,12 +80,14 @@ def apply_control(worker: ControlTarget, name: str) -> bool:
         control = parse_file("control", data)
     except ProtocolError as e:
         if e.code != "not_ours":
-            worker.log(f"warning: deleting invalid control file {name}: {e}")
+            worker.warn(f"deleting invalid control file {name}: {e}", file=f"control/{name}")
             remove_control(worker, name)
         return False
     if control["target"] not in ("*", worker.options.worker_id) or control["command_id"] in worker.done_controls:
         return False
-    worker.log(f"control {control['command']} ({control['command_id']}) from {control['issued_by']['name']!r}")
+    command, command_id = control["command"], control["command_id"]
+    by = control["issued_by"]["name"]
+    worker.log(f"control {command} ({command_id}) from {by!r}", command=command, command_id=command_id)
     worker.done_controls.add(control["command_id"])
     if control["command"] == "restart":
         worker.applied_controls.record(control, worker.clock())
@@ -107,7 +112,7 @@ def reload_model(worker: ControlTarget, name: Optional[str]) -> bool:
     except (ArtifactError, OSError, RuntimeError, ValueError) as e:
         old = f"still running {worker.loaded.name}" if worker.loaded else "no model loaded"
         worker.message = f"reload of {spec!r} failed ({e}); {old}"
-        worker.log(f"warning: {worker.message}")
+        worker.warn(worker.message, error=str(e))
         return False
     worker.loaded, worker.message = loaded, None
     worker.log(f"reloaded model {loaded.name} ({loaded.sha256[:12]})")
@@ -120,4 +125,4 @@ def remove_control(worker: ControlTarget, name: str) -> None:
         worker.transport.delete("control", name)
     except Exception as e:  # noqa: BLE001 - e.g. Drive failing: the command id is in done_controls (and
         # in applied_controls, which a restart carries over), so the file is not applied again
-        worker.log(f"warning: could not delete control/{name}: {e}")
+        worker.warn(f"could not delete control/{name}: {e}", error=str(e))

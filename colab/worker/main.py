@@ -30,6 +30,7 @@ from colab.transport.drive.backoff import BackoffPolicy
 from colab.transport.drive.errors import DriveAuthError, DriveError, DriveQuotaError, DriveScopeError
 from colab.transport.drive.sign_in import drive_session
 from colab.transport.transport import MailboxError, Transport
+from colab.worker.log import WorkerLog
 from colab.worker.options import WorkerOptions, make_options, parse_args
 from colab.worker.runtime import pick_device, worker_kind
 from colab.worker.worker import Worker
@@ -40,8 +41,9 @@ FATAL = (DriveAuthError, DriveQuotaError, DriveScopeError, MailboxError)
 BUSY_WINDOW_S = 30.0
 
 
-def open_transport(args: argparse.Namespace) -> Transport:
-    """The mailbox the arguments name: a local folder, or a Drive folder signed in as this runtime's user."""
+def open_transport(args: argparse.Namespace, out: WorkerLog) -> Transport:
+    """The mailbox the arguments name: a local folder, or a Drive folder signed in as this runtime's user (its
+    lines on `out`)."""
     if args.mailbox:
         from colab.transport.local import LocalFolderTransport
 
@@ -51,7 +53,7 @@ def open_transport(args: argparse.Namespace) -> Transport:
     return DriveTransport(
         DriveApi(drive_session(), args.drive_api_url),
         args.drive_folder,
-        log=lambda text: print(f"storyloom worker: {text}", flush=True),
+        log=lambda text: out.line(f"storyloom worker: {text}"),
     )
 
 
@@ -88,7 +90,7 @@ def serve(worker: Worker) -> None:
             raise
         except Exception as e:  # noqa: BLE001 - the worker outlives any one failure
             worker.message = f"{type(e).__name__}: {e}"[:2000]
-            worker.log(f"warning: {worker.message}")
+            worker.warn(worker.message, error=str(e))
             failures += 1
             time.sleep(backoff.delay(min(failures, backoff.attempts)))
             continue
@@ -105,9 +107,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         torch.set_num_threads(args.threads)
     kind = worker_kind()
     try:
-        transport = open_transport(args)
+        # Lines outside the worker's own: the mailbox's on stdout, the reasons it stops on stderr.
+        out, errors = WorkerLog(sys.stdout), WorkerLog(sys.stderr)
+    except ValueError as e:
+        print(f"storyloom worker: {e}", file=sys.stderr)
+        return 2
+    try:
+        transport = open_transport(args, out)
     except (MailboxError, DriveError, RuntimeError) as e:
-        print(f"storyloom worker: cannot open the mailbox: {e}", file=sys.stderr)
+        errors.error(f"storyloom worker: cannot open the mailbox: {e}", error=str(e))
         return 2
     applied = json.loads(os.environ.pop(APPLIED_ENV, "[]"))
     worker = Worker(
@@ -117,7 +125,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         restart=lambda w: reexec(command_line, w),
         applied_controls=applied,
     )
-    worker.log(f"{worker.options.worker_id} ({kind}) on {transport.description}")
+    where = transport.description
+    worker.log(f"{worker.options.worker_id} ({kind}) on {where}", kind=kind, mailbox=where)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: setattr(worker, "stop_requested", True))
     try:
@@ -125,11 +134,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         serve(worker)
     except ArtifactError as e:
         worker.message = f"model failed to load: {e}"
-        print(f"storyloom worker: {worker.message}", file=sys.stderr)
+        errors.error(f"storyloom worker: {worker.message}", error=str(e))
         worker.stop()
         return 2
     except FATAL as e:
-        print(f"storyloom worker: {e}", file=sys.stderr)
+        errors.error(f"storyloom worker: {e}", error=str(e))
         return 3
     worker.stop()
     worker.log("stopped")

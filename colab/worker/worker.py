@@ -29,6 +29,7 @@ from colab.worker.control import AppliedControls, apply_control
 from colab.worker.heartbeat import beating_while, build_heartbeat, status_line
 from colab.worker.io import PARSE_ERROR_CODES, error_response, read_incoming, write_response
 from colab.worker.job_book import JobBook, refusal_of
+from colab.worker.log import WorkerLog
 from colab.worker.metrics import WorkerMetrics
 from colab.worker.models import LoadedModel, load_model
 from colab.worker.options import WorkerOptions
@@ -63,6 +64,8 @@ class Worker:
     ) -> None:
         self.transport, self.options, self.device, self.clock = transport, options, device, clock
         self.restart_fn, self.out = restart, out
+        # Its lines on `out`: text, or JSON records under LOG_FORMAT=json (colab/worker/log.py).
+        self.logger = WorkerLog(out, worker_id=options.worker_id)
         self.state, self.started_at = "starting", clock()
         self.loaded: Optional[LoadedModel] = None
         self.message: Optional[str] = None
@@ -78,9 +81,13 @@ class Worker:
         self.pool = ThreadPoolExecutor(max(1, options.io_threads))
         self.next_heartbeat = 0.0
 
-    def log(self, text: str) -> None:
-        """One line on the worker's output."""
-        print(f"storyloom worker: {text}", file=self.out, flush=True)
+    def log(self, text: str, **fields: Any) -> None:
+        """One line on the worker's output (info), with the worker's id and `fields` in a JSON record."""
+        self.logger.info(f"storyloom worker: {text}", **fields)
+
+    def warn(self, text: str, **fields: Any) -> None:
+        """A warning: the line says "warning: " (as it always did)."""
+        self.logger.warn(f"storyloom worker: warning: {text}", **fields)
 
     def load(self, spec: str) -> LoadedModel:
         """Loads a model and warms its sampling step up (ArtifactError if it is missing or broken)."""
@@ -92,7 +99,8 @@ class Worker:
             if self.beating_while(loaded.engine.warm_up, "compiling the sampling step for the GPU"):
                 self.log(f"sampling step compiled and recorded for the GPU in {time.monotonic() - started:.1f} s")
         except Exception as error:  # noqa: BLE001 - the first batch tries again, or falls back to eager steps
-            self.log(f"could not warm up the GPU sampling step ({type(error).__name__}: {error})")
+            why = f"{type(error).__name__}: {error}"
+            self.logger.warn(f"storyloom worker: could not warm up the GPU sampling step ({why})", error=str(error))
         return loaded
 
     def beating_while(self, work: Callable[[], T], message: str) -> T:
@@ -219,7 +227,7 @@ class Worker:
             write_response(self.transport, name, response)
             return True
         except Exception as e:  # noqa: BLE001
-            self.log(f"warning: could not write responses/{name}: {e}")
+            self.warn(f"could not write responses/{name}: {e}", job_id=id_of(name), error=str(e))
             return False
 
     def answered_with(self, name: str, response: dict[str, Any]) -> None:
@@ -239,7 +247,7 @@ class Worker:
         try:
             self.transport.put("workers", f"{self.options.worker_id}.json", serialize(heartbeat))
         except Exception as e:  # noqa: BLE001 - a missed heartbeat is not worth stopping for
-            self.log(f"warning: could not write the heartbeat: {e}")
+            self.warn(f"could not write the heartbeat: {e}", error=str(e))
         if self.options.status_lines:
             self.log(status_line(heartbeat))
 

@@ -19,6 +19,15 @@ export interface ChatAdapter extends ChatDelivery {
   readonly platform: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Whether it is connected to its platform now (for /health/ready), and if not, why. */
+  health(): ChatHealth;
+}
+
+/** A chat adapter's connection, as /health/ready reports it. */
+export interface ChatHealth {
+  ready: boolean;
+  /** Why it is not ready, in words for the person running the bot. */
+  reason?: string;
 }
 
 /** What an adapter shows for an error that is not the user's. */

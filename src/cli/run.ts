@@ -8,6 +8,8 @@
  *   UserError) prints `storyloom <program>: <message>` on stderr (and the usage, for a bad option), exit 2.
  * - Any other failure prints `storyloom <program>: <message>` on stderr, exit 1; a bug (a TypeError,
  *   ReferenceError or SyntaxError) prints its stack too.
+ * - Those failures are error records of the logger (src/log.ts, named `storyloom <program>`): the line alone,
+ *   or a JSON record under LOG_FORMAT=json or NODE_ENV=production, and never a secret.
  * - The process exits once main is done and its output is written, even when a client library keeps a
  *   connection open.
  *
@@ -17,6 +19,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { reasonOf } from '../log-text.ts';
+import { startupLogger, type Logger } from '../log.ts';
 import { isUserError } from '../stories/errors.ts';
 
 /** A mistake in what was asked (an argument, a setting it needs): printed without a stack, exit 2. */
@@ -63,8 +66,12 @@ export function runCli(moduleUrl: string, program: Program): void {
   });
 }
 
-/** Runs a program and returns its exit code; prints what a failure says. */
-export async function run(program: Program, argv: string[]): Promise<number> {
+/** Runs a program and returns its exit code; logs what a failure says (through `log`, so without secrets). */
+export async function run(
+  program: Program,
+  argv: string[],
+  log: Logger = startupLogger(`storyloom ${program.name}`),
+): Promise<number> {
   // Options end at `--`; what follows is an argument, even `--help`.
   const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   if (options.includes('--help')) {
@@ -75,7 +82,7 @@ export async function run(program: Program, argv: string[]): Promise<number> {
     return await program.main(argv);
   } catch (error) {
     const { text, code } = failure(program.name, error, program.usage);
-    console.error(text);
+    log.error(text);
     return code;
   }
 }

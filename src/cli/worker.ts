@@ -5,6 +5,8 @@
  * Runs until SIGINT or SIGTERM, then stops the worker and exits 0.
  */
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { loggerFor, WORKER_NAME } from '../log.ts';
 import { WorkerSupervisor } from '../worker/supervisor.ts';
 import { runCli } from './run.ts';
 
@@ -13,7 +15,7 @@ const USAGE = 'usage: npm run worker';
 /** Runs the supervised worker until a signal; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   parseArgs({ args: argv, options: {} });
-  const supervisor = new WorkerSupervisor();
+  const supervisor = new WorkerSupervisor(process.env, loggerFor(await loadConfig(), WORKER_NAME));
   supervisor.start();
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

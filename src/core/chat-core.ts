@@ -57,7 +57,7 @@ export function chatCoreOf({ core, stories, workers, deliveries, transport }: Ch
   return {
     run: (ctx, name, raw, target) => core.run(ctx, name, raw, target),
     press: (ctx, customId) => core.press(ctx, customId),
-    addLine: (ctx, storyId, text) => core.add(ctx, storyId, text),
+    addLine: (ctx, storyId, text) => core.addLine(ctx, storyId, text),
     storyIdIn: (ctx) => core.storyIdIn(ctx),
     story: (id) => stories.get(id),
     storyInThread: (platform, thread) => stories.findByThread(platform, thread),

@@ -20,6 +20,7 @@ import { COMMAND_HANDLERS, commandNamed, type Commands } from './command-table.t
 import type { Deliveries } from './deliveries.ts';
 import { progressText } from './format.ts';
 import type { LimitSettings } from './limits.ts';
+import { InProgress } from './in-progress.ts';
 import { Limits } from './limits.ts';
 import { checkArgs } from './options.ts';
 import { StoryJobs, type StoryJobSettings } from './story-jobs.ts';
@@ -45,6 +46,9 @@ export class Core implements Commands {
   readonly storyJobs: StoryJobs;
   private readonly limits: Limits;
   private readonly listeners = new Set<(event: StoryEvent) => void>();
+  /** Commands being answered and job results being applied: what a graceful stop waits for. */
+  private readonly work = new InProgress();
+  private stopping = false;
 
   constructor(
     private readonly stories: StoryStore,
@@ -55,7 +59,29 @@ export class Core implements Commands {
     private readonly settings: CoreSettings,
   ) {
     this.limits = new Limits(settings.limits);
-    this.storyJobs = new StoryJobs(stories, jobs, deliveries, settings.jobs, (e) => this.emit(e));
+    this.storyJobs = new StoryJobs(stories, jobs, deliveries, settings.jobs, (e) => this.emit(e), this.work);
+  }
+
+  /**
+   * The first step of a graceful stop: from now on a command, a button or a person's line is refused with a
+   * message that says to try again shortly (nothing is half done: stories and jobs are kept for the restart).
+   */
+  stopTaking(): void {
+    this.stopping = true;
+  }
+
+  /** Resolves true once the commands being answered and the results being posted are done; false at the bound. */
+  settled(timeoutMs: number): Promise<boolean> {
+    return this.work.settled(timeoutMs);
+  }
+
+  /** Runs a command's work unless the bot is stopping, tracked so that a stop waits for its answer. */
+  private accept<T>(work: () => Promise<T> | T): Promise<T> {
+    if (this.stopping) {
+      const text = 'storyloom is restarting. Try again in a minute: your stories are kept.';
+      return Promise.reject(new UserError('stopping', text));
+    }
+    return this.work.track((async () => work())());
   }
 
   private get workerParts(): WorkerCommandParts {
@@ -141,6 +167,11 @@ export class Core implements Commands {
     return this.queue(ctx, storyId, 'continue');
   }
 
+  /** A person's own line as they typed it in a story's thread (a reply there, not a command). */
+  addLine(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply> {
+    return this.accept(() => this.add(ctx, storyId, raw));
+  }
+
   /** `/add text`: a person's own line. */
   async add(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply> {
     const text = storyText(raw, 'line', this.settings.maxLineChars);
@@ -212,7 +243,7 @@ export class Core implements Commands {
   /** A button press, from any platform: the thread command its action names, on its story, at its version. */
   async press(ctx: CommandContext, customId: string): Promise<Reply> {
     const { action, storyId, version } = parseButtonId(customId);
-    return COMMAND_HANDLERS[action](this, ctx, {}, { storyId, version });
+    return this.accept(() => COMMAND_HANDLERS[action](this, ctx, {}, { storyId, version }));
   }
 
   /**
@@ -227,6 +258,6 @@ export class Core implements Commands {
   ): Promise<Reply> {
     const def = commandNamed(name);
     const on = def.scope === 'thread' ? { ...target, storyId: target.storyId ?? this.storyIdIn(ctx) } : target;
-    return COMMAND_HANDLERS[def.name](this, ctx, raw, on);
+    return this.accept(() => COMMAND_HANDLERS[def.name](this, ctx, raw, on));
   }
 }

@@ -9,6 +9,7 @@ import type { StoryStore } from '../stories/store.ts';
 import type { Deliveries } from './deliveries.ts';
 import { progressText } from './format.ts';
 import { reasonOf } from '../log-text.ts';
+import { defaultLogger, type Logger } from '../log.ts';
 
 function changed(a: Progress | undefined, b: Progress): boolean {
   if (!a || a.state !== b.state || a.position !== b.position) return true;
@@ -25,7 +26,7 @@ export class ProgressFeed {
     private readonly jobs: JobClient,
     private readonly stories: StoryStore,
     private readonly deliveries: Deliveries,
-    private readonly log: (message: string) => void = console.warn,
+    private readonly log: Logger = defaultLogger(),
   ) {}
 
   start(everyMs = 1000): void {
@@ -54,7 +55,9 @@ export class ProgressFeed {
         const delivery = { story, jobId: request.job_id, requestedBy: request.user, progress: p, text };
         await this.deliveries.for(story.place.platform).deliverProgress(delivery);
       } catch (error) {
-        this.log(`storyloom: progress for job ${request.job_id} not shown: ${reasonOf(error)}`);
+        const why = reasonOf(error);
+        const job = request.job_id;
+        this.log.warn({ job_id: job, error: why }, `storyloom: progress for job ${job} not shown: ${why}`);
       }
     }
   }

@@ -15,7 +15,15 @@ import { promptFor, storyText } from '../stories/text.ts';
 import { storyButtons } from './buttons.ts';
 import type { Deliveries } from './deliveries.ts';
 import { failureText } from './format.ts';
+import { InProgress } from './in-progress.ts';
 import type { StoryEvent } from './types.ts';
+import { observeCommandToLine } from '../metrics.ts';
+
+/** When the person asked for the story's job in flight: the story's start for its opening line, else the job. */
+function askedAtOf(story: Story): number {
+  const pending = story.pending!;
+  return Date.parse(pending.purpose === 'start' ? story.created_at : pending.requested_at);
+}
 
 /** How jobs are made. */
 export interface StoryJobSettings {
@@ -28,6 +36,8 @@ export interface StoryJobSettings {
 /** Submits stories' jobs and handles their responses. */
 export class StoryJobs implements JobHandler {
   private readonly delivering = new Set<string>();
+  /** When the command behind a regenerated job was given (the job's own time is later); for the metrics. */
+  private readonly askedAt = new Map<string, number>();
 
   constructor(
     private readonly stories: StoryStore,
@@ -35,6 +45,7 @@ export class StoryJobs implements JobHandler {
     private readonly deliveries: Deliveries,
     private readonly settings: StoryJobSettings,
     private readonly emit: (event: StoryEvent) => void,
+    private readonly work: InProgress = new InProgress(),
   ) {}
 
   private sampling(story: Story): Sampling {
@@ -114,7 +125,17 @@ export class StoryJobs implements JobHandler {
     return { jobId, story };
   }
 
-  async response(request: Request, response: Response): Promise<void> {
+  /** A job's response: applied and posted, tracked so that a stop waits for it. */
+  response(request: Request, response: Response): Promise<void> {
+    return this.work.track(this.apply(request, response));
+  }
+
+  /** A job's deadline passed: its story's chat is told, tracked so that a stop waits for it. */
+  expired(request: Request): Promise<void> {
+    return this.work.track(this.expire(request));
+  }
+
+  private async apply(request: Request, response: Response): Promise<void> {
     let story: Story;
     try {
       story = this.stories.get(request.story_id);
@@ -125,6 +146,8 @@ export class StoryJobs implements JobHandler {
     // Applied before but not marked delivered: an earlier attempt may have posted it.
     if (applied) return applied.delivered ? undefined : this.deliver(story, applied, true);
     if (story.pending?.job_id !== request.job_id) return;
+    const askedAt = this.askedAt.get(request.job_id) ?? askedAtOf(story);
+    this.askedAt.delete(request.job_id);
     const text = response.ok ? response.result.text.trim() : '';
     if (!response.ok || !text) {
       const why = response.ok
@@ -135,7 +158,9 @@ export class StoryJobs implements JobHandler {
     if (isStale(story) && story.pending.attempt < 2) {
       await this.stories.update(story.id, (s) => ({ story: clearJob(s, request.job_id), result: undefined }));
       const { requested_by: by, replaces_line: replaces, attempt } = story.pending;
-      await this.submit(story.id, 'regenerate', by, replaces, attempt + 1);
+      const { jobId } = await this.submit(story.id, 'regenerate', by, replaces, attempt + 1);
+      // The person's wait for the line began with their command, before the job this one replaces.
+      this.askedAt.set(jobId, askedAt);
       return;
     }
     const { story: after, line } = await this.stories.update(story.id, (s) => {
@@ -144,10 +169,12 @@ export class StoryJobs implements JobHandler {
     });
     this.emit({ kind: 'line', story: after, line });
     await this.deliver(after, line, false);
+    observeCommandToLine(after.place.platform, (Date.now() - askedAt) / 1000);
   }
 
-  async expired(request: Request): Promise<void> {
+  private async expire(request: Request): Promise<void> {
     const story = this.stories.all().find((s) => s.id === request.story_id);
+    this.askedAt.delete(request.job_id);
     if (story?.pending?.job_id !== request.job_id) return;
     await this.fail(story.id, request.job_id, failureText('deadline', ''));
   }

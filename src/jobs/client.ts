@@ -10,7 +10,9 @@
  * meets the response again.
  */
 import { reasonOf } from '../log-text.ts';
+import { defaultLogger, type Logger } from '../log.ts';
 import type { Change, Transport } from '../transport/transport.ts';
+import { jobAnswered, jobExpired, jobSubmitted } from './job-metrics.ts';
 import { parseFile, ProtocolError, serialize } from './parse.ts';
 import { progressOf, type Progress } from './progress.ts';
 import type { Request, Response } from './protocol.ts';
@@ -33,7 +35,7 @@ export interface JobClientOptions {
   /** How long to wait before handing a response over again after its delivery failed (ms). */
   retryMs: number;
   clock: () => number;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 const DEFAULTS: JobClientOptions = {
@@ -41,7 +43,7 @@ const DEFAULTS: JobClientOptions = {
   deadlineGraceMs: 5000,
   retryMs: 30_000,
   clock: Date.now,
-  log: console.warn,
+  log: defaultLogger(),
 };
 /** How many finished job ids are remembered, to discard late duplicate responses. */
 const REMEMBERED = 10_000;
@@ -83,7 +85,8 @@ export class JobClient {
     this.recovered = true;
     for (const name of await this.transport.list('responses')) await this.onResponse(name);
     // A sweep that fails (the mailbox unreachable for a while) is logged and tried again next time.
-    const log = (e: Error) => this.options.log(`storyloom: mailbox sweep failed: ${reasonOf(e)}`);
+    const log = (e: Error) =>
+      this.options.log.warn({ error: reasonOf(e) }, `storyloom: mailbox sweep failed: ${reasonOf(e)}`);
     const sweep = () => this.sweep().catch(log);
     this.timer = setInterval(() => void sweep(), this.options.sweepMs);
     this.timer.unref();
@@ -118,6 +121,7 @@ export class JobClient {
       this.untrack(request.job_id);
       throw error;
     }
+    jobSubmitted(request);
   }
 
   /**
@@ -143,7 +147,8 @@ export class JobClient {
       const onAbort = () => {
         waiter.settle(new JobWaitError(jobId, 'aborted', `waiting for job ${jobId} was aborted; the job is cancelled`));
         void this.cancel(jobId).catch((e: Error) => {
-          this.options.log(`storyloom: cancelling job ${jobId} failed: ${reasonOf(e)}`);
+          const error = reasonOf(e);
+          this.options.log.warn({ job_id: jobId, error }, `storyloom: cancelling job ${jobId} failed: ${error}`);
         });
       };
       const timer =
@@ -196,7 +201,8 @@ export class JobClient {
     } catch (error) {
       // Not a request this bot can track (unreadable, or not ours): it must not stop recovery.
       if (!(error instanceof ProtocolError && error.code === 'not_ours')) this.unreadable.add(name);
-      this.options.log(`storyloom: ignoring requests/${name}: ${reasonOf(error)}`);
+      const why = reasonOf(error);
+      this.options.log.warn({ file: `requests/${name}`, error: why }, `storyloom: ignoring requests/${name}: ${why}`);
     }
     this.transport.setUrgent(this.waiting.size > 0);
   }
@@ -241,9 +247,12 @@ export class JobClient {
       await this.handler.response(request, response);
     } catch (error) {
       this.retryAt.set(jobId, this.options.clock() + this.options.retryMs);
-      this.options.log(`storyloom: job ${jobId} not delivered yet, will try again: ${reasonOf(error)}`);
+      const why = reasonOf(error);
+      const message = `storyloom: job ${jobId} not delivered yet, will try again: ${why}`;
+      this.options.log.warn({ job_id: jobId, error: why }, message);
       return;
     }
+    jobAnswered(request, response);
     await this.finish(jobId, response);
   }
 
@@ -300,8 +309,11 @@ export class JobClient {
       try {
         await this.handler?.expired(request);
         await this.cancel(request.job_id);
+        jobExpired(request);
       } catch (error) {
-        this.options.log(`storyloom: expiring job ${request.job_id} failed: ${reasonOf(error)}`);
+        const why = reasonOf(error);
+        const job = request.job_id;
+        this.options.log.warn({ job_id: job, error: why }, `storyloom: expiring job ${job} failed: ${why}`);
       } finally {
         this.inHand.delete(request.job_id);
       }

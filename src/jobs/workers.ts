@@ -7,6 +7,7 @@ import type { Change, Transport } from '../transport/transport.ts';
 import { parseFile } from './parse.ts';
 import type { Heartbeat } from './protocol.ts';
 import { reasonOf } from '../log-text.ts';
+import { defaultLogger, type Logger } from '../log.ts';
 
 /** A worker as the bot sees it. */
 export interface WorkerView {
@@ -24,7 +25,7 @@ export class WorkerMonitor {
     private readonly transport: Transport,
     private readonly graceS = 10,
     private readonly clock: () => number = Date.now,
-    private readonly log: (message: string) => void = console.warn,
+    private readonly log: Logger = defaultLogger(),
   ) {}
 
   /** Reads every heartbeat once; afterwards `onChange` keeps them current. */
@@ -47,7 +48,8 @@ export class WorkerMonitor {
       const beat = parseFile('heartbeat', text);
       this.beats.set(beat.worker_id, beat);
     } catch (error) {
-      this.log(`storyloom: ignoring workers/${name}: ${reasonOf(error)}`);
+      const why = reasonOf(error);
+      this.log.warn({ file: `workers/${name}`, error: why }, `storyloom: ignoring workers/${name}: ${why}`);
     }
   }
 

@@ -21,7 +21,8 @@ export type UserErrorCode =
   | 'nothing_to_undo'
   | 'nothing_to_retry'
   | 'moved_on'
-  | 'timeout';
+  | 'timeout'
+  | 'stopping';
 
 /** What else a UserError may carry. */
 export interface UserErrorOptions {

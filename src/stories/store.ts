@@ -7,6 +7,7 @@ import { UserError } from './errors.ts';
 import { PROTOCOL_VERSION, type Platform } from '../jobs/protocol.ts';
 import type { Transport } from '../transport/transport.ts';
 import { Story } from './schema.ts';
+import { defaultLogger, type Logger } from '../log.ts';
 
 const threadKey = (platform: Platform, thread: string) => `${platform}:${thread}`;
 
@@ -34,7 +35,7 @@ export class StoryStore {
 
   constructor(
     private readonly transport: Transport,
-    private readonly log: (message: string) => void = console.warn,
+    private readonly log: Logger = defaultLogger(),
   ) {}
 
   /** Loads every story file; unreadable ones are reported and left alone. */
@@ -43,8 +44,9 @@ export class StoryStore {
       const text = await this.transport.get('stories', name);
       if (text === null) continue;
       const story = parseStory(text);
-      if (typeof story === 'string') this.log(`storyloom: skipping stories/${name}: ${story}`);
-      else this.remember(story);
+      if (typeof story === 'string') {
+        this.log.warn({ file: `stories/${name}`, error: story }, `storyloom: skipping stories/${name}: ${story}`);
+      } else this.remember(story);
     }
     return this.stories.size;
   }

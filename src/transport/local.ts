@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { defaultLogger, type Logger } from '../log.ts';
+import { countMailboxCall } from '../metrics.ts';
 import {
   ChangeHub,
   checkName,
@@ -19,6 +21,32 @@ import {
   type Folder,
   type Transport,
 } from './transport.ts';
+
+/** The kinds of file system failure the mailbox metrics tell apart (src/metrics.ts), by Node's error code. */
+const FS_ERROR_KINDS: Record<string, string> = {
+  EACCES: 'permission',
+  EPERM: 'permission',
+  EROFS: 'permission',
+  ENOSPC: 'no_space',
+  EDQUOT: 'no_space',
+  ENOENT: 'not_found',
+  ENOTDIR: 'not_found',
+  EIO: 'io',
+};
+
+/** Counts one operation on the folder, and its failure by kind. */
+async function counted<T>(operation: string, work: Promise<T>): Promise<T> {
+  try {
+    const result = await work;
+    countMailboxCall('local', operation);
+    return result;
+  } catch (error) {
+    const code = String((error as NodeJS.ErrnoException).code ?? 'other');
+    const errorKind = FS_ERROR_KINDS[code] ?? 'other';
+    countMailboxCall('local', operation, { errorKind, reason: `the local mailbox's ${operation} failed: ${code}` });
+    throw error;
+  }
+}
 
 /** How often the fallback listing runs, when idle and while jobs wait; and whether fs events are used at all. */
 export interface LocalPolling {
@@ -32,7 +60,7 @@ export interface LocalPolling {
 export class LocalFolderTransport implements Transport {
   readonly kind = 'local';
   readonly root: string;
-  private readonly hub = new ChangeHub();
+  private readonly hub: ChangeHub;
   private readonly watchers: FSWatcher[] = [];
   private readonly seen = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
@@ -42,8 +70,10 @@ export class LocalFolderTransport implements Transport {
   constructor(
     root: string,
     private readonly polling: LocalPolling = { idleMs: 1000, urgentMs: 200 },
+    log: Logger = defaultLogger(),
   ) {
     this.root = resolve(root);
+    this.hub = new ChangeHub(log);
   }
 
   get description(): string {
@@ -68,7 +98,23 @@ export class LocalFolderTransport implements Transport {
     this.schedule();
   }
 
-  async put(folder: Folder, name: string, content: string): Promise<void> {
+  put(folder: Folder, name: string, content: string): Promise<void> {
+    return counted('put', this.write(folder, name, content));
+  }
+
+  get(folder: Folder, name: string): Promise<string | null> {
+    return counted('get', this.read(folder, name));
+  }
+
+  delete(folder: Folder, name: string): Promise<void> {
+    return counted('delete', this.remove(folder, name));
+  }
+
+  list(folder: Folder): Promise<string[]> {
+    return counted('list', this.names(folder));
+  }
+
+  private async write(folder: Folder, name: string, content: string): Promise<void> {
     const target = this.path(folder, name);
     const temp = join(this.root, folder, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await open(temp, 'w');
@@ -86,7 +132,7 @@ export class LocalFolderTransport implements Transport {
     }
   }
 
-  async get(folder: Folder, name: string): Promise<string | null> {
+  private async read(folder: Folder, name: string): Promise<string | null> {
     try {
       return await readFile(this.path(folder, name), 'utf8');
     } catch (error) {
@@ -95,7 +141,7 @@ export class LocalFolderTransport implements Transport {
     }
   }
 
-  async delete(folder: Folder, name: string): Promise<void> {
+  private async remove(folder: Folder, name: string): Promise<void> {
     try {
       await unlink(this.path(folder, name));
     } catch (error) {
@@ -103,7 +149,7 @@ export class LocalFolderTransport implements Transport {
     }
   }
 
-  async list(folder: Folder): Promise<string[]> {
+  private async names(folder: Folder): Promise<string[]> {
     // Only files: a folder or anything else that happens to be named like a mailbox file is not one.
     const entries = await readdir(join(this.root, folder), { withFileTypes: true });
     return entries

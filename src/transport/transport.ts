@@ -3,6 +3,7 @@
  * implement it, and both pass the same contract suite (test/transport/contract.ts).
  */
 import { reasonOf } from '../log-text.ts';
+import { defaultLogger, type Logger } from '../log.ts';
 
 /** The mailbox's folders (docs/protocol.md). */
 export const FOLDERS = ['requests', 'responses', 'workers', 'control', 'stories', 'models'] as const;
@@ -85,6 +86,8 @@ export function checkName(name: string): void {
 export class ChangeHub {
   private readonly listeners = new Set<ChangeListener>();
 
+  constructor(private readonly log: Logger = defaultLogger()) {}
+
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -95,7 +98,9 @@ export class ChangeHub {
       try {
         listener(change);
       } catch (error) {
-        console.error(`storyloom: a mailbox listener failed: ${reasonOf(error)}`);
+        const why = reasonOf(error);
+        const fields = { folder: change.folder, file: change.name, error: why };
+        this.log.error(fields, `storyloom: a mailbox listener failed: ${why}`);
       }
     }
   }

@@ -10,6 +10,7 @@
 import { parseFile, type ProtocolError } from '../jobs/parse.ts';
 import type { Control, WorkerState } from '../jobs/protocol.ts';
 import { reasonOf } from '../log-text.ts';
+import type { LogFields } from '../log.ts';
 import type { Transport } from '../transport/transport.ts';
 import type { AppliedControl } from './heartbeat.ts';
 
@@ -48,8 +49,10 @@ export interface ControlTarget {
   beat(): Promise<void>;
   /** Writes a last heartbeat that says 'stopping', then hands over to the supervisor. */
   restart(): Promise<void>;
-  /** Logs a line (the worker adds its prefix). */
-  log(message: string): void;
+  /** Logs a line at info, with `fields` (the worker adds its prefix and id). */
+  log(message: string, fields?: LogFields): void;
+  /** Logs a line at warn. */
+  warn(message: string, fields?: LogFields): void;
 }
 
 /** Reads `control/<name>` and applies it when it targets this worker. */
@@ -62,7 +65,7 @@ export async function applyControl(target: ControlTarget, name: string): Promise
   } catch (error) {
     // Files that are not ours are left alone; our own unreadable ones are removed so they do not linger.
     if ((error as ProtocolError).code === 'not_ours') return;
-    target.log(`deleting unreadable control/${name}: ${reasonOf(error)}`);
+    target.warn(`deleting unreadable control/${name}: ${reasonOf(error)}`, { file: `control/${name}` });
     await removeControl(target, name);
     return;
   }
@@ -71,6 +74,10 @@ export async function applyControl(target: ControlTarget, name: string): Promise
     await removeControl(target, name);
     return;
   }
+  const { command, command_id } = control;
+  // Quoted as the Python worker's line quotes it (its repr).
+  const by = `'${control.issued_by.name}'`;
+  target.log(`control ${command} (${command_id}) from ${by}`, { command, command_id });
   const record = () =>
     target.controls.record({
       command_id: control.command_id,
@@ -107,6 +114,7 @@ async function removeControl(target: ControlTarget, name: string): Promise<void>
   try {
     await target.transport.delete('control', name);
   } catch (error) {
-    target.log(`control/${name} could not be deleted (${reasonOf(error)}); it is applied once all the same`);
+    const why = reasonOf(error);
+    target.warn(`control/${name} could not be deleted (${why}); it is applied once all the same`, { error: why });
   }
 }

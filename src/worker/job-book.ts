@@ -10,6 +10,7 @@
  */
 import type { ErrorCode, Request } from '../jobs/protocol.ts';
 import { reasonOf } from '../log-text.ts';
+import type { Logger } from '../log.ts';
 import type { Transport } from '../transport/transport.ts';
 import { readIncoming, type Incoming } from './io.ts';
 
@@ -46,7 +47,7 @@ export class JobBook {
 
   constructor(
     private readonly transport: Transport,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
   ) {}
 
   /** Requests seen and not yet answered. */
@@ -108,7 +109,8 @@ export class JobBook {
       return incoming;
     } catch (error) {
       if (!this.readFailures.has(id)) {
-        this.log(`storyloom worker: requests/${id}.json could not be read: ${reasonOf(error)}`);
+        const why = reasonOf(error);
+        this.log.warn({ job_id: id, error: why }, `storyloom worker: requests/${id}.json could not be read: ${why}`);
       }
       this.readFailures.add(id);
       return undefined;

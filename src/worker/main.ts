@@ -8,19 +8,23 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { loadConfig } from '../config.ts';
 import { reasonOf } from '../log-text.ts';
+import { loggerFor, startupLogger, WORKER_NAME, type Logger } from '../log.ts';
 import { loadModel } from '../model/models.ts';
 import { makeTransport } from '../transport/factory.ts';
 import { RESTART_EXIT_CODE } from './supervisor.ts';
 import { Worker } from './worker.ts';
+
+let log: Logger | undefined;
 
 async function main(): Promise<void> {
   let stopping: (() => void) | undefined;
   // Forked with an IPC channel (the supervisor): when the parent goes, its channel closes, and so do we.
   if (process.send) process.once('disconnect', () => (stopping ? stopping() : process.exit(0)));
   const config = await loadConfig();
-  const transport = await makeTransport(config, 'worker');
+  const logger = loggerFor(config, WORKER_NAME);
+  log = logger;
+  const transport = await makeTransport(config, 'worker', logger);
   await transport.open();
-  const log = (message: string) => console.error(message);
   const worker = new Worker(transport, {
     workerId: config.STORYLOOM_WORKER_ID,
     kind: 'embedded',
@@ -31,7 +35,7 @@ async function main(): Promise<void> {
     heartbeatOnBatch: transport.kind === 'local',
     loadEngine: (model) => loadModel(model ?? config.STORYLOOM_MODEL, config.STORYLOOM_WORKER_BATCH),
     onRestart: () => void transport.close().finally(() => process.exit(RESTART_EXIT_CODE)),
-    log,
+    log: logger,
   });
   const shutdown = () => {
     void worker
@@ -45,10 +49,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   await worker.start();
   const model = worker.engine ? `model ${worker.engine.info.name}` : worker.message;
-  log(`storyloom worker ${config.STORYLOOM_WORKER_ID}: ${model}, mailbox ${transport.description}`);
+  const id = config.STORYLOOM_WORKER_ID;
+  const fields = { worker_id: id, model: worker.engine?.info.name ?? null, mailbox: transport.description };
+  logger.info(fields, `storyloom worker ${id}: ${model}, mailbox ${transport.description}`);
 }
 
 main().catch((error: Error) => {
-  console.error(`storyloom worker: ${reasonOf(error)}`);
+  (log ?? startupLogger(WORKER_NAME)).fatal({ error: reasonOf(error) }, `storyloom worker: ${reasonOf(error)}`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
  *
  *   new Worker(transport, { workerId: 'embedded-1', kind: 'embedded', mode: 'auto', batchMax: 8, ... });
  */
+import type { Logger } from '../log.ts';
 import type { Engine } from '../model/engine.ts';
 
 /**
@@ -33,5 +34,6 @@ export interface WorkerOptions {
   heartbeatOnBatch: boolean;
   loadEngine: (model: string | null) => Promise<Engine>;
   onRestart: () => void;
-  log: (message: string) => void;
+  /** The process's logger; the worker's records carry its `worker_id`. */
+  log: Logger;
 }

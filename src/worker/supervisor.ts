@@ -5,8 +5,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { defaultLogger, type Logger } from '../log.ts';
 
-const WORKER_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// Built to JavaScript (npm run build), this file is supervisor.js: it forks main.js with plain node and the
+// bot's own node options; from the source, main.ts through tsx.
+const BUILT = import.meta.url.endsWith('.js');
+const WORKER_MAIN = fileURLToPath(new URL(BUILT ? './main.js' : './main.ts', import.meta.url));
+const WORKER_EXEC_ARGV = BUILT ? process.execArgv : ['--import', 'tsx'];
 
 /** The exit code with which the worker's process asks for a restart (src/worker/main.ts). */
 export const RESTART_EXIT_CODE = 75;
@@ -20,7 +25,7 @@ export class WorkerSupervisor {
 
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly log: (message: string) => void = console.error,
+    private readonly log: Logger = defaultLogger(),
   ) {}
 
   /** The running child's pid, if any. */
@@ -33,10 +38,11 @@ export class WorkerSupervisor {
     this.stopping = false;
     const child = fork(WORKER_MAIN, [], {
       env: this.env,
-      execArgv: ['--import', 'tsx'],
+      execArgv: WORKER_EXEC_ARGV,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
+    this.log.debug({ pid: child.pid }, `storyloom: started the embedded worker (pid ${child.pid})`);
     const startedAt = Date.now();
     child.once('exit', (code, signal) => {
       if (this.child === child) this.child = undefined;
@@ -49,7 +55,8 @@ export class WorkerSupervisor {
       this.failures = Date.now() - startedAt > 60_000 ? 1 : this.failures + 1;
       const delay = Math.min(30_000, 500 * 2 ** this.failures) * (0.5 + Math.random() / 2);
       const why = signal ?? `exit ${code}`;
-      this.log(`storyloom: the embedded worker stopped (${why}); starting it again in ${Math.round(delay / 1000)} s`);
+      const again = `starting it again in ${Math.round(delay / 1000)} s`;
+      this.log.error({ pid: child.pid, exit: why }, `storyloom: the embedded worker stopped (${why}); ${again}`);
       setTimeout(() => !this.stopping && this.start(), delay).unref();
     });
   }

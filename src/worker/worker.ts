@@ -10,6 +10,7 @@
 import type { ErrorCode, Request, WorkerState } from '../jobs/protocol.ts';
 import { nextBatch, recordServed, type Served } from '../jobs/schedule.ts';
 import { reasonOf } from '../log-text.ts';
+import type { LogFields, Logger } from '../log.ts';
 import type { Engine } from '../model/engine.ts';
 import type { Change, Transport } from '../transport/transport.ts';
 import { generateBatch } from './batch.ts';
@@ -34,6 +35,8 @@ export class Worker implements ControlTarget {
   private batches = 0;
   private readonly book: JobBook;
   private readonly peers: Peers;
+  /** The process's logger, its records carrying this worker's id. */
+  private readonly logger: Logger;
   private active: string[] = [];
   private wanted: WorkerState = 'running';
   private timer: NodeJS.Timeout | undefined;
@@ -45,7 +48,8 @@ export class Worker implements ControlTarget {
     readonly transport: Transport,
     readonly options: WorkerOptions,
   ) {
-    this.book = new JobBook(transport, options.log);
+    this.logger = options.log.child({ worker_id: options.workerId });
+    this.book = new JobBook(transport, this.logger);
     this.peers = new Peers(transport, options.workerId);
   }
 
@@ -86,11 +90,14 @@ export class Worker implements ControlTarget {
     for (const name of await this.transport.list('responses')) this.book.answer(name.replace(/\.json$/, ''));
     for (const name of await this.transport.list('workers')) await this.onChange(news('workers', name));
     for (const name of await this.transport.list('requests')) await this.onChange(news('requests', name));
-    this.transport.subscribe((change) => void this.onChange(change).catch((e: Error) => this.log(reasonOf(e))));
+    this.transport.subscribe(
+      (change) => void this.onChange(change).catch((e: Error) => this.warn(reasonOf(e), { error: reasonOf(e) })),
+    );
     for (const name of await this.transport.list('control')) await this.onChange(news('control', name));
     this.settle();
     await this.beat();
-    const beat = () => void this.beat().catch((e: Error) => this.log(`heartbeat failed: ${reasonOf(e)}`));
+    const beat = () =>
+      void this.beat().catch((e: Error) => this.warn(`heartbeat failed: ${reasonOf(e)}`, { error: reasonOf(e) }));
     this.timer = setInterval(beat, this.options.intervalS * 1000);
     this.loopDone = this.loop();
   }
@@ -112,9 +119,14 @@ export class Worker implements ControlTarget {
     this.options.onRestart();
   }
 
-  /** Logs a line with the worker's prefix. */
-  log(message: string): void {
-    this.options.log(`storyloom worker: ${message}`);
+  /** Logs a line with the worker's prefix, at info, with its id and `fields`. */
+  log(message: string, fields: LogFields = {}): void {
+    this.logger.info(fields, `storyloom worker: ${message}`);
+  }
+
+  /** Logs a line with the worker's prefix, at warn. */
+  warn(message: string, fields: LogFields = {}): void {
+    this.logger.warn(fields, `storyloom worker: ${message}`);
   }
 
   /**
@@ -136,7 +148,7 @@ export class Worker implements ControlTarget {
       return true;
     } catch (error) {
       this.note = `model failed to load: ${(error as Error).message}`;
-      this.log(this.note);
+      this.logger.error({ model, error: (error as Error).message }, `storyloom worker: ${this.note}`);
       return false;
     }
   }
@@ -209,7 +221,7 @@ export class Worker implements ControlTarget {
         if (batch.length) await this.run(batch);
       } catch (error) {
         // The mailbox failed us (a write that would not go through): log it, try again next pass.
-        this.log(reasonOf(error));
+        this.warn(reasonOf(error), { error: reasonOf(error) });
       }
     }
   }
@@ -263,7 +275,9 @@ export class Worker implements ControlTarget {
     for (const { response, ok } of outcome.responses) {
       // A response that cannot be written stays unanswered: a later pass makes it again.
       await this.respond(response, ok).catch((error: Error) => {
-        this.log(`the response to job ${response.job_id} was not written: ${reasonOf(error)}`);
+        const why = reasonOf(error);
+        const job = response.job_id;
+        this.warn(`the response to job ${job} was not written: ${why}`, { job_id: job, error: why });
       });
     }
     this.metrics.batch(outcome.chars, outcome.seconds, outcome.done, 0);

@@ -8,6 +8,7 @@ import { parseArgs, promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failure, isEntry, run, UsageError, type Program } from '../../src/cli/run.ts';
 import { UserError } from '../../src/stories/errors.ts';
+import { testLog } from '../helpers/log.ts';
 import { ROOT } from '../helpers/python.ts';
 
 const USAGE = 'usage: npm run example -- [--level N]';
@@ -29,27 +30,29 @@ function program(fail?: () => never): Program {
 describe('src/cli/run.ts', () => {
   const out: string[] = [];
   const err: string[] = [];
+  // What a failure says goes through the logger (its records' messages land in `err`).
+  const { log, records } = testLog(err);
   afterEach(() => {
     vi.restoreAllMocks();
     out.length = 0;
     err.length = 0;
+    records.length = 0;
   });
   const capture = () => {
     vi.spyOn(console, 'log').mockImplementation((line: string) => void out.push(line));
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
   };
 
   it('runs main with the arguments, and prints the usage for --help (not after `--`)', async () => {
     capture();
-    expect(await run(program(), ['--level', '3'])).toBe(0);
-    expect(await run(program(), ['--help'])).toBe(0);
+    expect(await run(program(), ['--level', '3'], log)).toBe(0);
+    expect(await run(program(), ['--help'], log)).toBe(0);
     expect(out).toEqual(['done', USAGE]);
-    expect(await run(program(), ['--', '--help'])).toBe(2);
+    expect(await run(program(), ['--', '--help'], log)).toBe(2);
   });
 
   it('gives exit 2 and the message for a bad option (with the usage), a UsageError and a UserError', async () => {
     capture();
-    expect(await run(program(), ['--speed', '3'])).toBe(2);
+    expect(await run(program(), ['--speed', '3'], log)).toBe(2);
     expect(err.at(-1)).toMatch(/^storyloom example: Unknown option '--speed'[\s\S]*\nusage: npm run example/);
     expect(
       await run(
@@ -57,6 +60,7 @@ describe('src/cli/run.ts', () => {
           throw new UsageError('set EXAMPLE_ID');
         }),
         [],
+        log,
       ),
     ).toBe(2);
     expect(err.at(-1)).toBe('storyloom example: set EXAMPLE_ID');
@@ -67,9 +71,11 @@ describe('src/cli/run.ts', () => {
           throw refused;
         }),
         [],
+        log,
       ),
     ).toBe(2);
     expect(err.at(-1)).toBe('storyloom example: Give one opening, in quotes.');
+    expect(records.map((r) => r.level)).toEqual(['error', 'error', 'error']);
     expect(out).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { UserError } from '../../src/stories/errors.ts';
 import { WorkerSupervisor } from '../../src/worker/supervisor.ts';
 import type { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig } from '../helpers/bot.ts';
+import { quietLog } from '../helpers/log.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
@@ -90,7 +91,7 @@ describe('admin commands', () => {
         STORYLOOM_HEARTBEAT_S: '1',
         STORYLOOM_LOCAL_WORKER: 'always',
       },
-      () => undefined,
+      quietLog(),
     );
     supervisor.start();
     cleanups.push(() => supervisor.stop());

@@ -11,6 +11,7 @@ import { JobClient } from '../../src/jobs/client.ts';
 import type { Request } from '../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../src/jobs/workers.ts';
 import { startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
+import { quietLog } from '../helpers/log.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
@@ -28,7 +29,7 @@ describe('fairness', () => {
     const config = testConfig();
     const transport = testTransport(config);
     await transport.open();
-    const client = new JobClient(transport, new WorkerMonitor(transport), { log: () => undefined });
+    const client = new JobClient(transport, new WorkerMonitor(transport), { log: quietLog() });
     const submitted = new Map<string, number>();
     const done: { user: string; waitMs: number }[] = [];
     client.setHandler({

@@ -7,6 +7,7 @@ import { JobClient } from '../../src/jobs/client.ts';
 import type { Request } from '../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../src/jobs/workers.ts';
 import { ctx, startTestBot, startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
+import { quietLog, testLog } from '../helpers/log.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { until } from '../helpers/worker-process.ts';
@@ -63,7 +64,7 @@ describe('bad files in the mailbox', () => {
     await t.close();
     const logs: string[] = [];
     const { startBot } = await import('../../src/app.ts');
-    const b = await startBot(config, testTransport(config), { worker: false, log: (m) => logs.push(m) });
+    const b = await startBot(config, testTransport(config), { worker: false, log: testLog(logs).log });
     bots.push(b);
     expect(b.workers.workers()).toEqual([]);
     expect(b.stories.all()).toEqual([]);
@@ -116,7 +117,7 @@ describe('waiting', () => {
     const transport = testTransport(config);
     await transport.open();
     const workers = new WorkerMonitor(transport);
-    const client = new JobClient(transport, workers, { sweepMs: 50, deadlineGraceMs: 50, log: () => undefined });
+    const client = new JobClient(transport, workers, { sweepMs: 50, deadlineGraceMs: 50, log: quietLog() });
     const expired: string[] = [];
     client.setHandler({ response: async () => undefined, expired: async (r: Request) => void expired.push(r.job_id) });
     await client.start();
@@ -142,7 +143,7 @@ describe('waiting', () => {
         sweepMs: 50,
         deadlineGraceMs: 100,
         retryMs: 50,
-        log: () => undefined,
+        log: quietLog(),
       });
       let tries = 0;
       const expired: string[] = [];

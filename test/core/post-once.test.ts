@@ -19,6 +19,7 @@ import type { StoryStore } from '../../src/stories/store.ts';
 import { startDiscordFake, type DiscordFake } from '../fakes/discord/index.ts';
 import { startSlackFake, type SlackFake } from '../fakes/slack/index.ts';
 import { ctx, testConfig, testTransport } from '../helpers/bot.ts';
+import { quietLog } from '../helpers/log.ts';
 import { responseTo } from '../helpers/model-line.ts';
 import { type LineEventData, openEvents } from '../helpers/playground.ts';
 
@@ -39,7 +40,7 @@ interface Running {
 
 /** A bot with all three adapters started; `goLive` (and its startup sweep) is left to the test. */
 async function startAll(config: Config): Promise<Running> {
-  const log = () => undefined;
+  const log = quietLog();
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const playground = new PlaygroundAdapter(config, bot.chat, log);
   const slack = createSlackAdapter(config, bot.chat, log, { postIntervalMs: 10, clientPingTimeoutMs: 200 });

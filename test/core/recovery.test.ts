@@ -13,6 +13,7 @@ import { JobWaitError } from '../../src/jobs/client.ts';
 import type { Heartbeat } from '../../src/jobs/protocol.ts';
 import { Worker } from '../../src/worker/worker.ts';
 import { ctx, startTestBot, startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
+import { quietLog, testLog } from '../helpers/log.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { RecordingDelivery } from '../helpers/recording-delivery.ts';
 import { until } from '../helpers/worker-process.ts';
@@ -45,7 +46,7 @@ async function worker(config: Config): Promise<Worker> {
 
 /** A bot started but not yet live (its chat adapters would be starting now). */
 async function startingBot(config: Config): Promise<{ bot: Bot; delivery: RecordingDelivery }> {
-  const b = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
+  const b = await startBot(config, testTransport(config), { worker: false, log: quietLog() });
   cleanups.push(() => b.stop());
   const delivery = new RecordingDelivery();
   b.deliveries.register('test', delivery);
@@ -157,7 +158,8 @@ describe('odd entries in requests/', () => {
     const model = await startTestWorker(config, await tinyModel());
     await model.stop();
     await model.transport.close();
-    const flaky = new Worker(transport, { ...model.options, log: (m) => logs.push(m) });
+    const { log, records } = testLog(logs);
+    const flaky = new Worker(transport, { ...model.options, log });
     await flaky.start();
     cleanups.push(async () => {
       await flaky.stop();
@@ -166,6 +168,8 @@ describe('odd entries in requests/', () => {
     const reply = await b.core.start(ctx('ann'), { seed: 'The road was long.' }, thread);
     await until(() => delivery.lines.some((l) => l.jobId === reply.jobId), 30_000, 'the line');
     expect(logs.join('\n')).toMatch(/the response to job .* was not written: disk full/);
+    const unwritten = records.find((r) => r.msg.includes('was not written'));
+    expect(unwritten).toMatchObject({ level: 'warn', worker_id: model.options.workerId, error: 'disk full' });
   }, 60_000);
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startBot, goLive, type Bot } from '../../src/app.ts';
 import { parseConfig, type Config } from '../../src/config.ts';
 import type { CommandContext } from '../../src/core/types.ts';
+import { silentLogger } from '../../src/log.ts';
 import type { Engine } from '../../src/model/engine.ts';
 import { loadModel } from '../../src/model/models.ts';
 import type { WorkerOptions } from '../../src/worker/options.ts';
@@ -12,7 +13,7 @@ import { Worker } from '../../src/worker/worker.ts';
 import { LocalFolderTransport } from '../../src/transport/local.ts';
 import { RecordingDelivery } from './recording-delivery.ts';
 
-const quiet = () => undefined;
+const quiet = silentLogger();
 
 /** A fresh data folder and a configuration for it. */
 export function testConfig(overrides: Record<string, string> = {}): Config {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { goLive, startBot, type Bot } from '../../src/app.ts';
 import { PlaygroundAdapter, type PlaygroundOptions } from '../../src/chat/playground/adapter.ts';
 import type { Config } from '../../src/config.ts';
+import { silentLogger } from '../../src/log.ts';
 import { Heartbeat } from '../../src/jobs/protocol.ts';
 import { testConfig, testTransport } from './bot.ts';
 
@@ -30,8 +31,8 @@ export async function startTestPlayground(
     STORYLOOM_MAX_IN_FLIGHT: '20',
     ...overrides,
   });
-  const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
-  const playground = new PlaygroundAdapter(config, bot.chat, () => undefined, options);
+  const bot = await startBot(config, testTransport(config), { worker: false, log: silentLogger() });
+  const playground = new PlaygroundAdapter(config, bot.chat, silentLogger(), options);
   await playground.start();
   await goLive(bot);
   return {

@@ -8,9 +8,12 @@ export class RecordingDelivery implements ChatDelivery {
   readonly failures: FailureDelivery[] = [];
   /** Set to make deliveries throw (a chat platform that is down). */
   failing = false;
+  /** Set to make line deliveries wait for it (a chat platform that is slow to answer). */
+  hold: Promise<void> | null = null;
 
   async deliverLine(d: LineDelivery): Promise<void> {
     if (this.failing) throw new Error('chat is down');
+    if (this.hold) await this.hold;
     this.lines.push(d);
   }
 

@@ -11,6 +11,7 @@ import { JobClient, type JobHandler } from '../../src/jobs/client.ts';
 import { serialize } from '../../src/jobs/parse.ts';
 import type { Request, Response } from '../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../src/jobs/workers.ts';
+import { quietLog, testLog } from '../helpers/log.ts';
 import { LocalFolderTransport } from '../../src/transport/local.ts';
 import type { Folder } from '../../src/transport/transport.ts';
 import { makeRequest } from '../transport/drive/job-harness.ts';
@@ -53,8 +54,8 @@ async function setup() {
   const transport = new RefusingTransport(root, { idleMs: 50, urgentMs: 20 });
   await transport.open();
   const logs: string[] = [];
-  const monitor = new WorkerMonitor(transport, 10, Date.now, () => undefined);
-  const client = new JobClient(transport, monitor, { sweepMs: 50, log: (m) => logs.push(m) });
+  const monitor = new WorkerMonitor(transport, 10, Date.now, quietLog());
+  const client = new JobClient(transport, monitor, { sweepMs: 50, log: testLog(logs).log });
   const delivered: string[] = [];
   const handler: JobHandler = {
     response: async (request: Request) => void delivered.push(request.job_id),

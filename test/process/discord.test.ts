@@ -57,7 +57,8 @@ it('answers /story with a line in the thread, over the Drive mailbox, and stops 
   const env = botEnv({ ...settings, ...drive.botEnv, PLAYGROUND: 'off', STORYLOOM_WORKER_ID: 'embedded-process-dc' });
   const bot = npmStart('npm start (discord)', env);
   expect(await bot.startupLine()).toMatch(/mailbox drive, chat discord, local worker auto/);
-  await bot.waitForOutput(/storyloom discord: logged in as storyloom-test-bot, in 1 server/, 30_000, 'err');
+  // An info line (src/log.ts): on stdout.
+  await bot.waitForOutput(/storyloom discord: logged in as storyloom-test-bot, in 1 server/, 30_000);
   await discord.waitForSession(10_000);
 
   const options = { opening: 'The lighthouse keeper', length: 40 };

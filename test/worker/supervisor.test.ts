@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startBot } from '../../src/app.ts';
 import { WorkerSupervisor } from '../../src/worker/supervisor.ts';
 import { testConfig, testTransport } from '../helpers/bot.ts';
+import { quietLog, testLog } from '../helpers/log.ts';
 import { tinyModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 import { readHeartbeat, until } from '../helpers/worker-process.ts';
@@ -30,7 +31,7 @@ describe('WorkerSupervisor', () => {
       STORYLOOM_HEARTBEAT_S: '1',
       STORYLOOM_LOCAL_WORKER: 'always',
     };
-    const supervisor = new WorkerSupervisor(env, (m) => logs.push(m));
+    const supervisor = new WorkerSupervisor(env, testLog(logs).log);
     supervisor.start();
     cleanups.push(() => supervisor.stop());
     await until(() => readHeartbeat(config)?.state === 'running', 60_000, 'the first worker');
@@ -56,7 +57,7 @@ describe('WorkerSupervisor', () => {
       STORYLOOM_LOCAL_WORKER: 'always',
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(),
     };
-    const supervisor = new WorkerSupervisor(env, () => undefined);
+    const supervisor = new WorkerSupervisor(env, quietLog());
     supervisor.start();
     cleanups.push(() => supervisor.stop());
     await until(() => readHeartbeat(config)?.state === 'running', 60_000, 'the first worker');
@@ -81,7 +82,7 @@ describe('WorkerSupervisor', () => {
 
   it('runs no worker when STORYLOOM_LOCAL_WORKER is off', async () => {
     const config = testConfig({ STORYLOOM_LOCAL_WORKER: 'off' });
-    const bot = await startBot(config, testTransport(config), { log: () => undefined });
+    const bot = await startBot(config, testTransport(config), { log: quietLog() });
     cleanups.push(() => bot.stop());
     expect(bot.supervisor).toBeNull();
   });

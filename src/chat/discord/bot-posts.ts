@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { Message, SendableChannels } from 'discord.js';
 import { readButtonId } from '../../core/buttons.ts';
 import type { Line } from '../../core/types.ts';
+import type { Logger } from '../../log.ts';
 import { NO_MENTIONS, type Body } from './render.ts';
 
 /** How many of the thread's newest messages a redelivery looks through (one request). */
@@ -29,7 +30,7 @@ export interface LinePostOptions {
   botId: string;
   /** The thread's newest messages, when the caller has just read them: no second read. */
   recent?: Message[];
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /** The nonce of one piece of a line: 25 characters of a hash of the line id and the piece's number. */
@@ -52,13 +53,13 @@ export async function postLine(
 }
 
 /** The thread's newest messages; none when they cannot be read (the nonces still guard a short gap). */
-async function recentMessages(channel: SendableChannels, log: (message: string) => void): Promise<Message[]> {
+async function recentMessages(channel: SendableChannels, log: Logger): Promise<Message[]> {
   if (!('messages' in channel)) return [];
   try {
     return [...(await channel.messages.fetch({ limit: HISTORY_LIMIT, cache: false })).values()];
   } catch (error) {
     const why = (error as Error).message;
-    log(`storyloom discord: could not read the thread ${channel.id} before posting a line again: ${why}`);
+    log.warn(`storyloom discord: could not read the thread ${channel.id} before posting a line again: ${why}`);
     return [];
   }
 }

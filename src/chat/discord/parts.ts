@@ -5,6 +5,7 @@
  */
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
+import type { Logger } from '../../log.ts';
 import type { StatusMessages } from './status-messages.ts';
 import type { StoryGate } from './story-gate.ts';
 
@@ -14,7 +15,7 @@ export interface DiscordParts {
   config: Config;
   status: StatusMessages;
   gate: StoryGate;
-  log: (message: string) => void;
+  log: Logger;
   /** Milliseconds since the epoch (Date.now, except in tests that let time pass). */
   clock: () => number;
 }

@@ -9,6 +9,7 @@
  * the bot token edits it (bot-edits.ts).
  */
 import { MessageFlags, type Message, type RepliableInteraction } from 'discord.js';
+import type { Logger } from '../../log.ts';
 import { isTokenGone } from './api-errors.ts';
 import { editAsBot } from './bot-edits.ts';
 import { channelOf } from './context.ts';
@@ -32,7 +33,7 @@ export class Responder implements StatusTarget {
 
   constructor(
     private readonly interaction: RepliableInteraction,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly clock: () => number = Date.now,
   ) {
     this.receivedAt = clock();
@@ -157,7 +158,8 @@ export class Responder implements StatusTarget {
     if (!isTokenGone(error)) throw error;
     if (!this.viaChannel) {
       const code = (error as { code: unknown }).code;
-      this.log(
+      this.log.info(
+        { code },
         `storyloom discord: ${this.label}: the interaction token no longer works (${code}); ` +
           'answering with the bot token',
       );
@@ -168,7 +170,7 @@ export class Responder implements StatusTarget {
   /** Logs a private reply that can no longer reach its user (never the token; the text clipped to one line). */
   private keepPrivate(content: string): null {
     const text = clip(content.replace(/\s+/g, ' '), 200);
-    this.log(
+    this.log.warn(
       `storyloom discord: ${this.label}: a private reply was not shown (its interaction token no longer ` +
         `works; posting it in the channel would show it to everyone): ${text}`,
     );

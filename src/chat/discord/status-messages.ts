@@ -8,6 +8,7 @@
  * tokens stay in memory and never go to the mailbox; a public reply is edited with
  * the bot token once its token is gone.
  */
+import type { Logger } from '../../log.ts';
 import { EditThrottle } from '../throttle.ts';
 import type { Frame } from './render.ts';
 
@@ -32,7 +33,7 @@ export class StatusMessages {
   private readonly replies = new Map<string, StatusReply>();
   private readonly throttle = new EditThrottle<string>((jobId, status) => this.edit(jobId, status), EDIT_INTERVAL_MS);
 
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(private readonly log: Logger) {}
 
   /** From now on the job's progress and outcome edit this reply; shows `status` at once. */
   follow(jobId: string, target: StatusTarget, frame: Frame, status: string): void {
@@ -84,7 +85,9 @@ export class StatusMessages {
     try {
       return await reply.target.editIfLive(reply.frame(status));
     } catch (error) {
-      this.log(`storyloom discord: the reply for job ${jobId} could not be edited: ${(error as Error).message}`);
+      const why = (error as Error).message;
+      const message = `storyloom discord: the reply for job ${jobId} could not be edited: ${why}`;
+      this.log.warn({ job_id: jobId, error: why }, message);
       return false;
     }
   }

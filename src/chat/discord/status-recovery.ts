@@ -16,6 +16,7 @@
 import type { Client, Message } from 'discord.js';
 import { isProgressText } from '../../core/format.ts';
 import type { Story } from '../../core/types.ts';
+import type { Logger } from '../../log.ts';
 import { OnceEach, jobMadeAt } from '../earlier-run.ts';
 import { editAsBot, type MessageRef } from './bot-edits.ts';
 import { HISTORY_LIMIT } from './bot-posts.ts';
@@ -49,12 +50,13 @@ export class StatusRecovery {
   constructor(
     private readonly client: Client,
     private readonly status: StatusMessages,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly startedAt = Date.now(),
     waitMs = WAIT_MS,
   ) {
     this.looks = new OnceEach(waitMs, (jobId) => {
-      log(
+      log.info(
+        { job_id: jobId },
         `storyloom discord: still looking for the reply of job ${jobId} from before the restart; ` +
           'delivering meanwhile',
       );
@@ -92,7 +94,8 @@ export class StatusRecovery {
       return recent;
     } catch (error) {
       const why = (error as Error).message;
-      this.log(`storyloom discord: could not look for the reply of job ${jobId} from before the restart: ${why}`);
+      const what = `the reply of job ${jobId} from before the restart`;
+      this.log.warn({ job_id: jobId, error: why }, `storyloom discord: could not look for ${what}: ${why}`);
       return undefined;
     }
   }

@@ -7,9 +7,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
+import type { Logger } from '../../log.ts';
 import type { FailureDelivery, LineDelivery, ProgressDelivery, StoryEvent } from '../../core/types.ts';
 import { isUserError } from '../../stories/errors.ts';
-import { APOLOGY, type ChatAdapter } from '../adapter.ts';
+import { APOLOGY, type ChatAdapter, type ChatHealth } from '../adapter.ts';
 import { PlaygroundApi } from './api.ts';
 import { PlaygroundDelivery } from './delivery.ts';
 import { EventHub } from './events.ts';
@@ -43,7 +44,7 @@ export class PlaygroundAdapter implements ChatAdapter {
   constructor(
     private readonly config: Config,
     private readonly core: ChatCore,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly options: PlaygroundOptions = {},
   ) {
     this.api = new PlaygroundApi(core, config.PLAYGROUND_ADMINS);
@@ -133,9 +134,17 @@ export class PlaygroundAdapter implements ChatAdapter {
     } catch (error) {
       if (error instanceof HttpError) return sendUserError(res, error.status, error);
       if (isUserError(error)) return sendUserError(res, STATUS_OF[error.code], error);
-      this.log(`storyloom playground: ${req.method} ${url.pathname} failed: ${(error as Error).stack ?? error}`);
+      const fields = { platform: 'playground', method: req.method, path: url.pathname, error: String(error) };
+      const where = `${req.method} ${url.pathname}`;
+      this.log.error(fields, `storyloom playground: ${where} failed: ${(error as Error).stack ?? error}`);
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: APOLOGY } });
     }
+  }
+
+  /** Ready while its server listens (not once it is stopping). */
+  health(): ChatHealth {
+    if (this.server?.listening && !this.stopping) return { ready: true };
+    return { ready: false, reason: this.stopping ? 'the playground is stopping' : 'the playground is not listening' };
   }
 
   deliverLine(delivery: LineDelivery): Promise<void> {
@@ -152,10 +161,6 @@ export class PlaygroundAdapter implements ChatAdapter {
 }
 
 /** Makes the playground adapter (main.ts starts it). */
-export function createPlaygroundAdapter(
-  config: Config,
-  core: ChatCore,
-  log: (message: string) => void,
-): PlaygroundAdapter {
+export function createPlaygroundAdapter(config: Config, core: ChatCore, log: Logger): PlaygroundAdapter {
   return new PlaygroundAdapter(config, core, log);
 }

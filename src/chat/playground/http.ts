@@ -31,6 +31,7 @@ export const STATUS_OF: Record<UserErrorCode, number> = {
   in_flight_cap: 429,
   queue_full: 503,
   timeout: 504,
+  stopping: 503,
 };
 
 /** The largest request body the playground reads. */

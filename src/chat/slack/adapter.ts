@@ -6,11 +6,12 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from '@slack/bolt';
+import type { App, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
+import type { Logger } from '../../log.ts';
 import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
-import type { ChatAdapter } from '../adapter.ts';
+import type { ChatAdapter, ChatHealth } from '../adapter.ts';
 import { RecentKeys } from '../recent.ts';
 import { BotPosts } from './bot-posts.ts';
 import { BoltLogger, buildBoltApp, type SlackMode } from './client.ts';
@@ -20,6 +21,7 @@ import { registerButtons } from './handlers/buttons.ts';
 import { registerCommands } from './handlers/commands.ts';
 import { registerMentions } from './handlers/mentions.ts';
 import { registerThreadReplies } from './handlers/thread-replies.ts';
+import { slackConnectionProblem, watchSlackRateLimits } from './monitoring.ts';
 import { ChannelPacer } from './pacer.ts';
 import type { SlackParts } from './parts.ts';
 import { SlackPoster } from './poster.ts';
@@ -43,6 +45,8 @@ export class SlackAdapter implements ChatAdapter {
   readonly platform = 'slack';
   readonly mode: SlackMode;
   private readonly app: App;
+  /** Socket Mode's receiver (HTTP mode has none). */
+  private readonly socket: SocketModeReceiver | undefined;
   private readonly delivery: ChatDelivery;
   private readonly status: StatusMessages;
   private server: Server | undefined;
@@ -51,11 +55,13 @@ export class SlackAdapter implements ChatAdapter {
   constructor(
     private readonly config: Config,
     private readonly core: ChatCore,
-    log: (message: string) => void,
+    logger: Logger,
     options: SlackAdapterOptions = {},
   ) {
+    const log = logger.child({ platform: 'slack' });
     const settings = { clientPingTimeoutMs: options.clientPingTimeoutMs };
-    ({ app: this.app, mode: this.mode } = buildBoltApp(config, new BoltLogger(log), settings));
+    ({ app: this.app, mode: this.mode, socket: this.socket } = buildBoltApp(config, new BoltLogger(log), settings));
+    watchSlackRateLimits(this.app.client);
     const poster = new SlackPoster(this.app.client, new ChannelPacer(options.postIntervalMs ?? 1000));
     this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
     const posts = new BotPosts(this.app.client);
@@ -74,7 +80,7 @@ export class SlackAdapter implements ChatAdapter {
     registerThreadReplies(this.app, parts);
     registerMentions(this.app, parts);
     // The last net: handlers guard themselves, so this only sees Bolt's own failures.
-    this.app.error(async (error) => log(`storyloom slack: ${error.message}`));
+    this.app.error(async (error) => log.error(`storyloom slack: ${error.message}`));
   }
 
   /** HTTP mode: the port the receiver listens on, once started. */
@@ -104,6 +110,12 @@ export class SlackAdapter implements ChatAdapter {
     await this.app.stop();
   }
 
+  /** Ready while the Socket Mode connection is open, or the HTTP receiver listens. */
+  health(): ChatHealth {
+    const problem = slackConnectionProblem(this.socket, this.server?.listening ?? false);
+    return problem ? { ready: false, reason: problem } : { ready: true };
+  }
+
   deliverLine(delivery: LineDelivery): Promise<void> {
     return this.delivery.deliverLine(delivery);
   }
@@ -121,7 +133,7 @@ export class SlackAdapter implements ChatAdapter {
 export function createSlackAdapter(
   config: Config,
   core: ChatCore,
-  log: (message: string) => void,
+  log: Logger,
   options: SlackAdapterOptions = {},
 ): SlackAdapter {
   return new SlackAdapter(config, core, log, options);

@@ -10,6 +10,8 @@
  */
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config.ts';
+import type { Logger as StoryloomLogger } from '../../log.ts';
+import { countingFetch } from './monitoring.ts';
 
 /** How the app talks to Slack. */
 export type SlackMode = 'socket' | 'http';
@@ -29,6 +31,8 @@ function clientOptions(config: Config, logger: Logger) {
   return {
     slackApiUrl: config.SLACK_API_URL,
     logger,
+    // Counts failed calls for /metrics (monitoring.ts); the calls themselves go through unchanged.
+    fetch: countingFetch(),
     retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 8000, randomize: true },
   };
 }
@@ -38,7 +42,7 @@ export function buildBoltApp(
   config: Config,
   logger: Logger,
   settings: BoltAppSettings = {},
-): { app: App; mode: SlackMode } {
+): { app: App; mode: SlackMode; socket?: SocketModeReceiver } {
   const token = config.SLACK_BOT_TOKEN;
   if (!token) throw new Error('storyloom: the Slack adapter needs SLACK_BOT_TOKEN. See .env.example.');
   if (config.SLACK_APP_TOKEN) {
@@ -56,7 +60,7 @@ export function buildBoltApp(
       clientOptions: clientOptions(config, logger),
       deferInitialization: true,
     });
-    return { app, mode: 'socket' };
+    return { app, mode: 'socket', socket: receiver };
   }
   if (!config.SLACK_SIGNING_SECRET) {
     throw new Error(
@@ -75,17 +79,24 @@ export function buildBoltApp(
   return { app, mode: 'http' };
 }
 
-/** A Bolt logger that passes warnings and errors to storyloom's log and drops the rest. */
+/**
+ * A Bolt logger on storyloom's: Bolt's warnings and errors as they are, its info and debug one level down (debug
+ * and trace: Bolt's info is about its connection, not worth a line by default).
+ */
 export class BoltLogger implements Logger {
-  constructor(private readonly log: (message: string) => void) {}
+  constructor(private readonly log: StoryloomLogger) {}
 
-  debug(): void {}
-  info(): void {}
+  debug(...msg: unknown[]): void {
+    this.log.trace(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
+  }
+  info(...msg: unknown[]): void {
+    this.log.debug(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
+  }
   warn(...msg: unknown[]): void {
-    this.log(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
+    this.log.warn(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
   }
   error(...msg: unknown[]): void {
-    this.log(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
+    this.log.error(`storyloom slack (bolt): ${msg.map(String).join(' ')}`);
   }
   setLevel(): void {}
   getLevel(): LogLevel {

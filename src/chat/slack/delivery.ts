@@ -10,6 +10,7 @@
  */
 import { storyButtons } from '../../core/buttons.ts';
 import type { ChatDelivery, FailureDelivery, Line, LineDelivery, ProgressDelivery, Story } from '../../core/types.ts';
+import type { Logger } from '../../log.ts';
 import type { BotPosts, ThreadScan } from './bot-posts.ts';
 import { placeOf, type SlackPoster } from './poster.ts';
 import { failureMessage, lineMessage } from './render.ts';
@@ -22,7 +23,7 @@ export interface SlackDeliveryParts {
   status: StatusMessages;
   recovery: StatusRecovery;
   posts: BotPosts;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /** Delivers lines, progress and failures to Slack threads. */
@@ -38,7 +39,7 @@ export class SlackDelivery implements ChatDelivery {
     }
     if (shown) {
       await poster.delete(shown).catch((error: Error) => {
-        log(`storyloom slack: status message not deleted: ${error.message}`);
+        log.warn({ job_id: jobId }, `storyloom slack: status message not deleted: ${error.message}`);
       });
     }
   }
@@ -55,7 +56,8 @@ export class SlackDelivery implements ChatDelivery {
     } catch (error) {
       const why = (error as Error).message;
       const what = `the thread of story ${story.id}`;
-      this.parts.log(`storyloom slack: could not read ${what} before posting a line again: ${why}`);
+      const message = `storyloom slack: could not read ${what} before posting a line again: ${why}`;
+      this.parts.log.warn({ story_id: story.id, error: why }, message);
       return false;
     }
   }

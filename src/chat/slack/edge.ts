@@ -5,6 +5,7 @@
  * is not in gets its own advice; anything else gets the apology and a log line. No
  * error escapes into Bolt.
  */
+import type { Logger } from '../../log.ts';
 import { isUserError } from '../../stories/errors.ts';
 import { APOLOGY } from '../adapter.ts';
 
@@ -15,7 +16,7 @@ function slackErrorCode(error: unknown): string | undefined {
 }
 
 /** The words for an error, for the person whose request failed. */
-export function errorText(error: unknown, log: (message: string) => void, what: string): string {
+export function errorText(error: unknown, log: Logger, what: string): string {
   if (isUserError(error)) {
     const mention = 'You can also mention @storyloom with undo, retry or end in the thread.';
     if (error.code === 'moved_on') return `${error.message} ${mention}`;
@@ -25,14 +26,15 @@ export function errorText(error: unknown, log: (message: string) => void, what: 
   if (code === 'not_in_channel' || code === 'channel_not_found') {
     return 'I can’t post in this channel yet. Invite me with /invite @storyloom, then try again.';
   }
-  log(`storyloom slack: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const why = error instanceof Error ? error.message : String(error);
+  log.error({ error: why, stack: (error as Error)?.stack }, `storyloom slack: ${what} failed: ${why}`);
   return APOLOGY;
 }
 
 /** Runs `work`; on an error, tells the person (through `tell`) and never throws. */
 export async function guard(
   what: string,
-  log: (message: string) => void,
+  log: Logger,
   tell: (text: string) => Promise<unknown>,
   work: () => Promise<void>,
 ): Promise<void> {
@@ -43,7 +45,7 @@ export async function guard(
     await Promise.resolve()
       .then(() => tell(text))
       .catch((failed: Error) => {
-        log(`storyloom slack: could not tell the user about a failed ${what}: ${failed.message}`);
+        log.warn(`storyloom slack: could not tell the user about a failed ${what}: ${failed.message}`);
       });
   }
 }

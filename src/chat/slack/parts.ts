@@ -6,6 +6,7 @@
  */
 import type { RespondFn } from '@slack/bolt';
 import type { ChatCore } from '../../core/chat-core.ts';
+import type { Logger } from '../../log.ts';
 import type { RecentKeys } from '../recent.ts';
 import type { SlackPeople } from './context.ts';
 import type { SlackPlace, SlackPoster } from './poster.ts';
@@ -20,7 +21,7 @@ export interface SlackParts {
   replies: ReplyRenderer;
   /** Keys of requests already handled (event ids, trigger ids, message ts). */
   recent: RecentKeys;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 /**
@@ -35,7 +36,7 @@ export function firstTime(
   if (parts.recent.allFirst(...keys)) return true;
   if (retry.retryNum) {
     const why = retry.retryReason || 'no reason given';
-    parts.log(`storyloom slack: ignored retry ${retry.retryNum} (${why}) of ${keys[0]}: already handled`);
+    parts.log.info(`storyloom slack: ignored retry ${retry.retryNum} (${why}) of ${keys[0]}: already handled`);
   }
   return false;
 }
@@ -54,5 +55,5 @@ export function tellEphemeral(parts: SlackParts, place: SlackPlace, userId: stri
 export async function acknowledgeLine(parts: SlackParts, channel: string, ts: string): Promise<void> {
   await parts.poster
     .react({ channel, ts }, 'white_check_mark')
-    .catch((error: Error) => parts.log(`storyloom slack: reaction not added: ${error.message}`));
+    .catch((error: Error) => parts.log.warn(`storyloom slack: reaction not added: ${error.message}`));
 }

@@ -7,6 +7,7 @@
  * metadata naming its job, so that after a restart the new run can take it over
  * ({@link StatusMessages.claim}) instead of posting another.
  */
+import type { Logger } from '../../log.ts';
 import { EditThrottle } from '../throttle.ts';
 import type { MessageRef, SlackPlace, SlackPoster } from './poster.ts';
 import { statusMessage } from './render.ts';
@@ -29,7 +30,7 @@ export class StatusMessages {
 
   constructor(
     private readonly poster: SlackPoster,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     editIntervalMs = 2000,
   ) {
     this.edits = new EditThrottle<string>((jobId, text) => this.edit(jobId, text), editIntervalMs);
@@ -46,7 +47,7 @@ export class StatusMessages {
     const status: Status = { storyId, shown: text, closed: false, posted: Promise.resolve(null) };
     const stillWanted = () => !status.closed;
     status.posted = this.poster.post(place, statusMessage(text, jobId, storyId), stillWanted).catch((error: Error) => {
-      this.log(`storyloom slack: status message for job ${jobId} not posted: ${error.message}`);
+      this.log.warn({ job_id: jobId }, `storyloom slack: status message for job ${jobId} not posted: ${error.message}`);
       return null;
     });
     this.byJob.set(jobId, status);
@@ -88,7 +89,7 @@ export class StatusMessages {
       const ref = await this.close(jobId);
       if (!ref) continue;
       await this.poster.delete(ref).catch((error: Error) => {
-        this.log(`storyloom slack: status message not deleted: ${error.message}`);
+        this.log.warn({ job_id: jobId }, `storyloom slack: status message not deleted: ${error.message}`);
       });
     }
   }
@@ -99,7 +100,7 @@ export class StatusMessages {
     if (!status || status.closed || !ref || text === status.shown) return;
     status.shown = text;
     await this.poster.update(ref, statusMessage(text, jobId, status.storyId)).catch((error: Error) => {
-      this.log(`storyloom slack: status of job ${jobId} not updated: ${error.message}`);
+      this.log.warn({ job_id: jobId }, `storyloom slack: status of job ${jobId} not updated: ${error.message}`);
     });
   }
 

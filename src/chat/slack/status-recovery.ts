@@ -13,6 +13,7 @@
  * few seconds.
  */
 import type { Story } from '../../core/types.ts';
+import type { Logger } from '../../log.ts';
 import { OnceEach, jobMadeAt } from '../earlier-run.ts';
 import type { BotPosts, ThreadScan } from './bot-posts.ts';
 import { placeOf, type SlackPoster } from './poster.ts';
@@ -38,12 +39,13 @@ export class StatusRecovery {
     private readonly posts: BotPosts,
     private readonly status: StatusMessages,
     private readonly poster: SlackPoster,
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly startedAt = Date.now(),
     waitMs = WAIT_MS,
   ) {
     this.looks = new OnceEach(waitMs, (storyId) => {
-      log(
+      log.info(
+        { story_id: storyId },
         `storyloom slack: still reading the thread of story ${storyId} for status messages from before the ` +
           'restart; delivering meanwhile',
       );
@@ -70,7 +72,8 @@ export class StatusRecovery {
       scan = await this.posts.scan(placeOf(story), sinceMs);
     } catch (error) {
       const why = (error as Error).message;
-      this.log(
+      this.log.warn(
+        { story_id: story.id, error: why },
         `storyloom slack: could not read the thread of story ${story.id} for status messages from before ` +
           `the restart: ${why}`,
       );
@@ -80,7 +83,8 @@ export class StatusRecovery {
     for (const old of scan.statuses.filter((s) => s.storyId === story.id).reverse()) {
       if (await this.status.claim(old.jobId, story.id, old.ref, wanted.has(old.jobId))) continue;
       await this.poster.delete(old.ref).catch((error: Error) => {
-        this.log(`storyloom slack: an old status message of job ${old.jobId} was not deleted: ${error.message}`);
+        const what = `an old status message of job ${old.jobId}`;
+        this.log.warn({ job_id: old.jobId }, `storyloom slack: ${what} was not deleted: ${error.message}`);
       });
     }
     return scan;

@@ -8,10 +8,12 @@ import type { OAuth2Client } from 'google-auth-library';
 // The same factory as `google.drive`, without loading every Google API.
 import { drive, type drive_v3 } from 'googleapis/build/src/apis/drive/index.js';
 import { DEFAULT_BACKOFF, withBackoff, type BackoffPolicy, type RetryOutcome } from './backoff.ts';
+import { countDriveCall, type DriveMethod } from './call-metrics.ts';
 import { MailboxError, type DriveFailure } from './errors.ts';
 import { explainFailure, type CredentialKind } from './explain.ts';
 import { landed, toMeta, type ChangePage, type FileMeta, type FolderMeta } from './file-meta.ts';
 import { Limiter } from './limiter.ts';
+import { defaultLogger, type Logger } from '../../log.ts';
 
 export type { ChangePage, FileMeta, FolderMeta } from './file-meta.ts';
 
@@ -37,6 +39,8 @@ export interface DriveApiOptions {
   maxConcurrent?: number;
   backoff?: BackoffPolicy;
   sleep?: (ms: number) => Promise<unknown>;
+  /** Each call at trace, each retry at warn. */
+  log?: Logger;
 }
 
 /** Drive v3, as the mailbox uses it. */
@@ -49,6 +53,7 @@ export class DriveApi {
   private readonly policy: BackoffPolicy;
   private readonly sleep?: (ms: number) => Promise<unknown>;
   private readonly limiter: Limiter;
+  private readonly log: Logger;
 
   constructor(options: DriveApiOptions) {
     this.kind = options.kind;
@@ -59,6 +64,7 @@ export class DriveApi {
     this.policy = options.backoff ?? DEFAULT_BACKOFF;
     this.sleep = options.sleep;
     this.limiter = new Limiter(options.maxConcurrent ?? 8);
+    this.log = options.log ?? defaultLogger();
   }
 
   /** The per-call options: on every call, uploads included. */
@@ -66,14 +72,32 @@ export class DriveApi {
     return { rootUrl: this.rootUrl, retry: false, timeout: this.timeoutMs } as const;
   }
 
+  /** One call, retried as the policy says; every attempt counts in the mailbox metrics under `method`. */
   private run<T>(
+    method: DriveMethod,
     what: string,
     call: () => Promise<T>,
     accept?: (f: DriveFailure, attempt: number) => T | undefined,
   ): Promise<T> {
-    return withBackoff(() => this.limiter.run(call), this.policy, {
-      accept,
+    const attempt = () =>
+      this.limiter.run(call).then((result) => {
+        countDriveCall(method);
+        this.log.trace({ method }, `storyloom: Drive ${method} (${what})`);
+        return result;
+      });
+    return withBackoff(attempt, this.policy, {
+      // Called on every failed attempt: one that is accepted (a 404 on delete: already gone) counts as answered.
+      accept: (f, n) => {
+        const accepted = accept?.(f, n);
+        countDriveCall(method, accepted === undefined ? f : undefined);
+        return accepted;
+      },
       sleep: this.sleep,
+      onRetry: (f, n, ms) => {
+        const fields = { method, status: f.status, reason: f.reason, attempt: n, error: f.message };
+        const answer = `${f.status ?? 'no answer'}${f.reason ? ` ${f.reason}` : ''}`;
+        this.log.warn(fields, `storyloom: Drive ${method} failed (${answer}) while ${what}; trying again in ${ms} ms`);
+      },
       fail: (o) => this.failure(what, o),
     });
   }
@@ -92,7 +116,7 @@ export class DriveApi {
 
   /** Fresh file ids, for creates that a retry cannot duplicate. */
   async generateIds(count: number): Promise<string[]> {
-    const res = await this.run('getting new file ids', () =>
+    const res = await this.run('files.generateIds', 'getting new file ids', () =>
       this.drive.files.generateIds({ count, space: 'drive', type: 'files', fields: 'ids' }, this.opts),
     );
     return res.data.ids ?? [];
@@ -111,6 +135,7 @@ export class DriveApi {
     properties?: Record<string, string>,
   ): Promise<FileMeta> {
     return this.run(
+      'files.create',
       what,
       () =>
         this.drive.files
@@ -142,6 +167,7 @@ export class DriveApi {
     properties?: Record<string, string>,
   ): Promise<FileMeta> {
     return this.run(
+      'files.create',
       `creating the folder ${name}`,
       () =>
         this.drive.files
@@ -166,7 +192,7 @@ export class DriveApi {
 
   /** Merges public `properties` (null deletes a key) into a file's metadata, without touching its content. */
   async updateProperties(id: string, properties: Record<string, string | null>, what: string): Promise<void> {
-    await this.run(what, () =>
+    await this.run('files.update', what, () =>
       this.drive.files.update(
         {
           // Drive deletes a property set to null; the client's types do not say so.
@@ -187,7 +213,7 @@ export class DriveApi {
     what: string,
     properties?: Record<string, string | null>,
   ): Promise<FileMeta> {
-    return this.run(what, () =>
+    return this.run('files.update', what, () =>
       this.drive.files
         .update(
           {
@@ -206,7 +232,7 @@ export class DriveApi {
 
   /** A file's content as text. */
   async download(id: string, what: string): Promise<string> {
-    return this.run(what, () =>
+    return this.run('files.get.media', what, () =>
       this.drive.files
         .get({ fileId: id, alt: 'media', supportsAllDrives: true }, { ...this.opts, responseType: 'text' })
         .then((r) => String(r.data)),
@@ -216,6 +242,7 @@ export class DriveApi {
   /** Deletes a file; a 404 means it is already gone, which is fine. */
   async deleteFile(id: string, what: string): Promise<void> {
     await this.run(
+      'files.delete',
       what,
       () => this.drive.files.delete({ fileId: id, supportsAllDrives: true }, this.opts).then(() => true),
       (f) => (f.status === 404 ? true : undefined),
@@ -228,6 +255,7 @@ export class DriveApi {
    */
   async trashFile(id: string, what: string): Promise<void> {
     await this.run(
+      'files.update',
       what,
       () =>
         this.drive.files
@@ -239,7 +267,7 @@ export class DriveApi {
 
   /** A file's metadata. */
   async getFile(id: string, what: string): Promise<FileMeta> {
-    return this.run(what, () =>
+    return this.run('files.get', what, () =>
       this.drive.files
         .get({ fileId: id, supportsAllDrives: true, fields: FILE_FIELDS }, this.opts)
         .then((r) => toMeta(r.data)),
@@ -252,7 +280,7 @@ export class DriveApi {
    */
   async getFolder(id: string, what: string): Promise<FolderMeta> {
     const get = () => this.drive.files.get({ fileId: id, supportsAllDrives: true, fields: FOLDER_FIELDS }, this.opts);
-    return this.run(what, () =>
+    return this.run('files.get', what, () =>
       get().then((r) => {
         const caps = r.data.capabilities;
         return {
@@ -271,7 +299,7 @@ export class DriveApi {
     let pageToken: string | undefined;
     do {
       const token = pageToken;
-      const res = await this.run(what, () =>
+      const res = await this.run('files.list', what, () =>
         this.drive.files.list(
           {
             q,
@@ -293,7 +321,7 @@ export class DriveApi {
 
   /** Where the changes feed starts now. */
   async startPageToken(driveId: string | undefined): Promise<string> {
-    const res = await this.run('starting the changes feed', () =>
+    const res = await this.run('changes.getStartPageToken', 'starting the changes feed', () =>
       this.drive.changes.getStartPageToken({ supportsAllDrives: true, ...(driveId ? { driveId } : {}) }, this.opts),
     );
     if (!res.data.startPageToken)
@@ -303,7 +331,7 @@ export class DriveApi {
 
   /** One page of changes since `pageToken`, with the fields the mailbox needs. */
   async listChanges(pageToken: string, driveId: string | undefined): Promise<ChangePage> {
-    const res = await this.run('reading the changes feed', () =>
+    const res = await this.run('changes.list', 'reading the changes feed', () =>
       this.drive.changes.list(
         {
           pageToken,
@@ -330,7 +358,7 @@ export class DriveApi {
 
   /** The signed-in account's email address. */
   async accountEmail(): Promise<string> {
-    const res = await this.run('asking who is signed in', () =>
+    const res = await this.run('about.get', 'asking who is signed in', () =>
       this.drive.about.get({ fields: 'user(emailAddress)' }, this.opts),
     );
     return res.data.user?.emailAddress ?? 'an unknown account';

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { JWT, OAuth2Client } from 'google-auth-library';
 import type { Config } from '../../config.ts';
+import { registerSecrets } from '../../log.ts';
 import { MailboxError } from './errors.ts';
 import type { CredentialKind } from './explain.ts';
 import { DRIVE_SCOPE } from './mailbox-folders.ts';
@@ -64,13 +65,15 @@ async function oauthUser(clientId: string, clientSecret: string, tokenFile: stri
   }
   const auth = new OAuth2Client({ clientId, clientSecret, endpoints: { oauth2TokenUrl: token.token_uri } });
   auth.setCredentials({ refresh_token: token.refresh_token });
-  return { auth, kind: 'oauth_user' };
+  registerSecrets(clientSecret, token.refresh_token);
+  return { auth: secretsLogged(auth), kind: 'oauth_user' };
 }
 
 /** A service account from its JSON key file. */
 async function serviceAccount(path: string): Promise<DriveCredentials> {
   const key = await readServiceAccountKey(path);
-  const auth = new JWT({ email: key.client_email, key: key.private_key, scopes: [DRIVE_SCOPE] });
+  registerSecrets(key.private_key);
+  const auth = secretsLogged(new JWT({ email: key.client_email, key: key.private_key, scopes: [DRIVE_SCOPE] }));
   const tokenUri = key.token_uri ?? GOOGLE_TOKEN_URL;
   if (tokenUri !== GOOGLE_TOKEN_URL) {
     // The JWT client always posts its assertion to Google's endpoint; honour the key's token_uri, as Google's Python
@@ -83,6 +86,16 @@ async function serviceAccount(path: string): Promise<DriveCredentials> {
     });
   }
   return { auth, kind: 'service_account' };
+}
+
+/**
+ * Registers every token the client gets from then on as a secret the log must censor: google-auth-library emits
+ * `tokens` with each new access token (and a refresh token when one comes), from OAuth2Client's and JWT's refresh
+ * (build/src/auth/oauth2client.js and jwtclient.js, `this.emit('tokens', tokens)`).
+ */
+function secretsLogged<T extends OAuth2Client>(auth: T): T {
+  auth.on('tokens', (tokens) => registerSecrets(tokens.access_token, tokens.refresh_token, tokens.id_token));
+  return auth;
 }
 
 interface ServiceAccountKey {

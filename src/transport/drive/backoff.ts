@@ -56,6 +56,8 @@ export interface RetryHooks<T> {
   fail: (outcome: RetryOutcome) => Error;
   sleep?: (ms: number) => Promise<unknown>;
   random?: () => number;
+  /** Told of each failure that will be retried, before the wait. */
+  onRetry?: (failure: DriveFailure, attempt: number, delayMs: number) => void;
 }
 
 /** Runs `call` until it succeeds, fails in a way retrying cannot fix, or runs out of attempts. */
@@ -69,7 +71,9 @@ export async function withBackoff<T>(call: () => Promise<T>, policy: BackoffPoli
       const accepted = hooks.accept?.(failure, attempt);
       if (accepted !== undefined) return accepted;
       if (!isTransient(failure) || attempt >= policy.attempts) throw hooks.fail({ failure, attempts: attempt, error });
-      await wait(backoffDelay(attempt, policy, failure.retryAfterMs, hooks.random));
+      const delayMs = backoffDelay(attempt, policy, failure.retryAfterMs, hooks.random);
+      hooks.onRetry?.(failure, attempt, delayMs);
+      await wait(delayMs);
     }
   }
 }

@@ -27,6 +27,7 @@ import {
   type Folder,
   type Transport,
 } from '../transport.ts';
+import { defaultLogger, type Logger } from '../../log.ts';
 import type { DriveApi, FileMeta } from './api.ts';
 import { BODY_FOLDERS, bodyPropertiesFor } from './body-properties.ts';
 import { isNotFound } from './errors.ts';
@@ -65,19 +66,19 @@ export interface DriveTransportOptions {
   /** Clear abandoned heartbeats and control files (the bot's side only). */
   housekeeping?: HousekeepingRules;
   clock?: () => number;
-  log?: (message: string) => void;
+  log?: Logger;
 }
 
 /** A mailbox in a Google Drive folder. */
 export class DriveTransport implements Transport {
   readonly kind = 'drive';
-  private readonly hub = new ChangeHub();
+  private readonly hub: ChangeHub;
   private readonly index = new FolderIndex();
   private readonly writes = new KeyedQueue();
   private readonly pace: PollPace;
   private readonly ids: IdPool;
   private readonly clock: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: Logger;
   private readonly unremovable: UnremovableFiles;
   private folders: MailboxFolders | undefined;
   private sync: MailboxSync | undefined;
@@ -87,7 +88,8 @@ export class DriveTransport implements Transport {
     this.pace = new PollPace(options.polling);
     this.ids = new IdPool(options.api, options.idBlock ?? 100);
     this.clock = options.clock ?? Date.now;
-    this.log = options.log ?? ((m) => console.error(m));
+    this.log = options.log ?? defaultLogger();
+    this.hub = new ChangeHub(this.log);
     this.unremovable = new UnremovableFiles(this.log);
   }
 
@@ -121,7 +123,7 @@ export class DriveTransport implements Transport {
     [this.folders, this.sync] = [folders, sync];
     if (cannotTrash) {
       const account = await api.accountEmail().catch(() => 'this account');
-      this.log(cannotTrashWarning(account, folders.driveId!));
+      this.log.warn({ account }, cannotTrashWarning(account, folders.driveId!));
     }
     if (this.options.housekeeping) {
       this.housekeeper = new Housekeeper(this, this.options.housekeeping, this.clock, this.log);

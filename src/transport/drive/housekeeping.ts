@@ -9,6 +9,7 @@
  * it again. The bot runs it; workers do not.
  */
 import { reasonOf } from '../../log-text.ts';
+import { defaultLogger, type Logger } from '../../log.ts';
 
 /** When files count as abandoned, and how often to look. */
 export interface HousekeepingRules {
@@ -41,13 +42,14 @@ export class Housekeeper {
     private readonly mailbox: HousekeptMailbox,
     readonly rules: HousekeepingRules = DEFAULT_HOUSEKEEPING,
     private readonly clock: () => number = Date.now,
-    private readonly log: (message: string) => void = console.warn,
+    private readonly log: Logger = defaultLogger(),
   ) {}
 
   /** Sweeps every `rules.everyMs`. */
   start(): void {
     this.timer = setInterval(
-      () => void this.sweep().catch((e: Error) => this.log(`storyloom: mailbox housekeeping failed: ${reasonOf(e)}`)),
+      () =>
+        void this.sweep().catch((e: Error) => this.log.warn(`storyloom: mailbox housekeeping failed: ${reasonOf(e)}`)),
       this.rules.everyMs,
     );
     this.timer.unref();
@@ -82,12 +84,13 @@ export class Housekeeper {
           if (!(await this.mailbox.tryDelete(folder, file.name))) continue;
         } catch (error) {
           // One file that fails (Drive away for a minute) must not hold up the rest; the next sweep tries it again.
-          this.log(`storyloom: housekeeping could not remove ${path}: ${reasonOf(error)}`);
+          const why = reasonOf(error);
+          this.log.warn({ file: path, error: why }, `storyloom: housekeeping could not remove ${path}: ${why}`);
           continue;
         }
         deleted.push(path);
         const minutes = Math.round((now - file.modifiedMs) / 60_000);
-        this.log(`storyloom: housekeeping removed ${path}, ${what} untouched for ${minutes} min`);
+        this.log.info({ file: path }, `storyloom: housekeeping removed ${path}, ${what} untouched for ${minutes} min`);
       }
     }
     return deleted;

@@ -9,6 +9,7 @@
  * (`nextCatchUp`): as current, at no extra call.
  */
 import { reasonOf } from '../../log-text.ts';
+import type { Logger } from '../../log.ts';
 import { isMailboxName, type ChangeHub, type Folder } from '../transport.ts';
 import { FOLDER_MIME, type DriveApi } from './api.ts';
 import { catchUp } from './changes-feed.ts';
@@ -32,7 +33,7 @@ export interface MailboxSyncOptions {
   /** The least time between two saves of the state file (ms). */
   saveEveryMs: number;
   clock: () => number;
-  log: (message: string) => void;
+  log: Logger;
   /** The ids of files this side may not remove, saved with the state (unremovable.ts). */
   unremovable?: () => string[];
 }
@@ -168,6 +169,8 @@ export class MailboxSync {
             change.removed ? 0 : (index.entries(change.folder, change.name)[0]?.modifiedMs ?? 0),
             this.o.clock(),
           );
+          const path = `${change.folder}/${change.name}`;
+          this.o.log.debug({ file: path, removed: change.removed }, `storyloom: mailbox news: ${path}`);
           if (!this.closed) hub.emit(change);
         }
       });
@@ -175,7 +178,7 @@ export class MailboxSync {
       this.failures = 0;
     } catch (error) {
       if (!isBadPageToken(error)) throw error;
-      this.o.log(
+      this.o.log.warn(
         `storyloom: Drive no longer accepts the saved page token (${reasonOf(error)}); reading the mailbox afresh`,
       );
       this.token = await api.startPageToken(folders.driveId);
@@ -229,7 +232,10 @@ export class MailboxSync {
     this.o.pace.failed();
     this.failures++;
     if (this.failures === 1 || this.failures % 10 === 0)
-      this.o.log(`storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${reasonOf(error)}`);
+      this.o.log.warn(
+        { failures: this.failures, error: reasonOf(error) },
+        `storyloom: looking for mailbox news failed (${this.failures} time(s) in a row): ${reasonOf(error)}`,
+      );
   }
 
   private scheduleSave(): void {
@@ -257,7 +263,7 @@ export class MailboxSync {
           unremovable: this.o.unremovable?.() ?? [],
         });
       })
-      .catch((error: Error) => this.o.log(`storyloom: cannot save ${path}: ${reasonOf(error)}`));
+      .catch((error: Error) => this.o.log.warn(`storyloom: cannot save ${path}: ${reasonOf(error)}`));
     return this.saving;
   }
 }

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Logger } from '../../log.ts';
 import { FOLDERS, type Folder } from '../transport.ts';
 import type { IndexEntry } from './folder-index.ts';
 
@@ -25,17 +26,13 @@ export interface SyncState {
 type SavedEntry = [id: string, folder: Folder, name: string, version: number, modifiedMs: number];
 
 /** Reads the state for `folderId`; undefined when there is none, it is unreadable, or it belongs to another folder. */
-export async function loadSyncState(
-  path: string,
-  folderId: string,
-  log: (m: string) => void,
-): Promise<SyncState | undefined> {
+export async function loadSyncState(path: string, folderId: string, log: Logger): Promise<SyncState | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      log(`storyloom: cannot read ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
+      log.warn(`storyloom: cannot read ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
     return undefined;
   }
   try {
@@ -57,7 +54,7 @@ export async function loadSyncState(
       : [];
     return { folderId, pageToken: doc.page_token, entries, unremovable };
   } catch (error) {
-    log(`storyloom: ignoring ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
+    log.warn(`storyloom: ignoring ${path} (${(error as Error).message}); starting the Drive changes feed afresh`);
     return undefined;
   }
 }

@@ -7,6 +7,7 @@
  * tells admins' /status how many there are.
  */
 import type { CleanupProblems } from '../transport.ts';
+import type { Logger } from '../../log.ts';
 import { cleanupAdvice } from './explain.ts';
 
 /** How many ids are kept (the oldest are forgotten first). */
@@ -21,7 +22,7 @@ export class UnremovableFiles {
   private inSharedDrive = false;
 
   constructor(
-    private readonly log: (message: string) => void,
+    private readonly log: Logger,
     private readonly limit = LIMIT,
   ) {}
 
@@ -45,7 +46,8 @@ export class UnremovableFiles {
     this.remember(id);
     if (this.logged) return;
     this.logged = true;
-    this.log(
+    this.log.warn(
+      { file: path },
       `storyloom: Drive refused both deleting ${path} and moving it to the trash, so it stays in the ` +
         'mailbox. Files this account cannot remove are not tried again (/status for admins counts them), and the ' +
         `mailbox fills up. ${cleanupAdvice(this.inSharedDrive)}`,

@@ -23,6 +23,7 @@ import {
   type SentInteraction,
 } from '../../fakes/discord/index.ts';
 import { startTestWorker, testConfig, testTransport } from '../../helpers/bot.ts';
+import { testLog } from '../../helpers/log.ts';
 import { tinyModel } from '../../helpers/models.ts';
 
 /** Everything a Discord end-to-end test drives and checks. */
@@ -66,7 +67,8 @@ async function startDiscordBot(
   logs: string[],
   clock: () => number,
 ): Promise<{ bot: Bot; adapter: DiscordAdapter }> {
-  const log = (m: string) => void logs.push(m);
+  // Down to info: discord.js's own chatter (trace) is not what these tests look at.
+  const { log } = testLog(logs, 'info');
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const adapter = new DiscordAdapter(config, bot.chat, log, clock);
   await adapter.start();

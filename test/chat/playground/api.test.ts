@@ -4,6 +4,7 @@ import type { CommandResult } from '../../../src/chat/playground/api.ts';
 import type { storySummary, storyView } from '../../../src/chat/playground/render.ts';
 import type { Worker } from '../../../src/worker/worker.ts';
 import { startTestWorker } from '../../helpers/bot.ts';
+import { quietLog } from '../../helpers/log.ts';
 import { tinyModel } from '../../helpers/models.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
@@ -297,7 +298,7 @@ describe('playground startup', () => {
   it('a port already in use gets a clear message', async () => {
     const port = new URL(pg.url).port;
     const { PlaygroundAdapter } = await import('../../../src/chat/playground/adapter.ts');
-    const second = new PlaygroundAdapter({ ...pg.config, PLAYGROUND_PORT: Number(port) }, pg.bot.chat, () => undefined);
+    const second = new PlaygroundAdapter({ ...pg.config, PLAYGROUND_PORT: Number(port) }, pg.bot.chat, quietLog());
     await expect(second.start()).rejects.toThrow(
       new RegExp(`port ${port} on 127.0.0.1 is already in use.*PLAYGROUND_PORT=`),
     );

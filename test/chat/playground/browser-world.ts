@@ -11,6 +11,7 @@ import { goLive, startBot } from '../../../src/app.ts';
 import { PlaygroundAdapter, type PlaygroundOptions } from '../../../src/chat/playground/adapter.ts';
 import type { Worker } from '../../../src/worker/worker.ts';
 import { testTransport } from '../../helpers/bot.ts';
+import { quietLog } from '../../helpers/log.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { ROOT } from '../../helpers/python.ts';
 
@@ -57,8 +58,8 @@ export function browserWorld(overrides: Record<string, string> = {}, options: Pl
     },
     async startServer() {
       const config = { ...world.pg.config, PLAYGROUND_PORT: port };
-      const bot = await startBot(config, testTransport(config), { worker: false, log: () => undefined });
-      const playground = new PlaygroundAdapter(config, bot.chat, () => undefined, options);
+      const bot = await startBot(config, testTransport(config), { worker: false, log: quietLog() });
+      const playground = new PlaygroundAdapter(config, bot.chat, quietLog(), options);
       await playground.start();
       await goLive(bot);
       world.pg = {

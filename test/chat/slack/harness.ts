@@ -12,6 +12,7 @@ import type { Story } from '../../../src/stories/schema.ts';
 import { startSlackFake, type ChannelRateLimit, type SlackFake } from '../../fakes/slack/index.ts';
 import type { StoredMessage } from '../../fakes/slack/types.ts';
 import { startTestWorker, testConfig, testTransport } from '../../helpers/bot.ts';
+import { testLog } from '../../helpers/log.ts';
 import { tinyModel } from '../../helpers/models.ts';
 
 /** How a test world is set up. */
@@ -75,7 +76,8 @@ async function startBotOn(
   logs: string[],
   options: WorldOptions,
 ): Promise<{ bot: Bot; adapter: SlackAdapter }> {
-  const log = (message: string) => void logs.push(message);
+  // Down to info: Bolt's own chatter (debug and trace) is not what these tests look at.
+  const { log } = testLog(logs, 'info');
   const bot = await startBot(config, testTransport(config), { worker: false, log });
   const adapter = createSlackAdapter(config, bot.chat, log, { clientPingTimeoutMs: 200, ...options.adapter });
   await adapter.start();

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MessageRef, SlackPlace, SlackPoster } from '../../../src/chat/slack/poster.ts';
 import { StatusMessages } from '../../../src/chat/slack/status-messages.ts';
+import { quietLog } from '../../helpers/log.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -31,7 +32,7 @@ describe('StatusMessages', () => {
     vi.useFakeTimers();
     try {
       const poster = new RecordingPoster();
-      const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
+      const status = new StatusMessages(poster as unknown as SlackPoster, quietLog(), 2000);
       status.show('job1', 'story1', place, '#3 in line');
       for (const text of ['#2 in line', '#1 in line', 'writing']) {
         await vi.advanceTimersByTimeAsync(500);
@@ -56,7 +57,7 @@ describe('StatusMessages', () => {
 
   it('posts nothing for a job that finished before its turn, and deletes the statuses of an ended story', async () => {
     const poster = new RecordingPoster();
-    const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
+    const status = new StatusMessages(poster as unknown as SlackPoster, quietLog(), 2000);
     status.show('fast', 'story1', place, '#1 in line');
     expect(await status.close('fast')).toBeNull();
     status.show('slow', 'story2', place, '#1 in line');
@@ -73,7 +74,7 @@ describe('StatusMessages', () => {
       'or one not wanted',
     async () => {
       const poster = new RecordingPoster();
-      const status = new StatusMessages(poster as unknown as SlackPoster, () => undefined, 2000);
+      const status = new StatusMessages(poster as unknown as SlackPoster, quietLog(), 2000);
       const old = { channel: 'C1', ts: '5.0' };
       expect(await status.claim('job1', 'story1', old, true)).toBe(true);
       expect(await status.claim('job1', 'story1', old, true)).toBe(true);

@@ -9,6 +9,7 @@ import { errorText, guard } from '../../../src/chat/slack/edge.ts';
 import { isHumanReply } from '../../../src/chat/slack/handlers/thread-replies.ts';
 import { escapeMrkdwn, slackToPlain, slackWording } from '../../../src/chat/slack/mrkdwn.ts';
 import { UserError } from '../../../src/stories/errors.ts';
+import { testLog } from '../../helpers/log.ts';
 
 describe('Slack markup', () => {
   it('escapes &, < and > so no mention or link survives', () => {
@@ -90,7 +91,7 @@ describe('the edge', () => {
       'bot is not in, and apologises for the rest with a log line',
     () => {
       const logs: string[] = [];
-      const log = (m: string) => void logs.push(m);
+      const { log, records } = testLog(logs);
       expect(errorText(new UserError('busy', 'A line is already being written.'), log, 'x')).toBe(
         'A line is already being written.',
       );
@@ -109,14 +110,16 @@ describe('the edge', () => {
       expect(logs).toEqual([]);
       expect(errorText(new Error('disk on fire'), log, '/story')).toBe(APOLOGY);
       expect(logs).toEqual(['storyloom slack: /story failed: disk on fire']);
+      expect(records[0]).toMatchObject({ level: 'error', error: 'disk on fire' });
     },
   );
 
   it('never throws, even when telling the user fails too', async () => {
     const logs: string[] = [];
+    const { log, records } = testLog(logs);
     await guard(
       'a mention',
-      (m) => void logs.push(m),
+      log,
       async () => {
         throw new Error('Slack is down');
       },
@@ -128,5 +131,6 @@ describe('the edge', () => {
       'storyloom slack: a mention failed: boom',
       'storyloom slack: could not tell the user about a failed a mention: Slack is down',
     ]);
+    expect(records.map((r) => r.level)).toEqual(['error', 'warn']);
   });
 });

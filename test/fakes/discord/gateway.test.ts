@@ -1,47 +1,7 @@
 import { Client, GatewayIntentBits, GatewayOpcodes } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { startDiscordFake, type DiscordFake } from './index.ts';
-
-/** A gateway payload as received; a test casts `d` to what the event it expects carries. */
-interface Payload {
-  op: number;
-  t?: string;
-  s?: number;
-  d: unknown;
-}
-
-interface RawGateway {
-  send(payload: unknown): void;
-  next(): Promise<Payload>;
-  closed: Promise<number>;
-}
-
-/** Opens a raw WebSocket to the fake's gateway, queueing every payload it receives. */
-async function connect(url: string): Promise<RawGateway> {
-  const ws = new WebSocket(url);
-  const queue: Payload[] = [];
-  const waiters: ((p: Payload) => void)[] = [];
-  ws.on('message', (data) => {
-    const payload = JSON.parse(String(data));
-    const waiter = waiters.shift();
-    if (waiter) waiter(payload);
-    else queue.push(payload);
-  });
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return {
-    send: (payload) => ws.send(JSON.stringify(payload)),
-    next: () =>
-      queue.length > 0 ? Promise.resolve(queue.shift()!) : new Promise<Payload>((resolve) => waiters.push(resolve)),
-    closed,
-  };
-}
-
-const identify = (token: string, intents: number = GatewayIntentBits.Guilds) => ({
-  op: GatewayOpcodes.Identify,
-  d: { token, intents, properties: { os: 'linux', browser: 'test', device: 'test' }, shard: [0, 1] },
-});
+import { connect, identify } from './raw-gateway.ts';
 
 describe('discord fake: gateway protocol', () => {
   let fake: DiscordFake;

@@ -18,6 +18,7 @@ export { startDiscordFake } from './start.ts';
 export { DiscordFake, type SentInteraction } from './fake.ts';
 export type { GatewaySessionInfo, FrameFilter } from './gateway/gateway-controls.ts';
 export type { GatewayFrame, GatewayConnectionInfo } from './gateway/gateway-server.ts';
+export { shardForGuild, type ShardKey } from './gateway/sharding.ts';
 export type { DiscordFakeOptions } from './options.ts';
 export type { GuildSpec, ChannelSpec, RoleSpec, FakeGuild } from './guilds.ts';
 export type { UserSpec, FakeChannel } from './world.ts';

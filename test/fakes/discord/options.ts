@@ -27,6 +27,17 @@ export interface DiscordFakeOptions {
    * 4014).
    */
   privilegedIntents?: number;
+  /** `shards` in GET /gateway/bot, Discord's recommended shard count, what discord.js uses for 'auto' (default 1). */
+  recommendedShards?: number;
+  /** `session_start_limit.max_concurrency` in GET /gateway/bot: IDENTIFYs per 5 s, one per bucket (default 1). */
+  maxConcurrency?: number;
+  /**
+   * How long an IDENTIFY keeps its bucket (shard_id % max_concurrency) busy; another IDENTIFY in it meanwhile gets
+   * op 9. Discord's window is 5000 ms; the default, 0, turns the check off so tests that log in again stay fast.
+   */
+  identifyIntervalMs?: number;
+  /** The most guilds one session may hold; IDENTIFY beyond it closes with 4011 Sharding required (default 2500). */
+  maxGuildsPerShard?: number;
   /** The port to listen on, on 127.0.0.1 (default: any free port). */
   port?: number;
 }
@@ -47,6 +58,10 @@ export function resolveOptions(options: DiscordFakeOptions = {}): ResolvedOption
     rateLimit: options.rateLimit ?? { limit: 50, windowMs: 1000 },
     nonceWindowMs: options.nonceWindowMs ?? 2 * 60_000,
     privilegedIntents: options.privilegedIntents ?? 0,
+    recommendedShards: options.recommendedShards ?? 1,
+    maxConcurrency: options.maxConcurrency ?? 1,
+    identifyIntervalMs: options.identifyIntervalMs ?? 0,
+    maxGuildsPerShard: options.maxGuildsPerShard ?? 2500,
     port: options.port ?? 0,
   };
 }

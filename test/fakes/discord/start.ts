@@ -7,6 +7,7 @@ import type { FakeContext, FakeUrls } from './context.ts';
 import { DiscordFake } from './fake.ts';
 import { GATEWAY_PATH, GatewayServer, RESUME_PATH } from './gateway/gateway-server.ts';
 import { sendInitialState } from './gateway/ready.ts';
+import { shardReceives } from './gateway/sharding.ts';
 import { InteractionRegistry } from './interactions.ts';
 import { MessageStore } from './messages.ts';
 import { NonceLog } from './nonces.ts';
@@ -70,6 +71,13 @@ function buildContext(settings: ResolvedOptions, urls: FakeUrls): FakeContext {
     botToken: settings.botToken,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     privilegedIntents: settings.privilegedIntents,
+    sharding: {
+      recommendedShards: settings.recommendedShards,
+      maxConcurrency: settings.maxConcurrency,
+      identifyIntervalMs: settings.identifyIntervalMs,
+      maxGuildsPerShard: settings.maxGuildsPerShard,
+    },
+    guildCount: (shard) => [...world.guilds.keys()].filter((id) => shardReceives(shard, id)).length,
     onIdentified: (session) => sendInitialState(session, world, bot, urls.resume),
     onChange: () => events.emit('change'),
   });

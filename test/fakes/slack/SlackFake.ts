@@ -138,6 +138,19 @@ export class SlackFake extends SlackFakeRecords {
     this.parts.faults.failNext(method, error, count);
   }
 
+  /**
+   * Makes the next call to `method` whose arguments match `when` wait `ms` before it is handled and answered
+   * (a slow Slack); `heldCalls` lists the calls held so far.
+   */
+  holdNext(method: string, ms: number, when?: (args: Record<string, unknown>) => boolean): void {
+    this.parts.faults.holdNext(method, ms, when);
+  }
+
+  /** The methods of the calls held so far, in order. */
+  get heldCalls(): readonly string[] {
+    return this.parts.faults.held;
+  }
+
   /** Stops everything: redelivery timers, Socket Mode connections, the HTTP server. */
   async close(): Promise<void> {
     this.parts.dispatcher.close();

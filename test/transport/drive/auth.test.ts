@@ -1,7 +1,7 @@
 /** Credentials for the Drive mailbox: each way they can be wrong ends in a message that says what to do. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCredentials } from '../../../src/transport/drive/auth.ts';
 import type { DriveTransport } from '../../../src/transport/drive/drive.ts';
 import { MailboxError } from '../../../src/transport/drive/errors.ts';
@@ -10,6 +10,8 @@ import { DriveApi } from '../../../src/transport/drive/api.ts';
 import { makeTransport } from '../../../src/transport/factory.ts';
 import { CLIENT_ID, OTHER, SERVICE_ACCOUNT, startAuthWorld, USER, type AuthWorld } from './auth-world.ts';
 import { apiFor } from './world.ts';
+import type { Logger } from '../../../src/log.ts';
+import { quietLog, testLog } from '../../helpers/log.ts';
 
 let world: AuthWorld;
 beforeAll(async () => {
@@ -26,9 +28,12 @@ const oauth = async (refreshToken: string, overrides: Record<string, string> = {
   });
 
 /** Opens the bot's Drive mailbox for a configuration; returns it, or the error. */
-async function openWith(config: ReturnType<AuthWorld['config']>): Promise<DriveTransport | MailboxError> {
+async function openWith(
+  config: ReturnType<AuthWorld['config']>,
+  log: Logger = quietLog(),
+): Promise<DriveTransport | MailboxError> {
   try {
-    const transport = (await makeTransport(config, 'bot')) as DriveTransport;
+    const transport = (await makeTransport(config, 'bot', log)) as DriveTransport;
     await transport.open();
     return transport;
   } catch (error) {
@@ -156,14 +161,12 @@ describe('folders, accounts and scopes', () => {
   it('gives up on a file another account owns in My Drive (delete, trash refused), and says what to do', async () => {
     world.fake.share(world.myDriveMailbox, OTHER);
     const mine = await openWith(await oauth('good-refresh'));
-    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const theirs = await openWith(await oauth('other-refresh', { STORYLOOM_DATA_DIR: join(world.dir, 'other') }));
+    const { log, messages: logs } = testLog();
+    const theirs = await openWith(await oauth('other-refresh', { STORYLOOM_DATA_DIR: join(world.dir, 'other') }), log);
     if (mine instanceof MailboxError || theirs instanceof MailboxError) throw new Error('both should open');
     await mine.put('responses', 'r1.json', '{}');
     expect(await theirs.get('responses', 'r1.json')).toBe('{}');
     await theirs.delete('responses', 'r1.json');
-    const logs = logged.mock.calls.map((c) => String(c[0]));
-    logged.mockRestore();
     const said = logs.join('\n');
     expect(said).toMatch(/refused both deleting responses\/r1\.json .*only a file's owner may delete it/);
     expect(said).toMatch(/same Google account.*Shared Drive.*"Content manager"/);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { goLive, startBot, type Bot } from '../../../src/app.ts';
 import { Housekeeper } from '../../../src/transport/drive/housekeeping.ts';
 import { ctx, testConfig } from '../../helpers/bot.ts';
+import { quietLog, testLog } from '../../helpers/log.ts';
 import { RecordingDelivery } from '../../helpers/recording-delivery.ts';
 import { InstantResponder, makeRequest, RecordingBot } from './job-harness.ts';
 import { startTwoAccountWorld, type DriveWorld } from './world.ts';
@@ -34,7 +35,7 @@ function subfolderIds(): Record<string, string> {
 
 /** A bot on core (startBot) over the `bot` account's transport, with an instant worker on the `worker` account. */
 async function startCoreBot(logs: string[]): Promise<{ bot: Bot; delivery: RecordingDelivery }> {
-  const log = (m: string) => logs.push(m);
+  const { log } = testLog(logs);
   const bot = await startBot(testConfig(), world.transport('bot', { polling, log }), { worker: false, log });
   stops.push(() => bot.stop());
   const delivery = new RecordingDelivery();
@@ -130,7 +131,7 @@ describe('in a Shared Drive', () => {
     await new Promise((r) => setTimeout(r, 300));
     const bot = await world.open('bot', { polling: { fastMs: 50, slowMs: 60_000 } });
     const rules = { everyMs: 60_000, heartbeatMaxAgeMs: 100, controlMaxAgeMs: 100 };
-    const keeper = new Housekeeper(bot, rules, Date.now, () => undefined);
+    const keeper = new Housekeeper(bot, rules, Date.now, quietLog());
     world.fake.resetCounts();
     expect(await keeper.sweep()).toEqual([]);
     expect(calls('bot')).toEqual({ 'files.update': 1 });
@@ -146,7 +147,7 @@ describe('in My Drive with two accounts', () => {
     world = await startTwoAccountWorld('myDrive');
     folderIds = subfolderIds();
     const logs: string[] = [];
-    const bot = new RecordingBot(await world.open('bot', { polling, log: (m) => logs.push(m) }));
+    const bot = new RecordingBot(await world.open('bot', { polling, log: testLog(logs).log }));
     const worker = new InstantResponder(await world.open('worker', { polling }));
     await bot.start();
     await worker.start();

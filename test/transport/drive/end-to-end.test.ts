@@ -8,6 +8,7 @@ import { goLive, startBot, type Bot } from '../../../src/app.ts';
 import { loadModel } from '../../../src/model/models.ts';
 import { Worker } from '../../../src/worker/worker.ts';
 import { ctx, testConfig } from '../../helpers/bot.ts';
+import { quietLog } from '../../helpers/log.ts';
 import { tinyModel } from '../../helpers/models.ts';
 import { RecordingDelivery } from '../../helpers/recording-delivery.ts';
 import { startWorld, type DriveWorld } from './world.ts';
@@ -16,7 +17,7 @@ let world: DriveWorld;
 let bot: Bot;
 let worker: Worker;
 const delivery = new RecordingDelivery();
-const quiet = () => undefined;
+const quiet = quietLog();
 /** The bot's writes to stories/ (each one Drive call): housekeeping, reported apart from a job's calls. */
 const storySaves: string[] = [];
 
@@ -46,7 +47,7 @@ beforeAll(async () => {
     version: 'test',
     heartbeatOnBatch: false,
     loadEngine: () => loadModel(model),
-    onRestart: quiet,
+    onRestart: () => undefined,
     log: quiet,
   });
   await worker.start();

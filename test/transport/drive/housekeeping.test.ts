@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Housekeeper } from '../../../src/transport/drive/housekeeping.ts';
+import { testLog } from '../../helpers/log.ts';
 import { startWorld, type DriveWorld } from './world.ts';
 
 let world: DriveWorld;
@@ -27,7 +28,7 @@ it('deletes only abandoned heartbeats and control files, with one call each', as
     bot,
     { everyMs: 60_000, heartbeatMaxAgeMs: 1000, controlMaxAgeMs: 1000 },
     Date.now,
-    (m) => logs.push(m),
+    testLog(logs).log,
   );
   world.fake.resetCounts();
   expect((await keeper.sweep()).sort()).toEqual(['control/old.json', 'workers/dead-1.json', 'workers/dead-2.json']);

@@ -8,6 +8,7 @@ import { JobClient, type JobHandler } from '../../../src/jobs/client.ts';
 import { parseFile, serialize } from '../../../src/jobs/parse.ts';
 import type { Request, Response } from '../../../src/jobs/protocol.ts';
 import { WorkerMonitor } from '../../../src/jobs/workers.ts';
+import { quietLog } from '../../helpers/log.ts';
 import type { Transport } from '../../../src/transport/transport.ts';
 
 /** A valid request for `user`, due in ten minutes. */
@@ -120,7 +121,7 @@ export class RecordingBot implements JobHandler {
     readonly transport: Transport,
     shared?: { deliveries: Map<string, number>; deliveredAt: Map<string, number> },
   ) {
-    const log = () => undefined;
+    const log = quietLog();
     this.jobs = new JobClient(transport, new WorkerMonitor(transport, 10, Date.now, log), { log });
     this.jobs.setHandler(this);
     if (shared) [this.deliveries, this.deliveredAt] = [shared.deliveries, shared.deliveredAt];

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FOLDER_MIME } from '../../../src/transport/drive/api.ts';
 import type { Change } from '../../../src/transport/transport.ts';
 import { at, driveFor } from '../../fakes/drive/test-helpers.ts';
+import { testLog } from '../../helpers/log.ts';
 import { apiFor, startWorld, type DriveWorld } from './world.ts';
 
 let world: DriveWorld;
@@ -165,7 +166,7 @@ describe('DriveTransport', () => {
     expect(JSON.parse(readFileSync(join(world.dir, 'drive-worker.json'), 'utf8')).folder_id).toBe(world.folderId);
     writeFileSync(join(world.dir, 'drive-bot.json'), JSON.stringify({ ...saved, page_token: '999999' }));
     const logs: string[] = [];
-    const again = await world.open('bot', { log: (m) => logs.push(m) });
+    const again = await world.open('bot', { log: testLog(logs).log });
     expect(await again.list('stories')).toEqual(['s.json']);
     expect(logs.join('\n')).toMatch(/no longer accepts the saved page token/);
   });

@@ -15,6 +15,7 @@ import type { BackoffPolicy } from '../../../src/transport/drive/backoff.ts';
 import { DriveTransport, type DriveTransportOptions } from '../../../src/transport/drive/drive.ts';
 import { initMailbox } from '../../../src/transport/drive/init.ts';
 import { startDriveFake, type DriveFake, type DriveFakeOptions, type Role } from '../../fakes/drive/index.ts';
+import { quietLog } from '../../helpers/log.ts';
 
 /** Retries that finish quickly in tests. */
 export const TEST_BACKOFF: BackoffPolicy = { attempts: 8, baseMs: 10, capMs: 200, maxRetryAfterMs: 1500 };
@@ -50,6 +51,7 @@ export function apiFor(
     apiUrl: fake.url,
     timeoutMs: extra.timeoutMs ?? 2000,
     backoff: extra.backoff ?? TEST_BACKOFF,
+    log: quietLog(),
   });
 }
 
@@ -117,7 +119,7 @@ function worldOn(fake: DriveFake, folderId: string, listLagMs: number): DriveWor
         folderId,
         polling: { fastMs: 50, slowMs: 250 },
         stateFile: join(dir, `drive-${label}.json`),
-        log: () => undefined,
+        log: quietLog(),
         ...extra,
       });
       opened.push(t);

@@ -2,6 +2,7 @@ import { GatewayCloseCodes, GatewayDispatchEvents, GatewayOpcodes } from 'discor
 import type { WebSocket } from 'ws';
 import { isObject } from '../validation.ts';
 import { GatewaySession } from './session.ts';
+import { validShard, type IdentifyBuckets, type ShardKey } from './sharding.ts';
 
 /** What a connection needs from the gateway server. */
 export interface ConnectionHooks {
@@ -10,6 +11,12 @@ export interface ConnectionHooks {
   /** The privileged intents the application may use. */
   privilegedIntents: number;
   sessions: Map<string, GatewaySession>;
+  /** The identify rate limit per max_concurrency bucket. */
+  identifyBuckets: IdentifyBuckets;
+  /** The most guilds one session may hold (4011 beyond it). */
+  maxGuildsPerShard: number;
+  /** How many of the bot's guilds a session identified as `shard` would hold. */
+  guildCount(shard: ShardKey): number;
   send(socket: WebSocket, payload: unknown): void;
   /** Logs a payload received from the client. */
   received(payload: Record<string, unknown>, sessionId: string | undefined): void;
@@ -95,9 +102,9 @@ export class GatewayConnection {
       this.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
       return;
     }
-    const shard = Array.isArray(d.shard) ? d.shard.map(Number) : [0, 1];
-    const [shardId = -1, shardCount = 0] = shard;
-    if (shard.length !== 2 || shardCount < 1 || shardId < 0 || shardId >= shardCount) {
+    const shardSent = d.shard !== undefined && d.shard !== null;
+    const shard: unknown = shardSent ? d.shard : [0, 1];
+    if (!validShard(shard)) {
       this.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
       return;
     }
@@ -110,7 +117,18 @@ export class GatewayConnection {
       this.close(GatewayCloseCodes.DisallowedIntents, 'Disallowed intent(s).');
       return;
     }
-    const session = new GatewaySession(d.intents, [shardId, shardCount], this.hooks.send);
+    // Close code table: "4011 Sharding required: The session would have handled too many guilds - you are required
+    // to shard your connection in order to connect." (docs/topics/opcodes-and-status-codes)
+    if (this.hooks.guildCount(shard) > this.hooks.maxGuildsPerShard) {
+      this.close(GatewayCloseCodes.ShardingRequired, 'Sharding required.');
+      return;
+    }
+    if (!this.hooks.identifyBuckets.take(shard[0])) {
+      // Why: over max_concurrency Discord answers op 9 (d=false); the socket stays open for a later IDENTIFY.
+      this.hooks.send(this.socket, { op: GatewayOpcodes.InvalidSession, d: false });
+      return;
+    }
+    const session = new GatewaySession(d.intents, [shard[0], shard[1]], this.hooks.send, shardSent);
     this.hooks.sessions.set(session.id, session);
     this.attach(session);
     this.hooks.onIdentified(session);

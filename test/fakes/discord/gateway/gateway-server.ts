@@ -4,6 +4,7 @@ import { GatewayCloseCodes, GatewayOpcodes } from 'discord.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GatewayConnection } from './connection.ts';
 import type { GatewaySession } from './session.ts';
+import { guildOfDispatch, IdentifyBuckets, type ShardingSettings, type ShardKey } from './sharding.ts';
 
 /** The WebSocket path of the gateway URL that `GET /gateway/bot` returns. */
 export const GATEWAY_PATH = '/gateway';
@@ -19,6 +20,8 @@ export interface GatewayFrame {
   d: unknown;
   at: number;
   sessionId?: string;
+  /** The `[shard_id, num_shards]` of that session. */
+  shard?: ShardKey;
 }
 
 /** A WebSocket connection attempt: the path and query the client used. */
@@ -33,6 +36,9 @@ export interface GatewayServerOptions {
   botToken: string;
   heartbeatIntervalMs: number;
   privilegedIntents: number;
+  sharding: ShardingSettings;
+  /** How many of the bot's guilds a session identified as `shard` would hold. */
+  guildCount(shard: ShardKey): number;
   onIdentified(session: GatewaySession): void;
   onChange(): void;
 }
@@ -44,8 +50,16 @@ export class GatewayServer {
   readonly connections: GatewayConnectionInfo[] = [];
   private readonly live = new Set<GatewayConnection>();
   private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly identifyBuckets: IdentifyBuckets;
 
-  constructor(private readonly options: GatewayServerOptions) {}
+  constructor(private readonly options: GatewayServerOptions) {
+    this.identifyBuckets = new IdentifyBuckets(options.sharding);
+  }
+
+  /** The sharding settings, for GET /gateway/bot. */
+  get sharding(): ShardingSettings {
+    return this.options.sharding;
+  }
 
   /** Handles an HTTP upgrade on the gateway or resume path; refuses any other. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -59,9 +73,15 @@ export class GatewayServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, query));
   }
 
-  /** Sends a dispatch to every session that wants it; disconnected sessions keep it for RESUME. */
+  /**
+   * Sends a dispatch to every session that wants it (its intents) and whose shard the event's guild falls on;
+   * disconnected sessions keep it for RESUME.
+   */
   dispatch(event: string, data: unknown, intent?: number): void {
-    for (const session of this.sessions.values()) if (session.wants(intent)) session.push(event, data);
+    const guildId = guildOfDispatch(event, data);
+    for (const session of this.sessions.values()) {
+      if (session.wants(intent) && session.receives(guildId)) session.push(event, data);
+    }
   }
 
   /** Sends a raw payload (e.g. op 7 or op 9) to every live connection. */
@@ -106,6 +126,9 @@ export class GatewayServer {
       heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       privilegedIntents: this.options.privilegedIntents,
       sessions: this.sessions,
+      identifyBuckets: this.identifyBuckets,
+      maxGuildsPerShard: this.options.sharding.maxGuildsPerShard,
+      guildCount: (shard) => this.options.guildCount(shard),
       send: (s, payload) => this.send(s, payload),
       received: (payload, sessionId) => this.log('in', payload, sessionId),
       onIdentified: (session) => this.options.onIdentified(session),
@@ -135,6 +158,7 @@ export class GatewayServer {
 
   private log(direction: GatewayFrame['direction'], payload: Record<string, unknown>, sessionId?: string): void {
     const { op, t, s, d } = payload;
+    const shard = sessionId ? this.sessions.get(sessionId)?.shard : undefined;
     this.frames.push({
       direction,
       op: Number(op ?? GatewayOpcodes.Dispatch),
@@ -143,6 +167,7 @@ export class GatewayServer {
       d,
       at: Date.now(),
       ...(sessionId ? { sessionId } : {}),
+      ...(shard ? { shard } : {}),
     });
     this.options.onChange();
   }

@@ -16,19 +16,25 @@ export interface BotIdentity {
 }
 
 /**
- * Sends what Discord sends after IDENTIFY: READY (with every guild as an
- * unavailable stub), then one GUILD_CREATE per guild. discord.js resolves
- * `login()` on READY and emits `clientReady` once every guild has arrived.
+ * Sends what Discord sends after IDENTIFY: READY (with every guild of the
+ * session's shard as an unavailable stub), then one GUILD_CREATE per such guild.
+ * discord.js resolves `login()` on READY and emits `clientReady` once every
+ * guild of every shard has arrived.
  */
 export function sendInitialState(session: GatewaySession, world: World, bot: BotIdentity, resumeUrl: string): void {
-  const guilds = [...world.guilds.values()];
+  // Sharding, as Discord announced it (github.com/discord/discord-api-docs/issues/17): "Guilds that are not on your
+  // shard will not appear on the shard list, meaning they will not show up in the guilds object in the ready
+  // packet". discord.js relies on it: each shard waits for the guilds its own READY lists
+  // (node_modules/discord.js/src/client/websocket/WebSocketShard.js, `expectedGuilds`).
+  const guilds = [...world.guilds.values()].filter((g) => session.receives(g.id));
   const ready: GatewayReadyDispatchData & Record<string, unknown> = {
     v: 10,
     user: { ...bot.user, verified: true, mfa_enabled: false, email: null },
     guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
     session_id: session.id,
     resume_gateway_url: resumeUrl,
-    shard: session.shard,
+    // READY's `shard?`: "Shard information associated with this session, if sent when identifying".
+    ...(session.shardSent ? { shard: session.shard } : {}),
     application: { id: bot.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' },
     private_channels: [],
     presences: [],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GatewayOpcodes } from 'discord.js';
 import type { WebSocket } from 'ws';
+import { shardReceives, type ShardKey } from './sharding.ts';
 
 /** A dispatch (op 0) as sent on the wire. */
 export interface DispatchPayload {
@@ -28,18 +29,25 @@ export class GatewaySession {
 
   /**
    * @param intents - the intents bitfield from IDENTIFY
-   * @param shard - `[shard_id, shard_count]` from IDENTIFY
+   * @param shard - `[shard_id, shard_count]` from IDENTIFY (`[0, 1]` when it sent none)
    * @param send - writes a payload to the live socket
+   * @param shardSent - whether IDENTIFY carried `shard` (READY echoes it only then)
    */
   constructor(
     readonly intents: number,
-    readonly shard: [number, number],
+    readonly shard: ShardKey,
     private readonly send: (socket: WebSocket, payload: unknown) => void,
+    readonly shardSent = true,
   ) {}
 
   /** Whether the session subscribed to the intent an event needs (none needed: always). */
   wants(intent: number | undefined): boolean {
     return intent === undefined || (this.intents & intent) === intent;
+  }
+
+  /** Whether this session's shard receives the events of `guildId` (undefined: an event with no guild). */
+  receives(guildId: string | undefined): boolean {
+    return shardReceives(this.shard, guildId);
   }
 
   /** Numbers a dispatch, keeps it for replay, and sends it if connected. */

@@ -37,16 +37,21 @@ export function registerMetaRoutes(router: Router, ctx: FakeContext): void {
   router.add('GET', '/channels/:channelId', ({ params }) => ok(ctx.world.requireChannel(params.channelId!)));
 }
 
+/**
+ * GET /gateway/bot (docs/events/gateway.mdx, "Get Gateway Bot"): `url`, `shards` ("Recommended number of shards to
+ * use when connecting") and `session_start_limit` (`total`, `remaining`, `reset_after`, and `max_concurrency`:
+ * "Number of identify requests allowed per 5 seconds").
+ */
 function gatewayBot(ctx: FakeContext) {
   const identifies = ctx.gateway.frames.filter((f) => f.direction === 'in' && f.op === GatewayOpcodes.Identify).length;
   return {
     url: ctx.urls.gateway,
-    shards: 1,
+    shards: ctx.gateway.sharding.recommendedShards,
     session_start_limit: {
       total: SESSION_START_TOTAL,
       remaining: Math.max(0, SESSION_START_TOTAL - identifies),
       reset_after: 14_400_000,
-      max_concurrency: 1,
+      max_concurrency: ctx.gateway.sharding.maxConcurrency,
     },
   };
 }

@@ -52,6 +52,8 @@ export class WebApiRouter {
       body = await parseApiArgs(await readBody(req), req.headers['content-type'], query);
       token = tokenOf(req, body);
       delete body.token;
+      const hold = this.faults.takeHold(method, body);
+      if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
       answer = this.answer(method, body, token);
     } catch (error) {
       if (!(error instanceof BodyParseError)) throw error;
