@@ -9,8 +9,7 @@ import { createDiscordAdapter } from './chat/discord/adapter.ts';
 import { createPlaygroundAdapter } from './chat/playground/adapter.ts';
 import { createSlackAdapter, SlackAdapter } from './chat/slack/adapter.ts';
 import { ConfigError, describeConfig, loadConfig } from './config.ts';
-import { startOps } from './ops/ops.ts';
-import type { OpsServer } from './ops/server.ts';
+import { type BotOps, startOps } from './ops/ops.ts';
 import { makeTransport } from './transport/factory.ts';
 import { reasonOf } from './log-text.ts';
 import { BOT_NAME, loggerFor, startupLogger, type Logger } from './log.ts';
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
   log = loggerFor(config, BOT_NAME);
   const bot = await startBot(config, await makeTransport(config, 'bot', log), { log });
   const adapters: ChatAdapter[] = [];
-  let ops: OpsServer | null = null;
+  let ops: BotOps | null = null;
   try {
     // Each adapter gets bot.chat, what an adapter may ask of the bot, and not the bot's parts.
     if (config.PLAYGROUND) adapters.push(createPlaygroundAdapter(config, bot.chat, log));
@@ -82,12 +81,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }, boundS * 1000);
     hard.unref();
-    await ops?.close().catch(() => undefined);
+    // Readiness says "stopping" while the bot drains, so a load balancer or uptime check sees it go.
+    ops?.markStopping();
     // No new commands; the commands being answered and the lines being posted finish first, in most of the bound.
     const drained = await bot.drain(boundS * 800);
     if (!drained) {
       log.warn('storyloom: some lines were still being posted at the stop; they are posted after the restart.');
     }
+    await ops?.close().catch(() => undefined);
     for (const adapter of adapters) await adapter.stop().catch(() => undefined);
     await bot.stop();
     log.info(`storyloom: stopped in ${Date.now() - started} ms`);

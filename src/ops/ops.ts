@@ -9,6 +9,12 @@ import type { Config } from '../config.ts';
 import { mailboxActivity, registry, setStateSources, startDefaultMetrics, type StateSources } from '../metrics.ts';
 import { readiness, type EmbeddedWorker, type ReadinessSources } from './readiness.ts';
 import { startOpsServer, type OpsServer } from './server.ts';
+
+/** The running endpoints of a bot. */
+export interface BotOps extends OpsServer {
+  /** From now on /health/ready says the bot is stopping (503), while it drains. */
+  markStopping(): void;
+}
 import type { Logger } from '../log.ts';
 
 /** How long the mailbox's latest news counts: a Drive mailbox is polled at least every DRIVE_POLL_SLOW_MS. */
@@ -51,16 +57,12 @@ export function botReadinessSources(bot: Bot, chats: ChatAdapter[]): ReadinessSo
 }
 
 /** Starts the endpoints when OPS_PORT is set (else null). */
-export async function startOps(
-  config: Config,
-  bot: Bot,
-  chats: ChatAdapter[],
-  log?: Logger,
-): Promise<OpsServer | null> {
+export async function startOps(config: Config, bot: Bot, chats: ChatAdapter[], log?: Logger): Promise<BotOps | null> {
   if (config.OPS_PORT === undefined) return null;
   setStateSources(botStateSources(bot));
   startDefaultMetrics();
-  const sources = botReadinessSources(bot, chats);
+  let stopping = false;
+  const sources = { ...botReadinessSources(bot, chats), stopping: () => stopping };
   const server = await startOpsServer({
     host: config.OPS_HOST,
     port: config.OPS_PORT,
@@ -74,6 +76,9 @@ export async function startOps(
   return {
     url: server.url,
     port: server.port,
+    markStopping() {
+      stopping = true;
+    },
     async close() {
       await server.close();
       setStateSources(null);

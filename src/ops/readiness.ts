@@ -50,6 +50,8 @@ export interface ReadinessSources {
   mailbox: MailboxCheck;
   workers(): WorkerSeen[];
   embedded(): EmbeddedWorker;
+  /** True once a stop has begun: the bot takes no new commands, so it is not ready. */
+  stopping?(): boolean;
 }
 
 /** Rejects after `ms`; the timer does not hold the process. */
@@ -103,5 +105,8 @@ export async function readiness(sources: ReadinessSources): Promise<Readiness> {
   }
   parts.mailbox = await mailboxPart(sources.mailbox);
   parts.worker = workerPart(sources.workers(), sources.embedded());
+  if (sources.stopping?.()) {
+    parts.bot = { ready: false, reason: 'stopping: it takes no new commands and finishes what it is posting' };
+  }
   return { ready: Object.values(parts).every((p) => p.ready), parts };
 }

@@ -131,4 +131,24 @@ describe('the whole', () => {
     expect(answer.parts.slack).toEqual({ ready: false, reason: 'its health check failed: boom' });
     expect(answer.parts.mailbox.ready).toBe(true);
   });
+
+  it('is not ready once a stop has begun, while every other part still is', async () => {
+    let stopping = false;
+    const sources = {
+      chats: [{ platform: 'playground', health: () => ({ ready: true }) }],
+      mailbox: check({ okAt: NOW }),
+      workers: () => [],
+      embedded: () => 'running' as const,
+      stopping: () => stopping,
+    };
+    expect((await readiness(sources)).ready).toBe(true);
+    stopping = true;
+    const answer = await readiness(sources);
+    expect(answer.ready).toBe(false);
+    expect(answer.parts.bot).toEqual({
+      ready: false,
+      reason: 'stopping: it takes no new commands and finishes what it is posting',
+    });
+    expect(answer.parts.playground.ready && answer.parts.mailbox.ready && answer.parts.worker.ready).toBe(true);
+  });
 });
