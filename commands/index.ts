@@ -1,6 +1,8 @@
 /** Every storyloom command, one definition per file. */
 import { add } from './add.ts';
 import { admin } from './admin.ts';
+import { branch } from './branch.ts';
+import { branches } from './branches.ts';
 import { continueCommand } from './continue.ts';
 import { end } from './end.ts';
 import { exportCommand } from './export.ts';
@@ -19,6 +21,8 @@ export const COMMANDS = [
   add,
   retry,
   undo,
+  branch,
+  branches,
   end,
   exportCommand,
   status,

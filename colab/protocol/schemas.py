@@ -21,6 +21,7 @@ from colab.protocol.validators import (
     nullable,
     number,
     obj,
+    optional,
     record,
     same,
     string,
@@ -32,6 +33,8 @@ ULID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 PLATFORMS = ("discord", "slack", "playground", "cli", "test")
 PURPOSES = ("start", "continue", "retry", "regenerate")
 STOP_RULES = ("sentence", "line", "none")
+STOP_REASONS = ("stop_rule", "max_chars")
+MAX_CANDIDATES = 5  # the most candidate lines one request may ask for (`candidates`; absent means 1)
 ERROR_CODES = ("bad_request", "expired", "unsupported_version", "model_error", "internal", "cancelled")
 WORKER_STATES = ("starting", "running", "paused", "draining", "standby", "stopping")
 CONTROL_COMMANDS = ("restart", "reload", "pause", "resume", "drain")
@@ -39,6 +42,7 @@ FILE_TYPES = ("request", "response", "heartbeat", "control")
 
 Ulid = string(pattern=ULID, message="must be a ULID")
 Id = string(1, 200)
+Seed = integer(0, 0xFFFFFFFF)
 
 
 def _min_le_max(s: dict[str, Any], path: str) -> None:
@@ -54,7 +58,7 @@ Sampling = obj(
         "max_chars": integer(1, 2000),
         "min_chars": nullable(integer(0, 2000), default=None),
         "stop": enum(*STOP_RULES),
-        "seed": integer(0, 0xFFFFFFFF),
+        "seed": Seed,
     },
     refine=_min_le_max,
 )
@@ -81,17 +85,30 @@ Request = obj(
         "model": nullable(string(0, 200)),
         "user": Person,
         "reply": ReplyTo,
+        # Revision 2: how many candidate lines; candidate i samples with candidate_seed(seed, i).
+        "candidates": optional(integer(1, MAX_CANDIDATES)),
     }
 )
+Candidate = obj({"text": string(0, 20_000), "stop": enum(*STOP_REASONS), "seed": Seed, "chars": integer(0)})
+
+
+def _first_candidate_is_the_result(r: dict[str, Any], path: str) -> None:
+    first = r["candidates"][0] if "candidates" in r else None
+    if first is not None and (first["text"] != r["text"] or first["stop"] != r["stop"]):
+        raise Invalid(f"{path}.candidates", "candidates[0] must be the text and stop of the result")
+
+
 Result = obj(
     {
         "text": string(0, 20_000),
-        "stop": enum("stop_rule", "max_chars"),
+        "stop": enum(*STOP_REASONS),
         "model": string(),
         "model_sha256": string(),
         "device": string(),
         "ms": number(0),
-    }
+        "candidates": optional(array(Candidate, MAX_CANDIDATES, min_len=1)),  # revision 2: every candidate
+    },
+    refine=_first_candidate_is_the_result,
 )
 _ResponseHead = {**_head("response"), "job_id": string(1, 200), "worker_id": Id, "finished_at": time()}
 ResponseOk = obj({**_ResponseHead, "ok": literal(True), "result": Result})

@@ -15,6 +15,7 @@ import re
 from typing import Any, Callable, Optional, Protocol
 
 MISSING: Any = object()
+OMITTED: Any = object()  # the "default" of an optional key: absent stays absent
 MAX_SAFE_INTEGER = 2**53 - 1
 
 _DATE = (
@@ -157,12 +158,14 @@ def nullable(inner: Check, default: Any = MISSING) -> Check:
     return WithDefault(check, default)
 
 
-def array(inner: Check, max_len: int) -> Check:
-    """A list of at most `max_len` items, each passing `inner`."""
+def array(inner: Check, max_len: int, min_len: int = 0) -> Check:
+    """A list of `min_len` to `max_len` items, each passing `inner`."""
 
     def check(value: Any, path: str) -> list[Any]:
         if not isinstance(value, list):
             raise Invalid(path, f"expected array, received {type_name(value)}")
+        if len(value) < min_len:
+            raise Invalid(path, f"too small: expected at least {min_len} items")
         if len(value) > max_len:
             raise Invalid(path, f"too big: expected at most {max_len} items")
         return [inner(v, _join(path, i)) for i, v in enumerate(value)]
@@ -186,6 +189,11 @@ def default(inner: Check, value: Any) -> Check:
     return WithDefault(inner, value)
 
 
+def optional(inner: Check) -> Check:
+    """zod's .optional(): `inner`, or no key at all (an absent key stays absent; null is refused)."""
+    return WithDefault(inner, OMITTED)
+
+
 def obj(fields: dict[str, Check], refine: Optional[Callable[[dict[str, Any], str], None]] = None) -> Check:
     """An object schema: `fields` maps keys to checkers; unknown keys are dropped."""
 
@@ -197,6 +205,8 @@ def obj(fields: dict[str, Check], refine: Optional[Callable[[dict[str, Any], str
             absent = getattr(inner, "default", MISSING)
             if key in value:
                 out[key] = inner(value[key], _join(path, key))
+            elif absent is OMITTED:
+                continue
             elif absent is not MISSING:
                 out[key] = copy.copy(absent)
             else:

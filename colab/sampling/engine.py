@@ -3,25 +3,31 @@
 Every request's primed ids start from the longest state the story cache holds for
 its story (or from zeros) and only the rest is run, in one packed pass per window
 of `prime_window` characters; then all streams sample in lockstep on the device
-(colab/sampling/generate.py). After the batch, the cache keeps each story's state after its
-prompt, and after its prompt plus the generated text, for the story's next line.
+(colab/sampling/generate.py). A request for several candidate lines (`candidates`) primes once,
+and its state is forked into one stream per candidate, candidate i sampling with
+candidate_seed(seed, i); they sample in the same lockstep as every other stream. After the
+batch, the cache keeps each story's state after its prompt, and after its prompt plus each
+generated text, for the story's next line.
 
 Usage:
     engine = Engine(model, artifact, "cuda", StoryCache(256))
     results = engine.run(requests)   # requests as colab/protocol/parse.py parses them -> [(text, stop)]
+    lines = engine.run_candidates(requests)   # -> [[Candidate(text, stop, seed)]], every candidate of each
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Optional, Sequence, Union
+from dataclasses import replace
+from typing import Any, Callable, NamedTuple, Optional, Sequence, Union
 
 import torch
 
 from colab.model.artifact import Artifact
 from colab.model.lstm import CharLSTM, State
+from colab.protocol.schemas import MAX_CANDIDATES
 from colab.sampling.cuda_graphs import GraphsUnavailable, LockstepGraphs, graphs_available
 from colab.sampling.generate import encode_prompt, fed_text, prime, sample_streams
 from colab.sampling.lockstep import Sampled
-from colab.sampling.sampler import SamplingOptions
+from colab.sampling.sampler import SamplingOptions, candidate_seed
 from colab.sampling.story_cache import StoryCache
 
 
@@ -31,6 +37,31 @@ def options_of(request: dict[str, Any]) -> SamplingOptions:
     return SamplingOptions(
         s["temperature"], s["top_k"], s["top_p"], s["max_chars"], s.get("min_chars"), s["stop"], s["seed"]
     ).check()
+
+
+def candidate_count(request: dict[str, Any]) -> int:
+    """How many candidate lines the request asks for (1 when it does not say); ValueError outside 1..5."""
+    n = request.get("candidates", 1)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_CANDIDATES:
+        raise ValueError(f"candidates must be an integer from 1 to {MAX_CANDIDATES}")
+    return n
+
+
+class Candidate(NamedTuple):
+    """One candidate line of a request: its text, why it stopped, and the seed it was sampled with."""
+
+    text: str
+    stop: str
+    seed: int
+
+
+def fork(logits: torch.Tensor, state: State, rows: Sequence[int]) -> tuple[torch.Tensor, State]:
+    """Primed streams as candidate streams: row r copies stream rows[r] -> logits (R, V), state ((L, R, H), ...)."""
+    if list(rows) == list(range(logits.shape[0])):  # one candidate each: the streams themselves
+        return logits, state
+    index = torch.tensor(rows, dtype=torch.long, device=logits.device)
+    h, c = state  # (L, B, H) each
+    return logits[index], (h[:, index], c[:, index])
 
 
 class Engine:
@@ -62,23 +93,37 @@ class Engine:
         self.primed_chars = 0  # characters run through priming: what the cache saves
         self.generated_chars = 0
 
-    @torch.no_grad()
     def run(
         self, requests: Sequence[dict[str, Any]], on_sync: Optional[Callable[[], None]] = None
     ) -> list[tuple[str, str]]:
-        """Continues every request's prompt -> list of (text, stop_reason), in order."""
+        """Continues every request's prompt -> list of (text, stop_reason), in order: each one's candidate 0."""
+        return [(first.text, first.stop) for first, *_ in self.run_candidates(requests, on_sync)]
+
+    @torch.no_grad()
+    def run_candidates(
+        self, requests: Sequence[dict[str, Any]], on_sync: Optional[Callable[[], None]] = None
+    ) -> list[list[Candidate]]:
+        """Every request's candidate lines -> [[Candidate]], in order: each prompt primes once, its state is
+        forked into one stream per candidate, and all the streams sample in lockstep."""
+        counts = [candidate_count(r) for r in requests]
         stories = [r["story_id"] for r in requests]
         id_lists = [encode_prompt(self.artifact, r["prompt"]) for r in requests]
         options = [options_of(r) for r in requests]
         logits, state = self.prime_all(stories, id_lists)
-        sampled = self.sample(logits, state, options, on_sync)
+        rows = [b for b, n in enumerate(counts) for _ in range(n)]  # the request of each stream
+        seeds = [candidate_seed(options[b].seed, i) for b, n in enumerate(counts) for i in range(n)]
+        logits, state = fork(logits, state, rows)
+        sampled = self.sample(logits, state, [replace(options[b], seed=s) for b, s in zip(rows, seeds)], on_sync)
         if self.cache.enabled and sampled.final is not None:  # captured whenever the cache is on
             f_logits, f_h, f_c = sampled.final
-            for b, (text, reason) in enumerate(sampled.results):
+            for r, (b, (text, reason)) in enumerate(zip(rows, sampled.results)):
                 ids = id_lists[b] + [self.index[ch] for ch in fed_text(text, reason)]
-                self.cache.store(stories[b], ids, f_logits[b], f_h[:, b], f_c[:, b])
+                self.cache.store(stories[b], ids, f_logits[r], f_h[:, r], f_c[:, r])
         self.generated_chars += sum(len(text) for text, _ in sampled.results)
-        return sampled.results
+        lines: list[list[Candidate]] = [[] for _ in requests]
+        for b, seed, (text, reason) in zip(rows, seeds, sampled.results):
+            lines[b].append(Candidate(text, reason, seed))
+        return lines
 
     def sample(
         self,

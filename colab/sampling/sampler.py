@@ -14,6 +14,7 @@ Stop rules, checked on each generated character c with n characters before it:
               quotes or parentheses), once n >= min_chars (c is not kept);
   "none":     only max_chars.
 Every stream also stops at max_chars. The whole prompt primes the state.
+A request for several candidate lines samples candidate i with candidate_seed(seed, i).
 """
 from __future__ import annotations
 
@@ -99,6 +100,15 @@ def uniform(seed: Any, step: Any) -> Union[float, torch.Tensor]:
     """The draw for (seed, step) in [0, 1): 24 bits, exact in float32. Ints or tensors."""
     x = (_mul32(seed, 0x9E3779B1) + _mul32(step + 1, 0x85EBCA77)) & MASK32
     return (hash32(hash32(x)) >> 8) * (1.0 / 16777216.0)
+
+
+def candidate_seed(seed: int, i: int) -> int:
+    """The seed of candidate `i` of a request whose sampling seed is `seed` (src/model/rng.ts's candidateSeed):
+    the seed itself for candidate 0, so one candidate is exactly the line of a request that asks for none; else
+    hash32((seed + i * 0x9E3779B9) mod 2^32), a bijection, so candidates 1 to 4 never share a seed."""
+    if i == 0:
+        return seed & MASK32
+    return hash32((seed + i * 0x9E3779B9) & MASK32)
 
 
 def uniform_table(seeds: torch.Tensor, width: int) -> torch.Tensor:

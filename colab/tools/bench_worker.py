@@ -10,12 +10,15 @@ figures include priming each request's prompt; a separate figure gives the time 
 one lockstep sampling step at 64 streams, the sampling loop alone (on CUDA, timed
 between torch.cuda.synchronize() calls). Without --model the weights are random,
 shaped like the size given (by default like `small`: 2 x 512, 64-d embedding), so the
-speed is a trained model's but the text is noise.
+speed is a trained model's but the text is noise. With --candidates N, also the cost of
+one job asking for N candidate lines against one asking for one line (a story of
+--candidate-story-chars, lines of --candidate-chars), cold and with the story cache warm.
 
 Usage:
     python -m colab.tools.bench_worker                                   # CPU, random weights shaped like `small`
     python -m colab.tools.bench_worker --model colab/models/small.json
     python -m colab.tools.bench_worker --device cuda --hidden-size 1024 --layers 3
+    python -m colab.tools.bench_worker --model colab/models/small.json --candidates 3 --concurrency 1 --step-streams 0
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import platform
 import statistics
 import tempfile
 import time
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import torch
 
@@ -76,6 +79,11 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=64,
         help="concurrent streams for the time-per-sampling-step figure (0: skip it)",
     )
+    p.add_argument(
+        "--candidates", type=int, default=0, help="also time one job of this many candidate lines vs one line (0: skip)"
+    )
+    p.add_argument("--candidate-story-chars", type=int, default=1500, help="story length for the candidates figure")
+    p.add_argument("--candidate-chars", type=int, default=280, help="line length for the candidates figure")
     return p.parse_args(argv)
 
 
@@ -183,6 +191,56 @@ def bench_cache(model: CharLSTM, artifact: Artifact, device: torch.device, args:
     )
 
 
+def bench_candidates(
+    model: CharLSTM, artifact: Artifact, device: torch.device, args: argparse.Namespace, text: str
+) -> None:
+    """One job of --candidates lines against one job of one line, for a story of --candidate-story-chars and lines
+    of --candidate-chars (stop rule "none"; temperature 0.8, top_p 0.95, as the bot asks): cold (the whole prompt
+    primes) and warm (the cache holds the story up to its previous line, written by this engine). Medians of
+    --repeats runs, alternating; scripts/bench-candidates.ts measures the TypeScript engine the same way."""
+    n, width = args.candidates, args.candidate_chars
+    cut = text[: args.candidate_story_chars]
+    end = cut.rfind(". ")
+    prompt = (cut[: end + 1] if end > 0 else cut) + " "
+
+    def job(p: str, count: int) -> list[dict[str, Any]]:
+        [request] = requests_for(1, [p], width, story="story")
+        request["sampling"]["top_p"] = 0.95
+        return [{**request, "candidates": count}]
+
+    engine = engine_for(model, artifact, device, args, StoryCache(16))
+    previous = Engine(model, artifact, device).run(job(prompt, 1))[0][0]
+    warm_prompt = prompt + previous + " "
+    engine.run(job(prompt, 1))  # warm-up
+
+    def once(count: int, warm: bool) -> float:
+        engine.cache.clear()
+        if warm:
+            engine.run(job(prompt, 1))  # the story's previous line: the cache now holds the state after it
+        primed = engine.primed_chars
+        sync(device)
+        start = time.perf_counter()
+        engine.run_candidates(job(warm_prompt if warm else prompt, count))
+        sync(device)
+        seconds = time.perf_counter() - start
+        if warm and engine.primed_chars - primed > 2:
+            raise RuntimeError("the warm case missed the story cache")
+        return seconds
+
+    print(
+        f"candidates: a {len(prompt):,}-char story, {width}-char lines (stop none), {n} candidates vs 1 line, "
+        f"median of {args.repeats}"
+    )
+    for warm in (False, True):
+        one, many = [], []
+        for _ in range(args.repeats):
+            one.append(once(1, warm))
+            many.append(once(n, warm))
+        a, b = statistics.median(one), statistics.median(many)
+        label = "warm (story cache: 2 chars to prime)" if warm else f"cold ({len(prompt):,} chars to prime)"
+        print(f"  {label:<38} 1 line {a * 1000:,.0f} ms, {n} candidates {b * 1000:,.0f} ms: {b / a:.2f}x", flush=True)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Runs every measurement and prints it."""
     args = parse_args(argv)
@@ -218,6 +276,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             "not done earlier in this run)"
         )
     bench_cache(model, artifact, device, args, text)
+    if args.candidates > 0:
+        bench_candidates(model, artifact, device, args, text)
 
 
 if __name__ == "__main__":

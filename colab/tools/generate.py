@@ -2,7 +2,8 @@
 
 Usage:
     python -m colab.tools.generate "The old house" --model colab/models/small.json --seed 1
-    python -m colab.tools.generate --cases cases.json --json   # [{"prompt", "options"}...]
+    python -m colab.tools.generate --cases cases.json --json   # [{"prompt", "options"[, "candidates"]}...]
+    python -m colab.tools.generate "The old house" --candidates 3 --seed 1   # 3 candidate lines, as a worker makes
     python -m colab.tools.generate --logits "The old house"      # logits after priming
 """
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 
 import torch
 
 from colab.model.artifact import load_artifact
+from colab.sampling.engine import Engine
 from colab.sampling.generate import encode_prompt, generate, prime
 from colab.sampling.sampler import STOP_RULES, SamplingOptions
 
@@ -32,7 +34,8 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     )
     p.add_argument("--stop", choices=STOP_RULES, default="sentence", help="when to stop before max-chars")
     p.add_argument("--seed", type=int, default=0, help="the random seed (32-bit)")
-    p.add_argument("--cases", help="a JSON file of [{prompt, options}] to run as one batch")
+    p.add_argument("--candidates", type=int, default=None, help="candidate lines to write (1 to 5), as a worker does")
+    p.add_argument("--cases", help="a JSON file of [{prompt, options, candidates?}] to run as one batch")
     p.add_argument("--logits", action="store_true", help="print the logits after priming the prompt")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--device", default="cpu", help="torch device")
@@ -53,6 +56,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             cases = json.load(f)
         prompts = [c["prompt"] for c in cases]
         options = [SamplingOptions(**c.get("options", {})) for c in cases]
+        counts = [c.get("candidates") for c in cases]
     else:
         prompts = [args.prompt or ""]
         options = [
@@ -60,12 +64,40 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 args.temperature, args.top_k, args.top_p, args.max_chars, args.min_chars, args.stop, args.seed
             )
         ]
+        counts = [args.candidates]
+    if any(n is not None for n in counts):
+        return _print_candidates(Engine(model, artifact, args.device), prompts, options, counts, args.json)
     results = generate(model, artifact, prompts, options, args.device)
     if args.json:
         print(json.dumps([{"text": t, "stop": r} for t, r in results], ensure_ascii=False))
     else:
         for text, _ in results:
             print(text)
+    return 0
+
+
+def _print_candidates(
+    engine: Engine,
+    prompts: Sequence[str],
+    options: Sequence[SamplingOptions],
+    counts: Sequence[Optional[int]],
+    as_json: bool,
+) -> int:
+    """Runs the cases as a worker runs requests (a story each, no cache) and prints every candidate -> 0."""
+    requests: list[dict[str, Any]] = []
+    for k, (prompt, o, n) in enumerate(zip(prompts, options, counts)):
+        request: dict[str, Any] = {"story_id": f"case-{k}", "prompt": prompt, "sampling": o.check().to_dict()}
+        requests.append(request if n is None else {**request, "candidates": n})
+    lines = engine.run_candidates(requests)
+    if as_json:
+        out = [
+            {"text": case[0].text, "stop": case[0].stop, "candidates": [c._asdict() for c in case]} for case in lines
+        ]
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        for k, case in enumerate(lines):
+            for i, c in enumerate(case):
+                print(f"[{k}.{i} seed {c.seed}] {c.text}")
     return 0
 
 

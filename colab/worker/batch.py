@@ -5,14 +5,17 @@
 - Any other exception in a batch of several jobs: run each job alone, so only the
   job that really fails gets an error.
 
+A job's result is its candidate lines (one unless the request asks for `candidates`).
+
 Usage:
     outcomes = run_batch(jobs, run, on_halve=lambda cap: ...)   # [(job, result) or (job, exception)]
     responses, chars = batch_responses(outcomes, worker_id, loaded, device, seconds, log)
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence, TypeVar, Union
+from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
+from colab.sampling.engine import Candidate
 from colab.sampling.oom import free_gpu_memory, is_oom
 from colab.worker.io import ModelIdentity, failure_response, ok_response
 
@@ -69,8 +72,16 @@ def run_batch(
     return outcomes
 
 
+def candidates_field(request: dict[str, Any], lines: Sequence[Candidate]) -> Optional[list[dict[str, Any]]]:
+    """A response's `candidates` (revision 2): every line, when the request asked for `candidates`; else None,
+    so a request that did not ask gets exactly the response it got before candidates existed."""
+    if "candidates" not in request:
+        return None
+    return [{"text": c.text, "stop": c.stop, "seed": c.seed, "chars": len(c.text)} for c in lines]
+
+
 def batch_responses(
-    outcomes: Sequence[tuple[dict[str, Any], Union[tuple[str, str], Exception]]],
+    outcomes: Sequence[tuple[dict[str, Any], Union[Sequence[Candidate], Exception]]],
     worker_id: str,
     loaded: ModelIdentity,
     device: str,
@@ -85,6 +96,10 @@ def batch_responses(
             log(f"job {job_id} failed: {type(outcome).__name__}: {outcome}")
             responses[f"{job_id}.json"] = failure_response(job_id, worker_id, outcome)
         else:
-            responses[f"{job_id}.json"] = ok_response(job_id, worker_id, *outcome, loaded, device, seconds * 1000)
-    chars = sum(len(o[0]) for _, o in outcomes if not isinstance(o, Exception))
+            first, extra = outcome[0], candidates_field(request, outcome)
+            ms = seconds * 1000
+            responses[f"{job_id}.json"] = ok_response(
+                job_id, worker_id, first.text, first.stop, loaded, device, ms, extra
+            )
+    chars = sum(len(c.text) for _, o in outcomes if not isinstance(o, Exception) for c in o)
     return responses, chars

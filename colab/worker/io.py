@@ -4,13 +4,13 @@ structured error.
 
 Usage:
     incoming = read_incoming(data)                       # a request dict, or the ProtocolError
-    response = ok_response(job_id, worker_id, text, stop, loaded, device_label, ms)
+    response = ok_response(job_id, worker_id, text, stop, loaded, device_label, ms)   # + candidates=[...]
     response = error_response(job_id, worker_id, "bad_request", "invalid request: sampling.top_p: ...")
     write_response(transport, f"{job_id}.json", response)
 """
 from __future__ import annotations
 
-from typing import Any, Protocol, Union
+from typing import Any, Optional, Protocol, Union
 
 from colab.model.artifact import ArtifactError
 from colab.protocol.parse import ProtocolError, parse_file, serialize
@@ -51,20 +51,28 @@ def _head(job_id: str, worker_id: str, ok: bool) -> dict[str, Any]:
 
 
 def ok_response(
-    job_id: str, worker_id: str, text: str, stop: str, loaded: ModelIdentity, device: str, ms: float
+    job_id: str,
+    worker_id: str,
+    text: str,
+    stop: str,
+    loaded: ModelIdentity,
+    device: str,
+    ms: float,
+    candidates: Optional[list[dict[str, Any]]] = None,
 ) -> dict[str, Any]:
-    """A line: the text, why it stopped, the model and device, and how long the batch took."""
-    return {
-        **_head(job_id, worker_id, True),
-        "result": {
-            "text": text,
-            "stop": stop,
-            "model": loaded.name,
-            "model_sha256": loaded.sha256,
-            "device": device,
-            "ms": round(ms, 1),
-        },
+    """A line: the text, why it stopped, the model and device, and how long the batch took; with `candidates`
+    (revision 2: a request that asked for them), every candidate line, the first being `text` and `stop`."""
+    result: dict[str, Any] = {
+        "text": text,
+        "stop": stop,
+        "model": loaded.name,
+        "model_sha256": loaded.sha256,
+        "device": device,
+        "ms": round(ms, 1),
     }
+    if candidates is not None:
+        result["candidates"] = candidates
+    return {**_head(job_id, worker_id, True), "result": result}
 
 
 def error_response(job_id: str, worker_id: str, code: str, message: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@
 import { UserError } from '../stories/errors.ts';
 import { STORY_ACTIONS } from '../stories/permissions.ts';
 import type { Story } from '../stories/schema.ts';
+import { childrenOf, headLine } from '../stories/tree.ts';
 import type { Button, ButtonAction } from './types.ts';
 
 const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
@@ -48,11 +49,17 @@ const LABELS: Record<ButtonAction, [string, Button['style']]> = {
   end: ['End', 'danger'],
 };
 
-/** The buttons for the story's newest line (none once it has ended); `lineId` names the line they are posted under. */
+/**
+ * The buttons for the newest line of the story's current branch (none once it has ended): Retry only under a model
+ * line, and no Undo under a line another branch goes on from (undo refuses to cut a branch off). `lineId` names the
+ * line they are posted under.
+ */
 export function storyButtons(story: Story, lineId?: string): Button[] {
   if (story.status === 'ended') return [];
-  const last = story.lines[story.lines.length - 1];
-  return STORY_ACTIONS.filter((a) => a !== 'retry' || last?.kind === 'model').map((action) => ({
+  const last = headLine(story);
+  const shown = (a: ButtonAction) =>
+    (a !== 'retry' || last.kind === 'model') && (a !== 'undo' || childrenOf(story, last.id).length === 0);
+  return STORY_ACTIONS.filter(shown).map((action) => ({
     action,
     label: LABELS[action][0],
     style: LABELS[action][1],

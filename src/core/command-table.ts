@@ -16,6 +16,8 @@ export interface Commands {
   add(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply>;
   retry(ctx: CommandContext, storyId: string, version?: number): Promise<Reply>;
   undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply>;
+  branch(ctx: CommandContext, storyId: string, line: number): Promise<Reply>;
+  branches(ctx: CommandContext, storyId: string): Reply;
   end(ctx: CommandContext, storyId: string): Promise<Reply>;
   export(ctx: CommandContext, storyId: string): Promise<Reply>;
   status(ctx: CommandContext): Reply;
@@ -37,6 +39,8 @@ export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = {
   add: (core, ctx, raw, on) => core.add(ctx, on.storyId!, checkArgs(findCommand('add')!, raw).text),
   retry: (core, ctx, _raw, on) => core.retry(ctx, on.storyId!, on.version),
   undo: (core, ctx, _raw, on) => core.undo(ctx, on.storyId!, on.version),
+  branch: (core, ctx, raw, on) => core.branch(ctx, on.storyId!, checkArgs(findCommand('branch')!, raw).line as number),
+  branches: (core, ctx, _raw, on) => core.branches(ctx, on.storyId!),
   end: (core, ctx, _raw, on) => core.end(ctx, on.storyId!),
   export: (core, ctx, _raw, on) => core.export(ctx, on.storyId!),
   status: (core, ctx) => core.status(ctx),

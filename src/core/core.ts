@@ -9,11 +9,13 @@ import { findCommand } from '../../commands/index.ts';
 import type { JobClient } from '../jobs/client.ts';
 import type { WorkerMonitor } from '../jobs/workers.ts';
 import { UserError } from '../stories/errors.ts';
-import { count } from '../stories/plural.ts';
 import type { Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
-import { addHumanLine, attachThread, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
+import { addHumanLine, attachThread, branchFrom, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
 import { markdownFile, storySize } from '../stories/text.ts';
+import { treeFile } from '../stories/tree-file.ts';
+import { headLine } from '../stories/tree.ts';
+import { branchedText, branchesText, exportText, writerOf } from './branch-text.ts';
 import type { Transport } from '../transport/transport.ts';
 import { parseButtonId, storyButtons } from './buttons.ts';
 import { COMMAND_HANDLERS, commandNamed, type Commands } from './command-table.ts';
@@ -179,7 +181,7 @@ export class Core implements Commands {
       const after = addHumanLine(s, text, ctx.person);
       return { story: after, result: after };
     });
-    const line = story.lines[story.lines.length - 1];
+    const line = headLine(story);
     this.emit({ kind: 'line', story, line });
     return { text: 'Added your line.', ephemeral: false, story, line, buttons: storyButtons(story) };
   }
@@ -197,7 +199,7 @@ export class Core implements Commands {
     return this.queue(ctx, storyId, 'retry', retryTarget(story, ctx.person, ctx.admin).id);
   }
 
-  /** `/undo`: removes the last line. */
+  /** `/undo`: removes the last line of the current branch. */
   async undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply> {
     this.checkVersion(this.stories.get(storyId), version);
     const { story, removed } = await this.stories.update(storyId, (s) => {
@@ -205,8 +207,24 @@ export class Core implements Commands {
       return { story: out.story, result: out };
     });
     this.emit({ kind: 'undo', story, line: removed });
-    const by = removed.kind === 'model' ? 'the model' : removed.by.name || removed.by.id;
-    return { text: `Removed the last line (by ${by}).`, ephemeral: false, story, buttons: storyButtons(story) };
+    const text = `Removed the last line (by ${writerOf(removed)}).`;
+    return { text, ephemeral: false, story, buttons: storyButtons(story) };
+  }
+
+  /** `/branch line`: the story goes on from line `n` of its current branch, so new lines grow a new branch. */
+  async branch(ctx: CommandContext, storyId: string, n: number): Promise<Reply> {
+    const { story, line } = await this.stories.update(storyId, (s) => {
+      const out = branchFrom(s, n, ctx.person, ctx.admin);
+      return { story: out.story, result: out };
+    });
+    this.emit({ kind: 'branch', story, line });
+    return { text: branchedText(ctx.person, n, line), ephemeral: false, story, buttons: storyButtons(story) };
+  }
+
+  /** `/branches`: the story's branches, where each forks from the current one, and which is current. */
+  branches(_ctx: CommandContext, storyId: string): Reply {
+    const story = this.stories.get(storyId);
+    return { text: branchesText(story), ephemeral: true, story };
   }
 
   /** `/end`: closes the story, withdrawing a job in flight. */
@@ -223,11 +241,16 @@ export class Core implements Commands {
     return { text, ephemeral: false, story, buttons: [] };
   }
 
-  /** `/export`: the story as Markdown with attribution. */
+  /** `/export`: the current branch as Markdown with attribution, and the whole tree as JSON. */
   async export(_ctx: CommandContext, storyId: string): Promise<Reply> {
     const story = this.stories.get(storyId);
-    const text = `“${story.title}”, ${count(story.lines.length, 'line')}.`;
-    return { text, ephemeral: false, story, file: markdownFile(story) };
+    return {
+      text: exportText(story),
+      ephemeral: false,
+      story,
+      file: markdownFile(story),
+      moreFiles: [treeFile(story)],
+    };
   }
 
   /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */

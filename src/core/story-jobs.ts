@@ -12,6 +12,7 @@ import type { Line, Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
 import { applyResult, beginJob, clearJob, isStale, markDelivered, newJobId } from '../stories/story.ts';
 import { promptFor, storyText } from '../stories/text.ts';
+import { currentBranch } from '../stories/tree.ts';
 import { storyButtons } from './buttons.ts';
 import type { Deliveries } from './deliveries.ts';
 import { failureText } from './format.ts';
@@ -69,8 +70,10 @@ export class StoryJobs implements JobHandler {
     by: Person,
     replacesLine: string | null,
   ): { request: Request; contextStart: number } {
-    const upTo = replacesLine ? story.lines.findIndex((l) => l.id === replacesLine) : -1;
-    const lines = upTo >= 0 ? story.lines.slice(0, upTo) : story.lines;
+    // The prompt is the current branch, up to the line a retry replaces.
+    const branch = currentBranch(story);
+    const upTo = replacesLine ? branch.findIndex((l) => l.id === replacesLine) : -1;
+    const lines = upTo >= 0 ? branch.slice(0, upTo) : branch;
     const { prompt, contextStart } = promptFor(story, this.settings.contextChars, lines);
     const now = new Date();
     const request: Request = {
@@ -242,8 +245,8 @@ export class StoryJobs implements JobHandler {
     }
   }
 
-  /** The whole text of a story, for status pages and tests. */
+  /** The whole text of a story's current branch, for status pages and tests. */
   static text(story: Story): string {
-    return storyText(story.lines);
+    return storyText(currentBranch(story));
   }
 }

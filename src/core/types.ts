@@ -7,10 +7,12 @@ import type { Progress } from '../jobs/progress.ts';
 import type { Person, Platform } from '../jobs/protocol.ts';
 import type { StoryAction } from '../stories/permissions.ts';
 import type { Line, Story } from '../stories/schema.ts';
+import type { ExportFile } from '../stories/text.ts';
 
 export type { Progress } from '../jobs/progress.ts';
 export type { Person, Platform } from '../jobs/protocol.ts';
 export type { Line, Story } from '../stories/schema.ts';
+export type { ExportFile } from '../stories/text.ts';
 
 /** Where a command was run: a channel, and the thread inside it, if any. */
 export interface Place {
@@ -63,7 +65,10 @@ export interface Reply {
   jobId?: string;
   progress?: Progress;
   buttons?: Button[];
-  file?: { name: string; content: string; mime: string };
+  /** A file to send with the reply (an export's Markdown). */
+  file?: ExportFile;
+  /** Files to send after `file`, in order (an export's tree, as JSON). */
+  moreFiles?: ExportFile[];
 }
 
 /** A generated line, ready to post in the story's thread. */
@@ -118,7 +123,7 @@ export interface ChatDelivery {
 
 /** A change to a story, for live views (the playground shows everyone's changes). */
 export interface StoryEvent {
-  kind: 'started' | 'line' | 'undo' | 'ended' | 'thread' | 'pending';
+  kind: 'started' | 'line' | 'undo' | 'branch' | 'ended' | 'thread' | 'pending';
   story: Story;
   line?: Line;
 }

@@ -3,7 +3,8 @@
  * colab/protocol/ is its Python mirror; the shared vectors in contract/protocol/
  * (valid and invalid files) are checked by both test suites so they cannot drift.
  * Field names are snake_case on the wire, the same words on both sides. Unknown
- * extra fields are ignored (additions stay compatible within a version).
+ * extra fields are ignored (additions stay compatible within a version): revision 2 adds `candidates`, and an
+ * older reader, which drops it, still reads a request as one line and a response as its first candidate.
  */
 import { z } from 'zod';
 
@@ -23,6 +24,11 @@ export const PLATFORMS = ['discord', 'slack', 'playground', 'cli', 'test'] as co
 export const PURPOSES = ['start', 'continue', 'retry', 'regenerate'] as const;
 /** The stop rules of the sampler. */
 export const STOP_RULES = ['sentence', 'line', 'none'] as const;
+/** The most candidate lines one request may ask for (`candidates`, 1 to this; absent means 1). */
+export const MAX_CANDIDATES = 5;
+/** Why a line ended: its stop rule fired, or it reached max_chars. */
+export const STOP_REASONS = ['stop_rule', 'max_chars'] as const;
+const Seed = z.number().int().min(0).max(0xffffffff);
 
 /** Sampling settings, as colab/sampling/sampler.py names them. */
 export const Sampling = z
@@ -33,7 +39,7 @@ export const Sampling = z
     max_chars: z.number().int().min(1).max(2000),
     min_chars: z.number().int().min(0).max(2000).nullable().default(null),
     stop: z.enum(STOP_RULES),
-    seed: z.number().int().min(0).max(0xffffffff),
+    seed: Seed,
   })
   .refine((s) => s.min_chars === null || s.min_chars <= s.max_chars, {
     message: 'min_chars must not exceed max_chars',
@@ -62,17 +68,39 @@ export const Request = z.object({
   model: z.string().max(200).nullable(),
   user: Person,
   reply: ReplyTo,
+  /**
+   * How many candidate lines to write (revision 2; absent means 1, as before it). Candidate i samples with
+   * `candidateSeed(sampling.seed, i)` (src/model/rng.ts), so candidate 0 is the line a request without it gets.
+   */
+  candidates: z.number().int().min(1).max(MAX_CANDIDATES).optional(),
 });
 
-/** What a worker made of a job. */
-export const Result = z.object({
+/** One candidate line: its text, why it stopped, the seed it was sampled with, and its length in characters. */
+export const Candidate = z.object({
   text: z.string().max(20_000),
-  stop: z.enum(['stop_rule', 'max_chars']),
-  model: z.string(),
-  model_sha256: z.string(),
-  device: z.string(),
-  ms: z.number().min(0),
+  stop: z.enum(STOP_REASONS),
+  seed: Seed,
+  /** Characters (Unicode code points) in `text`. */
+  chars: z.number().int().min(0),
 });
+
+/** A job's outcome: `text` and `stop` are candidate 0's, so a reader that knows no candidates reads a line. */
+export const Result = z
+  .object({
+    text: z.string().max(20_000),
+    stop: z.enum(STOP_REASONS),
+    model: z.string(),
+    model_sha256: z.string(),
+    device: z.string(),
+    ms: z.number().min(0),
+    /** Every candidate, in order (revision 2): present when the request carried `candidates`. */
+    candidates: z.array(Candidate).min(1).max(MAX_CANDIDATES).optional(),
+  })
+  // zod runs this even when `candidates` failed its own checks (an empty list): hence the `?.`.
+  .refine((r) => !r.candidates?.[0] || (r.candidates[0].text === r.text && r.candidates[0].stop === r.stop), {
+    message: 'candidates[0] must be the text and stop of the result',
+    path: ['candidates'],
+  });
 
 /** The codes of a structured error response. */
 export const ERROR_CODES = [
@@ -172,7 +200,18 @@ export const Control = z.object({
   model: z.string().max(200).nullable().default(null),
 });
 
+/**
+ * The candidate lines of a successful response to `request`. A response without `candidates` (a request that did
+ * not ask, or an older worker, which ignores the field and writes one line) is one candidate: its text, sampled
+ * with the request's own seed.
+ */
+export function candidatesOf(request: Pick<Request, 'sampling'>, result: Result): Candidate[] {
+  if (result.candidates) return result.candidates;
+  return [{ text: result.text, stop: result.stop, seed: request.sampling.seed, chars: [...result.text].length }];
+}
+
 export type Request = z.infer<typeof Request>;
+export type Candidate = z.infer<typeof Candidate>;
 export type Response = z.infer<typeof Response>;
 export type Result = z.infer<typeof Result>;
 export type Heartbeat = z.infer<typeof Heartbeat>;
@@ -183,5 +222,6 @@ export type ReplyTo = z.infer<typeof ReplyTo>;
 export type Platform = (typeof PLATFORMS)[number];
 export type WorkerState = (typeof WORKER_STATES)[number];
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
+export type StopReason = (typeof STOP_REASONS)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export type Purpose = (typeof PURPOSES)[number];

@@ -1,12 +1,15 @@
 /**
  * The CPU engine: loads an artifact and continues prompts, many streams at once.
- * The twin of colab/sampling/generate.py: the same priming (prime prefix + normalized
- * prompt), the same sampler and stop rules, so greedy output is identical.
+ * The twin of colab/sampling/engine.py: the same priming (prime prefix + normalized
+ * prompt), the same sampler and stop rules, so greedy output is identical. A request
+ * for several candidate lines primes its prompt once and forks the state, one
+ * stream per candidate, each with its own seed (candidateSeed).
  */
 import { ArtifactError, loadArtifact, type Artifact } from './artifact.ts';
 import { LstmRuntime, type LstmState } from './lstm.ts';
 import { Normalizer } from './normalize.ts';
-import { checkSampling, chooseNext, StopTracker, type SamplingOptions } from './sampler.ts';
+import { candidateSeed } from './rng.ts';
+import { checkCandidates, checkSampling, chooseNext, StopTracker, type SamplingOptions } from './sampler.ts';
 import { StoryCache } from './story-cache.ts';
 
 /** Why a continuation ended: its stop rule fired, or it reached maxChars. */
@@ -16,6 +19,11 @@ export type StopReason = 'stop_rule' | 'max_chars';
 export interface Generation {
   text: string;
   stop: StopReason;
+}
+
+/** One candidate line of a request: a continuation, and the seed it was sampled with. */
+export interface Candidate extends Generation {
+  seed: number;
 }
 
 /** What an engine says about its model. */
@@ -32,6 +40,8 @@ export interface GenerationRequest {
   prompt: string;
   options?: Partial<SamplingOptions>;
   cacheKey?: string;
+  /** How many candidate lines (1 to MAX_CANDIDATES; 1 when unset): candidate i samples with candidateSeed(seed, i). */
+  candidates?: number;
 }
 
 /** A stream while it is being generated. */
@@ -60,6 +70,8 @@ export class Engine {
   private readonly index: Map<string, number>;
   /** States after each story's latest text (see StoryCache). */
   readonly cache = new StoryCache();
+  /** Characters run through priming so far: what the story cache saves (colab's `primed_chars`). */
+  primedChars = 0;
 
   private constructor(
     readonly artifact: Artifact,
@@ -130,6 +142,7 @@ export class Engine {
   private async prime(streams: Stream[]): Promise<Float32Array[]> {
     const last: Float32Array[] = streams.map((s) => s.logits ?? new Float32Array(0));
     const longest = Math.max(...streams.map((s) => s.ids.length - s.primed));
+    for (const s of streams) this.primedChars += s.ids.length - s.primed;
     for (let t = 0; t < longest; t++) {
       const live = streams.map((s, i) => [s, i] as const).filter(([s]) => s.ids.length - s.primed > t);
       const logits = this.stepStreams(
@@ -164,17 +177,40 @@ export class Engine {
     };
   }
 
-  /** Continues each prompt with its options, all streams in lockstep. */
+  /** Continues each prompt with its options, all streams in lockstep: each request's candidate 0. */
   async generate(requests: GenerationRequest[]): Promise<Generation[]> {
-    const streams = requests.map((r) => this.stream(r));
-    if (streams.length === 0) return [];
-    let logits = await this.prime(streams);
-    for (let b = 0; b < streams.length; b++) streams[b].logits = logits[b];
+    const all = await this.generateCandidates(requests);
+    return all.map(([first]) => ({ text: first.text, stop: first.stop }));
+  }
+
+  /**
+   * Every request's candidate lines, in order: each prompt primes once (from the story cache as usual), its
+   * state is forked into one stream per candidate, and every stream of every request samples in lockstep.
+   */
+  async generateCandidates(requests: GenerationRequest[]): Promise<Candidate[][]> {
+    const counts = requests.map((r) => checkCandidates(r.candidates ?? 1));
+    const primed = requests.map((r) => this.stream(r));
+    if (primed.length === 0) return [];
+    const logits = await this.prime(primed);
+    for (let b = 0; b < primed.length; b++) primed[b].logits = logits[b];
+    const forks = primed.map((s, b) => fork(s, counts[b]));
+    await this.sample(forks.flat());
+    primed.forEach((s, b) => {
+      if (!s.cacheKey) return;
+      const finals = forks[b].map((f) => ({ ids: f.fed, state: f.state, logits: f.logits! }));
+      // With several candidates, the prompt's own state too: a prefix of whichever the story goes on with.
+      const prompt = forks[b][0] === s ? [] : [{ ids: s.ids, state: s.state, logits: s.logits! }];
+      this.cache.storeAll(s.cacheKey, [...prompt, ...finals]);
+    });
+    return forks.map((group) => group.map((s) => ({ text: s.out, stop: s.stop, seed: s.options.seed })));
+  }
+
+  /** Samples primed streams (their `logits` set) in lockstep until each stops. */
+  private async sample(streams: Stream[]): Promise<void> {
     let live = streams;
     for (let step = 1; live.length > 0; step++) {
-      live.forEach((s, b) => {
-        // logits[b] belongs to live[b]: the streams still going, in order.
-        s.pending = chooseNext(logits[b], s.options, s.n);
+      for (const s of live) {
+        s.pending = chooseNext(s.logits!, s.options, s.n);
         const ch = this.artifact.vocabulary[s.pending];
         const { stop, keep } = s.tracker.step(ch, s.n);
         if (keep) {
@@ -185,10 +221,10 @@ export class Engine {
           s.done = true;
           s.stop = keep ? 'max_chars' : 'stop_rule';
         }
-      });
+      }
       live = live.filter((s) => !s.done);
       if (live.length === 0) break;
-      logits = this.stepStreams(live, (s) => s.pending);
+      const logits = this.stepStreams(live, (s) => s.pending);
       for (let b = 0; b < live.length; b++) {
         const s = live[b];
         s.fed.push(s.pending);
@@ -196,7 +232,23 @@ export class Engine {
       }
       if (step % 32 === 0) await yieldToEventLoop();
     }
-    for (const s of streams) if (s.cacheKey) this.cache.store(s.cacheKey, s.fed, s.state, s.logits!);
-    return streams.map((s) => ({ text: s.out, stop: s.stop }));
   }
+}
+
+/**
+ * A primed stream as `n` candidate streams: itself when n is 1; else n copies of its state, candidate i
+ * sampling with candidateSeed(seed, i) (candidate 0 with the seed itself).
+ */
+function fork(s: Stream, n: number): Stream[] {
+  if (n === 1) return [s];
+  return Array.from({ length: n }, (_, i) => {
+    const options = { ...s.options, seed: candidateSeed(s.options.seed, i) };
+    return {
+      ...s,
+      fed: [...s.ids],
+      options,
+      state: { h: s.state.h.slice(), c: s.state.c.slice() },
+      tracker: new StopTracker(options),
+    };
+  });
 }

@@ -1,8 +1,9 @@
 /**
  * The SIMD kernel's WebAssembly text, generated: `y[b][r] += dot(w[r], x[b])`
  * for w (rows × k), x (batch × k) and y (batch × rows), float32, row-major, all
- * arguments byte offsets. The work is cut into blocks of 2 rows × 4 streams, so
- * each weight vector loaded serves four streams and each input vector two rows.
+ * arguments byte offsets. The work is cut into blocks of 2 rows × 4 streams (a
+ * batch's last 1 to 3 streams in one narrower block), so each weight vector loaded
+ * serves up to four streams and each input vector two rows.
  *
  * Every output is summed in one canonical order, whichever block computes it:
  * one 4-lane accumulator over k in steps of 4, then (lane0 + lane1) + (lane2 +
@@ -86,10 +87,21 @@ const DRIVER_PARAMS =
 const ROW_PAIR_LEFT = '(i32.lt_u (i32.add (local.get $r) (i32.const 1)) (local.get $rows))';
 const Y_OFFSET = '(i32.shl (i32.add (i32.mul (local.get $b) (local.get $rows)) (local.get $r)) (i32.const 2))';
 
-/** The driver: rows in pairs (and a last single), streams in fours (and the rest one by one). */
+/** The call of the block of R rows × $B streams ($B from 1 to 4). */
+function dispatch(R: number): string {
+  const call = (B: number) => `(call $b${R}x${B} ${BLOCK_ARGS})`;
+  const when = (B: number, otherwise: string) =>
+    `(if (i32.eq (local.get $B) (i32.const ${B})) (then ${call(B)}) (else ${otherwise}))`;
+  return when(4, when(3, when(2, call(1))));
+}
+
+/**
+ * The driver: rows in pairs (and a last single), streams in fours and the rest (1 to 3) in one block, so that each
+ * weight vector loaded serves every stream of a small batch (3 candidates cost little more than 1).
+ */
 const DRIVER = `
 (func (export "gemm_acc") ${DRIVER_PARAMS}
-  (local $r i32) (local $b i32) (local $kb i32) (local $R i32)
+  (local $r i32) (local $b i32) (local $kb i32) (local $R i32) (local $B i32)
   (local.set $kb (i32.shl (local.get $k) (i32.const 2)))
   (block $rowsDone (loop $rowsNext
     (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
@@ -97,17 +109,12 @@ const DRIVER = `
     (local.set $b (i32.const 0))
     (block $bDone (loop $bNext
       (br_if $bDone (i32.ge_u (local.get $b) (local.get $batch)))
-      (if (i32.le_u (i32.add (local.get $b) (i32.const 4)) (local.get $batch))
-        (then
-          (if (i32.eq (local.get $R) (i32.const 2))
-            (then (call $b2x4 ${BLOCK_ARGS}))
-            (else (call $b1x4 ${BLOCK_ARGS})))
-          (local.set $b (i32.add (local.get $b) (i32.const 4))))
-        (else
-          (if (i32.eq (local.get $R) (i32.const 2))
-            (then (call $b2x1 ${BLOCK_ARGS}))
-            (else (call $b1x1 ${BLOCK_ARGS})))
-          (local.set $b (i32.add (local.get $b) (i32.const 1)))))
+      (local.set $B (select (i32.const 4) (i32.sub (local.get $batch) (local.get $b))
+        (i32.le_u (i32.add (local.get $b) (i32.const 4)) (local.get $batch))))
+      (if (i32.eq (local.get $R) (i32.const 2))
+        (then ${dispatch(2)})
+        (else ${dispatch(1)}))
+      (local.set $b (i32.add (local.get $b) (local.get $B)))
       (br $bNext)))
     (local.set $r (i32.add (local.get $r) (local.get $R)))
     (br $rowsNext))))
@@ -119,6 +126,6 @@ const DRIVER = `
 
 /** The whole module's text. */
 export function kernelWat(): string {
-  const blocks = [block(2, 4), block(2, 1), block(1, 4), block(1, 1)].join('\n');
+  const blocks = [2, 1].flatMap((R) => [4, 3, 2, 1].map((B) => block(R, B))).join('\n');
   return `(module\n(import "env" "memory" (memory 1))\n${blocks}\n${DRIVER})`;
 }

@@ -54,6 +54,16 @@ export function checkSampling(partial: Partial<SamplingOptions>): SamplingOption
   return o;
 }
 
+/** The most candidate lines one request may ask for (the protocol's MAX_CANDIDATES: a test keeps them equal). */
+export const MAX_CANDIDATES = 5;
+
+/** Returns `n` if the engine makes that many candidate lines (1 to MAX_CANDIDATES), else throws a RangeError. */
+export function checkCandidates(n: number): number {
+  if (!(Number.isInteger(n) && n >= 1 && n <= MAX_CANDIDATES))
+    throw new RangeError(`candidates must be an integer from 1 to ${MAX_CANDIDATES}`);
+  return n;
+}
+
 function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;

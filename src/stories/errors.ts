@@ -20,6 +20,7 @@ export type UserErrorCode =
   | 'queue_full'
   | 'nothing_to_undo'
   | 'nothing_to_retry'
+  | 'has_branches'
   | 'moved_on'
   | 'timeout'
   | 'stopping';

@@ -1,5 +1,5 @@
 /**
- * The words for "you may not": who may retry, undo or end instead, named the way
+ * The words for "you may not": who may retry, undo, branch or end instead, named the way
  * a person would say it. Buttons look the same to everyone on Discord and Slack,
  * so these refusals are what most people meet; the story's owner and the newest
  * line's author are often one person, and a name may be missing.
@@ -12,6 +12,11 @@ const STARTED = 'started this story';
 /** "Ann (who started this story)", or "whoever started this story" for a person without a name. */
 function who(name: string, did: string): string {
   return name ? `${name} (who ${did})` : `whoever ${did}`;
+}
+
+/** "Ann (who started this story)". */
+function whoStarted(story: Story): string {
+  return who(story.owner.name, STARTED);
 }
 
 /** "A or an admin", "A, B or an admin". */
@@ -32,5 +37,10 @@ export function lineRefusal(story: Story, line: Line, verb: 'retry' | 'undo'): U
 
 /** The refusal of an end by someone who is not the story's owner. */
 export function endRefusal(story: Story): UserError {
-  return new UserError('forbidden', `Only ${orAnAdmin([who(story.owner.name, STARTED)])} can end it.`);
+  return new UserError('forbidden', `Only ${orAnAdmin([whoStarted(story)])} can end it.`);
+}
+
+/** The refusal of a /branch by someone who is not the story's owner. */
+export function branchRefusal(story: Story): UserError {
+  return new UserError('forbidden', `Only ${orAnAdmin([whoStarted(story)])} can move it back to an earlier line.`);
 }

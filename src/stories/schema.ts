@@ -2,6 +2,12 @@
  * stories/<story_id>.json: a story's state. The bot is its only writer. Each line
  * records its kind, author, job id, sampling settings and time; `version` counts
  * the changes; `pending` is the one job in flight, if any.
+ *
+ * A story is a tree: each line names its parent (the line it follows), and `head` is
+ * the newest line of the current branch, the path from the opening to the head that
+ * new lines grow from. `lines` holds every line of every branch, each after its
+ * parent. A file saved before stories branched has neither: it loads as a tree with
+ * one branch (each line's parent is the line before it; the head is the last line).
  */
 import { z } from 'zod';
 import { PLATFORMS, PROTOCOL_VERSION, PURPOSES, Person, Sampling, Time, Ulid } from '../jobs/protocol.ts';
@@ -20,7 +26,12 @@ export const Line = z.object({
   sampling: Sampling.nullable(),
   model: z.string().nullable(),
   delivered: z.boolean(),
+  /** The line this one follows (null for the opening). Absent in files saved before stories branched. */
+  parent: Ulid.nullable().optional(),
 });
+
+/** A line of a loaded story, which always names its parent. */
+export type TreeLine = Line & { parent: string | null };
 
 /** The job a story is waiting for. */
 export const Pending = z.object({
@@ -39,8 +50,8 @@ export const StorySettings = z.object({
   max_chars: z.number().int().min(20).max(1000),
 });
 
-/** A whole story. */
-export const Story = z.object({
+/** A whole story, as its file holds it (`head` and each line's `parent` may be missing: a flat story). */
+const StoryFile = z.object({
   v: z.literal(PROTOCOL_VERSION),
   type: z.literal('story'),
   id: Ulid,
@@ -60,6 +71,42 @@ export const Story = z.object({
   pending: Pending.nullable(),
   settings: StorySettings,
   context_start: z.number().int().min(0),
+  /** The newest line of the current branch. */
+  head: Ulid.optional(),
+});
+
+type StoryFile = z.infer<typeof StoryFile>;
+
+/** The story with every parent and the head filled in: a flat story's lines follow one another. */
+function asTree(story: StoryFile): Omit<StoryFile, 'lines' | 'head'> & { lines: TreeLine[]; head: string } {
+  const lines = story.lines.map((l, i) => ({
+    ...l,
+    parent: l.parent === undefined ? (i === 0 ? null : story.lines[i - 1].id) : l.parent,
+  }));
+  return { ...story, lines, head: story.head ?? lines[lines.length - 1]?.id ?? '' };
+}
+
+/** Where a tree does not hold together: a parent that is not an earlier line, a second opening, a lost head. */
+function treeProblem(story: ReturnType<typeof asTree>): { path: (string | number)[]; message: string } | null {
+  if (story.lines.length === 0) return { path: ['lines'], message: 'a story has at least its opening' };
+  const seen = new Set<string>();
+  for (const [i, line] of story.lines.entries()) {
+    if (seen.has(line.id)) return { path: ['lines', i, 'id'], message: 'two lines have this id' };
+    if ((line.parent === null) !== (i === 0)) {
+      return { path: ['lines', i, 'parent'], message: 'only the first line (the opening) has no parent' };
+    }
+    if (line.parent !== null && !seen.has(line.parent)) {
+      return { path: ['lines', i, 'parent'], message: 'a parent must be an earlier line of the story' };
+    }
+    seen.add(line.id);
+  }
+  return seen.has(story.head) ? null : { path: ['head'], message: 'the head must be a line of the story' };
+}
+
+/** A whole story: read from its file (a flat one becomes a one-branch tree), with a tree that holds together. */
+export const Story = StoryFile.transform(asTree).superRefine((story, ctx) => {
+  const problem = treeProblem(story);
+  if (problem) ctx.addIssue({ code: 'custom', ...problem });
 });
 
 export type Line = z.infer<typeof Line>;

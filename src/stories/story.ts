@@ -1,15 +1,18 @@
 /**
  * What can happen to a story, as pure functions: each takes a story and returns
  * the changed copy (the version goes up when the text changes), or throws a
- * UserError that says why not. The store persists; who may retry, undo or end is
- * stated once in permissions.ts and enforced here.
+ * UserError that says why not. The store persists; who may retry, undo, branch or
+ * end is stated once in permissions.ts and enforced here. A story is a tree
+ * (schema.ts): new lines grow from the head, and what people read, retry and undo
+ * is the current branch (tree.ts).
  */
 import { monotonicFactory, ulid } from 'ulid';
 import type { Person, Purpose, ReplyTo, Sampling } from '../jobs/protocol.ts';
 import { UserError } from './errors.ts';
 import { mayPress } from './permissions.ts';
-import { endRefusal, lineRefusal } from './refusals.ts';
-import type { Line, Pending, Story, StorySettings } from './schema.ts';
+import { branchRefusal, endRefusal, lineRefusal } from './refusals.ts';
+import type { Line, Pending, Story, StorySettings, TreeLine } from './schema.ts';
+import { childrenOf, currentBranch, headLine, lineNumbered } from './tree.ts';
 
 const now = () => new Date().toISOString();
 
@@ -17,7 +20,13 @@ function touch(story: Story, changedText: boolean): Story {
   return { ...story, updated_at: now(), version: changedText ? story.version + 1 : story.version };
 }
 
-function line(kind: Line['kind'], text: string, by: Person, extra: Partial<Line> = {}): Line {
+function line(
+  kind: Line['kind'],
+  text: string,
+  by: Person,
+  parent: string | null,
+  extra: Partial<Line> = {},
+): TreeLine {
   return {
     id: ulid(),
     kind,
@@ -29,13 +38,20 @@ function line(kind: Line['kind'], text: string, by: Person, extra: Partial<Line>
     model: null,
     delivered: true,
     ...extra,
+    parent,
   };
+}
+
+/** The story with `added` grown from its head, which `added` becomes. */
+function grow(story: Story, added: TreeLine): Story {
+  return { ...touch(story, true), lines: [...story.lines, added], head: added.id };
 }
 
 /** A new story that starts with its opening (a line of kind 'seed'). */
 export function createStory(seed: string, owner: Person, place: ReplyTo, settings: StorySettings): Story {
   const at = now();
   const title = seed.replace(/\s+/g, ' ').slice(0, 100);
+  const opening = line('seed', seed, owner, null);
   return {
     v: 1,
     type: 'story',
@@ -47,10 +63,11 @@ export function createStory(seed: string, owner: Person, place: ReplyTo, setting
     updated_at: at,
     status: 'open',
     version: 0,
-    lines: [line('seed', seed, owner)],
+    lines: [opening],
     pending: null,
     settings,
     context_start: 0,
+    head: opening.id,
   };
 }
 
@@ -65,7 +82,7 @@ export function checkOpen(story: Story): void {
 /** A person's own line joins the story. */
 export function addHumanLine(story: Story, text: string, by: Person): Story {
   checkOpen(story);
-  return { ...touch(story, true), lines: [...story.lines, line('human', text, by)] };
+  return grow(story, line('human', text, by, story.head));
 }
 
 /** Marks a job as in flight; only one job runs per story. */
@@ -103,22 +120,45 @@ export function isStale(story: Story): boolean {
   return story.pending !== null && story.pending.base_version !== story.version;
 }
 
-/** Applies a finished job: appends the model line, or replaces the retried one. */
+/**
+ * Applies a finished job: the model line grows from the head, or (a retry) takes the retried line's place on the
+ * current branch. A retried line that another branch still goes on from stays for that branch.
+ */
 export function applyResult(
   story: Story,
   jobId: string,
   text: string,
   sampling: Sampling,
   model: string,
-): { story: Story; line: Line } {
+): { story: Story; line: TreeLine } {
   const pending = story.pending;
   if (!pending || pending.job_id !== jobId) throw new Error(`story ${story.id} is not waiting for job ${jobId}`);
-  const added = line('model', text, pending.requested_by, { job_id: jobId, sampling, model, delivered: false });
-  let lines = [...story.lines];
-  const replaced = pending.replaces_line ? lines.findIndex((l) => l.id === pending.replaces_line) : -1;
-  if (replaced >= 0) lines.splice(replaced, 1, added);
-  else lines = [...lines, added];
-  return { story: { ...touch(story, true), lines, pending: null }, line: added };
+  const made = { job_id: jobId, sampling, model, delivered: false };
+  const replaced = pending.replaces_line ? story.lines.find((l) => l.id === pending.replaces_line) : undefined;
+  if (!replaced) {
+    const added = line('model', text, pending.requested_by, story.head, made);
+    return { story: { ...grow(story, added), pending: null }, line: added };
+  }
+  const added = line('model', text, pending.requested_by, replaced.parent, made);
+  return { story: { ...touch(story, true), ...replaceOnBranch(story, replaced, added), pending: null }, line: added };
+}
+
+/**
+ * The lines and head with `added` in the place of `old` on the current branch: the line after `old` there now
+ * follows `added`. `old` goes, unless another branch goes on from it; then `added` comes right after it, so every
+ * line still comes after its parent.
+ */
+function replaceOnBranch(story: Story, old: TreeLine, added: TreeLine): { lines: TreeLine[]; head: string } {
+  const branch = currentBranch(story);
+  const at = branch.findIndex((l) => l.id === old.id);
+  const next = at >= 0 ? branch[at + 1] : undefined;
+  const others = childrenOf(story, old.id).filter((l) => l.id !== next?.id);
+  const lines = story.lines.flatMap((l) => {
+    if (l.id === next?.id) return [{ ...l, parent: added.id }];
+    if (l.id !== old.id) return [l];
+    return others.length > 0 ? [l, added] : [added];
+  });
+  return { lines, head: story.head === old.id ? added.id : story.head };
 }
 
 /** Marks a line as posted in the chat. */
@@ -126,28 +166,62 @@ export function markDelivered(story: Story, lineId: string): Story {
   return { ...story, lines: story.lines.map((l) => (l.id === lineId ? { ...l, delivered: true } : l)) };
 }
 
-/** Removes the last line: its author, the story's owner or an admin may. */
-export function undo(story: Story, by: Person, admin: boolean): { story: Story; removed: Line } {
+/**
+ * Removes the newest line of the current branch (the head), whose parent becomes the head: its author, the story's
+ * owner or an admin may. Never a line another branch goes on from: /branch moves back past it without deleting.
+ */
+export function undo(story: Story, by: Person, admin: boolean): { story: Story; removed: TreeLine } {
   checkOpen(story);
-  const last = story.lines[story.lines.length - 1];
-  if (story.lines.length <= 1) {
+  const last = headLine(story);
+  if (last.parent === null) {
     throw new UserError('nothing_to_undo', 'Only the opening is left; there is nothing to undo.');
   }
   if (!mayPress(story, 'undo', by, admin)) throw lineRefusal(story, last, 'undo');
   if (story.pending) throw new UserError('busy', 'A line is being written right now; undo once it arrives.');
-  return { story: { ...touch(story, true), lines: story.lines.slice(0, -1) }, removed: last };
+  if (childrenOf(story, last.id).length > 0) {
+    const n = currentBranch(story).length;
+    const why =
+      `Another branch goes on from line ${n}, so undo would cut it off. ` +
+      `Use /branch ${n - 1} instead to go on from the line before it: nothing is deleted.`;
+    throw new UserError('has_branches', why);
+  }
+  const lines = story.lines.filter((l) => l.id !== last.id);
+  return { story: { ...touch(story, true), lines, head: last.parent }, removed: last };
 }
 
-/** The model line a retry would replace: the last line, which must be the model's. */
-export function retryTarget(story: Story, by: Person, admin: boolean): Line {
+/** The model line a retry would replace: the newest line of the current branch, which must be the model's. */
+export function retryTarget(story: Story, by: Person, admin: boolean): TreeLine {
   checkOpen(story);
-  const last = story.lines[story.lines.length - 1];
+  const last = headLine(story);
   if (last.kind !== 'model') {
     const why = 'The last line was not written by the model. Use Continue to write a new one.';
     throw new UserError('nothing_to_retry', why);
   }
   if (!mayPress(story, 'retry', by, admin)) throw lineRefusal(story, last, 'retry');
   return last;
+}
+
+/**
+ * Moves the head back to line `n` of the current branch (1 is the opening), so new lines grow a new branch from
+ * it; nothing is deleted. The story's owner or an admin may, while no line is being written.
+ */
+export function branchFrom(story: Story, n: number, by: Person, admin: boolean): { story: Story; line: TreeLine } {
+  checkOpen(story);
+  if (!mayPress(story, 'branch', by, admin)) throw branchRefusal(story);
+  if (story.pending) throw new UserError('busy', 'A line is being written right now; branch once it arrives.');
+  const length = currentBranch(story).length;
+  const target = lineNumbered(story, n);
+  if (!target) {
+    const has = length === 1 ? 'has only its opening, line 1' : `has lines 1 to ${length}`;
+    throw new UserError('bad_option', `There is no line ${n}: the story ${has}. /branches lists its branches.`);
+  }
+  if (target.id === story.head) {
+    const earlier = n > 1 ? ` To go on from an earlier line, pick one from 1 to ${n - 1}.` : '';
+    throw new UserError('bad_option', `Line ${n} is the newest line already: new lines grow from it.${earlier}`);
+  }
+  // The prompt's first line stays when it is still on the branch, so a worker's cached state still fits it.
+  const contextStart = story.context_start < n ? story.context_start : 0;
+  return { story: { ...touch(story, true), head: target.id, context_start: contextStart }, line: target };
 }
 
 /** Closes the story: its owner or an admin may. */

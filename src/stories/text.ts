@@ -1,8 +1,10 @@
 /**
- * A story as text: the prompt for its next line, and its Markdown export.
+ * A story as text: the prompt for its next line, and its Markdown export. Both
+ * are the current branch (tree.ts); tree-file.ts exports every branch.
  */
 import { count } from './plural.ts';
 import type { Line, Story } from './schema.ts';
+import { branches, currentBranch } from './tree.ts';
 
 /** Once the prompt outgrows the budget, its start jumps so that it fills at most this share. */
 const REFILL = 0.6;
@@ -16,7 +18,7 @@ export function storyText(lines: readonly Line[], from = 0): string {
 }
 
 /**
- * The prompt for the next line: the whole story, trimmed from the front to the
+ * The prompt for the next line: the current branch, trimmed from the front to the
  * model's context budget. The start moves forward in jumps (to REFILL of the
  * budget), not a little each time, so a worker's story cache keeps hitting.
  * Returns the prompt and the (possibly advanced) first line to keep.
@@ -24,7 +26,7 @@ export function storyText(lines: readonly Line[], from = 0): string {
 export function promptFor(
   story: Story,
   budget: number,
-  lines: readonly Line[] = story.lines,
+  lines: readonly Line[] = currentBranch(story),
 ): { prompt: string; contextStart: number } {
   let start = Math.min(story.context_start, Math.max(0, lines.length - 1));
   if (storyText(lines, start).length > budget) {
@@ -50,29 +52,42 @@ function byline(l: Line): string {
   return l.kind === 'seed' ? `${who} (opening)` : who;
 }
 
-/** How much a story holds: "5 lines by 2 people and the model", "1 line by 1 person" (the model once it wrote). */
+/**
+ * How much a story's current branch holds: "5 lines by 2 people and the model", "1 line by 1 person" (the model
+ * once it wrote).
+ */
 export function storySize(story: Story): string {
-  const people = new Set(story.lines.map((l) => l.by.id)).size;
-  const model = story.lines.some((l) => l.kind === 'model') ? ' and the model' : '';
-  return `${count(story.lines.length, 'line')} by ${count(people, 'person', 'people')}${model}`;
+  const lines = currentBranch(story);
+  const people = new Set(lines.map((l) => l.by.id)).size;
+  const model = lines.some((l) => l.kind === 'model') ? ' and the model' : '';
+  return `${count(lines.length, 'line')} by ${count(people, 'person', 'people')}${model}`;
 }
 
-/** The story as Markdown: the text, then every line with who wrote it and when. */
+/** For a story that branched: which branch the export holds, and where the others are. */
+function branchNote(story: Story): string[] {
+  const n = branches(story).length;
+  if (n === 1) return [];
+  return [`*This is the current branch of ${n}; the story's .tree.json file holds every branch.*`, ''];
+}
+
+/** The story as Markdown: its current branch's text, then each of its lines with who wrote it and when. */
 export function toMarkdown(story: Story): string {
-  const people = [...new Set(story.lines.map((l) => l.by.name || l.by.id))];
-  const model = story.lines.some((l) => l.kind === 'model') ? ', with the model' : '';
+  const lines = currentBranch(story);
+  const people = [...new Set(lines.map((l) => l.by.name || l.by.id))];
+  const model = lines.some((l) => l.kind === 'model') ? ', with the model' : '';
   const out = [
     `# ${escapeMarkdown(story.title)}`,
     '',
     `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} ` +
       `on ${story.created_at.slice(0, 10)}; ` +
-      `${count(story.lines.length, 'line')} by ${escapeMarkdown(people.join(', '))}${model}.` +
+      `${count(lines.length, 'line')} by ${escapeMarkdown(people.join(', '))}${model}.` +
       `${story.status === 'ended' ? ' The end.' : ''}*`,
     '',
-    ...story.lines.flatMap((l) => [escapeMarkdown(l.text), '']),
+    ...branchNote(story),
+    ...lines.flatMap((l) => [escapeMarkdown(l.text), '']),
     '## Who wrote what',
     '',
-    ...story.lines.map((l, i) => {
+    ...lines.map((l, i) => {
       const when = `${l.at.replace('T', ' ').slice(0, 16)} UTC`;
       return `${i + 1}. ${escapeMarkdown(byline(l))}, ${when}: ${escapeMarkdown(l.text.replace(/\s+/g, ' '))}`;
     }),
@@ -81,13 +96,27 @@ export function toMarkdown(story: Story): string {
   return out.join('\n');
 }
 
-/** The story as a Markdown file to download, named after its title. */
-export function markdownFile(story: Story): { name: string; content: string; mime: string } {
-  const slug =
+/** A file to download: its name, its text, its type, and what it holds in a few words. */
+export interface ExportFile {
+  name: string;
+  content: string;
+  mime: string;
+  about: string;
+}
+
+/** The start of a story's file names: its title in lower case, words joined by dashes. */
+export function fileSlug(story: Story): string {
+  return (
     story.title
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'story';
-  return { name: `${slug}.md`, content: toMarkdown(story), mime: 'text/markdown' };
+      .slice(0, 60) || 'story'
+  );
+}
+
+/** The story as a Markdown file to download, named after its title. */
+export function markdownFile(story: Story): ExportFile {
+  const about = 'the story so far, with who wrote what.';
+  return { name: `${fileSlug(story)}.md`, content: toMarkdown(story), mime: 'text/markdown', about };
 }

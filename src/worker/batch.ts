@@ -1,12 +1,13 @@
 /**
  * Generating one batch on the CPU engine: a response for each job, or an error response for each when
- * generation fails (the worker writes them). colab's `Worker.run` does the same on the GPU.
+ * generation fails (the worker writes them). colab's `Worker.run` does the same on the GPU. A job that asks
+ * for several candidates gets them all from its one primed prompt, in the same lockstep as the other jobs.
  *
  *   const outcome = await generateBatch(engine, batch, 'embedded-1');
  *   for (const { response, ok } of outcome.responses) await writeResponse(transport, response);
  */
-import type { Request, Response } from '../jobs/protocol.ts';
-import type { Engine, GenerationRequest } from '../model/engine.ts';
+import type { Candidate as WireCandidate, Request, Response, Result } from '../jobs/protocol.ts';
+import type { Candidate, Engine, GenerationRequest } from '../model/engine.ts';
 import { errorResponse, okResponse } from './io.ts';
 
 /** A batch's responses, and what the worker's metrics record of it. */
@@ -21,13 +22,13 @@ export interface BatchOutcome {
   done: number;
 }
 
-/** Generates a line for each request of the batch, all in lockstep. */
+/** Generates the lines of each request of the batch (its candidates), all in lockstep. */
 export async function generateBatch(engine: Engine, batch: Request[], workerId: string): Promise<BatchOutcome> {
   const started = performance.now();
-  let results: Awaited<ReturnType<Engine['generate']>> | null = null;
+  let results: Candidate[][] | null = null;
   let failure = '';
   try {
-    results = await engine.generate(batch.map(generationRequest));
+    results = await engine.generateCandidates(batch.map(generationRequest));
   } catch (error) {
     failure = (error as Error).message;
   }
@@ -35,17 +36,35 @@ export async function generateBatch(engine: Engine, batch: Request[], workerId: 
   const { name, sha256 } = engine.info;
   const made = { model: name, model_sha256: sha256, device: 'cpu (embedded)', ms: Math.round(seconds * 1000) };
   const responses = batch.map((r, i) => {
-    const result = results?.[i];
-    const response = result
-      ? okResponse(r.job_id, workerId, { text: result.text, stop: result.stop, ...made })
+    const candidates = results?.[i];
+    const response = candidates
+      ? okResponse(r.job_id, workerId, resultOf(r, candidates, made))
       : errorResponse(r.job_id, workerId, 'internal', failure || 'no result');
-    return { response, ok: Boolean(result) };
+    return { response, ok: Boolean(candidates) };
   });
-  const chars = results?.reduce((n, g) => n + g.text.length, 0) ?? 0;
+  const chars = results?.flat().reduce((n, g) => n + g.text.length, 0) ?? 0;
   return { responses, chars, seconds, done: results ? batch.length : 0 };
 }
 
-/** A request as the engine takes it: its prompt, its sampling settings, and its story (for the story cache). */
+/**
+ * A job's result: candidate 0's text and stop, and, when the request asked for `candidates` (revision 2), every
+ * candidate; a request that did not ask gets exactly the result it got before candidates existed.
+ */
+export function resultOf(
+  request: Request,
+  candidates: Candidate[],
+  made: Pick<Result, 'model' | 'model_sha256' | 'device' | 'ms'>,
+): Result {
+  const [first] = candidates;
+  const result: Result = { text: first.text, stop: first.stop, ...made };
+  if (request.candidates === undefined) return result;
+  const wire = candidates.map(
+    (c): WireCandidate => ({ text: c.text, stop: c.stop, seed: c.seed, chars: [...c.text].length }),
+  );
+  return { ...result, candidates: wire };
+}
+
+/** A request as the engine takes it: prompt, sampling settings, story (for the story cache) and candidates. */
 function generationRequest(r: Request): GenerationRequest {
   const s = r.sampling;
   const options = {
@@ -57,5 +76,5 @@ function generationRequest(r: Request): GenerationRequest {
     stop: s.stop,
     seed: s.seed,
   };
-  return { prompt: r.prompt, options, cacheKey: r.story_id };
+  return { prompt: r.prompt, options, cacheKey: r.story_id, candidates: r.candidates ?? 1 };
 }

@@ -33,6 +33,10 @@ describe('SIMD kernel', () => {
     [5, 3, 3],
     [64, 1024, 16],
     [1, 1, 1],
+    [3, 10, 2],
+    [9, 21, 6],
+    [6, 8, 7],
+    [11, 64, 3],
   ])('rows %i, k %i, batch %i: every output bit-exact in the canonical order', async (rows, k, batch) => {
     const kernel = await createKernel((rows * k + batch * k + batch * rows) * 4 + 64);
     const mem = new Float32Array(kernel.memory.buffer);

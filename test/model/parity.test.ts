@@ -1,7 +1,7 @@
 /**
  * PyTorch and the TypeScript engine on the shipped model: the same logits (within
- * 1e-4), the same greedy text for 200 characters from 5 seeds, and the same
- * sampled text for a fixed seed.
+ * 1e-4), the same greedy text for 200 characters from 5 seeds, the same
+ * sampled text for a fixed seed, and the same candidate lines.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,11 +20,21 @@ const SEEDS = [
   'Nobody in the village knew ',
 ];
 
-async function pythonGenerate(model: string, cases: { prompt: string; options: Record<string, unknown> }[]) {
+interface PythonCase {
+  prompt: string;
+  options: Record<string, unknown>;
+  candidates?: number;
+}
+
+async function pythonGenerate(model: string, cases: PythonCase[]) {
   const file = join(mkdtempSync(join(tmpdir(), 'storyloom-parity-')), 'cases.json');
   writeFileSync(file, JSON.stringify(cases));
   const out = await runPython('colab.tools.generate', ['--model', model, '--cases', file, '--json']);
-  return JSON.parse(out) as { text: string; stop: string }[];
+  return JSON.parse(out) as {
+    text: string;
+    stop: string;
+    candidates?: { text: string; stop: string; seed: number }[];
+  }[];
 }
 
 describe('parity between PyTorch and the TypeScript engine (shipped model)', () => {
@@ -70,5 +80,23 @@ describe('parity between PyTorch and the TypeScript engine (shipped model)', () 
       })),
     );
     expect(ts).toEqual(torch);
+  });
+
+  it('a batch of jobs asking for candidates gives the same candidates in both', async () => {
+    const cases = SEEDS.slice(0, 3).map((prompt, i) => ({
+      prompt,
+      options: { temperature: 0.9, top_p: 0.95, max_chars: 60, stop: 'sentence', seed: 500 + i },
+      candidates: [3, 1, 5][i],
+    }));
+    const torch = await pythonGenerate(SMALL_MODEL, cases);
+    const ts = await engine.generateCandidates(
+      cases.map(({ prompt, options, candidates }) => ({
+        prompt,
+        options: { temperature: 0.9, topP: 0.95, maxChars: 60, stop: 'sentence' as const, seed: options.seed },
+        candidates,
+      })),
+    );
+    expect(ts).toEqual(torch.map((t) => t.candidates));
+    expect(ts.map((c) => c.length)).toEqual([3, 1, 5]);
   });
 });

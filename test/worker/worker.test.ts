@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.ts';
-import type { Heartbeat, Response } from '../../src/jobs/protocol.ts';
+import type { Heartbeat, Request, Response } from '../../src/jobs/protocol.ts';
+import { candidateSeed } from '../../src/model/rng.ts';
 import { RUNNING_IDLE_POLL_MS } from '../../src/worker/options.ts';
 import type { Worker } from '../../src/worker/worker.ts';
 import { startTestWorker, testConfig, testTransport } from '../helpers/bot.ts';
@@ -230,6 +231,46 @@ describe('embedded worker, the same rules as the Colab worker', () => {
     await mailbox.put('control', 'garbage.json', '{not json');
     await until(() => readControlGone(config, 'garbage'), 10_000, 'the garbage control file to go');
     expect(readControlGone(config, 'notes')).toBe(false);
+  });
+});
+
+describe('embedded worker, candidates', () => {
+  it('answers a request for 3 candidates with all three; one that does not ask gets its usual line', async () => {
+    const { mailbox, response } = await setup();
+    const [many, plain] = ['01JDQ3Z7N8X2K4M6P8R0T2V430', '01JDQ3Z7N8X2K4M6P8R0T2V431'];
+    await mailbox.put('requests', `${many}.json`, request(many, { candidates: 3 }));
+    await mailbox.put('requests', `${plain}.json`, request(plain));
+    const [r, p] = [await response(many), await response(plain)];
+    if (!r.ok || !p.ok) throw new Error('expected two lines');
+    const seed = (JSON.parse(request(many)) as Request).sampling.seed;
+    expect(r.result.candidates?.map((c) => c.seed)).toEqual([0, 1, 2].map((i) => candidateSeed(seed, i)));
+    expect(r.result.candidates?.[0]).toEqual({
+      text: r.result.text,
+      stop: r.result.stop,
+      seed,
+      chars: [...r.result.text].length,
+    });
+    for (const c of r.result.candidates ?? []) expect(c.chars).toBe([...c.text].length);
+    expect(Object.keys(p.result).sort()).toEqual(['device', 'model', 'model_sha256', 'ms', 'stop', 'text']);
+    expect(p.result.text).toBe(r.result.text);
+  });
+
+  it.each([
+    ['zero', 'invalid/request-candidates-zero.json'],
+    ['nine', 'invalid/request-candidates-nine.json'],
+    ['a string', 'invalid/request-candidates-string.json'],
+  ])('answers a request for %s candidates with bad_request, and carries on', async (_name, file) => {
+    const { mailbox, response } = await setup();
+    const [bad, good] = ['01JDQ3Z7N8X2K4M6P8R0T2V432', '01JDQ3Z7N8X2K4M6P8R0T2V433'];
+    await mailbox.put('requests', `${bad}.json`, JSON.stringify({ ...JSON.parse(vector(file)), job_id: bad }));
+    await mailbox.put('requests', `${good}.json`, request(good, { candidates: 2 }));
+    const refused = await response(bad);
+    expect(refused.ok === false && refused.error).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^invalid request: candidates: /),
+    });
+    const answered = await response(good);
+    expect(answered.ok && answered.result.candidates).toHaveLength(2);
   });
 });
 

@@ -192,3 +192,13 @@ def test_the_gpu_check_says_plainly_when_there_is_no_gpu(capsys):
 
     assert check_gpu.main([]) == 2
     assert "no CUDA GPU here" in capsys.readouterr().out
+
+
+def test_candidates_replay_from_graphs_as_they_sample_eagerly(tiny):
+    model, artifact = tiny
+    reqs = [{**r, "candidates": 1 + k % 5} for k, r in enumerate(mixed(2))]  # 6 jobs, 15 streams: 16 rows
+    engine = Engine(model, artifact, "cpu", StoryCache(8))
+    engine.graphs = LockstepGraphs(model, artifact.vocabulary, "cpu", record=EagerSteps)
+    want = Engine(model, artifact, "cpu", StoryCache(8)).run_candidates(reqs)
+    assert engine.run_candidates(reqs) == want
+    assert [len(lines) for lines in want] == [1, 2, 3, 4, 5, 1] and engine.graphs.recordings == 1

@@ -26,6 +26,12 @@ def test_a_tiny_run_prints_chars_per_second_and_the_time_per_sampling_step():
                 "1",
                 "--prompt-chars",
                 "20",
+                "--candidates",
+                "3",
+                "--candidate-story-chars",
+                "300",
+                "--candidate-chars",
+                "8",
             ]
         )
     text = out.getvalue()
@@ -34,3 +40,8 @@ def test_a_tiny_run_prints_chars_per_second_and_the_time_per_sampling_step():
     line = next(x for x in text.splitlines() if x.startswith("sampling step at 4 streams, eager: "))
     assert "us per lockstep step" in line and "priming excluded, 8 steps" in line
     assert "next line of a 120-char story" in text
+    line = next(x for x in text.splitlines() if x.startswith("candidates: a "))
+    assert "8-char lines (stop none), 3 candidates vs 1 line" in line
+    cold = next(x for x in text.splitlines() if x.strip().startswith("cold ("))
+    warm = next(x for x in text.splitlines() if x.strip().startswith("warm (story cache"))
+    assert all(" 1 line " in x and " 3 candidates " in x and x.endswith("x") for x in (cold, warm))

@@ -6,6 +6,7 @@ import torch
 
 from colab.protocol.parse import parse_file
 from colab.sampling.engine import Engine
+from colab.sampling.sampler import candidate_seed
 from colab.tests.helpers.mailbox import ulid, request
 from colab.tests.helpers.worker import heartbeat, make_worker, put, put_request, response
 
@@ -89,6 +90,9 @@ BAD = {
     "version": (json.dumps({**request(0), "v": 2}).encode(), "unsupported_version"),
     "wrong-type": (json.dumps({"v": 1, "type": "response"}).encode(), "bad_request"),
     "invalid": (json.dumps({**request(0), "sampling": {**request(0)["sampling"], "top_p": 0}}).encode(), "bad_request"),
+    "zero-candidates": (json.dumps({**request(50), "candidates": 0}).encode(), "bad_request"),
+    "nine-candidates": (json.dumps({**request(50), "candidates": 9}).encode(), "bad_request"),
+    "candidates-string": (json.dumps({**request(50), "candidates": "3"}).encode(), "bad_request"),
 }
 
 
@@ -102,6 +106,28 @@ def test_a_bad_request_gets_an_error_response_and_the_worker_goes_on(worker, cas
     assert not bad["ok"] and bad["error"]["code"] == code and len(bad["error"]["message"]) > 10
     assert response(worker, ulid(51))["ok"]
     assert worker.metrics.jobs_failed == 1
+
+
+def test_a_request_for_candidates_out_of_range_is_refused_by_name(worker):
+    put_request(worker, {**request(52), "candidates": 9})
+    worker.step()
+    assert response(worker, ulid(52))["error"]["message"].startswith("invalid request: candidates: too big")
+
+
+def test_a_request_for_3_candidates_gets_them_all_and_one_that_does_not_ask_gets_the_line_it_always_got(worker):
+    sampling = {"temperature": 0.9, "seed": 12345, "max_chars": 30}
+    many, plain = {**request(53, **sampling), "candidates": 3}, request(54, **sampling)
+    put_request(worker, many)
+    put_request(worker, plain)
+    worker.step()
+    got, one = response(worker, ulid(53))["result"], response(worker, ulid(54))["result"]
+    assert [c["seed"] for c in got["candidates"]] == [candidate_seed(12345, i) for i in range(3)]
+    assert got["candidates"][0] == {"text": got["text"], "stop": got["stop"], "seed": 12345, "chars": len(got["text"])}
+    assert all(c["chars"] == len(c["text"]) for c in got["candidates"])
+    assert len({c["text"] for c in got["candidates"]}) == 3
+    assert set(one) == {"text", "stop", "model", "model_sha256", "device", "ms"}
+    assert (one["text"], one["stop"]) == (got["text"], got["stop"]) == alone(worker, plain)
+    assert worker.metrics.jobs_done == 2
 
 
 def test_a_file_that_is_not_ours_is_left_alone(worker):
@@ -163,14 +189,14 @@ def test_jobs_left_by_a_dead_worker_are_answered_by_the_next(tmp_path, chaos_mod
 
 
 def test_an_exception_in_one_job_fails_only_that_job(worker, monkeypatch):
-    real = worker.loaded.engine.run
+    real = worker.loaded.engine.run_candidates
 
     def run(jobs, on_sync=None):
         if any("cursed" in j["prompt"] for j in jobs):
             raise ValueError("cursed prompt")
         return real(jobs, on_sync)
 
-    monkeypatch.setattr(worker.loaded.engine, "run", run)
+    monkeypatch.setattr(worker.loaded.engine, "run_candidates", run)
     for n, prompt in ((100, "fine "), (101, "cursed "), (102, "also fine ")):
         put_request(worker, request(n, prompt))
     worker.step()
@@ -179,14 +205,14 @@ def test_an_exception_in_one_job_fails_only_that_job(worker, monkeypatch):
 
 
 def test_cuda_out_of_memory_halves_the_batch_and_goes_on(worker, monkeypatch):
-    real = worker.loaded.engine.run
+    real = worker.loaded.engine.run_candidates
 
     def run(jobs, on_sync=None):
         if len(jobs) > 2:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
         return real(jobs, on_sync)
 
-    monkeypatch.setattr(worker.loaded.engine, "run", run)
+    monkeypatch.setattr(worker.loaded.engine, "run_candidates", run)
     for n in range(110, 118):
         put_request(worker, request(n, user=f"u{n}"))
     worker.step()

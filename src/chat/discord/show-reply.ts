@@ -3,7 +3,9 @@
  * core's Reply becomes an interaction's reply: a queued job becomes the job's status
  * message, showing its progress (the line itself is posted in the thread when it
  * comes); anything else is shown at once: a human line with its buttons, a message
- * (split when long), an exported file.
+ * (split when long), an export's files (the Markdown and the tree's JSON, attached
+ * to one message: Discord takes up to 10 attachments a message, per its Create Message
+ * body, `attachments` maxItems 10).
  */
 import type { CommandContext, Reply } from '../../core/types.ts';
 import { lineBodies, requestFrame, textBodies, type Frame } from './render.ts';
@@ -24,7 +26,10 @@ export async function showReply(
     return;
   }
   const bodies = reply.line ? lineBodies(reply.line, reply.buttons ?? []) : textBodies(reply.text, reply.buttons);
-  if (reply.file) bodies[0].files = [{ attachment: Buffer.from(reply.file.content, 'utf8'), name: reply.file.name }];
+  if (reply.file) {
+    const files = [reply.file, ...(reply.moreFiles ?? [])];
+    bodies[0].files = files.map((f) => ({ attachment: Buffer.from(f.content, 'utf8'), name: f.name }));
+  }
   await responder.show(bodies[0]);
   for (const body of bodies.slice(1)) await responder.more(body);
 }

@@ -26,6 +26,7 @@ export const STATUS_OF: Record<UserErrorCode, number> = {
   moved_on: 409,
   nothing_to_undo: 409,
   nothing_to_retry: 409,
+  has_branches: 409,
   forbidden: 403,
   cooldown: 429,
   in_flight_cap: 429,

@@ -1,10 +1,11 @@
 /**
  * Role: how storyloom looks on the platform (on Discord and Slack, render.ts too).
- * In the playground that is what its API returns, as JSON: stories, lines and
- * replies (the page draws them).
+ * In the playground that is what its API returns, as JSON: stories (their current
+ * branch's lines), and replies (the page draws them).
  */
 import { storyButtons } from '../../core/buttons.ts';
 import type { Line, Reply, Story } from '../../core/types.ts';
+import { branchCount, branchLines } from '../../core/story-tree.ts';
 import { whoMayPress } from '../../stories/permissions.ts';
 
 /** A line as the API shows it. */
@@ -27,8 +28,9 @@ export function displayTitle(s: Story): string {
 }
 
 /**
- * A story as the API shows it. Each button says who may press it (from core's rules),
- * so a page shows a viewer only the buttons they may use.
+ * A story as the API shows it: the lines of its current branch, numbered from 1 as /branch counts them. Each
+ * button says who may press it (from core's rules), so a page shows a viewer only the buttons they may use; `branch`
+ * says the same of moving the story back to an earlier line (the page's "branch here" on each earlier line).
  */
 export function storyView(s: Story) {
   return {
@@ -40,7 +42,9 @@ export function storyView(s: Story) {
     owner: s.owner,
     createdAt: s.created_at,
     updatedAt: s.updated_at,
-    lines: s.lines.map(lineView),
+    lines: branchLines(s).map(lineView),
+    branches: branchCount(s),
+    branch: { who: whoMayPress(s, 'branch') },
     pending: s.pending
       ? { jobId: s.pending.job_id, purpose: s.pending.purpose, requestedBy: s.pending.requested_by }
       : null,
@@ -56,16 +60,18 @@ export function storySummary(s: Story) {
     displayTitle: displayTitle(s),
     status: s.status,
     owner: s.owner,
-    lines: s.lines.length,
+    lines: branchLines(s).length,
     createdAt: s.created_at,
     updatedAt: s.updated_at,
     pending: s.pending !== null,
   };
 }
 
-/** A reply as the API shows it. */
+/** A reply as the API shows it; `files` are all its files in order (an export's Markdown, then its tree). */
 export function replyView(r: Reply) {
   const buttons = r.buttons ?? (r.story ? storyButtons(r.story) : []);
   const { text, ephemeral } = r;
-  return { text, ephemeral, jobId: r.jobId ?? null, progress: r.progress ?? null, buttons, file: r.file ?? null };
+  const files = r.file ? [r.file, ...(r.moreFiles ?? [])] : [];
+  const file = r.file ?? null;
+  return { text, ephemeral, jobId: r.jobId ?? null, progress: r.progress ?? null, buttons, file, files };
 }

@@ -39,8 +39,8 @@ export function usageHint(def: CommandDefinition): string {
 }
 
 function mentionUsage(def: CommandDefinition): string {
-  const text = def.options.find((o) => o.type === 'string' && o.required);
-  return text ? `${def.name} <${text.name}>` : def.name;
+  const option = def.options.find((o) => o.required);
+  return option ? `${def.name} <${option.name}>` : def.name;
 }
 
 /** The help a mention of the bot answers with, from commands/. */
@@ -55,7 +55,8 @@ export function mentionHelp(): string {
 
 /** The bot scopes, each for something the adapter does. */
 export const BOT_SCOPES = [
-  'app_mentions:read', // @storyloom continue|retry|undo|end|export|add|status|help in story threads
+  // @storyloom continue|retry|undo|branch|branches|end|export|add|status|help in story threads
+  'app_mentions:read',
   // Replies in story threads, in public channels (message.channels); a thread read before posting a line again,
   // and after a restart.
   'channels:history',

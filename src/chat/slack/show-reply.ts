@@ -1,7 +1,8 @@
 /**
  * Role: shows core's answer to a command (on Discord, show-reply.ts too). On
  * Slack: an ephemeral answer to its user; a queued job as its status message in
- * the story's thread; an export as a Markdown file uploaded into the thread;
+ * the story's thread; an export's files (the Markdown, then the tree's JSON) uploaded
+ * into the thread one after the other, so they show in that order;
  * anything else (an undo, the end) as a notice in the thread with the story's
  * buttons.
  */
@@ -33,9 +34,10 @@ export class ReplyRenderer {
       return;
     }
     if (reply.file) {
-      const title = reply.story?.title ?? reply.file.name;
-      const comment = escapeMrkdwn(`📄 ${reply.file.name}: the story so far, with who wrote what.`);
-      await this.poster.upload(where, { ...reply.file, title }, comment);
+      for (const [i, file] of [reply.file, ...(reply.moreFiles ?? [])].entries()) {
+        const title = i === 0 ? (reply.story?.title ?? file.name) : file.name;
+        await this.poster.upload(where, { ...file, title }, escapeMrkdwn(`📄 ${file.name}: ${file.about}`));
+      }
       return;
     }
     await this.poster.post(where, noticeMessage(reply.text, reply.buttons ?? []));

@@ -68,6 +68,7 @@ const buttonWiring = () => ({
   cooldowns: state.cooldowns,
   onButton: press,
   onExport: () => send('thread', '/export'),
+  onBranch: (n) => send('thread', `/branch ${n}`),
 });
 
 function draw() {
@@ -102,9 +103,10 @@ async function open(id) {
 
 function replied(where, { reply, storyId, story: view }) {
   if (view) remember(view);
-  if (reply.file) {
-    const href = URL.createObjectURL(new Blob([reply.file.content], { type: reply.file.mime }));
-    Object.assign(document.createElement('a'), { href, download: reply.file.name }).click();
+  // An export's files, in order: the Markdown of the current branch, then the whole tree as JSON.
+  for (const file of reply.files ?? []) {
+    const href = URL.createObjectURL(new Blob([file.content], { type: file.mime }));
+    Object.assign(document.createElement('a'), { href, download: file.name }).click();
   }
   if (reply.progress && storyId) state.progress.set(storyId, { jobId: reply.jobId, text: reply.text });
   else if (reply.text) notice(where, reply.text);
@@ -221,7 +223,7 @@ async function boot() {
   const threadCommands = () =>
     state.commands.filter((c) =>
       story()?.status === 'ended'
-        ? c.name === 'export' || c.name === 'status'
+        ? ['export', 'branches', 'status'].includes(c.name)
         : c.scope === 'thread' || c.name === 'status',
     );
   for (const where of ['channel', 'thread']) {

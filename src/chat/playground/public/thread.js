@@ -1,5 +1,6 @@
-// Rendering of the open story's thread: its lines, the progress of a line being
-// written, the buttons this viewer may press, and the composer's state.
+// Rendering of the open story's thread: the lines of its current branch (each earlier
+// one with a "branch here" for those who may move the story back to it), the progress
+// of a line being written, the buttons this viewer may press, and the composer's state.
 import { el } from './view.js';
 
 const $ = (selector) => document.querySelector(selector);
@@ -25,11 +26,35 @@ export function mayPress(who, me) {
   return !who || who.anyone || (who.admins && me.admin) || who.ids.includes(me.id);
 }
 
-function renderLines(story) {
+/**
+ * The "branch here" on line `n` (numbered from 1, as /branch counts): its words are CSS content, so a line's
+ * text stays just its author and its words.
+ */
+function branchHere(n, onBranch) {
+  const button = el('button', {
+    type: 'button',
+    className: 'branch-here',
+    title: `Go on from line ${n}: /branch ${n}`,
+  });
+  button.setAttribute('aria-label', `Branch here: go on from line ${n}`);
+  button.dataset.action = 'branch';
+  button.dataset.line = String(n);
+  button.addEventListener('click', () => onBranch(n));
+  return button;
+}
+
+/** Whether the viewer may move `story` back to an earlier line now: it is open, idle, and they are allowed. */
+function mayBranch(story, me) {
+  return story?.status === 'open' && !story.pending && mayPress(story.branch?.who ?? { ids: [] }, me);
+}
+
+function renderLines(story, { me, onBranch }) {
   const lines = list();
   const grew = story?.id !== shown.id || (story?.lines.length ?? 0) > shown.lines;
+  const branching = mayBranch(story, me);
+  const last = (story?.lines.length ?? 0) - 1;
   lines.replaceChildren(
-    ...(story?.lines ?? []).map((line) => {
+    ...(story?.lines ?? []).map((line, i) => {
       const model = line.model ? ` (${line.model})` : '';
       const by =
         line.kind === 'model'
@@ -39,6 +64,7 @@ function renderLines(story) {
             : line.by;
       const item = el('li', { className: line.kind }, el('span', { className: 'by', textContent: by }), line.text);
       item.dataset.kind = line.kind;
+      if (branching && i < last) item.prepend(branchHere(i + 1, onBranch));
       return item;
     }),
   );
@@ -77,7 +103,8 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   title.textContent = story ? (story.displayTitle ?? story.title) : 'Pick a story';
   title.title = story ? story.title : '';
   const n = story?.lines.length ?? 0;
-  const count = story?.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}`;
+  const forks = story?.branches > 1 ? ` · ${story.branches} branches` : '';
+  const count = story?.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}${forks}`;
   $('[data-testid=thread-status]').textContent = story ? count : '';
   const box = $('[data-testid=progress]');
   box.hidden = !progress;
@@ -91,7 +118,7 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   input.placeholder =
     story?.status === 'ended'
       ? 'This story has ended: press Export, or type /export'
-      : 'Add your own line, or /continue /retry /undo /end /export';
+      : 'Add your own line, or /continue /retry /undo /branch /end /export';
   // Last: the buttons and progress above decide how much room the lines have.
-  renderLines(story);
+  renderLines(story, buttons);
 }

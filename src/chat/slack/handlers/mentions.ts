@@ -1,10 +1,15 @@
 /**
  * Mentions of the bot: in a story's thread, `@storyloom add <text>`, `continue`,
- * `retry`, `undo`, `end` and `export` act on that story (the thread commands of
- * commands/); `status` and `help` work anywhere. A retried event (same
- * event_id) or a mention seen before (same message ts) is ignored.
+ * `retry`, `undo`, `branch <line>`, `branches`, `end` and `export` act on that
+ * story (the thread commands of commands/); `status` and `help` work anywhere. The
+ * words after the verb fill the command's one option (the line's text, the line's
+ * number): Slack sends a mention as text that starts with the bot's `<@U…>`, as in
+ * its app_mention example "<@U0LAN0Z89> is it everything a river should be?"
+ * (https://api.slack.com/events/app_mention). A retried event (same event_id) or a
+ * mention seen before (same message ts) is ignored.
  */
 import type { App } from '@slack/bolt';
+import { freeOption } from '../../../core/text-command.ts';
 import { mentionCommand } from '../args.ts';
 import { guard } from '../edge.ts';
 import { contextFor } from '../context.ts';
@@ -27,11 +32,13 @@ export function registerMentions(app: App, parts: SlackParts): void {
         await tell((await parts.core.run(ctx, 'status', {})).text);
         return;
       }
-      if (!MENTION_COMMANDS.some((def) => def.name === verb)) {
+      const def = MENTION_COMMANDS.find((d) => d.name === verb);
+      if (!def) {
         await tell(verb === 'help' || verb === '' ? mentionHelp() : `I don’t know “${verb}”.\n${mentionHelp()}`);
         return;
       }
-      const reply = await parts.core.run(ctx, verb, verb === 'add' ? { text: rest } : {});
+      const option = freeOption(def);
+      const reply = await parts.core.run(ctx, verb, option ? { [option.name]: rest } : {});
       if (verb === 'add') await acknowledgeLine(parts, event.channel, event.ts);
       else await parts.replies.show(reply, place, tell);
     });
