@@ -11,8 +11,8 @@ generated text, for the story's next line.
 
 Usage:
     engine = Engine(model, artifact, "cuda", StoryCache(256))
-    results = engine.run(requests)   # requests as colab/protocol/parse.py parses them -> [(text, stop)]
-    lines = engine.run_candidates(requests)   # -> [[Candidate(text, stop, seed)]], every candidate of each
+    results = engine.generate(requests)   # requests as colab/protocol/parse.py parses them -> [(text, stop)]
+    lines = engine.generate_candidates(requests)   # -> [[Candidate(text, stop, seed)]], every candidate of each
 """
 from __future__ import annotations
 
@@ -93,14 +93,14 @@ class Engine:
         self.primed_chars = 0  # characters run through priming: what the cache saves
         self.generated_chars = 0
 
-    def run(
+    def generate(
         self, requests: Sequence[dict[str, Any]], on_sync: Optional[Callable[[], None]] = None
     ) -> list[tuple[str, str]]:
         """Continues every request's prompt -> list of (text, stop_reason), in order: each one's candidate 0."""
-        return [(first.text, first.stop) for first, *_ in self.run_candidates(requests, on_sync)]
+        return [(first.text, first.stop) for first, *_ in self.generate_candidates(requests, on_sync)]
 
     @torch.no_grad()
-    def run_candidates(
+    def generate_candidates(
         self, requests: Sequence[dict[str, Any]], on_sync: Optional[Callable[[], None]] = None
     ) -> list[list[Candidate]]:
         """Every request's candidate lines -> [[Candidate]], in order: each prompt primes once, its state is

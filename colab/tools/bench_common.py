@@ -3,7 +3,7 @@ timing with the device synchronized, and the naive one-request-at-a-time baselin
 
 Usage:
     path = random_artifact(hidden=512, layers=2, directory=tmp)
-    seconds = timed(lambda: engine.run(requests_for(8, prompts, 120)), device, repeats=3)
+    seconds = timed(lambda: engine.generate(requests_for(8, prompts, 120)), device, repeats=3)
 """
 from __future__ import annotations
 

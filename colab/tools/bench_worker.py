@@ -121,8 +121,8 @@ def bench_concurrency(
             / timed_n
         )
         engine = engine_for(model, artifact, device, args)
-        engine.run(requests_for(n, prompts, args.max_chars))  # warm-up: cuDNN plans, CUDA graph recording
-        batched = timed(lambda: engine.run(requests_for(n, prompts, args.max_chars)), device, args.repeats)
+        engine.generate(requests_for(n, prompts, args.max_chars))  # warm-up: cuDNN plans, CUDA graph recording
+        batched = timed(lambda: engine.generate(requests_for(n, prompts, args.max_chars)), device, args.repeats)
         note = f"  (naive timed on {timed_n} of {n}, scaled)" if timed_n < n else ""
         print(f"{n:>8} {chars / naive:>14,.0f} {chars / batched:>16,.0f} {naive / batched:>6.1f}x{note}", flush=True)
 
@@ -176,15 +176,15 @@ def bench_cache(model: CharLSTM, artifact: Artifact, device: torch.device, args:
     """The next line of a long story, with and without the story cache."""
     story = text[: args.story_chars]
     cached = engine_for(model, artifact, device, args, StoryCache(16))
-    line, _ = cached.run(requests_for(1, [story], 120, story="s"))[0]
+    line, _ = cached.generate(requests_for(1, [story], 120, story="s"))[0]
     nxt = requests_for(1, [story + line + " "], 120, story="s")
 
     def with_cache() -> None:
-        cached.run(nxt)  # every repeat finds the state after the story and the previous line
+        cached.generate(nxt)  # every repeat finds the state after the story and the previous line
 
     without = engine_for(model, artifact, device, args)
     t_cache = timed(with_cache, device, args.repeats)
-    t_fresh = timed(lambda: without.run(nxt), device, args.repeats)
+    t_fresh = timed(lambda: without.generate(nxt), device, args.repeats)
     print(
         f"next line of a {len(story):,}-char story: {t_fresh * 1000:,.0f} ms without the cache, "
         f"{t_cache * 1000:,.0f} ms with it ({t_fresh / t_cache:.1f}x)"
@@ -209,18 +209,18 @@ def bench_candidates(
         return [{**request, "candidates": count}]
 
     engine = engine_for(model, artifact, device, args, StoryCache(16))
-    previous = Engine(model, artifact, device).run(job(prompt, 1))[0][0]
+    previous = Engine(model, artifact, device).generate(job(prompt, 1))[0][0]
     warm_prompt = prompt + previous + " "
-    engine.run(job(prompt, 1))  # warm-up
+    engine.generate(job(prompt, 1))  # warm-up
 
     def once(count: int, warm: bool) -> float:
         engine.cache.clear()
         if warm:
-            engine.run(job(prompt, 1))  # the story's previous line: the cache now holds the state after it
+            engine.generate(job(prompt, 1))  # the story's previous line: the cache now holds the state after it
         primed = engine.primed_chars
         sync(device)
         start = time.perf_counter()
-        engine.run_candidates(job(warm_prompt if warm else prompt, count))
+        engine.generate_candidates(job(warm_prompt if warm else prompt, count))
         sync(device)
         seconds = time.perf_counter() - start
         if warm and engine.primed_chars - primed > 2:

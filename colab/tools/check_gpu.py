@@ -73,8 +73,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     failures = 0
     reqs = requests(args.streams, True)
-    together = graphed.run(reqs)
-    alone = [eager.run([r])[0] for r in reqs]
+    together = graphed.generate(reqs)
+    alone = [eager.generate([r])[0] for r in reqs]
     differ = [k for k, (x, y) in enumerate(zip(together, alone)) if x != y]
     # Not a failure: GPU kernels round differently for different batch shapes, so a near-tie can flip
     # (on the CPU, where the tests run, every request in a batch gets exactly what it gets alone).
@@ -84,15 +84,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     for greedy in (True, False):
         reqs = requests(args.streams, greedy)
-        a, b = graphed.run(reqs), eager.run(reqs)
+        a, b = graphed.generate(reqs), eager.generate(reqs)
         same = sum(x == y for x, y in zip(a, b))
         print(f"{'greedy' if greedy else 'sampled'}: {same}/{len(reqs)} requests identical, graphs vs eager")
         failures += greedy and same < len(reqs)
     reqs = requests(8, True)
-    first = graphed.run(reqs)
+    first = graphed.generate(reqs)
     nxt = [dict(r, prompt=r["prompt"] + text + " ") for r, (text, _) in zip(reqs, first)]
     hits_before = graphed.cache.hits
-    cached, fresh = graphed.run(nxt), eager.run(nxt)
+    cached, fresh = graphed.generate(nxt), eager.generate(nxt)
     same = sum(x == y for x, y in zip(cached, fresh))
     print(
         f"story cache: {graphed.cache.hits - hits_before} hits; {same}/{len(nxt)} next lines identical to "

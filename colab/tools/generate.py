@@ -88,7 +88,7 @@ def _print_candidates(
     for k, (prompt, o, n) in enumerate(zip(prompts, options, counts)):
         request: dict[str, Any] = {"story_id": f"case-{k}", "prompt": prompt, "sampling": o.check().to_dict()}
         requests.append(request if n is None else {**request, "candidates": n})
-    lines = engine.run_candidates(requests)
+    lines = engine.generate_candidates(requests)
     if as_json:
         out = [
             {"text": case[0].text, "stop": case[0].stop, "candidates": [c._asdict() for c in case]} for case in lines

@@ -190,7 +190,7 @@ class Worker:
             raise RuntimeError("no model loaded: start() loads one")
         engine = loaded.engine
         try:
-            outcomes = run_batch(batch, lambda jobs: engine.run_candidates(jobs, self.on_sync), self.halve)
+            outcomes = run_batch(batch, lambda jobs: engine.generate_candidates(jobs, self.on_sync), self.halve)
         except BatchAbandoned:
             self.log(f"abandoned a batch of {len(batch)}: its requests stay for the next worker")
             return

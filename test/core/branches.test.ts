@@ -82,7 +82,7 @@ async function fourLines() {
 }
 
 describe('/branch and /branches', () => {
-  it('moves the story back to line 2; Continue grows a new branch; /branches lists both, forking at line 2', async () => {
+  it('moves the story back to line 2; Continue grows a new branch; /branches lists both, forking at 2', async () => {
     const { bot, answer, requestOf, id, story } = await fourLines();
     const before = story();
     const reply = await bot.core.run(inThread('ann', before), 'branch', { line: '2' });

@@ -79,7 +79,7 @@ def test_an_older_worker_answers_a_request_for_3_candidates_with_one_line_the_fi
     response = parse_file("response", out)
     assert response["ok"] and "candidates" not in response["result"]
     model, artifact = load_artifact(chaos_model)
-    [now] = Engine(model, artifact, "cpu").run_candidates([parse_file("request", json.dumps(doc))])
+    [now] = Engine(model, artifact, "cpu").generate_candidates([parse_file("request", json.dumps(doc))])
     assert len(now) == 3
     assert (response["result"]["text"], response["result"]["stop"]) == (now[0].text, now[0].stop)
     assert now[0].seed == doc["sampling"]["seed"]

@@ -52,26 +52,26 @@ def test_candidate_0_keeps_the_seed_and_the_others_never_repeat_one_another():
 
 
 def test_one_batch_gives_every_candidate_the_typescript_engine_gives(small):
-    got = engine(small).run_candidates([request(c, f"s{k}") for k, c in enumerate(CASES)])
+    got = engine(small).generate_candidates([request(c, f"s{k}") for k, c in enumerate(CASES)])
     assert got == [expected(c) for c in CASES]
 
 
 def test_each_job_in_a_batch_gets_what_it_gets_alone(small):
     e = engine(small)
-    alone = [e.run_candidates([request(c)])[0] for c in CASES]
+    alone = [e.generate_candidates([request(c)])[0] for c in CASES]
     assert alone == [expected(c) for c in CASES]
 
 
 def test_candidates_differ_when_sampling(small):
     for case in (c for c in CASES if c.get("candidates", 1) > 1 and c["sampling"]["temperature"] > 0):
-        [got] = engine(small).run_candidates([request(case)])
+        [got] = engine(small).generate_candidates([request(case)])
         assert len({c.text for c in got}) == len(got)
 
 
 def test_each_candidate_is_the_line_a_one_line_request_with_its_seed_gets(small):
     model, artifact = small
     case = next(c for c in CASES if c.get("candidates") == MAX_CANDIDATES)
-    [got] = engine(small).run_candidates([request(case)])
+    [got] = engine(small).generate_candidates([request(case)])
     options = [SamplingOptions(**{**case["sampling"], "seed": c.seed}) for c in got]
     assert generate(model, artifact, [case["prompt"]] * len(got), options) == [(c.text, c.stop) for c in got]
 
@@ -81,10 +81,10 @@ def test_one_candidate_is_exactly_the_line_of_a_request_that_asks_for_none(small
     plain = next(c for c in CASES if "candidates" not in c)
     [(text, stop)] = generate(model, artifact, [plain["prompt"]], [SamplingOptions(**plain["sampling"])])
     assert [Candidate(text, stop, plain["sampling"]["seed"])] == expected(plain)
-    assert engine(small).run_candidates([request(plain, candidates=1)]) == [expected(plain)]
+    assert engine(small).generate_candidates([request(plain, candidates=1)]) == [expected(plain)]
     many = next(c for c in CASES if c.get("candidates", 1) > 1)
     first = expected(many)[0]
-    assert engine(small).run([request(many)]) == [(first.text, first.stop)]
+    assert engine(small).generate([request(many)]) == [(first.text, first.stop)]
 
 
 def test_each_prompt_primes_once_and_every_candidate_samples_in_one_lockstep(small, monkeypatch):
@@ -99,7 +99,7 @@ def test_each_prompt_primes_once_and_every_candidate_samples_in_one_lockstep(sma
     monkeypatch.setattr(e, "sample", counted)
     many = next(c for c in CASES if c.get("candidates") == 3)
     plain = next(c for c in CASES if "candidates" not in c)
-    e.run_candidates([request(many, "a"), request(plain, "b")])
+    e.generate_candidates([request(many, "a"), request(plain, "b")])
     assert rows == [4]
     assert e.primed_chars == sum(len(encode_prompt(small[1], c["prompt"])) for c in (many, plain))
 
@@ -107,17 +107,17 @@ def test_each_prompt_primes_once_and_every_candidate_samples_in_one_lockstep(sma
 @pytest.mark.parametrize("n", [0, 9, 2.5, "3", True])
 def test_a_number_of_candidates_out_of_range_is_refused(small, n):
     with pytest.raises(ValueError, match="candidates must be an integer from 1 to 5"):
-        engine(small).run_candidates([request(CASES[0], candidates=n)])
+        engine(small).generate_candidates([request(CASES[0], candidates=n)])
     assert candidate_count({}) == 1
 
 
 def test_the_story_cache_keeps_every_candidate_so_whichever_the_story_goes_on_with_primes_only_its_news(small):
     cached, fresh = engine(small, cache_entries=64), engine(small)
     case = next(c for c in CASES if c.get("candidates") == 3)
-    [got] = cached.run_candidates([request(case)])
+    [got] = cached.generate_candidates([request(case)])
     for pick in (2, 0):
         nxt = request(case, prompt=case["prompt"] + got[pick].text + " ", candidates=2)
         before = cached.primed_chars
-        assert cached.run_candidates([nxt]) == fresh.run_candidates([nxt])
+        assert cached.generate_candidates([nxt]) == fresh.generate_candidates([nxt])
         # From the picked candidate's own state: its last character (at max_chars) and the space, not its text.
         assert cached.primed_chars - before <= 2

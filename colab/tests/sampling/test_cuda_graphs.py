@@ -126,8 +126,8 @@ def test_a_recording_that_fails_falls_back_to_eager_sampling_for_good(tiny):
     assert engine.graphs is None  # no GPU here
     engine.graphs = LockstepGraphs(model, artifact.vocabulary, "cpu", record=broken)
     reqs = mixed(2)
-    want = Engine(model, artifact, "cpu", StoryCache(8)).run(reqs)
-    assert engine.run(reqs) == want
+    want = Engine(model, artifact, "cpu", StoryCache(8)).generate(reqs)
+    assert engine.generate(reqs) == want
     assert engine.graphs is None and len(logs) == 1 and "sampling eagerly" in logs[0]
 
 
@@ -167,7 +167,7 @@ def test_a_compile_that_fails_falls_back_to_uncompiled_graphs_then_to_eager(tiny
     monkeypatch.setattr(
         "colab.sampling.cuda_graphs.compiled_sample", lambda: Lockstep.sample
     )  # stands in for torch.compile
-    assert engine.run(mixed(1)) == Engine(model, artifact, "cpu", StoryCache(8)).run(mixed(1))
+    assert engine.generate(mixed(1)) == Engine(model, artifact, "cpu", StoryCache(8)).generate(mixed(1))
     assert len(calls) == 2 and engine.graphs is None
     assert "uncompiled" in logs[0] and "sampling eagerly" in logs[1]
 
@@ -184,7 +184,7 @@ def test_warming_up_records_a_batch_of_several_and_one_before_any_request(tiny, 
     assert engine.warm_up() is True
     assert sorted(shape[0] for shape in engine.graphs.recorded) == [1, 64]
     assert len(engine.cache) == 0  # the warm-up leaves no story behind
-    assert engine.run(mixed(1)) == Engine(model, artifact, "cpu", StoryCache(8)).run(mixed(1))
+    assert engine.generate(mixed(1)) == Engine(model, artifact, "cpu", StoryCache(8)).generate(mixed(1))
 
 
 def test_the_gpu_check_says_plainly_when_there_is_no_gpu(capsys):
@@ -199,6 +199,6 @@ def test_candidates_replay_from_graphs_as_they_sample_eagerly(tiny):
     reqs = [{**r, "candidates": 1 + k % 5} for k, r in enumerate(mixed(2))]  # 6 jobs, 15 streams: 16 rows
     engine = Engine(model, artifact, "cpu", StoryCache(8))
     engine.graphs = LockstepGraphs(model, artifact.vocabulary, "cpu", record=EagerSteps)
-    want = Engine(model, artifact, "cpu", StoryCache(8)).run_candidates(reqs)
-    assert engine.run_candidates(reqs) == want
+    want = Engine(model, artifact, "cpu", StoryCache(8)).generate_candidates(reqs)
+    assert engine.generate_candidates(reqs) == want
     assert [len(lines) for lines in want] == [1, 2, 3, 4, 5, 1] and engine.graphs.recordings == 1

@@ -54,8 +54,8 @@ def mixed_requests():
 
 def test_each_request_in_a_batch_gets_what_it_gets_alone(tiny):
     reqs = mixed_requests()
-    together = engine(tiny, sync_every=4).run(reqs)
-    alone = [engine(tiny).run([r])[0] for r in reqs]
+    together = engine(tiny, sync_every=4).generate(reqs)
+    alone = [engine(tiny).generate([r])[0] for r in reqs]
     assert together == alone
     assert all(len(text) > 0 for text, _ in together[::2])
 
@@ -71,7 +71,7 @@ def test_priming_in_windows_is_priming_in_one_pass(tiny):
 
 def continue_story(e, n, prompt, **sampling):
     options = {"max_chars": 80, "stop": "sentence", "min_chars": 10, **sampling}
-    return e.run([request(n, prompt, story="01JDQ3Z6A1B2C3D4E5F6G7H8J9", **options)])[0]
+    return e.generate([request(n, prompt, story="01JDQ3Z6A1B2C3D4E5F6G7H8J9", **options)])[0]
 
 
 def test_the_cache_primes_only_the_new_text_and_changes_nothing(nospace):
@@ -112,8 +112,8 @@ def test_an_edited_story_falls_back_to_the_longest_cached_prefix(tiny):
 def test_stories_in_one_batch_share_nothing(tiny):
     cached, fresh = engine(tiny, cache_entries=16), engine(tiny)
     reqs = [request(i, "Same prompt. ", story=f"01JDQ3Z6A1B2C3D4E5F6G7H8J{i}", max_chars=50) for i in range(3)]
-    assert cached.run(reqs) == fresh.run(reqs)
-    assert cached.run(reqs) == fresh.run(reqs) and cached.cache.hits == 3
+    assert cached.generate(reqs) == fresh.generate(reqs)
+    assert cached.generate(reqs) == fresh.generate(reqs) and cached.cache.hits == 3
 
 
 def test_the_cache_is_a_bounded_lru(tiny):

@@ -17,7 +17,7 @@ def worker(tmp_path, chaos_model):
 
 
 def alone(w, req):
-    return Engine(w.loaded.engine.model, w.loaded.engine.artifact, "cpu").run([req])[0]
+    return Engine(w.loaded.engine.model, w.loaded.engine.artifact, "cpu").generate([req])[0]
 
 
 def test_answers_every_waiting_request_round_robin(worker):
@@ -189,14 +189,14 @@ def test_jobs_left_by_a_dead_worker_are_answered_by_the_next(tmp_path, chaos_mod
 
 
 def test_an_exception_in_one_job_fails_only_that_job(worker, monkeypatch):
-    real = worker.loaded.engine.run_candidates
+    real = worker.loaded.engine.generate_candidates
 
     def run(jobs, on_sync=None):
         if any("cursed" in j["prompt"] for j in jobs):
             raise ValueError("cursed prompt")
         return real(jobs, on_sync)
 
-    monkeypatch.setattr(worker.loaded.engine, "run_candidates", run)
+    monkeypatch.setattr(worker.loaded.engine, "generate_candidates", run)
     for n, prompt in ((100, "fine "), (101, "cursed "), (102, "also fine ")):
         put_request(worker, request(n, prompt))
     worker.step()
@@ -205,14 +205,14 @@ def test_an_exception_in_one_job_fails_only_that_job(worker, monkeypatch):
 
 
 def test_cuda_out_of_memory_halves_the_batch_and_goes_on(worker, monkeypatch):
-    real = worker.loaded.engine.run_candidates
+    real = worker.loaded.engine.generate_candidates
 
     def run(jobs, on_sync=None):
         if len(jobs) > 2:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
         return real(jobs, on_sync)
 
-    monkeypatch.setattr(worker.loaded.engine, "run_candidates", run)
+    monkeypatch.setattr(worker.loaded.engine, "generate_candidates", run)
     for n in range(110, 118):
         put_request(worker, request(n, user=f"u{n}"))
     worker.step()
