@@ -9,6 +9,7 @@ import { exportCommand } from './export.ts';
 import { retry } from './retry.ts';
 import { status } from './status.ts';
 import { story } from './story.ts';
+import { switchCommand } from './switch.ts';
 import type { CommandDefinition } from './types.ts';
 import { undo } from './undo.ts';
 
@@ -23,6 +24,7 @@ export const COMMANDS = [
   undo,
   branch,
   branches,
+  switchCommand,
   end,
   exportCommand,
   status,

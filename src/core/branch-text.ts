@@ -1,11 +1,11 @@
 /**
- * The words for a story's branches: what /branch answers (the line the story now
- * goes on from), what /branches lists, and what /export says it sent. Lines are
+ * The words for a story's branches: what /branch and /switch answer (the line the
+ * story now goes on from), what /branches lists, and what /export says it sent. Lines are
  * numbered along the current branch, the opening being line 1.
  */
 import { count } from '../stories/plural.ts';
 import type { Line, Story } from '../stories/schema.ts';
-import { branches, currentBranch } from '../stories/tree.ts';
+import { type Branch, branches, currentBranch } from '../stories/tree.ts';
 import type { Person } from './types.ts';
 
 /** How much of a line's start a list shows. */
@@ -34,16 +34,33 @@ export function branchedText(by: Person, n: number, line: Line): string {
   ].join('\n');
 }
 
-/** /branches' answer: the current branch, then each other one with where it forks from the current one. */
+/**
+ * /switch's answer: who switched the story to branch `n` (as /branches numbered it), and the line it now goes on
+ * from (that branch's last, its line number being the branch's length), in full.
+ */
+export function switchedText(by: Person, n: number, branch: Branch): string {
+  const where = `it goes on from line ${branch.length}, by ${writerOf(branch.last)}`;
+  return [
+    `🔀 ${by.name || by.id} switched the story to branch ${n}; ${where}:`,
+    branch.last.text,
+    'New lines grow from here; the branch it left stays as it was (see /branches).',
+  ].join('\n');
+}
+
+/**
+ * /branches' answer: the branches numbered as /switch takes them, the current one (1) first, then each other one
+ * with where it forks from the current one.
+ */
 export function branchesText(story: Story): string {
   const all = branches(story);
-  const rows = all.map((b) => {
+  const rows = all.map((b, i) => {
     const where = b.current ? '▶️ the current branch' : `forks from line ${b.forksAt}`;
-    return `• ${where}: ${count(b.length, 'line')}, the last “${lineStart(b.last.text)}”`;
+    return `• ${i + 1}. ${where}: ${count(b.length, 'line')}, the last “${lineStart(b.last.text)}”`;
   });
   return [
     `This story has ${count(all.length, 'branch', 'branches')}:`,
     ...rows,
+    ...(all.length > 1 ? ['To go on from the last line of another branch: /switch <branch> (its number here).'] : []),
     'To go on from an earlier line of the current branch: /branch <line> (the opening is line 1).',
   ].join('\n');
 }

@@ -18,6 +18,7 @@ export interface Commands {
   undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply>;
   branch(ctx: CommandContext, storyId: string, line: number): Promise<Reply>;
   branches(ctx: CommandContext, storyId: string): Reply;
+  switch(ctx: CommandContext, storyId: string, branch: number): Promise<Reply>;
   end(ctx: CommandContext, storyId: string): Promise<Reply>;
   export(ctx: CommandContext, storyId: string): Promise<Reply>;
   status(ctx: CommandContext): Reply;
@@ -41,6 +42,8 @@ export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = {
   undo: (core, ctx, _raw, on) => core.undo(ctx, on.storyId!, on.version),
   branch: (core, ctx, raw, on) => core.branch(ctx, on.storyId!, checkArgs(findCommand('branch')!, raw).line as number),
   branches: (core, ctx, _raw, on) => core.branches(ctx, on.storyId!),
+  switch: (core, ctx, raw, on) =>
+    core.switch(ctx, on.storyId!, checkArgs(findCommand('switch')!, raw).branch as number),
   end: (core, ctx, _raw, on) => core.end(ctx, on.storyId!),
   export: (core, ctx, _raw, on) => core.export(ctx, on.storyId!),
   status: (core, ctx) => core.status(ctx),

@@ -11,11 +11,20 @@ import type { WorkerMonitor } from '../jobs/workers.ts';
 import { UserError } from '../stories/errors.ts';
 import type { Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
-import { addHumanLine, attachThread, branchFrom, createStory, endStory, retryTarget, undo } from '../stories/story.ts';
+import {
+  addHumanLine,
+  attachThread,
+  branchFrom,
+  createStory,
+  endStory,
+  retryTarget,
+  switchTo,
+  undo,
+} from '../stories/story.ts';
 import { markdownFile, storySize } from '../stories/text.ts';
 import { treeFile } from '../stories/tree-file.ts';
 import { headLine } from '../stories/tree.ts';
-import { branchedText, branchesText, exportText, writerOf } from './branch-text.ts';
+import { branchedText, branchesText, exportText, switchedText, writerOf } from './branch-text.ts';
 import type { Transport } from '../transport/transport.ts';
 import { parseButtonId, storyButtons } from './buttons.ts';
 import { COMMAND_HANDLERS, commandNamed, type Commands } from './command-table.ts';
@@ -225,6 +234,16 @@ export class Core implements Commands {
   branches(_ctx: CommandContext, storyId: string): Reply {
     const story = this.stories.get(storyId);
     return { text: branchesText(story), ephemeral: true, story };
+  }
+
+  /** `/switch branch`: the story goes on from the last line of branch `n` (numbered as /branches lists them). */
+  async switch(ctx: CommandContext, storyId: string, n: number): Promise<Reply> {
+    const { story, branch } = await this.stories.update(storyId, (s) => {
+      const out = switchTo(s, n, ctx.person, ctx.admin);
+      return { story: out.story, result: out };
+    });
+    this.emit({ kind: 'switch', story, line: branch.last });
+    return { text: switchedText(ctx.person, n, branch), ephemeral: false, story, buttons: storyButtons(story) };
   }
 
   /** `/end`: closes the story, withdrawing a job in flight. */

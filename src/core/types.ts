@@ -123,7 +123,7 @@ export interface ChatDelivery {
 
 /** A change to a story, for live views (the playground shows everyone's changes). */
 export interface StoryEvent {
-  kind: 'started' | 'line' | 'undo' | 'branch' | 'ended' | 'thread' | 'pending';
+  kind: 'started' | 'line' | 'undo' | 'branch' | 'switch' | 'ended' | 'thread' | 'pending';
   story: Story;
   line?: Line;
 }

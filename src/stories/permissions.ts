@@ -8,7 +8,8 @@
  * - Retry: whoever asked for the newest line, the story's owner, or an admin.
  * - Undo: the newest line's author, the story's owner, or an admin.
  * - End: the story's owner, or an admin.
- * - Branch (move the story back to an earlier line): the story's owner, or an admin.
+ * - Branch (move the story back to an earlier line, or /switch it to another branch): the story's owner, or an
+ *   admin.
  */
 import type { Person } from '../jobs/protocol.ts';
 import type { Story } from './schema.ts';
@@ -20,7 +21,7 @@ export type StoryAction = 'continue' | 'retry' | 'undo' | 'end';
 /** The story actions, in the order their buttons show. */
 export const STORY_ACTIONS: readonly StoryAction[] = ['continue', 'retry', 'undo', 'end'];
 
-/** Every change a person may or may not make: the buttons' actions, and /branch (a command, not a button). */
+/** Every change a person may or may not make: the buttons' actions, and /branch and /switch (commands). */
 export type StoryChange = StoryAction | 'branch';
 
 /** Who may take an action: everyone, admins, and people by id (besides admins). */

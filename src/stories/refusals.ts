@@ -1,5 +1,5 @@
 /**
- * The words for "you may not": who may retry, undo, branch or end instead, named the way
+ * The words for "you may not": who may retry, undo, branch, switch or end instead, named the way
  * a person would say it. Buttons look the same to everyone on Discord and Slack,
  * so these refusals are what most people meet; the story's owner and the newest
  * line's author are often one person, and a name may be missing.
@@ -43,4 +43,9 @@ export function endRefusal(story: Story): UserError {
 /** The refusal of a /branch by someone who is not the story's owner. */
 export function branchRefusal(story: Story): UserError {
   return new UserError('forbidden', `Only ${orAnAdmin([whoStarted(story)])} can move it back to an earlier line.`);
+}
+
+/** The refusal of a /switch by someone who is not the story's owner. */
+export function switchRefusal(story: Story): UserError {
+  return new UserError('forbidden', `Only ${orAnAdmin([whoStarted(story)])} can switch it to another branch.`);
 }

@@ -10,9 +10,9 @@ import { monotonicFactory, ulid } from 'ulid';
 import type { Person, Purpose, ReplyTo, Sampling } from '../jobs/protocol.ts';
 import { UserError } from './errors.ts';
 import { mayPress } from './permissions.ts';
-import { branchRefusal, endRefusal, lineRefusal } from './refusals.ts';
+import { branchRefusal, endRefusal, lineRefusal, switchRefusal } from './refusals.ts';
 import type { Line, Pending, Story, StorySettings, TreeLine } from './schema.ts';
-import { childrenOf, currentBranch, headLine, lineNumbered } from './tree.ts';
+import { type Branch, branches, childrenOf, currentBranch, headLine, lineNumbered } from './tree.ts';
 
 const now = () => new Date().toISOString();
 
@@ -222,6 +222,31 @@ export function branchFrom(story: Story, n: number, by: Person, admin: boolean):
   // The prompt's first line stays when it is still on the branch, so a worker's cached state still fits it.
   const contextStart = story.context_start < n ? story.context_start : 0;
   return { story: { ...touch(story, true), head: target.id, context_start: contextStart }, line: target };
+}
+
+/**
+ * Moves the head to the last line of branch `n` as branches() numbers them (1 is the current branch), so the story
+ * goes on from there; nothing is deleted. The same people as for branchFrom may, at the same times.
+ */
+export function switchTo(story: Story, n: number, by: Person, admin: boolean): { story: Story; branch: Branch } {
+  checkOpen(story);
+  if (!mayPress(story, 'branch', by, admin)) throw switchRefusal(story);
+  if (story.pending) throw new UserError('busy', 'A line is being written right now; switch once it arrives.');
+  const all = branches(story);
+  const target = Number.isInteger(n) && n >= 1 ? all[n - 1] : undefined;
+  if (!target) {
+    const has =
+      all.length === 1
+        ? 'this story has only branch 1, the current one'
+        : `this story has branches 1 to ${all.length}, 1 being the current one`;
+    throw new UserError('bad_option', `There is no branch ${n}: ${has}. /branches lists them.`);
+  }
+  if (target.current) {
+    throw new UserError('bad_option', 'Branch 1 is the current branch already: new lines grow from its last line.');
+  }
+  // As in branchFrom: the prompt's first line stays when the new branch shares it.
+  const contextStart = story.context_start < (target.forksAt ?? 0) ? story.context_start : 0;
+  return { story: { ...touch(story, true), head: target.last.id, context_start: contextStart }, branch: target };
 }
 
 /** Closes the story: its owner or an admin may. */

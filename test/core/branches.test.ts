@@ -112,8 +112,9 @@ describe('/branch and /branches', () => {
     expect(listed.text).toBe(
       [
         'This story has 2 branches:',
-        '• ▶️ the current branch: 3 lines, the last “The sea was calm that day.”',
-        '• forks from line 2: 4 lines, the last “Nobody saw the shore again.”',
+        '• 1. ▶️ the current branch: 3 lines, the last “The sea was calm that day.”',
+        '• 2. forks from line 2: 4 lines, the last “Nobody saw the shore again.”',
+        'To go on from the last line of another branch: /switch <branch> (its number here).',
         'To go on from an earlier line of the current branch: /branch <line> (the opening is line 1).',
       ].join('\n'),
     );
@@ -172,7 +173,7 @@ describe('/branch and /branches', () => {
     const byAdmin = await bot.core.run(inThread('root', before, true), 'branch', { line: 3 });
     expect(byAdmin.text).toMatch(/^↩️ Root moved the story back to line 3/);
     expect(story().head).toBe(before.lines[2].id);
-    expect((await bot.core.run(inThread('bob', before), 'branches', {})).text).toContain('forks from line 3');
+    expect((await bot.core.run(inThread('bob', before), 'branches', {})).text).toContain('• 2. forks from line 3');
   });
 
   it('is refused while a line is being written, and once the story has ended', async () => {
@@ -183,7 +184,114 @@ describe('/branch and /branches', () => {
     await bot.core.run(inThread('ann', story()), 'end', {});
     const ended = await bot.core.run(inThread('ann', story()), 'branch', { line: 2 }).catch((e: UserError) => e);
     expect(ended).toMatchObject({ code: 'story_ended' });
-    expect((await bot.core.run(inThread('ann', story()), 'branches', {})).text).toMatch(/^This story has 1 branch:/);
+    const one = (await bot.core.run(inThread('ann', story()), 'branches', {})).text;
+    expect(one).toMatch(/^This story has 1 branch:\n• 1\. ▶️ the current branch: 4 lines/);
+    expect(one).not.toContain('/switch');
+  });
+});
+
+describe('/switch', () => {
+  /** fourLines, moved back to line 2 and continued there: branch 1 (current) ends in the new line 5. */
+  async function forked() {
+    const w = await fourLines();
+    await w.bot.core.run(inThread('ann', w.story()), 'branch', { line: 2 });
+    await w.bot.core.run(inThread('bob', w.story()), 'continue', {});
+    await w.answer(w.id, 'The sea was calm that day.');
+    return w;
+  }
+  const texts = (s: Story) => currentBranch(s).map((l) => l.text);
+
+  it('switches back and forth; Continue grows each branch from its last line; nothing is deleted', async () => {
+    const { bot, answer, requestOf, id, story } = await forked();
+    const before = story();
+    const [opening, gulls, fog, nobody, calm] = before.lines;
+
+    const reply = await bot.core.run(inThread('ann', before), 'switch', { branch: '2' });
+    expect(reply.text).toBe(
+      '🔀 Ann switched the story to branch 2; it goes on from line 4, by the model:\nNobody saw the shore again.\n' +
+        'New lines grow from here; the branch it left stays as it was (see /branches).',
+    );
+    expect(reply.ephemeral).toBe(false);
+    expect(reply.buttons!.map((b) => b.action)).toEqual(['continue', 'retry', 'undo', 'end']);
+    expect(reply.buttons![0].customId).toBe(`sl:continue:${id}:${before.version + 1}`);
+    expect(story().lines).toEqual(before.lines);
+    expect(story().head).toBe(nobody.id);
+    expect(texts(story())).toEqual([opening, gulls, fog, nobody].map((l) => l.text));
+    const listed = (await bot.core.run(inThread('cy', story()), 'branches', {})).text;
+    expect(listed).toContain('• 1. ▶️ the current branch: 4 lines, the last “Nobody saw the shore again.”');
+    expect(listed).toContain('• 2. forks from line 2: 3 lines, the last “The sea was calm that day.”');
+
+    await bot.core.press(ctx('bob'), reply.buttons![0].customId);
+    expect(requestOf(id).prompt).toBe(
+      'The ferry left at dawn. Gulls followed it out. The fog came in. Nobody saw the shore again. ',
+    );
+    const grown = await answer(id, 'Then the lamps went out.');
+    expect(grown.lines.at(-1)).toMatchObject({ text: 'Then the lamps went out.', parent: nobody.id });
+    expect(currentBranch(grown)).toHaveLength(5);
+
+    const back = await bot.core.run(inThread('root', grown, true), 'switch', { branch: 2 });
+    expect(back.text).toMatch(/^🔀 Root switched the story to branch 2; it goes on from line 3, by the model:\n/);
+    expect(story().head).toBe(calm.id);
+    await bot.core.run(inThread('bob', story()), 'continue', {});
+    expect(requestOf(id).prompt).toBe('The ferry left at dawn. Gulls followed it out. The sea was calm that day. ');
+    const after = await answer(id, 'They reached the island by noon.');
+    expect(after.lines.at(-1)!.parent).toBe(calm.id);
+    expect(texts(after)).toEqual([...texts(before), 'They reached the island by noon.']);
+    expect(after.lines.slice(0, 6).map((l) => l.text)).toEqual([...before.lines, grown.lines[5]].map((l) => l.text));
+  });
+
+  it('is for the owner or an admin, names the branches there are, and refusals change nothing', async () => {
+    const { bot, id, story } = await forked();
+    const before = story();
+    const notOwner = await refused(bot.core.run(inThread('bob', before), 'switch', { branch: 2 }));
+    expect(notOwner).toMatchObject({
+      code: 'forbidden',
+      message: 'Only Ann (who started this story) or an admin can switch it to another branch.',
+    });
+    const missing = await refused(bot.core.run(inThread('ann', before), 'switch', { branch: 3 }));
+    expect(missing).toMatchObject({
+      code: 'bad_option',
+      message: 'There is no branch 3: this story has branches 1 to 2, 1 being the current one. /branches lists them.',
+    });
+    const current = await refused(bot.core.run(inThread('ann', before), 'switch', { branch: 1 }));
+    expect(current).toMatchObject({
+      code: 'bad_option',
+      message: 'Branch 1 is the current branch already: new lines grow from its last line.',
+    });
+    for (const branch of ['0', 'two', '-1', undefined]) {
+      expect((await refused(bot.core.run(inThread('ann', before), 'switch', { branch }))).code).toBe('bad_option');
+    }
+    expect((await refused(bot.core.run(ctx('ann'), 'switch', { branch: 2 }))).code).toBe('not_in_story');
+    expect(story()).toEqual(before);
+    expect(
+      JSON.parse(readFileSync(join(bot.config.STORYLOOM_DATA_DIR, 'mailbox/stories', `${id}.json`), 'utf8')),
+    ).toEqual(JSON.parse(JSON.stringify(before)));
+  });
+
+  it('says a story that never branched has only branch 1', async () => {
+    const { bot, story } = await fourLines();
+    const before = story();
+    const error = await refused(bot.core.run(inThread('ann', before), 'switch', { branch: 2 }));
+    expect(error).toMatchObject({
+      code: 'bad_option',
+      message: 'There is no branch 2: this story has only branch 1, the current one. /branches lists them.',
+    });
+    expect(story()).toEqual(before);
+  });
+
+  it('is refused while a line is being written, and once the story has ended', async () => {
+    const { bot, story } = await forked();
+    await bot.core.run(inThread('bob', story()), 'continue', {});
+    const pending = story();
+    const busy = await refused(bot.core.run(inThread('ann', pending), 'switch', { branch: 2 }));
+    expect(busy).toMatchObject({ code: 'busy', message: 'A line is being written right now; switch once it arrives.' });
+    expect(story()).toEqual(pending);
+    await bot.core.run(inThread('ann', story()), 'end', {});
+    const ended = story();
+    expect(await refused(bot.core.run(inThread('ann', ended), 'switch', { branch: 2 }))).toMatchObject({
+      code: 'story_ended',
+    });
+    expect(story()).toEqual(ended);
   });
 });
 
@@ -222,7 +330,7 @@ describe('a story saved before stories branched', () => {
     const story = bot.stories.findByThread('test', 't-flat')!;
     expect(story.head).toBe(story.lines[3].id);
     const there = ctx('ann', { thread: 't-flat' });
-    expect((await bot.core.run(there, 'branches', {})).text).toContain('• ▶️ the current branch: 4 lines');
+    expect((await bot.core.run(there, 'branches', {})).text).toContain('• 1. ▶️ the current branch: 4 lines');
 
     await bot.core.run(there, 'continue', {});
     expect(requestOf(id).prompt).toBe(
@@ -237,6 +345,6 @@ describe('a story saved before stories branched', () => {
 
     await bot.core.run(there, 'branch', { line: 2 });
     await bot.core.run(there, 'add', { text: 'Bob stayed ashore.' });
-    expect((await bot.core.run(there, 'branches', {})).text).toContain('• forks from line 2: 5 lines');
+    expect((await bot.core.run(there, 'branches', {})).text).toContain('• 2. forks from line 2: 5 lines');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A story is a tree (src/stories/tree.ts and the tree changes in story.ts): a flat story file from before loads as
- * one branch; /branch moves the head back without deleting; new lines grow a new branch; undo never cuts a branch
- * off; a retry replaces its line on the current branch only; the export's JSON holds every branch.
+ * one branch; /branch moves the head back and /switch to another branch's last line, without deleting; new lines
+ * grow a new branch; undo never cuts a branch off; a retry replaces its line on the current branch only; the
+ * export's JSON holds every branch.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   endStory,
   newJobId,
   retryTarget,
+  switchTo,
   undo,
 } from '../../src/stories/story.ts';
 import { promptFor, toMarkdown } from '../../src/stories/text.ts';
@@ -211,6 +213,54 @@ describe('/branch: the story goes on from an earlier line', () => {
     expect(refusal(() => branchFrom(story, 1, ann, false)).message).toBe(
       'Line 1 is the newest line already: new lines grow from it.',
     );
+  });
+});
+
+describe('/switch: the story goes on from the last line of another branch', () => {
+  /** fourLines moved back to line 2 and grown there: branch 1 is One. Two. Again., branch 2 ends in Four. */
+  const forked = () => addHumanLine(branchFrom(fourLines(), 2, ann, false).story, 'Again.', bob);
+
+  it('moves the head to branch n’s last line; nothing is deleted; the version goes up; back again', () => {
+    const story = forked();
+    const { story: switched, branch } = switchTo(story, 2, ann, false);
+    expect(branch).toEqual(branches(story)[1]);
+    expect(switched.head).toBe(story.lines[3].id);
+    expect(switched.lines).toEqual(story.lines);
+    expect(switched.version).toBe(story.version + 1);
+    expect(texts(currentBranch(switched))).toEqual(['One.', 'Two.', 'Three.', 'Four.']);
+    expect(branches(switched).map((b) => [b.last.text, b.current, b.forksAt])).toEqual([
+      ['Four.', true, null],
+      ['Again.', false, 2],
+    ]);
+    const grown = addHumanLine(switched, 'Five.', ann);
+    expect(headLine(grown).parent).toBe(story.lines[3].id);
+    const back = switchTo(grown, 2, root, true).story;
+    expect(texts(currentBranch(back))).toEqual(['One.', 'Two.', 'Again.']);
+    expect(back.lines).toEqual(grown.lines);
+  });
+
+  it('keeps the prompt’s first line when the branches share it, else starts the prompt over', () => {
+    const story = forked();
+    expect(switchTo({ ...story, context_start: 1 }, 2, ann, false).story.context_start).toBe(1);
+    expect(switchTo({ ...story, context_start: 2 }, 2, ann, false).story.context_start).toBe(0);
+  });
+
+  it.each([
+    ['someone else', (s: Story) => switchTo(s, 2, bob, false), 'forbidden', /^Only Ann .* switch it to another/],
+    ['a branch that does not exist', (s: Story) => switchTo(s, 3, ann, false), 'bad_option', /no branch 3.*1 to 2/],
+    ['branch 0', (s: Story) => switchTo(s, 0, ann, false), 'bad_option', /no branch 0/],
+    ['the current branch', (s: Story) => switchTo(s, 1, ann, false), 'bad_option', /current branch already/],
+    [
+      'a line being written',
+      (s: Story) => switchTo(beginJob(s, newJobId(), 'continue', bob), 2, ann, false),
+      'busy',
+      /being written/,
+    ],
+    ['an ended story', (s: Story) => switchTo(endStory(s, ann, false), 2, ann, false), 'story_ended', /has ended/],
+  ])('refuses %s', (_name, act, code, message) => {
+    const refused = refusal(() => act(forked()));
+    expect(refused.code).toBe(code);
+    expect(refused.message).toMatch(message);
   });
 });
 

@@ -41,6 +41,6 @@ export function slackToPlain(text: string): string {
  */
 export function slackWording(text: string): string {
   return text
-    .replace(/(^|[\s(“"])\/(continue|add|retry|undo|branches|branch|end|export)\b/g, '$1@storyloom $2')
+    .replace(/(^|[\s(“"])\/(continue|add|retry|undo|branches|branch|switch|end|export)\b/g, '$1@storyloom $2')
     .replace(/(^|[\s(“"])\/(status|admin)\b/g, '$1/story-$2');
 }

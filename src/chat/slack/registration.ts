@@ -55,7 +55,7 @@ export function mentionHelp(): string {
 
 /** The bot scopes, each for something the adapter does. */
 export const BOT_SCOPES = [
-  // @storyloom continue|retry|undo|branch|branches|end|export|add|status|help in story threads
+  // @storyloom continue|retry|undo|branch|branches|switch|end|export|add|status|help in story threads
   'app_mentions:read',
   // Replies in story threads, in public channels (message.channels); a thread read before posting a line again,
   // and after a restart.

@@ -112,7 +112,7 @@ export function rootMessage(story: Story): MessageBody {
   const seed = story.lines[0];
   const how =
     'Reply in this thread to add your own line; ' +
-    'mention @storyloom with continue, retry, undo, branch, branches, end or export.';
+    'mention @storyloom with continue, retry, undo, branch, branches, switch, end or export.';
   return {
     text: notification(`📖 A new story by ${story.owner.name || story.owner.id}: ${seed.text}`),
     blocks: [...textSections(seed.text, `line:${seed.id}`), contextBlock(`${byline(seed)} · ${how}`)],

@@ -1,7 +1,8 @@
 /**
  * Branches on Discord, end to end: the `/branch line` slash command (an integer option registered from
  * commands/), its answer in the thread with the story's buttons, Continue from there growing a new branch,
- * `/branches` answered privately, and `/export` attaching the Markdown and the tree's JSON to one message.
+ * `/branches` answered privately, `/export` attaching the Markdown and the tree's JSON to one message, and
+ * `/switch branch` back to the first branch, Continue growing it from its last line.
  */
 import { MessageFlags, type APIMessage } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,8 +65,8 @@ describe('Discord: a story that branches', () => {
     const reply = await w.fake.waitForOriginal(sent.id, /the opening is line 1\)\.$/, 10_000);
     expect(w.fake.interactionState(sent.id)!.ephemeral).toBe(true);
     const text = unescaped(reply.content);
-    expect(text).toMatch(/^This story has 2 branches:\n• ▶️ the current branch: 3 lines, the last “/);
-    expect(text).toContain('\n• forks from line 2: 4 lines, the last “');
+    expect(text).toMatch(/^This story has 2 branches:\n• 1\. ▶️ the current branch: 3 lines, the last “/);
+    expect(text).toContain('\n• 2. forks from line 2: 4 lines, the last “');
   });
 
   it('/export attaches the Markdown of the current branch and the tree as JSON', async () => {
@@ -97,5 +98,34 @@ describe('Discord: a story that branches', () => {
         'Use /branch 1 instead to go on from the line before it: nothing is deleted.',
     );
     expect(story().lines).toHaveLength(5);
+  });
+
+  it('/switch 2 goes back to the first branch: the thread shows its last line; Continue grows from it', async () => {
+    const before = story();
+    expect(currentBranch(before).map((l) => l.id)).toEqual([before.lines[0].id, before.lines[1].id]);
+    const refused = await privately(w.command(w.ben, 'switch', { branch: 2 }, threadId));
+    expect(refused.content).toBe('Only Ana (who started this story) or an admin can switch it to another branch.');
+    const missing = await privately(w.command(w.ana, 'switch', { branch: 4 }, threadId));
+    expect(missing.content).toBe(
+      'There is no branch 4: this story has branches 1 to 3, 1 being the current one. /branches lists them.',
+    );
+    expect(story().head).toBe(before.head);
+
+    const sent = w.command(w.ana, 'switch', { branch: 2 }, threadId);
+    const reply = await w.fake.waitForOriginal(sent.id, /see \/branches\)\.$/, 10_000);
+    expect(unescaped(reply.content)).toBe(
+      `🔀 Ana switched the story to branch 2; it goes on from line 4, by the model:\n${before.lines[3].text}\n` +
+        'New lines grow from here; the branch it left stays as it was (see /branches).',
+    );
+    expect(w.fake.interactionState(sent.id)!.ephemeral).toBe(false);
+    expect(customIds(reply).map((id) => id.split(':')[1])).toEqual(['continue', 'retry', 'undo', 'end']);
+    expect(story().head).toBe(before.lines[3].id);
+    expect(story().lines.map((l) => [l.id, l.text])).toEqual(before.lines.map((l) => [l.id, l.text]));
+
+    await posted(w.press(w.ben, reply, customIds(reply)[0]));
+    const after = story();
+    expect(after.lines).toHaveLength(6);
+    expect(after.lines[5].parent).toBe(before.lines[3].id);
+    expect(currentBranch(after).map((l) => l.id)).toEqual([...before.lines.slice(0, 4).map((l) => l.id), after.head]);
   });
 });

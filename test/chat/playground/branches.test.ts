@@ -1,6 +1,7 @@
 /**
  * Branches in the playground's JSON API: /branch answers with the line the story goes on from and its buttons, a
- * story shows its current branch (and who may branch), /branches and /undo at a fork, and /export's two files.
+ * story shows its current branch (and who may branch), /branches and /undo at a fork, /export's two files, and
+ * /switch back to the first branch, Continue growing it from its last line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/chat/playground/api.ts';
@@ -96,7 +97,7 @@ describe('playground API: a story that branches', () => {
 
     const listed = await command('Cy', '/branches', id);
     expect(listed.body.reply.ephemeral).toBe(true);
-    expect(listed.body.reply.text).toContain('• forks from line 2: 4 lines, the last “');
+    expect(listed.body.reply.text).toContain('• 2. forks from line 2: 4 lines, the last “');
 
     const exported = await command('Cy', '/export', id);
     const { files, file } = exported.body.reply;
@@ -108,5 +109,39 @@ describe('playground API: a story that branches', () => {
     const doc = JSON.parse(files[1].content) as ReturnType<typeof treeDocument>;
     expect(doc.lines).toHaveLength(5);
     expect(doc.current_branch).toEqual(after.lines.map((l) => l.id));
+
+    const bobSwitch = await command('Bob', '/switch 2', id);
+    expect([bobSwitch.status, bobSwitch.body.error!.message]).toEqual([
+      403,
+      'Only Ann (who started this story) or an admin can switch it to another branch.',
+    ]);
+    const noBranch = await command('Ann', '/switch 3', id);
+    expect([noBranch.status, noBranch.body.error!.message]).toEqual([
+      400,
+      'There is no branch 3: this story has branches 1 to 2, 1 being the current one. /branches lists them.',
+    ]);
+    expect((await view(id)).version).toBe(after.version);
+
+    const switched = await command('Ann', '/switch 2', id);
+    expect(switched.status).toBe(200);
+    expect(switched.body.reply.text).toBe(
+      `🔀 Ann switched the story to branch 2; it goes on from line 4, by the model:\n${four.lines[3].text}\n` +
+        'New lines grow from here; the branch it left stays as it was (see /branches).',
+    );
+    expect(switched.body.reply.buttons.map((b) => b.action)).toEqual(['continue', 'retry', 'undo', 'end']);
+    expect(switched.body.story!.lines.map((l) => l.id)).toEqual(four.lines.map((l) => l.id));
+    expect(switched.body.story!.branches).toBe(2);
+
+    const again = await fetch(`${pg.url}/api/button`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'Bob', customId: switched.body.reply.buttons[0].customId }),
+    });
+    expect(again.status).toBe(200);
+    await idle(id, 5);
+    const grown = await view(id);
+    expect(grown.lines.slice(0, 4).map((l) => l.id)).toEqual(four.lines.map((l) => l.id));
+    expect(grown.branches).toBe(2);
+    expect(pg.bot.stories.get(id).lines).toHaveLength(6);
   }, 90_000);
 });

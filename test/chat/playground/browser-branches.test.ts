@@ -65,7 +65,7 @@ describe('the playground in a browser: branches', () => {
 
     await say(ann, 'thread', '/branches');
     await expect.poll(() => notices(ann)).toContain('This story has 2 branches:');
-    expect(await notices(ann)).toContain('• forks from line 2: 4 lines, the last “');
+    expect(await notices(ann)).toContain('• 2. forks from line 2: 4 lines, the last “');
     await ann.screenshot({ path: join(SHOTS, 'branch-2-branches.png') });
 
     const downloads: Download[] = [];

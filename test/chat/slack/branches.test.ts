@@ -1,7 +1,8 @@
 /**
  * Branches on Slack, end to end in Socket Mode: `@storyloom branch 2` in a story's thread (a mention's words fill
  * /branch's line), its notice in the thread with the story's buttons, Continue from there growing a new branch,
- * `@storyloom branches` answered privately, and `@storyloom export` uploading the Markdown and then the tree's JSON.
+ * `@storyloom branches` answered privately, `@storyloom export` uploading the Markdown and then the tree's JSON, and
+ * `@storyloom switch 2` back to the first branch, Continue growing it from its last line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeMrkdwn } from '../../../src/chat/slack/mrkdwn.ts';
@@ -80,8 +81,9 @@ describe('Slack: a story that branches', () => {
 
     await fake.mention({ channel, thread_ts: root.ts, user: bob, text: 'branches' });
     const listed = await privately(bob, 'This story has 2 branches:');
-    expect(listed.text).toContain('• ▶️ the current branch: 3 lines, the last “');
-    expect(listed.text).toContain('• forks from line 2: 4 lines, the last “');
+    expect(listed.text).toContain('• 1. ▶️ the current branch: 3 lines, the last “');
+    expect(listed.text).toContain('• 2. forks from line 2: 4 lines, the last “');
+    expect(listed.text).toContain('@storyloom switch &lt;branch&gt; (its number here).');
     expect(listed.text).toContain('@storyloom branch &lt;line&gt; (the opening is line 1).');
 
     await fake.mention({ channel, thread_ts: root.ts, text: 'export' });
@@ -100,5 +102,30 @@ describe('Slack: a story that branches', () => {
     expect(doc.head).toBe(after.head);
     expect(doc.lines.map((l) => l.parent)).toEqual(after.lines.map((l) => l.parent));
     expect(files[0].bytes!.toString('utf8')).toContain(after.lines[4].text.slice(0, 20).trim());
+
+    await fake.mention({ channel, thread_ts: root.ts, user: bob, text: 'switch 2' });
+    await privately(bob, 'Only alice (who started this story) or an admin can switch it to another branch.');
+    await fake.mention({ channel, thread_ts: root.ts, text: 'switch 1' });
+    await privately(alice, 'Branch 1 is the current branch already: new lines grow from its last line.');
+    expect(storyOf(world, root.ts).head).toBe(after.head);
+    await fake.mention({ channel, thread_ts: root.ts, text: 'switch 2' });
+    const switched = await until(
+      () => fake.threadReplies(channel, root.ts).find((m) => m.text?.startsWith('🔀 alice switched the story')),
+      'the switch notice',
+    );
+    expect(switched.text).toMatch(/^🔀 alice switched the story to branch 2; it goes on from line 4, by the model: /);
+    expect(switched.text).toMatch(/the branch it left stays as it was \(see @storyloom branches\)\.$/);
+    const last = escapeMrkdwn(before.lines[3].text.replace(/\s+/g, ' ').trim()).slice(0, 30);
+    expect(switched.text).toContain(`by the model: ${last}`);
+    expect(actionsOf(switched)).toEqual(['continue', 'retry', 'undo', 'end']);
+    expect(storyOf(world, root.ts).head).toBe(before.lines[3].id);
+    expect(ids(storyOf(world, root.ts).lines)).toEqual(ids(after.lines));
+
+    await press(world, switched, 'continue', bob);
+    await waitForLines(world, channel, root.ts, 5);
+    const grown = storyOf(world, root.ts);
+    expect(grown.lines).toHaveLength(6);
+    expect(grown.lines[5].parent).toBe(before.lines[3].id);
+    expect(currentBranch(grown).map((l) => l.id)).toEqual([...before.lines.map((l) => l.id), grown.head]);
   }, 90_000);
 });

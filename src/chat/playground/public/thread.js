@@ -118,7 +118,7 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   input.placeholder =
     story?.status === 'ended'
       ? 'This story has ended: press Export, or type /export'
-      : 'Add your own line, or /continue /retry /undo /branch /end /export';
+      : 'Add your own line, or /continue /retry /undo /branch /switch /end /export';
   // Last: the buttons and progress above decide how much room the lines have.
   renderLines(story, buttons);
 }

@@ -1,10 +1,11 @@
 /**
  * Mentions of the bot: in a story's thread, `@storyloom add <text>`, `continue`,
- * `retry`, `undo`, `branch <line>`, `branches`, `end` and `export` act on that
- * story (the thread commands of commands/); `status` and `help` work anywhere. The
- * words after the verb fill the command's one option (the line's text, the line's
- * number): Slack sends a mention as text that starts with the bot's `<@U…>`, as in
- * its app_mention example "<@U0LAN0Z89> is it everything a river should be?"
+ * `retry`, `undo`, `branch <line>`, `branches`, `switch <branch>`, `end` and
+ * `export` act on that story (the thread commands of commands/); `status` and
+ * `help` work anywhere. The words after the verb fill the command's one option
+ * (the line's text, the line's or the branch's number): Slack sends a mention as
+ * text that starts with the bot's `<@U…>`, as in its app_mention example
+ * "<@U0LAN0Z89> is it everything a river should be?"
  * (https://api.slack.com/events/app_mention). A retried event (same event_id) or a
  * mention seen before (same message ts) is ignored.
  */
