@@ -55,6 +55,27 @@ describe('the playground page: display', () => {
     expect(await dotColour(ann)).toBe('rgb(179, 38, 30)');
   });
 
+  it('shows a worker whose heartbeat lands while the page is still opening its event stream', async () => {
+    const page = await (await w.browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    // The stream is held back: what changes meanwhile, the page can only learn once it is connected.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/events', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${w.pg.url}/?user=Cy`);
+    await expect.poll(() => header(page)).toBe('no worker online');
+    writeHeartbeat(w.pg.config, { worker_id: 'late-comer', state: 'running', interval_s: 30 });
+    // The server sees it within its 1 s scan and tells the streams open then, none of them this page's.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await header(page)).toBe('no worker online');
+    release();
+    await expect.poll(() => header(page)).toMatch(/^late-comer · running$/);
+    rmSync(join(w.pg.config.STORYLOOM_DATA_DIR, 'mailbox/workers/late-comer.json'));
+    await page.context().close();
+  });
+
   it('a long story keeps its newest line in view; a long title ends at a word, with "…"', async () => {
     w.worker = await startTestWorker(w.pg.config, SMALL_MODEL);
     const started = await post('Ann', `/story ${OPENING} --length 60`);

@@ -202,10 +202,11 @@ function listen() {
       renderServerDown();
       draw();
     },
-    (first) => {
+    () => {
       state.down = false;
-      if (!first) catchUp().catch((error) => notice('channel', error.message, true));
-      else draw();
+      // The first time too: a story or a worker's heartbeat that changed between the page's first reads and the
+      // stream's opening came before the page could hear of it (the stream hears only what follows).
+      catchUp().catch((error) => notice('channel', error.message, true));
     },
   );
   whenUnreachable(lost);
