@@ -88,6 +88,12 @@ export async function startBot(config: Config, transport: Transport, options: St
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
     void work.catch((error: Error) => log.warn({ error: reasonOf(error) }, `storyloom: ${reasonOf(error)}`));
   });
+  // No more news from the mailbox, progress updates or sweeps (each of these may be stopped twice).
+  const stopHearing = () => {
+    unsubscribe();
+    progress.stop();
+    jobs.stop();
+  };
   const embedded = options.worker !== false && config.STORYLOOM_LOCAL_WORKER !== 'off';
   const supervisor = embedded ? new WorkerSupervisor(options.workerEnv ?? process.env, log) : null;
   supervisor?.start();
@@ -105,15 +111,11 @@ export async function startBot(config: Config, transport: Transport, options: St
     log,
     drain(timeoutMs) {
       core.stopTaking();
-      unsubscribe();
-      progress.stop();
-      jobs.stop();
+      stopHearing();
       return core.settled(timeoutMs);
     },
     async stop() {
-      unsubscribe();
-      progress.stop();
-      jobs.stop();
+      stopHearing();
       await supervisor?.stop();
       await transport.close();
     },

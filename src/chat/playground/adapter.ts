@@ -14,9 +14,10 @@ import { APOLOGY, type ChatAdapter, type ChatHealth } from '../adapter.ts';
 import { PlaygroundApi } from './api.ts';
 import { PlaygroundDelivery } from './delivery.ts';
 import { EventHub } from './events.ts';
-import { HttpError, InFlight, sendJson, sendUserError, STATUS_OF } from './http.ts';
+import { HttpError, sendJson, sendUserError, STATUS_OF } from './http.ts';
 import { storyView } from './render.ts';
 import { serveStatic } from './static.ts';
+import { InProgress } from '../../core/in-progress.ts';
 
 /** The playground's timings; tests make them short. */
 export interface PlaygroundOptions {
@@ -34,7 +35,8 @@ export class PlaygroundAdapter implements ChatAdapter {
   readonly events: EventHub;
   private readonly api: PlaygroundApi;
   private server: Server | undefined;
-  private readonly inFlight = new InFlight();
+  /** The responses still being answered, so stopping can wait for them. */
+  private readonly inFlight = new InProgress();
   private stopping = false;
   private unsubscribe: (() => void)[] = [];
   private readonly delivery: PlaygroundDelivery;
@@ -124,7 +126,8 @@ export class PlaygroundAdapter implements ChatAdapter {
     }
     try {
       if (req.method === 'GET' && url.pathname === '/api/events') return this.events.open(res);
-      this.inFlight.track(res);
+      // Counted until it is sent (or its connection drops).
+      void this.inFlight.track(new Promise<void>((resolve) => res.once('close', () => resolve())));
       if (req.method === 'GET' && url.pathname === '/healthz') {
         return sendJson(res, 200, { ok: true, transport: this.core.mailbox, worker: this.core.workerHealth() });
       }

@@ -102,33 +102,3 @@ export function field(body: Record<string, unknown>, name: string, required: boo
   if (value.length > max) throw new HttpError(413, 'too_long', `"${name}" is over ${max} characters.`);
   return value;
 }
-
-/** The responses still being answered, so stopping can wait for them. */
-export class InFlight {
-  private readonly open = new Set<ServerResponse>();
-  private readonly waiters = new Set<() => void>();
-
-  /** Counts `res` until it is sent (or its connection drops). */
-  track(res: ServerResponse): void {
-    this.open.add(res);
-    res.once('close', () => {
-      this.open.delete(res);
-      if (this.open.size === 0) for (const done of this.waiters) done();
-    });
-  }
-
-  /** Resolves when every tracked response is done, or after `timeoutMs`, whichever comes first. */
-  async settled(timeoutMs: number): Promise<void> {
-    if (this.open.size === 0) return;
-    let done: () => void = () => undefined;
-    const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
-    const empty = new Promise<void>((resolve) => (done = resolve));
-    this.waiters.add(done);
-    await Promise.race([timer, empty]);
-    this.waiters.delete(done);
-  }
-
-  get size(): number {
-    return this.open.size;
-  }
-}
