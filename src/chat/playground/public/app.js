@@ -202,11 +202,16 @@ function listen() {
       renderServerDown();
       draw();
     },
-    () => {
+    (first) => {
       state.down = false;
-      // The first time too: a story or a worker's heartbeat that changed between the page's first reads and the
-      // stream's opening came before the page could hear of it (the stream hears only what follows).
-      catchUp().catch((error) => notice('channel', error.message, true));
+      if (!first) return catchUp().catch((error) => notice('channel', error.message, true));
+      // A worker's heartbeat that changed between the page's first read and the stream's opening came before the
+      // page could hear of it (the stream hears only what follows): read the workers' health once more.
+      api
+        .health()
+        .then(({ worker }) => state.down || renderWorker(worker))
+        .catch(() => undefined);
+      draw();
     },
   );
   whenUnreachable(lost);
