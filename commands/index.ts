@@ -3,15 +3,18 @@ import { add } from './add.ts';
 import { admin } from './admin.ts';
 import { branch } from './branch.ts';
 import { branches } from './branches.ts';
+import { candidates } from './candidates.ts';
 import { continueCommand } from './continue.ts';
 import { end } from './end.ts';
 import { exportCommand } from './export.ts';
+import { pick } from './pick.ts';
 import { retry } from './retry.ts';
 import { status } from './status.ts';
 import { story } from './story.ts';
 import { switchCommand } from './switch.ts';
 import type { CommandDefinition } from './types.ts';
 import { undo } from './undo.ts';
+import { vote } from './vote.ts';
 
 export type { CommandDefinition, CommandOption } from './types.ts';
 
@@ -19,6 +22,9 @@ export type { CommandDefinition, CommandOption } from './types.ts';
 export const COMMANDS = [
   story,
   continueCommand,
+  vote,
+  pick,
+  candidates,
   add,
   retry,
   undo,

@@ -1,3 +1,4 @@
+import { candidatesOption } from './candidates.ts';
 import type { CommandDefinition, CommandOption } from './types.ts';
 
 /** How adventurous the model is: the one statement of the range, for chat, the config and `npm run generate`. */
@@ -45,5 +46,6 @@ export const story: CommandDefinition<'story'> = {
       example: '200',
       description: `The most characters in a model line, ${LENGTH.min} to ${LENGTH.max} (default ${LENGTH.default})`,
     },
+    candidatesOption,
   ],
 };

@@ -56,8 +56,10 @@ export function coreSettings(config: Config): CoreSettings {
       deadlineS: config.STORYLOOM_JOB_DEADLINE_S,
       topP: TOP_P,
       model: null,
+      votes: { windowMs: config.STORYLOOM_VOTE_WINDOW_S * 1000 },
     },
     adminTimeoutMs: config.STORYLOOM_ADMIN_TIMEOUT_S * 1000,
+    defaultCandidates: config.STORYLOOM_CANDIDATES,
   };
 }
 
@@ -83,6 +85,7 @@ export async function startBot(config: Config, transport: Transport, options: St
   const chat = chatCoreOf({ core, stories, workers, deliveries, transport });
   const progress = new ProgressFeed(jobs, stories, deliveries, log);
   await stories.load();
+  await core.channels.load();
   await workers.load();
   const unsubscribe = transport.subscribe((change) => {
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);
@@ -115,6 +118,8 @@ export async function startBot(config: Config, transport: Transport, options: St
       return core.settled(timeoutMs);
     },
     async stop() {
+      // Votes' timers go too (a stop without a drain: a failed start, or a test's restart).
+      core.storyJobs.votes.stop();
       stopHearing();
       await supervisor?.stop();
       await transport.close();
@@ -126,6 +131,8 @@ export async function startBot(config: Config, transport: Transport, options: St
 export async function goLive(bot: Bot): Promise<void> {
   await bot.jobs.start();
   await bot.core.storyJobs.deliverUndelivered();
+  // Votes resume: windows that ran out while the bot was down close now, once; messages not saved are found.
+  await bot.core.storyJobs.votes.recover();
   const tracked = new Set(bot.jobs.pending().map((r) => r.job_id));
   const resubmitted = await bot.core.storyJobs.resubmitLost(tracked);
   if (resubmitted.length) {

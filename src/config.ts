@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { CANDIDATES } from '../commands/candidates.ts';
 import { LENGTH, TEMPERATURE } from '../commands/story.ts';
 
 const bool = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
@@ -49,6 +50,8 @@ export const ConfigSchema = z.object({
     .default(TEMPERATURE.default),
   STORYLOOM_DEFAULT_LENGTH: int(LENGTH.min, LENGTH.max).default(LENGTH.default),
   STORYLOOM_STOP_TIMEOUT_S: int(1, 600).default(10),
+  STORYLOOM_CANDIDATES: int(CANDIDATES.min, CANDIDATES.max).default(CANDIDATES.default),
+  STORYLOOM_VOTE_WINDOW_S: int(5, 86_400).default(60),
 
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LOG_FORMAT: optional(z.enum(['pretty', 'json'])),

@@ -28,15 +28,18 @@ const LAYERS: readonly (readonly string[])[] = [
 
 /** Read by every layer, and reading none of them (config.ts checks the command ranges it shares with chat). */
 const SHARED: Record<string, readonly string[]> = {
-  'src/config.ts': ['commands/story.ts'],
+  'src/config.ts': ['commands/story.ts', 'commands/candidates.ts'],
   'src/log-text.ts': [],
   // The logger and the metrics registry: every layer logs and counts.
   'src/log.ts': ['src/config.ts', 'src/log-text.ts'],
   'src/metrics.ts': [],
 };
 
-/** What chat/ may import beneath core: the errors users see and the pure rules of who may press a button. */
-const CHAT_MAY_REACH = ['src/stories/errors.ts', 'src/stories/permissions.ts'];
+/**
+ * What chat/ may import beneath core: the errors users see, the pure rules of who may press a button, and the
+ * words for counted things ("2 votes"), so every chat says them alike.
+ */
+const CHAT_MAY_REACH = ['src/stories/errors.ts', 'src/stories/permissions.ts', 'src/stories/plural.ts'];
 
 /** `import … from '…'`, `export … from '…'`, `import '…'` and `import('…')`. */
 const SPECIFIER = /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(?\s*['"]([^'"]+)['"]/g;

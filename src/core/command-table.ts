@@ -12,7 +12,10 @@ import type { CommandContext, CommandTarget, Reply, ThreadMaker } from './types.
 /** The commands, one method each: what the handlers call (Core implements them). */
 export interface Commands {
   start(ctx: CommandContext, raw: Record<string, unknown>, makeThread?: ThreadMaker): Promise<Reply>;
-  continue(ctx: CommandContext, storyId: string): Promise<Reply>;
+  continue(ctx: CommandContext, storyId: string, candidates?: number): Promise<Reply>;
+  vote(ctx: CommandContext, storyId: string, candidate: number, voteId?: string): Promise<Reply>;
+  pick(ctx: CommandContext, storyId: string, candidate: number): Promise<Reply>;
+  candidates(ctx: CommandContext, count: number, scope: 'story' | 'channel' | undefined): Promise<Reply>;
   add(ctx: CommandContext, storyId: string, raw: unknown): Promise<Reply>;
   retry(ctx: CommandContext, storyId: string, version?: number): Promise<Reply>;
   undo(ctx: CommandContext, storyId: string, version?: number): Promise<Reply>;
@@ -36,7 +39,14 @@ export type CommandHandler = (
 /** Every command's handler; the type makes a command without one (or a handler without a command) a compile error. */
 export const COMMAND_HANDLERS: Record<CommandName, CommandHandler> = {
   story: (core, ctx, raw, on) => core.start(ctx, raw, on.makeThread),
-  continue: (core, ctx, _raw, on) => core.continue(ctx, on.storyId!),
+  continue: (core, ctx, raw, on) =>
+    core.continue(ctx, on.storyId!, checkArgs(findCommand('continue')!, raw).candidates as number | undefined),
+  vote: (core, ctx, raw, on) => core.vote(ctx, on.storyId!, checkArgs(findCommand('vote')!, raw).candidate as number),
+  pick: (core, ctx, raw, on) => core.pick(ctx, on.storyId!, checkArgs(findCommand('pick')!, raw).candidate as number),
+  candidates: (core, ctx, raw) => {
+    const args = checkArgs(findCommand('candidates')!, raw);
+    return core.candidates(ctx, args.count as number, args.for as 'story' | 'channel' | undefined);
+  },
   add: (core, ctx, raw, on) => core.add(ctx, on.storyId!, checkArgs(findCommand('add')!, raw).text),
   retry: (core, ctx, _raw, on) => core.retry(ctx, on.storyId!, on.version),
   undo: (core, ctx, _raw, on) => core.undo(ctx, on.storyId!, on.version),

@@ -8,7 +8,9 @@
 import { findCommand } from '../../commands/index.ts';
 import type { JobClient } from '../jobs/client.ts';
 import type { WorkerMonitor } from '../jobs/workers.ts';
+import { ChannelSettings } from '../stories/channels.ts';
 import { UserError } from '../stories/errors.ts';
+import { mayPress } from '../stories/permissions.ts';
 import type { Story } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
 import {
@@ -20,6 +22,7 @@ import {
   retryTarget,
   switchTo,
   undo,
+  checkOpen,
 } from '../stories/story.ts';
 import { markdownFile, storySize } from '../stories/text.ts';
 import { treeFile } from '../stories/tree-file.ts';
@@ -32,7 +35,7 @@ import type { Deliveries } from './deliveries.ts';
 import { progressText } from './format.ts';
 import type { LimitSettings } from './limits.ts';
 import { InProgress } from './in-progress.ts';
-import { Limits } from './limits.ts';
+import { candidatesCost, Limits } from './limits.ts';
 import { checkArgs } from './options.ts';
 import { StoryJobs, type StoryJobSettings } from './story-jobs.ts';
 import { storyText } from './text.ts';
@@ -49,12 +52,16 @@ export interface CoreSettings {
   limits: LimitSettings;
   jobs: StoryJobSettings;
   adminTimeoutMs: number;
+  /** How many candidate lines Continue writes where neither the story nor its channel set a number. */
+  defaultCandidates: number;
 }
 
 /** The platform-free heart of the bot. */
 export class Core implements Commands {
   /** Turns stories into jobs and responses into lines; src/app.ts makes it the job client's handler. */
   readonly storyJobs: StoryJobs;
+  /** Channels' settings (their default number of candidates); src/app.ts loads them with the stories. */
+  readonly channels: ChannelSettings;
   private readonly limits: Limits;
   private readonly listeners = new Set<(event: StoryEvent) => void>();
   /** Commands being answered and job results being applied: what a graceful stop waits for. */
@@ -71,6 +78,7 @@ export class Core implements Commands {
   ) {
     this.limits = new Limits(settings.limits);
     this.storyJobs = new StoryJobs(stories, jobs, deliveries, settings.jobs, (e) => this.emit(e), this.work);
+    this.channels = new ChannelSettings(transport);
   }
 
   /**
@@ -79,6 +87,8 @@ export class Core implements Commands {
    */
   stopTaking(): void {
     this.stopping = true;
+    // A vote open now closes when the bot is back (its window resumes, or closes then if it has run out).
+    this.storyJobs.votes.stop();
   }
 
   /** Resolves true once the commands being answered and the results being posted are done; false at the bound. */
@@ -121,10 +131,24 @@ export class Core implements Commands {
     return story.id;
   }
 
-  private checkLimits(ctx: CommandContext): void {
+  private checkLimits(ctx: CommandContext, cost = 1): void {
     const pending = this.jobs.pending();
     const mine = pending.filter((r) => r.user.id === ctx.person.id).length;
-    this.limits.check(ctx.person.id, ctx.admin, mine, pending.length);
+    this.limits.check(ctx.person.id, ctx.admin, mine, pending.length, cost);
+  }
+
+  /**
+   * How many candidate lines a job for the story writes: those asked for this time, else the story's number, else
+   * its channel's default, else the bot's (1: a line, no vote). A retry replaces one line, so it writes one.
+   */
+  candidatesFor(story: Story, asked?: number): number {
+    const { platform, channel } = story.place;
+    return (
+      asked ??
+      story.settings.candidates ??
+      this.channels.candidates(platform, channel) ??
+      this.settings.defaultCandidates
+    );
   }
 
   private async queue(
@@ -132,10 +156,12 @@ export class Core implements Commands {
     storyId: string,
     purpose: 'start' | 'continue' | 'retry',
     replaces: string | null = null,
+    candidates = 1,
   ): Promise<Reply> {
-    this.checkLimits(ctx);
-    const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.person, replaces);
-    this.limits.record(ctx.person.id);
+    const cost = candidatesCost(candidates);
+    this.checkLimits(ctx, cost);
+    const { jobId, story } = await this.storyJobs.submit(storyId, purpose, ctx.person, replaces, 1, candidates);
+    this.limits.record(ctx.person.id, cost);
     const progress = this.jobs.progress().get(jobId);
     return { text: progress ? progressText(progress) : '⏳ Queued.', ephemeral: false, story, jobId, progress };
   }
@@ -148,12 +174,17 @@ export class Core implements Commands {
     const named = raw.opening === undefined && 'seed' in raw ? { ...raw, opening: raw.seed } : raw;
     const args = checkArgs(findCommand('story')!, named);
     const seed = storyText(args.opening, 'opening', this.settings.maxSeedChars);
-    this.checkLimits(ctx);
+    const candidates = args.candidates as number | undefined;
     const settings = {
       temperature: (args.temperature as number | undefined) ?? this.settings.defaultTemperature,
       max_chars: (args.length as number | undefined) ?? this.settings.defaultLength,
+      // Given with /story, it is the story's own number from then on.
+      ...(candidates !== undefined ? { candidates } : {}),
     };
-    let story = await this.stories.create(createStory(seed, ctx.person, ctx.place, settings));
+    let story = createStory(seed, ctx.person, ctx.place, settings);
+    const n = this.candidatesFor(story);
+    this.checkLimits(ctx, candidatesCost(n));
+    story = await this.stories.create(story);
     let made: Awaited<ReturnType<ThreadMaker>> = null;
     try {
       made = makeThread ? await makeThread(story) : null;
@@ -170,12 +201,52 @@ export class Core implements Commands {
       });
       this.emit({ kind: 'thread', story });
     }
-    return this.queue(ctx, story.id, 'start');
+    return this.queue(ctx, story.id, 'start', null, n);
   }
 
-  /** `/continue`, or the Continue button. */
-  async continue(ctx: CommandContext, storyId: string): Promise<Reply> {
-    return this.queue(ctx, storyId, 'continue');
+  /** `/continue [candidates]`, or the Continue button: the next line, or candidates for the channel to vote on. */
+  async continue(ctx: CommandContext, storyId: string, candidates?: number): Promise<Reply> {
+    return this.queue(ctx, storyId, 'continue', null, this.candidatesFor(this.stories.get(storyId), candidates));
+  }
+
+  /** `/vote candidate`, or a vote's button (which names its vote): a ballot, or a moved one. */
+  async vote(ctx: CommandContext, storyId: string, candidate: number, voteId?: string): Promise<Reply> {
+    return this.storyJobs.votes.ballot(ctx, storyId, voteId ?? null, candidate);
+  }
+
+  /** `/pick candidate`: the owner or an admin closes the vote with this candidate as the next line. */
+  async pick(ctx: CommandContext, storyId: string, candidate: number): Promise<Reply> {
+    const reply = await this.storyJobs.votes.pick(ctx, storyId, candidate);
+    return { ...reply, buttons: reply.story ? storyButtons(reply.story) : [] };
+  }
+
+  /**
+   * `/candidates count [for]`: how many candidate lines Continue writes from now on. In a story's thread it sets
+   * the story's (its owner or an admin); with `for: channel`, or outside a story's thread, the channel's default
+   * for stories that set none (an admin).
+   */
+  async candidates(ctx: CommandContext, count: number, scope: 'story' | 'channel' | undefined): Promise<Reply> {
+    const inThread = ctx.place.thread ? this.stories.findByThread(ctx.place.platform, ctx.place.thread) : undefined;
+    const what = count === 1 ? 'one line and no vote' : `${count} candidate lines for a vote`;
+    if (scope === 'channel' || !inThread) {
+      if (scope === 'story') this.storyIdIn(ctx);
+      if (!ctx.admin) {
+        throw new UserError('forbidden', 'Only an admin can set the channel’s number of candidates.');
+      }
+      await this.channels.setCandidates(ctx.place.platform, ctx.place.channel, count, ctx.person);
+      const text = `From now on Continue writes ${what} in this channel’s stories that set no number of their own.`;
+      return { text, ephemeral: false };
+    }
+    const story = await this.stories.update(inThread.id, (s) => {
+      checkOpen(s);
+      if (!mayPress(s, 'settings', ctx.person, ctx.admin)) {
+        const who = s.owner.name || s.owner.id;
+        throw new UserError('forbidden', `Only ${who} (who started this story) or an admin can set its candidates.`);
+      }
+      const changed = { ...s, updated_at: new Date().toISOString(), settings: { ...s.settings, candidates: count } };
+      return { story: changed, result: changed };
+    });
+    return { text: `From now on Continue writes ${what} in this story.`, ephemeral: false, story };
   }
 
   /** A person's own line as they typed it in a story's thread (a reply there, not a command). */
@@ -248,6 +319,9 @@ export class Core implements Commands {
 
   /** `/end`: closes the story, withdrawing a job in flight. */
   async end(ctx: CommandContext, storyId: string): Promise<Reply> {
+    // Whether this person may end it, before its vote (if any) closes for the end.
+    endStory(this.stories.get(storyId), ctx.person, ctx.admin);
+    await this.storyJobs.votes.closeForEnd(storyId, ctx);
     const pending = this.stories.get(storyId).pending;
     const story = await this.stories.update(storyId, (s) => {
       const ended = endStory(s, ctx.person, ctx.admin);
@@ -284,7 +358,11 @@ export class Core implements Commands {
 
   /** A button press, from any platform: the thread command its action names, on its story, at its version. */
   async press(ctx: CommandContext, customId: string): Promise<Reply> {
-    const { action, storyId, version } = parseButtonId(customId);
+    const press = parseButtonId(customId);
+    if (press.action === 'vote') {
+      return this.accept(() => this.vote(ctx, press.storyId, press.choice, press.voteId));
+    }
+    const { action, storyId, version } = press;
     return this.accept(() => COMMAND_HANDLERS[action](this, ctx, {}, { storyId, version }));
   }
 

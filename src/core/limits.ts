@@ -7,6 +7,9 @@
  * line at a glance, spends from the bucket and it refills while they read; a flood
  * empties it and is then held to one request per `cooldownS`, as before. The numbers
  * behind the choice are in test/core/fair-use.test.ts.
+ *
+ * A request costs what it asks of the worker: a line 1, and a job of N candidate
+ * lines for a vote {@link candidatesCost}(N), so N = 3 spends 2 and N = 5 spends 3.
  */
 import { UserError } from '../stories/errors.ts';
 import { count } from '../stories/plural.ts';
@@ -22,6 +25,15 @@ export interface LimitSettings {
   maxQueue: number;
   /** Requests a person may make in a row before being paced (default BURST). */
   burst?: number;
+}
+
+/**
+ * What a job of `n` candidate lines spends from a person's bucket, in lines: 1 + (n − 1) / 2. The candidates share
+ * one priming of the story and are sampled side by side; on the CPU engine three cost about twice one line
+ * (`npm run bench:candidates`), on a GPU nearer one, so each candidate after the first counts half a line.
+ */
+export function candidatesCost(n: number): number {
+  return 1 + (Math.max(1, n) - 1) / 2;
 }
 
 /** Buckets kept before full ones (people who have not asked for a while) are forgotten. */
@@ -46,14 +58,17 @@ export class Limits {
     return this.settings.cooldownS * 1000;
   }
 
-  /** Milliseconds until the user may ask again (0 or less: now). */
-  private waitMs(userId: string, now: number): number {
+  /** Milliseconds until the user may spend `cost` (0 or less: now). */
+  private waitMs(userId: string, now: number, cost: number): number {
     const full = Math.max(this.fullAt.get(userId) ?? now, now);
-    return full - ((this.settings.burst ?? BURST) - 1) * this.intervalMs - now;
+    return full - ((this.settings.burst ?? BURST) - cost) * this.intervalMs - now;
   }
 
-  /** Throws a UserError if this user may not queue a job now. `admins` skip the cooldown. */
-  check(userId: string, admin: boolean, inFlightForUser: number, queueLength: number): void {
+  /**
+   * Throws a UserError if this user may not queue a job that costs `cost` (lines: {@link candidatesCost}) now.
+   * `admins` skip the cooldown.
+   */
+  check(userId: string, admin: boolean, inFlightForUser: number, queueLength: number, cost = 1): void {
     const { maxInFlightPerUser, cooldownS, maxQueue } = this.settings;
     if (queueLength >= maxQueue) {
       const full = `The queue is full (${count(maxQueue, 'line')} waiting). Try again in a few minutes.`;
@@ -64,18 +79,18 @@ export class Limits {
       throw new UserError('in_flight_cap', `You already have ${count(inFlightForUser, 'line')} being written. ${wait}`);
     }
     if (admin || cooldownS <= 0) return;
-    const retryAfterMs = Math.ceil(this.waitMs(userId, this.clock()));
+    const retryAfterMs = Math.ceil(this.waitMs(userId, this.clock(), cost));
     if (retryAfterMs <= 0) return;
     const seconds = Math.ceil(retryAfterMs / 1000);
     const text = `Slow down a little: you can ask for another line in ${seconds} s.`;
     throw new UserError('cooldown', text, { retryAfterMs });
   }
 
-  /** Records that the user just queued a job. */
-  record(userId: string): void {
+  /** Records that the user just queued a job that costs `cost` lines. */
+  record(userId: string, cost = 1): void {
     if (this.settings.cooldownS <= 0) return;
     const now = this.clock();
-    this.fullAt.set(userId, Math.max(this.fullAt.get(userId) ?? now, now) + this.intervalMs);
+    this.fullAt.set(userId, Math.max(this.fullAt.get(userId) ?? now, now) + cost * this.intervalMs);
     if (this.fullAt.size > KEPT) {
       for (const [id, full] of this.fullAt) if (full <= now) this.fullAt.delete(id);
     }

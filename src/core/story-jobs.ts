@@ -7,8 +7,15 @@
 import { randomInt } from 'node:crypto';
 import { MIN_CHARS } from '../../commands/story.ts';
 import type { JobClient, JobHandler } from '../jobs/client.ts';
-import type { Person, Purpose, Request, Response, Sampling } from '../jobs/protocol.ts';
-import type { Line, Story } from '../stories/schema.ts';
+import {
+  candidatesOf,
+  type Person,
+  type Purpose,
+  type Request,
+  type Response,
+  type Sampling,
+} from '../jobs/protocol.ts';
+import type { Line, Story, TreeLine } from '../stories/schema.ts';
 import type { StoryStore } from '../stories/store.ts';
 import { applyResult, beginJob, clearJob, isStale, markDelivered, newJobId } from '../stories/story.ts';
 import { promptFor, storyText } from '../stories/text.ts';
@@ -17,8 +24,10 @@ import { storyButtons } from './buttons.ts';
 import type { Deliveries } from './deliveries.ts';
 import { failureText } from './format.ts';
 import { InProgress } from './in-progress.ts';
+import { StoryVotes, type VoteSettings } from './story-votes.ts';
 import type { StoryEvent } from './types.ts';
 import { observeCommandToLine } from '../metrics.ts';
+import type { Logger } from '../log.ts';
 
 /** When the person asked for the story's job in flight: the story's start for its opening line, else the job. */
 function askedAtOf(story: Story): number {
@@ -32,10 +41,13 @@ export interface StoryJobSettings {
   deadlineS: number;
   topP: number;
   model: string | null;
+  votes: VoteSettings;
 }
 
 /** Submits stories' jobs and handles their responses. */
 export class StoryJobs implements JobHandler {
+  /** The stories' votes: a candidates job's response opens one. */
+  readonly votes: StoryVotes;
   private readonly delivering = new Set<string>();
   /** When the command behind a regenerated job was given (the job's own time is later); for the metrics. */
   private readonly askedAt = new Map<string, number>();
@@ -47,7 +59,11 @@ export class StoryJobs implements JobHandler {
     private readonly settings: StoryJobSettings,
     private readonly emit: (event: StoryEvent) => void,
     private readonly work: InProgress = new InProgress(),
-  ) {}
+    log?: Logger,
+  ) {
+    const deliverLine = (story: Story, line: TreeLine) => this.deliver(story, line, false);
+    this.votes = new StoryVotes(stories, deliveries, settings.votes, emit, work, deliverLine, log);
+  }
 
   private sampling(story: Story): Sampling {
     const { temperature, max_chars } = story.settings;
@@ -91,24 +107,30 @@ export class StoryJobs implements JobHandler {
       model: this.settings.model,
       user: { id: by.id, name: by.name },
       reply: { platform: story.place.platform, channel: story.place.channel, thread: story.place.thread },
+      // Revision 2: asked for only when more than one, so a one-line request is what it was before votes.
+      ...(story.pending?.candidates ? { candidates: story.pending.candidates } : {}),
     };
     return { request, contextStart };
   }
 
-  /** Queues a job for the story's next line (or for the line it replaces). */
+  /**
+   * Queues a job for the story's next line (or for the line it replaces), or for `candidates` lines to put to a
+   * vote.
+   */
   async submit(
     storyId: string,
     purpose: Purpose,
     by: Person,
     replacesLine: string | null = null,
     attempt = 1,
+    candidates = 1,
   ): Promise<{ jobId: string; story: Story }> {
     let jobId = '';
     const { story, request } = await this.stories
       .update(storyId, (before) => {
         // Why here: the id and the place in line are made at once, in the order jobs are asked for (JobClient.track).
         jobId = newJobId();
-        const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt);
+        const begun = beginJob(before, jobId, purpose, by, replacesLine, attempt, candidates);
         const { request, contextStart } = this.request(begun, jobId, purpose, attempt, by, replacesLine);
         const story = { ...begun, context_start: contextStart };
         this.jobs.track(request);
@@ -148,11 +170,14 @@ export class StoryJobs implements JobHandler {
     const applied = story.lines.find((l) => l.job_id === request.job_id);
     // Applied before but not marked delivered: an earlier attempt may have posted it.
     if (applied) return applied.delivered ? undefined : this.deliver(story, applied, true);
+    // Its candidates are being voted on already: their message may still have to be shown.
+    if (story.vote?.job_id === request.job_id) return this.votes.again(story.id);
     if (story.pending?.job_id !== request.job_id) return;
     const askedAt = this.askedAt.get(request.job_id) ?? askedAtOf(story);
     this.askedAt.delete(request.job_id);
-    const text = response.ok ? response.result.text.trim() : '';
-    if (!response.ok || !text) {
+    // Every candidate that has words (a one-line request, or an older worker's answer, is one candidate).
+    const written = response.ok ? candidatesOf(request, response.result).filter((c) => c.text.trim()) : [];
+    if (!response.ok || written.length === 0) {
       const why = response.ok
         ? failureText('model_error', 'it wrote nothing')
         : failureText(response.error.code, response.error.message);
@@ -160,14 +185,21 @@ export class StoryJobs implements JobHandler {
     }
     if (isStale(story) && story.pending.attempt < 2) {
       await this.stories.update(story.id, (s) => ({ story: clearJob(s, request.job_id), result: undefined }));
-      const { requested_by: by, replaces_line: replaces, attempt } = story.pending;
-      const { jobId } = await this.submit(story.id, 'regenerate', by, replaces, attempt + 1);
+      const { requested_by: by, replaces_line: replaces, attempt, candidates } = story.pending;
+      const { jobId } = await this.submit(story.id, 'regenerate', by, replaces, attempt + 1, candidates);
       // The person's wait for the line began with their command, before the job this one replaces.
       this.askedAt.set(jobId, askedAt);
       return;
     }
+    if (written.length > 1 && !story.pending.replaces_line) {
+      await this.votes.open(story.id, request, written, response.result.model);
+      observeCommandToLine(story.place.platform, (Date.now() - askedAt) / 1000);
+      return;
+    }
+    const [only] = written;
+    const sampling = { ...request.sampling, seed: only.seed };
     const { story: after, line } = await this.stories.update(story.id, (s) => {
-      const out = applyResult(s, request.job_id, text, request.sampling, response.result.model);
+      const out = applyResult(s, request.job_id, only.text.trim(), sampling, response.result.model);
       return { story: out.story, result: out };
     });
     this.emit({ kind: 'line', story: after, line });
@@ -210,8 +242,8 @@ export class StoryJobs implements JobHandler {
       const pending = story.pending;
       if (!pending || tracked.has(pending.job_id) || story.status !== 'open') continue;
       await this.stories.update(story.id, (s) => ({ story: clearJob(s, pending.job_id), result: undefined }));
-      const { purpose, requested_by: by, replaces_line: replaces, attempt } = pending;
-      const { jobId } = await this.submit(story.id, purpose, by, replaces, attempt);
+      const { purpose, requested_by: by, replaces_line: replaces, attempt, candidates } = pending;
+      const { jobId } = await this.submit(story.id, purpose, by, replaces, attempt, candidates);
       resubmitted.push(jobId);
     }
     return resubmitted;

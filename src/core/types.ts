@@ -6,12 +6,12 @@
 import type { Progress } from '../jobs/progress.ts';
 import type { Person, Platform } from '../jobs/protocol.ts';
 import type { StoryAction } from '../stories/permissions.ts';
-import type { Line, Story } from '../stories/schema.ts';
+import type { Line, Story, Vote } from '../stories/schema.ts';
 import type { ExportFile } from '../stories/text.ts';
 
 export type { Progress } from '../jobs/progress.ts';
 export type { Person, Platform } from '../jobs/protocol.ts';
-export type { Line, Story } from '../stories/schema.ts';
+export type { Line, Story, Vote } from '../stories/schema.ts';
 export type { ExportFile } from '../stories/text.ts';
 
 /** Where a command was run: a channel, and the thread inside it, if any. */
@@ -43,8 +43,8 @@ export interface CommandTarget {
   makeThread?: ThreadMaker;
 }
 
-/** The buttons under a story line: one per story action. */
-export type ButtonAction = StoryAction;
+/** The buttons under a story line (one per story action), and a vote's (one per candidate). */
+export type ButtonAction = StoryAction | 'vote';
 
 /** A button, with the id that comes back when it is pressed. */
 export interface Button {
@@ -95,6 +95,44 @@ export interface ProgressDelivery {
   text: string;
 }
 
+/** One candidate of a vote, as its message shows it. */
+export interface VoteViewCandidate {
+  /** Its number, from 1. */
+  n: number;
+  text: string;
+  votes: number;
+  /** The names of who voted for it. */
+  voters: string[];
+  /** Whether it won (a closed vote). */
+  won: boolean;
+}
+
+/** What a vote's message says, in words any chat can render (each adds its own markup). */
+export interface VoteView {
+  open: boolean;
+  /** "🗳️ Vote on the next line, asked for by Ann" or "🗳️ Candidate 2 won, with 3 votes". */
+  title: string;
+  candidates: VoteViewCandidate[];
+  /** "2 of 3 people have voted · Ann (owner) or an admin can /pick 2" or how it closed. */
+  footer: string;
+  /** When an open vote closes (ISO time), for a chat's own countdown. */
+  closesAt: string;
+}
+
+/** A vote to show in its story's thread: posted once, then edited as people vote, and once when it closes. */
+export interface VoteDelivery {
+  story: Story;
+  vote: Vote;
+  view: VoteView;
+  /** One button per candidate while the vote is open; none once it has closed. */
+  buttons: Button[];
+  /**
+   * True when the vote's message may be in the thread already though `vote.message` names none: the bot may have
+   * posted it and stopped before saving its id. The adapter then looks before posting, as for a line.
+   */
+  maybePosted?: boolean;
+}
+
 /** A job that will not produce a line, and why. */
 export interface FailureDelivery {
   story: Story;
@@ -119,11 +157,18 @@ export interface ChatDelivery {
   deliverProgress(delivery: ProgressDelivery): Promise<void>;
   /** Tells the story's chat that a job will not produce a line. */
   deliverFailure(delivery: FailureDelivery): Promise<void>;
+  /**
+   * Shows a vote: posts its message when `vote.message` names none (once: see `maybePosted`), else edits that
+   * message (the adapter may hold back edits to its platform's rate, but shows the newest, and a closed vote's at
+   * once). Resolves to the id of the message that shows it, which core saves in the story; rejects when it could
+   * not show it.
+   */
+  deliverVote(delivery: VoteDelivery): Promise<string>;
 }
 
 /** A change to a story, for live views (the playground shows everyone's changes). */
 export interface StoryEvent {
-  kind: 'started' | 'line' | 'undo' | 'branch' | 'switch' | 'ended' | 'thread' | 'pending';
+  kind: 'started' | 'line' | 'undo' | 'branch' | 'switch' | 'ended' | 'thread' | 'pending' | 'vote';
   story: Story;
   line?: Line;
 }

@@ -28,7 +28,8 @@ export const STOP_RULES = ['sentence', 'line', 'none'] as const;
 export const MAX_CANDIDATES = 5;
 /** Why a line ended: its stop rule fired, or it reached max_chars. */
 export const STOP_REASONS = ['stop_rule', 'max_chars'] as const;
-const Seed = z.number().int().min(0).max(0xffffffff);
+/** A sampler seed: a 32-bit unsigned integer. */
+export const Seed = z.number().int().min(0).max(0xffffffff);
 
 /** Sampling settings, as colab/sampling/sampler.py names them. */
 export const Sampling = z

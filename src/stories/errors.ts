@@ -23,7 +23,11 @@ export type UserErrorCode =
   | 'has_branches'
   | 'moved_on'
   | 'timeout'
-  | 'stopping';
+  | 'stopping'
+  | 'vote_open'
+  | 'vote_closed'
+  | 'no_vote'
+  | 'other_story';
 
 /** What else a UserError may carry. */
 export interface UserErrorOptions {

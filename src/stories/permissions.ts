@@ -10,6 +10,8 @@
  * - End: the story's owner, or an admin.
  * - Branch (move the story back to an earlier line, or /switch it to another branch): the story's owner, or an
  *   admin.
+ * - Pick (close a vote with the candidate they choose) and set the story's number of candidates: the story's owner,
+ *   or an admin. Anyone may vote.
  */
 import type { Person } from '../jobs/protocol.ts';
 import type { Story } from './schema.ts';
@@ -21,8 +23,8 @@ export type StoryAction = 'continue' | 'retry' | 'undo' | 'end';
 /** The story actions, in the order their buttons show. */
 export const STORY_ACTIONS: readonly StoryAction[] = ['continue', 'retry', 'undo', 'end'];
 
-/** Every change a person may or may not make: the buttons' actions, and /branch and /switch (commands). */
-export type StoryChange = StoryAction | 'branch';
+/** Every change a person may or may not make: the buttons' actions, /branch and /switch, /pick, /candidates. */
+export type StoryChange = StoryAction | 'branch' | 'pick' | 'settings';
 
 /** Who may take an action: everyone, admins, and people by id (besides admins). */
 export interface Allowed {
@@ -35,7 +37,8 @@ export interface Allowed {
 /** Who may take `action` on the story as it is now (whether its button is shown at all is storyButtons' call). */
 export function whoMayPress(story: Story, action: StoryChange): Allowed {
   if (action === 'continue') return { anyone: true, admins: true, ids: [] };
-  if (action === 'end' || action === 'branch') return { anyone: false, admins: true, ids: [story.owner.id] };
+  if (action === 'end' || action === 'branch' || action === 'pick' || action === 'settings')
+    return { anyone: false, admins: true, ids: [story.owner.id] };
   // Retry and undo act on the newest line of the current branch: a model line's `by` is whoever asked for it.
   const last = headLine(story);
   const ids = [story.owner.id];

@@ -10,10 +10,42 @@
  * one branch (each line's parent is the line before it; the head is the last line).
  */
 import { z } from 'zod';
-import { PLATFORMS, PROTOCOL_VERSION, PURPOSES, Person, Sampling, Time, Ulid } from '../jobs/protocol.ts';
+import {
+  MAX_CANDIDATES,
+  PLATFORMS,
+  PROTOCOL_VERSION,
+  PURPOSES,
+  Person,
+  STOP_REASONS,
+  Sampling,
+  Seed,
+  Time,
+  Ulid,
+} from '../jobs/protocol.ts';
 
 /** Where a line came from. */
 export const LINE_KINDS = ['seed', 'model', 'human'] as const;
+
+/** How a vote closed: its window ran out, every active participant voted, the owner or an admin picked, or it ended. */
+export const VOTE_CLOSINGS = ['window', 'everyone', 'pick', 'ended'] as const;
+
+/** A person's vote: whom, for which candidate (numbered from 1), and when they last chose it. */
+export const Ballot = z.object({ by: Person, choice: z.number().int().min(1).max(MAX_CANDIDATES), at: Time });
+
+/** What a line that was a candidate of a vote records of it: the vote, its number there, who voted for it. */
+export const LineVote = z.object({
+  vote_id: Ulid,
+  /** Its number among the vote's candidates, from 1. */
+  n: z.number().int().min(1).max(MAX_CANDIDATES),
+  /** How many candidates the vote had. */
+  of: z.number().int().min(1).max(MAX_CANDIDATES),
+  /** Who voted for it. */
+  voters: z.array(Person),
+  won: z.boolean(),
+  closed_by: z.enum(VOTE_CLOSINGS),
+  /** Who picked it (`closed_by` 'pick'), or ended the story. */
+  picked_by: Person.nullable(),
+});
 
 /** One line of a story. */
 export const Line = z.object({
@@ -28,6 +60,8 @@ export const Line = z.object({
   delivered: z.boolean(),
   /** The line this one follows (null for the opening). Absent in files saved before stories branched. */
   parent: Ulid.nullable().optional(),
+  /** For a line that was a candidate of a vote: that vote (absent for every other line). */
+  vote: LineVote.optional(),
 });
 
 /** A line of a loaded story, which always names its parent. */
@@ -42,12 +76,54 @@ export const Pending = z.object({
   requested_at: Time,
   base_version: z.number().int().min(0),
   replaces_line: Ulid.nullable(),
+  /** How many candidate lines the job writes (absent: 1, a line as before votes). */
+  candidates: z.number().int().min(2).max(MAX_CANDIDATES).optional(),
+});
+
+/** One candidate line of a vote, as the worker wrote it. */
+export const VoteCandidate = z.object({
+  text: z.string(),
+  stop: z.enum(STOP_REASONS),
+  seed: Seed,
+});
+
+/**
+ * A vote on the story's next line: the candidates one job wrote, the people's ballots, and when it closes. While
+ * it is open the story takes no other change but /end; when it closes the candidates join the tree (the winner as
+ * the head) and the vote stays here, closed, until its chat message shows that (`shown`).
+ */
+export const Vote = z.object({
+  id: Ulid,
+  job_id: Ulid,
+  status: z.enum(['open', 'closed']),
+  requested_by: Person,
+  /** The head the candidates follow. */
+  parent: Ulid,
+  opened_at: Time,
+  closes_at: Time,
+  candidates: z.array(VoteCandidate).min(2).max(MAX_CANDIDATES),
+  /** The sampling the job used (each candidate's own seed is in `candidates`). */
+  sampling: Sampling,
+  model: z.string(),
+  /** The people active in the story when it opened: once each has voted, it closes. */
+  participants: z.array(Person),
+  ballots: z.array(Ballot),
+  /** The chat message that shows the vote, once posted (a Discord message id, a Slack ts). */
+  message: z.string().nullable(),
+  /** Set when closed: the winning candidate's number (null when the story ended first), how, and by whom. */
+  winner: z.number().int().min(1).max(MAX_CANDIDATES).nullable(),
+  closed_by: z.enum(VOTE_CLOSINGS).nullable(),
+  picked_by: Person.nullable(),
+  /** Whether the chat shows the vote as closed (its final edit was made). */
+  shown: z.boolean(),
 });
 
 /** A story's settings for new lines. */
 export const StorySettings = z.object({
   temperature: z.number().min(0).max(2),
   max_chars: z.number().int().min(20).max(1000),
+  /** How many candidate lines Continue writes for a vote (1: no vote); absent, the channel's default. */
+  candidates: z.number().int().min(1).max(MAX_CANDIDATES).optional(),
 });
 
 /** A whole story, as its file holds it (`head` and each line's `parent` may be missing: a flat story). */
@@ -73,6 +149,8 @@ const StoryFile = z.object({
   context_start: z.number().int().min(0),
   /** The newest line of the current branch. */
   head: Ulid.optional(),
+  /** The story's latest vote, open or closed (absent in files saved before votes). */
+  vote: Vote.nullable().optional(),
 });
 
 type StoryFile = z.infer<typeof StoryFile>;
@@ -113,4 +191,8 @@ export type Line = z.infer<typeof Line>;
 export type Pending = z.infer<typeof Pending>;
 export type Story = z.infer<typeof Story>;
 export type StorySettings = z.infer<typeof StorySettings>;
+export type Vote = z.infer<typeof Vote>;
+export type Ballot = z.infer<typeof Ballot>;
+export type LineVote = z.infer<typeof LineVote>;
+export type VoteClosing = (typeof VOTE_CLOSINGS)[number];
 export type LineKind = (typeof LINE_KINDS)[number];

@@ -6,6 +6,7 @@
 import { UserError } from './errors.ts';
 import { PROTOCOL_VERSION, type Platform } from '../jobs/protocol.ts';
 import type { Transport } from '../transport/transport.ts';
+import { CHANNEL_PREFIX } from './channels.ts';
 import { Story } from './schema.ts';
 import { defaultLogger, type Logger } from '../log.ts';
 
@@ -38,9 +39,11 @@ export class StoryStore {
     private readonly log: Logger = defaultLogger(),
   ) {}
 
-  /** Loads every story file; unreadable ones are reported and left alone. */
+  /** Loads every story file (not channels' settings); unreadable ones are reported and left alone. */
   async load(): Promise<number> {
     for (const name of await this.transport.list('stories')) {
+      // Channels' settings live beside the stories (channels.ts).
+      if (name.startsWith(CHANNEL_PREFIX)) continue;
       const text = await this.transport.get('stories', name);
       if (text === null) continue;
       const story = parseStory(text);

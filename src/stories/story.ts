@@ -12,6 +12,7 @@ import { UserError } from './errors.ts';
 import { mayPress } from './permissions.ts';
 import { branchRefusal, endRefusal, lineRefusal, switchRefusal } from './refusals.ts';
 import type { Line, Pending, Story, StorySettings, TreeLine } from './schema.ts';
+import { checkNoVote } from './vote.ts';
 import { type Branch, branches, childrenOf, currentBranch, headLine, lineNumbered } from './tree.ts';
 
 const now = () => new Date().toISOString();
@@ -82,6 +83,7 @@ export function checkOpen(story: Story): void {
 /** A person's own line joins the story. */
 export function addHumanLine(story: Story, text: string, by: Person): Story {
   checkOpen(story);
+  checkNoVote(story, 'add your line');
   return grow(story, line('human', text, by, story.head));
 }
 
@@ -93,8 +95,10 @@ export function beginJob(
   by: Person,
   replacesLine: string | null = null,
   attempt = 1,
+  candidates = 1,
 ): Story {
   checkOpen(story);
+  checkNoVote(story, 'ask for another');
   if (story.pending && story.pending.job_id !== jobId) {
     throw new UserError('busy', 'A line is already being written for this story. Wait for it, then try again.');
   }
@@ -106,6 +110,7 @@ export function beginJob(
     requested_at: now(),
     base_version: story.version,
     replaces_line: replacesLine,
+    ...(candidates > 1 ? { candidates } : {}),
   };
   return { ...touch(story, false), pending };
 }
@@ -172,6 +177,7 @@ export function markDelivered(story: Story, lineId: string): Story {
  */
 export function undo(story: Story, by: Person, admin: boolean): { story: Story; removed: TreeLine } {
   checkOpen(story);
+  checkNoVote(story, 'undo');
   const last = headLine(story);
   if (last.parent === null) {
     throw new UserError('nothing_to_undo', 'Only the opening is left; there is nothing to undo.');
@@ -192,6 +198,7 @@ export function undo(story: Story, by: Person, admin: boolean): { story: Story; 
 /** The model line a retry would replace: the newest line of the current branch, which must be the model's. */
 export function retryTarget(story: Story, by: Person, admin: boolean): TreeLine {
   checkOpen(story);
+  checkNoVote(story, 'retry');
   const last = headLine(story);
   if (last.kind !== 'model') {
     const why = 'The last line was not written by the model. Use Continue to write a new one.';
@@ -207,6 +214,7 @@ export function retryTarget(story: Story, by: Person, admin: boolean): TreeLine 
  */
 export function branchFrom(story: Story, n: number, by: Person, admin: boolean): { story: Story; line: TreeLine } {
   checkOpen(story);
+  checkNoVote(story, 'branch');
   if (!mayPress(story, 'branch', by, admin)) throw branchRefusal(story);
   if (story.pending) throw new UserError('busy', 'A line is being written right now; branch once it arrives.');
   const length = currentBranch(story).length;
@@ -230,6 +238,7 @@ export function branchFrom(story: Story, n: number, by: Person, admin: boolean):
  */
 export function switchTo(story: Story, n: number, by: Person, admin: boolean): { story: Story; branch: Branch } {
   checkOpen(story);
+  checkNoVote(story, 'switch');
   if (!mayPress(story, 'branch', by, admin)) throw switchRefusal(story);
   if (story.pending) throw new UserError('busy', 'A line is being written right now; switch once it arrives.');
   const all = branches(story);

@@ -48,8 +48,18 @@ export function escapeMarkdown(text: string): string {
 
 function byline(l: Line): string {
   const who = l.by.name || l.by.id;
-  if (l.kind === 'model') return `the model${l.model ? ` (${l.model})` : ''}, asked by ${who}`;
+  if (l.kind === 'model') return `the model${l.model ? ` (${l.model})` : ''}, asked by ${who}${voteNote(l)}`;
   return l.kind === 'seed' ? `${who} (opening)` : who;
+}
+
+/** ", chosen by vote: candidate 2 of 3, 2 votes (Ann, Bo)" for a line that won a vote. */
+function voteNote(l: Line): string {
+  const vote = l.vote;
+  if (!vote) return '';
+  const names = vote.voters.map((p) => p.name || p.id);
+  const votes = `${count(names.length, 'vote')}${names.length ? ` (${names.join(', ')})` : ''}`;
+  const how = vote.closed_by === 'pick' ? `picked by ${vote.picked_by?.name ?? 'the owner'}` : 'chosen by vote';
+  return `, ${how}: candidate ${vote.n} of ${vote.of}, ${votes}`;
 }
 
 /**

@@ -3,7 +3,9 @@
  * every line of every branch with its parent, kind, author (for a model line, who
  * asked for it; `model` names the model), sampling and time; the head; and the
  * current branch, in order. Lines come oldest first, each after its parent, so a
- * reader can rebuild the tree in one pass.
+ * reader can rebuild the tree in one pass. A line that was a candidate of a vote
+ * carries that vote: its number, who voted for it, whether it won and how the
+ * vote closed; the losing candidates are the branches a vote left.
  */
 import type { Story } from './schema.ts';
 import { fileSlug, type ExportFile } from './text.ts';
@@ -34,6 +36,7 @@ export function treeDocument(story: Story) {
       model: l.model,
       sampling: l.sampling,
       at: l.at,
+      vote: l.vote ?? null,
       on_current_branch: onBranch.has(l.id),
     })),
   };

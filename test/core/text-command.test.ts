@@ -28,7 +28,7 @@ describe('typed commands', () => {
     ['/story opening --speed 3', /no option --speed/],
     ['/story opening --temperature', /needs a value/],
     ['/story opening --temperature --length 40', /--temperature needs a value, e\.g\. \/story Once upon a time/],
-    ['/continue with words', /takes no text/],
+    ['/branches with words', /takes no text/],
   ])('%j is refused clearly', (line, message) => {
     expect(() => parseCommandLine(line)).toThrow(UserError);
     expect(() => parseCommandLine(line)).toThrow(message);
@@ -36,12 +36,16 @@ describe('typed commands', () => {
 
   it('an unknown option lists the -- options there are; the opening is the rest of the line, not one of them', () => {
     expect(() => parseCommandLine('/story The keeper --seed 3')).toThrow(
-      '/story has no option --seed. Its options: --temperature, --length. ' + 'The rest of the line is its opening.',
+      '/story has no option --seed. Its options: --temperature, --length, --candidates. ' +
+        'The rest of the line is its opening.',
     );
     expect(() => parseCommandLine('/add Hi --bold')).toThrow(
       '/add has no option --bold. The rest of the line is its text.',
     );
-    expect(() => parseCommandLine('/continue --now')).toThrow('/continue has no option --now. It takes no options.');
+    expect(() => parseCommandLine('/continue --now')).toThrow(
+      '/continue has no option --now. The rest of the line is its candidates.',
+    );
+    expect(() => parseCommandLine('/branches --now')).toThrow('/branches has no option --now. It takes no options.');
   });
 
   it('serves Slack too: there, an unknown --word stays in the free text', () => {

@@ -1,11 +1,21 @@
 /** A ChatDelivery that records what core asks it to deliver, for tests. */
-import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../src/core/types.ts';
+import type {
+  ChatDelivery,
+  FailureDelivery,
+  LineDelivery,
+  ProgressDelivery,
+  VoteDelivery,
+} from '../../src/core/types.ts';
 
 /** Records deliveries and lets tests wait for them. */
 export class RecordingDelivery implements ChatDelivery {
   readonly lines: LineDelivery[] = [];
   readonly progress: ProgressDelivery[] = [];
   readonly failures: FailureDelivery[] = [];
+  /** Every showing of a vote, in order: the first posts its message, the rest edit it. */
+  readonly votes: VoteDelivery[] = [];
+  /** The messages posted for votes, by vote id (a second post of one vote would be a bug). */
+  readonly voteMessages = new Map<string, string[]>();
   /** Set to make deliveries throw (a chat platform that is down). */
   failing = false;
   /** Set to make line deliveries wait for it (a chat platform that is slow to answer). */
@@ -24,6 +34,18 @@ export class RecordingDelivery implements ChatDelivery {
   async deliverFailure(d: FailureDelivery): Promise<void> {
     if (this.failing) throw new Error('chat is down');
     this.failures.push(d);
+  }
+
+  async deliverVote(d: VoteDelivery): Promise<string> {
+    if (this.failing) throw new Error('chat is down');
+    this.votes.push(d);
+    const posted = this.voteMessages.get(d.vote.id) ?? [];
+    if (d.vote.message) return d.vote.message;
+    // A message that may be posted already is found again, as an adapter looks in the thread.
+    if (d.maybePosted && posted.length > 0) return posted[0];
+    const message = `vote-message-${d.vote.id}-${posted.length + 1}`;
+    this.voteMessages.set(d.vote.id, [...posted, message]);
+    return message;
   }
 
   /** How many times each job's line was delivered. */

@@ -339,6 +339,7 @@ describe('the export of a tree', () => {
       model: 'small',
       sampling: SAMPLING,
       at: headLine(grown).at,
+      vote: null,
       on_current_branch: true,
     });
     expect(doc.lines.map((l) => l.on_current_branch)).toEqual([true, true, false, false, true]);

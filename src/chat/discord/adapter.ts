@@ -9,7 +9,7 @@ import { Events, type Client } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
 import type { Logger } from '../../log.ts';
-import type { FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
+import type { FailureDelivery, LineDelivery, ProgressDelivery, VoteDelivery } from '../../core/types.ts';
 import type { ChatAdapter, ChatHealth } from '../adapter.ts';
 import { createDiscordClient, logIn } from './client.ts';
 import { DiscordDelivery } from './delivery.ts';
@@ -81,6 +81,10 @@ export class DiscordAdapter implements ChatAdapter {
 
   deliverFailure(delivery: FailureDelivery): Promise<void> {
     return this.delivery.deliverFailure(delivery);
+  }
+
+  deliverVote(delivery: VoteDelivery): Promise<string> {
+    return this.delivery.deliverVote(delivery);
   }
 }
 

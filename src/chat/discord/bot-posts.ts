@@ -41,7 +41,7 @@ export function lineNonce(lineId: string, piece: number): string {
 /** Sends the pieces of a line that are not in the thread yet, each with its nonce. */
 export async function postLine(
   channel: SendableChannels,
-  line: Line,
+  line: Pick<Line, 'id'>,
   bodies: Body[],
   options: LinePostOptions,
 ): Promise<void> {
@@ -53,7 +53,7 @@ export async function postLine(
 }
 
 /** The thread's newest messages; none when they cannot be read (the nonces still guard a short gap). */
-async function recentMessages(channel: SendableChannels, log: Logger): Promise<Message[]> {
+export async function recentMessages(channel: SendableChannels, log: Logger): Promise<Message[]> {
   if (!('messages' in channel)) return [];
   try {
     return [...(await channel.messages.fetch({ limit: HISTORY_LIMIT, cache: false })).values()];
@@ -70,7 +70,8 @@ function isPostOf(message: Message, body: Body, lineId: string, botId: string): 
   return customIdsOf(message).every((id) => (readButtonId(id)?.lineId ?? lineId) === lineId);
 }
 
-function customIdsOf(message: Message): string[] {
+/** The custom ids of a message's buttons. */
+export function customIdsOf(message: Message): string[] {
   return message.components.flatMap((row) => {
     const data = row.toJSON() as { components?: { custom_id?: string }[] };
     return (data.components ?? []).flatMap((component) => (component.custom_id ? [component.custom_id] : []));

@@ -21,8 +21,9 @@ export async function showReply(
   frame?: Frame,
 ): Promise<void> {
   if (reply.jobId) {
-    const purpose = reply.story?.pending?.purpose ?? 'continue';
-    status.follow(reply.jobId, responder, frame ?? requestFrame(ctx.person.name, purpose), reply.text);
+    const pending = reply.story?.pending;
+    const asked = frame ?? requestFrame(ctx.person.name, pending?.purpose ?? 'continue', pending?.candidates);
+    status.follow(reply.jobId, responder, asked, reply.text);
     return;
   }
   const bodies = reply.line ? lineBodies(reply.line, reply.buttons ?? []) : textBodies(reply.text, reply.buttons);

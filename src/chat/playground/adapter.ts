@@ -8,14 +8,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
 import type { Logger } from '../../log.ts';
-import type { FailureDelivery, LineDelivery, ProgressDelivery, StoryEvent } from '../../core/types.ts';
+import type { FailureDelivery, LineDelivery, ProgressDelivery, StoryEvent, VoteDelivery } from '../../core/types.ts';
 import { isUserError } from '../../stories/errors.ts';
 import { APOLOGY, type ChatAdapter, type ChatHealth } from '../adapter.ts';
 import { PlaygroundApi } from './api.ts';
 import { PlaygroundDelivery } from './delivery.ts';
-import { EventHub } from './events.ts';
+import { EventHub, storyEventData } from './events.ts';
 import { HttpError, sendJson, sendUserError, STATUS_OF } from './http.ts';
-import { storyView } from './render.ts';
 import { serveStatic } from './static.ts';
 import { InProgress } from '../../core/in-progress.ts';
 
@@ -79,7 +78,7 @@ export class PlaygroundAdapter implements ChatAdapter {
       server.listen(this.config.PLAYGROUND_PORT, this.config.PLAYGROUND_HOST, () => resolve());
     });
     this.core.registerDelivery('playground', this);
-    const onStory = (e: StoryEvent) => this.events.send('story', { kind: e.kind, story: storyView(e.story) });
+    const onStory = (e: StoryEvent) => this.events.send('story', storyEventData(e));
     this.unsubscribe.push(this.core.onStoryEvent(onStory));
     this.unsubscribe.push(this.core.onWorkerChange(() => this.sendWorker(true)));
     // A heartbeat going stale changes no file, so no change event comes: look again on a timer.
@@ -160,6 +159,10 @@ export class PlaygroundAdapter implements ChatAdapter {
 
   deliverFailure(delivery: FailureDelivery): Promise<void> {
     return this.delivery.deliverFailure(delivery);
+  }
+
+  deliverVote(delivery: VoteDelivery): Promise<string> {
+    return this.delivery.deliverVote(delivery);
   }
 }
 

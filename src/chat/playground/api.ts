@@ -69,9 +69,12 @@ export class PlaygroundApi {
     return this.result(reply, reply.story?.id ?? ctx.place.thread);
   }
 
-  /** POST /api/button {user, customId}. */
+  /**
+   * POST /api/button {user, customId, thread?}: `thread` is the story whose page the button was pressed on, so a
+   * vote's button that names another story's vote is refused (other_story) as in a chat's thread.
+   */
   async button(body: Record<string, unknown>): Promise<CommandResult> {
-    const ctx = contextFor(field(body, 'user', true, 40)!, this.admins, null);
+    const ctx = contextFor(field(body, 'user', true, 40)!, this.admins, this.thread(field(body, 'thread', false, 40)));
     const reply = await this.core.press(ctx, field(body, 'customId', true, 100)!);
     return this.result(reply, reply.story?.id ?? null);
   }

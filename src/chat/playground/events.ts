@@ -3,8 +3,23 @@
  * stories' news, every stream gets an `alive` event when it opens and then every
  * `aliveMs`, so a page that hears nothing for a few of them knows the server is gone
  * even when no connection was closed (a machine asleep, a process stopped with SIGSTOP).
+ *
+ * The events: `story` (any change to a story: storyEventData), `line`, `progress`,
+ * `failure` and `vote` (delivery.ts), `worker` (health) and `alive`. A vote's changes
+ * come as a `story` event of kind 'vote' the moment core makes them (a vote opened,
+ * a ballot cast or moved, the vote closed), then as a `vote` event when core shows it.
  */
 import type { ServerResponse } from 'node:http';
+import type { StoryEvent } from '../../core/types.ts';
+import { storyView } from './render.ts';
+
+/**
+ * A `story` event's data: what changed ('started', 'line', 'undo', 'branch', 'switch', 'ended', 'thread',
+ * 'pending', or 'vote': a vote opened, counted a ballot or closed) and the story as it is now, its vote included.
+ */
+export function storyEventData(e: StoryEvent) {
+  return { kind: e.kind, story: storyView(e.story) };
+}
 
 /** How often each stream hears `alive` by default. */
 export const ALIVE_MS = 5_000;

@@ -33,6 +33,12 @@ export const STATUS_OF: Record<UserErrorCode, number> = {
   queue_full: 503,
   timeout: 504,
   stopping: 503,
+  // A vote: the story waits for it to close (vote_open), it closed already, there is none, or the button pressed
+  // belongs to another story's vote (a request that can never be right, so not a conflict).
+  vote_open: 409,
+  vote_closed: 409,
+  no_vote: 409,
+  other_story: 400,
 };
 
 /** The largest request body the playground reads. */

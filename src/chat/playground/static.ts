@@ -14,6 +14,7 @@ export const STATIC: Record<string, [string, string]> = {
   '/thread.js': ['thread.js', JS],
   '/composer.js': ['composer.js', JS],
   '/connection.js': ['connection.js', JS],
+  '/vote.js': ['vote.js', JS],
   '/style.css': ['style.css', 'text/css; charset=utf-8'],
   '/favicon.svg': ['favicon.svg', SVG],
   // Browsers ask for /favicon.ico by themselves; an SVG answers it as well as an .ico would.

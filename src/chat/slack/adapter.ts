@@ -2,7 +2,7 @@
  * Role: the chat adapter, started and stopped by main.ts (the same file on Discord
  * and in the playground). On Slack: a Bolt app (Socket Mode or HTTP) whose handlers
  * turn slash commands, buttons, thread replies and mentions into core calls, and
- * which delivers core's lines, progress and failures into story threads.
+ * which delivers core's lines, progress, failures and votes into story threads.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,7 @@ import type { App, SocketModeReceiver } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import type { ChatCore } from '../../core/chat-core.ts';
 import type { Logger } from '../../log.ts';
-import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery } from '../../core/types.ts';
+import type { ChatDelivery, FailureDelivery, LineDelivery, ProgressDelivery, VoteDelivery } from '../../core/types.ts';
 import type { ChatAdapter, ChatHealth } from '../adapter.ts';
 import { RecentKeys } from '../recent.ts';
 import { BotPosts } from './bot-posts.ts';
@@ -29,6 +29,7 @@ import { ReplyRenderer } from './show-reply.ts';
 import { explainSlackStartError } from './start-errors.ts';
 import { StatusMessages } from './status-messages.ts';
 import { StatusRecovery } from './status-recovery.ts';
+import { VoteMessages } from './vote-messages.ts';
 
 /** Tuning, mostly for tests; the defaults follow Slack's limits. */
 export interface SlackAdapterOptions {
@@ -36,6 +37,8 @@ export interface SlackAdapterOptions {
   postIntervalMs?: number;
   /** The least time between two edits of a status message. Default 2000 ms. */
   editIntervalMs?: number;
+  /** The least time between two edits of an open vote's message (the closing edit goes at once). Default 1000 ms. */
+  voteEditIntervalMs?: number;
   /** Socket Mode: the reconnect delay, times the failures in a row. Default 5000 ms (Bolt's). */
   clientPingTimeoutMs?: number;
 }
@@ -66,7 +69,8 @@ export class SlackAdapter implements ChatAdapter {
     this.status = new StatusMessages(poster, log, options.editIntervalMs ?? 2000);
     const posts = new BotPosts(this.app.client);
     const recovery = new StatusRecovery(posts, this.status, poster, log);
-    this.delivery = new SlackDelivery({ poster, status: this.status, recovery, posts, log });
+    const votes = new VoteMessages(poster, posts, log, options.voteEditIntervalMs ?? 1000);
+    this.delivery = new SlackDelivery({ poster, status: this.status, recovery, posts, votes, log });
     const parts: SlackParts = {
       core,
       poster,
@@ -126,6 +130,10 @@ export class SlackAdapter implements ChatAdapter {
 
   deliverFailure(delivery: FailureDelivery): Promise<void> {
     return this.delivery.deliverFailure(delivery);
+  }
+
+  deliverVote(delivery: VoteDelivery): Promise<string> {
+    return this.delivery.deliverVote(delivery);
   }
 }
 

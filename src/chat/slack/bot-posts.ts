@@ -3,7 +3,8 @@
  * Discord, bot-posts.ts too). On Slack: reads a story's thread for the bot's own
  * posts, by the message metadata they carry: line posts ({@link LINE_EVENT}), to
  * find a line the bot may have posted before it stopped, and status messages
- * ({@link STATUS_EVENT}), to take over the ones an earlier run left. Slack returns
+ * ({@link STATUS_EVENT}), to take over the ones an earlier run left, and vote
+ * messages ({@link VOTE_EVENT}, or buttons naming the vote), to post a vote once. Slack returns
  * metadata only to a read that asks for it (`include_all_metadata`). A read starts
  * a little before the time it is given (Slack's clock and ours may differ) and
  * stops after a few pages.
@@ -11,7 +12,7 @@
 import type { webApi } from '@slack/bolt';
 import type { Line } from '../../core/types.ts';
 import type { MessageRef, SlackPlace } from './poster.ts';
-import { LINE_EVENT, STATUS_EVENT } from './render.ts';
+import { LINE_EVENT, STATUS_EVENT, VOTE_EVENT } from './render.ts';
 
 /** Messages per page, and pages at most, in one look. */
 const PAGE_SIZE = 200;
@@ -22,6 +23,7 @@ const CLOCK_SLACK_MS = 10 * 60_000;
 interface ReadMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  blocks?: { type?: string; elements?: { action_id?: string }[] }[];
 }
 
 /** A status message found in a thread: its job, its story, and where it is. */
@@ -47,6 +49,19 @@ export class BotPosts {
   async hasLine(place: SlackPlace, line: Line): Promise<boolean> {
     let found = false;
     await this.read(place, Date.parse(line.at), (message) => (found = lineIdOf(message) === line.id));
+    return found;
+  }
+
+  /**
+   * The message that shows the vote `voteId` in the place, posted since about `sinceMs`: found by its metadata,
+   * or by buttons whose action ids name the vote (`sl:vote:<storyId>:<voteId>:<n>`). Null when there is none.
+   */
+  async findVote(place: SlackPlace, voteId: string, sinceMs: number): Promise<MessageRef | null> {
+    let found: MessageRef | null = null;
+    await this.read(place, sinceMs, (message) => {
+      if (message.ts && isVoteMessage(message, voteId)) found = { channel: place.channel, ts: message.ts };
+      return found !== null;
+    });
     return found;
   }
 
@@ -94,4 +109,11 @@ function statusOf(message: ReadMessage, channel: string): FoundStatus | undefine
   const payload = message.metadata?.event_type === STATUS_EVENT ? message.metadata.event_payload : undefined;
   if (!message.ts || typeof payload?.job_id !== 'string' || typeof payload.story_id !== 'string') return undefined;
   return { jobId: payload.job_id, storyId: payload.story_id, ref: { channel, ts: message.ts } };
+}
+
+function isVoteMessage(message: ReadMessage, voteId: string): boolean {
+  const payload = message.metadata?.event_type === VOTE_EVENT ? message.metadata.event_payload : undefined;
+  if (payload?.vote_id === voteId) return true;
+  const buttons = (message.blocks ?? []).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+  return buttons.some((e) => e.action_id?.startsWith('sl:vote:') && e.action_id.split(':')[3] === voteId);
 }

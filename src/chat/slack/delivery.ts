@@ -2,20 +2,33 @@
  * Role: what core asks the adapter to deliver later (on Discord and in the
  * playground, delivery.ts too). On Slack: lines (a thread reply with the story's
  * buttons and metadata naming the line; the job's status message is then deleted),
- * progress (the status message, edited) and failures (the status message becomes
- * the notice). A line that may be in the thread already is looked for there first,
- * so it is posted once. Before the first delivery for a story with jobs from
- * before a restart, the status messages the earlier run left are taken over or
- * removed (status-recovery.ts).
+ * progress (the status message, edited), failures (the status message becomes
+ * the notice) and votes (a message in the thread with a button per candidate,
+ * posted once and then updated as people vote and when it closes; the job's status
+ * message then says the candidates are up for a vote). A line or vote message
+ * that may be in the thread already is looked for there first, so it is posted
+ * once. Before the first delivery for a story with jobs from before a restart,
+ * the status messages the earlier run left are taken over or removed
+ * (status-recovery.ts).
  */
 import { storyButtons } from '../../core/buttons.ts';
-import type { ChatDelivery, FailureDelivery, Line, LineDelivery, ProgressDelivery, Story } from '../../core/types.ts';
+import type {
+  ChatDelivery,
+  FailureDelivery,
+  Line,
+  LineDelivery,
+  ProgressDelivery,
+  Story,
+  VoteDelivery,
+} from '../../core/types.ts';
 import type { Logger } from '../../log.ts';
+import { count } from '../../stories/plural.ts';
 import type { BotPosts, ThreadScan } from './bot-posts.ts';
 import { placeOf, type SlackPoster } from './poster.ts';
-import { failureMessage, lineMessage } from './render.ts';
+import { doneMessage, failureMessage, lineMessage, voteMessage } from './render.ts';
 import type { StatusMessages } from './status-messages.ts';
 import type { StatusRecovery } from './status-recovery.ts';
+import type { VoteMessages } from './vote-messages.ts';
 
 /** What the delivery side works with. */
 export interface SlackDeliveryParts {
@@ -23,6 +36,7 @@ export interface SlackDeliveryParts {
   status: StatusMessages;
   recovery: StatusRecovery;
   posts: BotPosts;
+  votes: VoteMessages;
   log: Logger;
 }
 
@@ -75,5 +89,33 @@ export class SlackDelivery implements ChatDelivery {
     const notice = failureMessage(`⚠️ ${text}`, storyButtons(story), jobId);
     if (shown) await poster.update(shown, notice);
     else await poster.post(placeOf(story), notice);
+  }
+
+  async deliverVote({ story, vote, view, buttons, maybePosted = false }: VoteDelivery): Promise<string> {
+    const { poster, status, recovery, votes, log } = this.parts;
+    const place = placeOf(story);
+    const body = voteMessage(view, buttons, vote.id, story.id);
+    if (vote.message) {
+      const closing = vote.status === 'closed';
+      if (await votes.edit({ channel: place.channel, ts: vote.message }, body, closing)) return vote.message;
+      // Its message was deleted: the vote is shown in a new one (core saves its ts).
+    }
+    await recovery.ready(story, vote.job_id);
+    const shown = await status.close(vote.job_id);
+    // Posted by a run that stopped before its ts was saved: that message is shown (and edited) from now on.
+    let ref = maybePosted ? await votes.find(place, vote.id, Date.parse(vote.opened_at)) : null;
+    if (ref && !(await votes.edit(ref, body, vote.status === 'closed'))) ref = null;
+    ref ??= await votes.post(place, body);
+    if (shown) {
+      const n = count(vote.candidates.length, 'candidate');
+      const text =
+        vote.status === 'open'
+          ? `✅ Written: ${n} are up for a vote in the thread.`
+          : `✅ Written: ${n}, put to a vote in the thread.`;
+      await poster.update(shown, doneMessage(text, vote.job_id)).catch((error: Error) => {
+        log.warn({ job_id: vote.job_id }, `storyloom slack: status message not finished: ${error.message}`);
+      });
+    }
+    return ref.ts;
   }
 }

@@ -35,12 +35,14 @@ export function slackToPlain(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** Core's `/command` words that are mentions of the bot on Slack. */
+const MENTIONED = /(^|[\s(“"])\/(continue|add|retry|undo|branches|branch|switch|end|export|vote|pick|candidates)\b/g;
+
 /**
  * Core's words name Discord-style commands; on Slack the thread commands are
- * mentions and the others have a `story-` prefix.
+ * mentions (and so is /candidates, which acts on the story of the thread it is
+ * given in) and the others have a `story-` prefix.
  */
 export function slackWording(text: string): string {
-  return text
-    .replace(/(^|[\s(“"])\/(continue|add|retry|undo|branches|branch|switch|end|export)\b/g, '$1@storyloom $2')
-    .replace(/(^|[\s(“"])\/(status|admin)\b/g, '$1/story-$2');
+  return text.replace(MENTIONED, '$1@storyloom $2').replace(/(^|[\s(“"])\/(status|admin)\b/g, '$1/story-$2');
 }

@@ -1,22 +1,30 @@
 /**
  * Role: how commands/ is registered with the platform (on Discord, registration.ts
  * too). On Slack, channel commands are slash commands (`/story`, `/story-status`,
- * `/story-admin`), registered through the app manifest made here: the slash
- * commands (with their descriptions and usage hints), the bot scopes and events
- * the adapter needs, interactivity for the buttons, and Socket Mode (with a
- * request URL it is the HTTP-mode manifest instead: Socket Mode off, the URL
- * everywhere). A slash command carries no thread, so the thread commands are
- * mentions of the bot in the story's thread (`@storyloom continue`), besides the
- * buttons and plain thread replies.
+ * `/story-admin`, `/story-candidates`), registered through the app manifest made
+ * here: the slash commands (with their descriptions and usage hints), the bot
+ * scopes and events the adapter needs, interactivity for the buttons, and Socket
+ * Mode (with a request URL it is the HTTP-mode manifest instead: Socket Mode off,
+ * the URL everywhere). A slash command carries no thread, so the thread commands
+ * are mentions of the bot in the story's thread (`@storyloom continue`,
+ * `@storyloom vote 2`), besides the buttons and plain thread replies; /candidates
+ * is both: the slash command sets the channel's number, a mention in a story's
+ * thread the story's.
  */
 import { stringify } from 'yaml';
 import { COMMANDS, type CommandDefinition, type CommandOption } from '../../../commands/index.ts';
+import { freeOption } from '../../core/text-command.ts';
 
 /** The commands that are Slack slash commands. */
 export const SLASH_COMMANDS: readonly CommandDefinition[] = COMMANDS.filter((c) => c.scope === 'channel');
 
+/** Channel commands that are mentions too: given in a story's thread, they act on that story. */
+const ALSO_MENTIONED = new Set(['candidates']);
+
 /** The commands given by mentioning the bot in a story's thread. */
-export const MENTION_COMMANDS: readonly CommandDefinition[] = COMMANDS.filter((c) => c.scope === 'thread');
+export const MENTION_COMMANDS: readonly CommandDefinition[] = COMMANDS.filter(
+  (c) => c.scope === 'thread' || ALSO_MENTIONED.has(c.name),
+);
 
 /** A command's Slack name: `/story`, and `/story-<name>` for the others. */
 export function slashName(def: CommandDefinition): string {
@@ -27,15 +35,22 @@ function range(option: CommandOption): string {
   return option.min !== undefined && option.max !== undefined ? `${option.min}-${option.max}` : option.type;
 }
 
-function optionHint(option: CommandOption, first: boolean): string {
-  if (option.choices) return option.required ? option.choices.join(' | ') : `[${option.choices.join(' | ')}]`;
-  if (option.type === 'string' && first) return option.required ? `<${option.name}>` : `[${option.name}]`;
-  return `[--${option.name} ${range(option)}]`;
+/**
+ * An option in a usage hint. The words after the command fill its free option (core/text-command.ts): shown bare
+ * (`<opening>`, `<count 1-5>`, `restart | reload`); the others are `--name value` flags.
+ */
+function optionHint(option: CommandOption, free: boolean): string {
+  const choices = option.choices?.join(' | ');
+  if (!free) return `[--${option.name} ${choices ?? range(option)}]`;
+  if (choices) return option.required ? choices : `[${choices}]`;
+  const shown = option.type === 'string' ? option.name : `${option.name} ${range(option)}`;
+  return option.required ? `<${shown}>` : `[${shown}]`;
 }
 
 /** The usage hint Slack shows while typing a slash command (empty for a command without options). */
 export function usageHint(def: CommandDefinition): string {
-  return def.options.map((option, i) => optionHint(option, i === 0)).join(' ');
+  const free = freeOption(def);
+  return def.options.map((option) => optionHint(option, option === free)).join(' ');
 }
 
 function mentionUsage(def: CommandDefinition): string {
@@ -55,13 +70,13 @@ export function mentionHelp(): string {
 
 /** The bot scopes, each for something the adapter does. */
 export const BOT_SCOPES = [
-  // @storyloom continue|retry|undo|branch|branches|switch|end|export|add|status|help in story threads
+  // @storyloom continue|vote|pick|candidates|retry|undo|branch|branches|switch|end|export|add|status|help in threads
   'app_mentions:read',
   // Replies in story threads, in public channels (message.channels); a thread read before posting a line again,
   // and after a restart.
   'channels:history',
   'chat:write', // story roots, lines, status messages and notices; edits and deletions of them
-  'commands', // /story, /story-status, /story-admin
+  'commands', // /story, /story-status, /story-admin, /story-candidates
   'files:write', // exports, uploaded into the thread as Markdown
   // The same in private channels (message.groups).
   'groups:history',

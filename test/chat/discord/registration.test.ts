@@ -55,6 +55,30 @@ describe('Discord: command registration and the invite', () => {
         min_value: 20,
         max_value: 1000,
       },
+      {
+        type: 4,
+        name: 'candidates',
+        description: 'Write this many candidate lines, 1 to 5, and let the channel vote (1: no vote)',
+        required: false,
+        min_value: 1,
+        max_value: 5,
+      },
+    ]);
+    expect(payload.find((c) => c.name === 'continue')!.options).toEqual([
+      expect.objectContaining({ type: 4, name: 'candidates', required: false, min_value: 1, max_value: 5 }),
+    ]);
+    // The vote's commands: a candidate's number (1 to 5), and how many candidates, for a story or its channel.
+    const candidate = { type: 4, name: 'candidate', required: true, min_value: 1, max_value: 5 };
+    expect(payload.find((c) => c.name === 'vote')!.options).toEqual([expect.objectContaining(candidate)]);
+    expect(payload.find((c) => c.name === 'pick')!.options).toEqual([expect.objectContaining(candidate)]);
+    expect(payload.find((c) => c.name === 'candidates')!.options).toEqual([
+      expect.objectContaining({ type: 4, name: 'count', required: true, min_value: 1, max_value: 5 }),
+      expect.objectContaining({
+        type: 3,
+        name: 'for',
+        required: false,
+        choices: ['story', 'channel'].map((c) => ({ name: c, value: c })),
+      }),
     ]);
     expect(payload.find((c) => c.name === 'add')!.options).toEqual([
       { type: 3, name: 'text', description: 'Your line', required: true, max_length: 1000 },

@@ -1,7 +1,9 @@
 /** The pure parts of the Discord look: escaping, splitting, thread names, and frames read back from a message. */
 import { describe, expect, it } from 'vitest';
-import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
+import { LINE_POSTED, votePosted } from '../../../src/chat/discord/delivery.ts';
 import {
+  MESSAGE_LIMIT,
+  buttonRows,
   clip,
   escapedPieces,
   escapeStory,
@@ -10,7 +12,9 @@ import {
   requestFrame,
   statusLineOf,
   threadName,
+  voteBodies,
 } from '../../../src/chat/discord/render.ts';
+import type { Button, VoteView } from '../../../src/core/types.ts';
 import { failureText, isProgressText, progressText } from '../../../src/core/format.ts';
 
 /** Text as it reads in Discord: Markdown escapes removed. */
@@ -67,5 +71,55 @@ describe('Discord rendering', () => {
       expect(isProgressText(statusLineOf(waiting))).toBe(true);
       expect(frameOf(waiting)(LINE_POSTED)).toBe(frame(LINE_POSTED));
     }
+  });
+
+  it('keeps a vote within Discord’s limits at its worst: 5 candidates of 1,000 characters, crowds of names', () => {
+    const name = `*${'Ñ'.repeat(60)}_`;
+    const view = (texts: string[], open: boolean, voters: number): VoteView => ({
+      open,
+      title: `🗳️ Vote on the next line (${texts.length} candidates, asked for by ${name.repeat(3)})`,
+      candidates: texts.map((text, i) => ({
+        n: i + 1,
+        text,
+        votes: voters,
+        voters: Array.from({ length: voters }, (_, v) => `${name}${v}`),
+        won: !open && i === 4,
+      })),
+      footer: `${name.repeat(10)} can /pick one now. `.repeat(5),
+      closesAt: '2030-01-01T00:00:00.000Z',
+    });
+    const buttons: Button[] = [1, 2, 3, 4, 5].map((n) => ({
+      action: 'vote',
+      label: `Vote ${n} · 99999`,
+      customId: `sl:vote:${'0'.repeat(26)}:${'1'.repeat(26)}:${n}`,
+      style: 'primary',
+    }));
+    // Too long for the vote's message (some double once escaped): each goes first, in full, in its own messages.
+    const worst = ['*_'.repeat(500), '#'.repeat(1000), '>'.repeat(1000), '~'.repeat(1000), '`|'.repeat(500)];
+    for (const open of [true, false]) {
+      const bodies = voteBodies(view(worst, open, 99_999), open ? buttons : []);
+      expect(bodies.vote.content.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+      expect(bodies.candidates).toHaveLength(5);
+      for (const [i, pieces] of bodies.candidates.entries()) {
+        for (const piece of pieces) expect(piece.content.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+        const text = pieces.map((p) => unescaped(p.content)).join('');
+        expect(text).toBe(`🗳️ **Candidate ${i + 1}** of 5:\n${worst[i]}`);
+      }
+      const rows = bodies.vote.components.map((row) => row.toJSON());
+      expect(rows.map((row) => row.components.length)).toEqual(open ? [5] : []);
+      expect(bodies.vote.content).toContain(open ? '⏳ Closes <t:1893456000:R>.' : '**5.** 🏆 ');
+      expect(bodies.vote.content).toContain(`99999 votes (${clip(escapeStory(`${name}0`), 24)}, `);
+      expect(bodies.vote.content).toContain(' and 99996 more)');
+    }
+    // Three short candidates are shown whole in the vote's own message: nothing goes before it.
+    const short = voteBodies(view(['One.', 'Two *bold*.', 'Three.'], true, 0), buttons.slice(0, 3));
+    expect(short.candidates).toEqual([]);
+    expect(unescaped(short.vote.content)).toContain('\n**2.** Two *bold*. — no votes\n');
+    // More buttons than a row takes are put in rows of five.
+    const seven = buttonRows([...buttons, ...buttons.slice(0, 2)].map((b, i) => ({ ...b, customId: `b${i}` })));
+    expect(seven.map((row) => row.toJSON().components.length)).toEqual([5, 2]);
+    expect(votePosted({ candidates: [1, 2, 3], status: 'open' } as never)).toBe(
+      '✅ Written: 3 candidates are up for a vote in the thread.',
+    );
   });
 });

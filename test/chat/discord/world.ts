@@ -57,8 +57,11 @@ export interface DiscordWorld {
   messages(channelId: string, count: number, timeoutMs?: number): Promise<APIMessage[]>;
   /** Starts a story and waits for its first line; returns the story, its thread and the interaction. */
   startStory(user: APIUser, seed: string): Promise<{ story: Story; threadId: string; sent: SentInteraction }>;
-  /** Stops the adapter and the bot, and starts new ones on the same mailbox (a restart). */
-  restart(): Promise<void>;
+  /**
+   * Stops the adapter and the bot, and starts new ones on the same mailbox (a restart); `whileDown` runs in
+   * between, while no bot runs.
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +84,7 @@ async function startDiscordBot(
  * bot and its Discord adapter.
  */
 export async function startDiscordWorld(
-  options: { worker?: boolean; fake?: DiscordFakeOptions } = {},
+  options: { worker?: boolean; fake?: DiscordFakeOptions; config?: Record<string, string> } = {},
 ): Promise<DiscordWorld> {
   const fake = await startDiscordFake(options.fake);
   const guild = fake.addGuild({ name: 'Writers', channels: ['stories'], botPermissions: INVITE_PERMISSIONS.bitfield });
@@ -105,6 +108,7 @@ export async function startDiscordWorld(
     DISCORD_API_URL: fake.restUrl,
     STORYLOOM_ADMIN_TIMEOUT_S: '15',
     STORYLOOM_MAX_IN_FLIGHT: '5',
+    ...options.config,
   });
   await deployCommands(config);
   const startWorker = async () => startTestWorker(config, await tinyModel());
@@ -154,9 +158,12 @@ export async function startDiscordWorld(
       const threadId = opening.thread?.id ?? opening.id;
       return { story: world.bot.stories.findByThread('discord', threadId)!, threadId, sent };
     },
-    async restart() {
+    async restart(whileDown) {
+      // A stopped process keeps no timers: the old bot's vote windows end with it (the new one resumes them).
+      world.bot.core.storyJobs.votes.stop();
       await world.adapter.stop();
       await world.bot.stop();
+      await whileDown?.();
       ({ bot, adapter } = await startDiscordBot(config, logs, clock));
       world.bot = bot;
       world.adapter = adapter;

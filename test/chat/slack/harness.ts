@@ -24,6 +24,8 @@ export interface WorldOptions {
   /** The fake answers 429 to posts closer together than this in one channel. */
   channelRateLimit?: ChannelRateLimit;
   adapter?: SlackAdapterOptions;
+  /** More configuration (`STORYLOOM_VOTE_WINDOW_S`…), over the test defaults. */
+  env?: Record<string, string>;
 }
 
 /** A running storyloom on a fake Slack. */
@@ -53,6 +55,7 @@ export async function startSlackWorld(mode: 'socket' | 'http', options: WorldOpt
     SLACK_ADMIN_IDS: (options.admins ?? []).join(','),
     STORYLOOM_ADMIN_TIMEOUT_S: '10',
     ...slack,
+    ...options.env,
   });
   const logs: string[] = [];
   const world: SlackWorld = {

@@ -38,7 +38,7 @@ describe('the Slack app manifest', () => {
     const manifest = parse(readFileSync(MANIFEST, 'utf8'));
     const commands = manifest.features.slash_commands as SlashCommand[];
     const channelCommands = COMMANDS.filter((c) => c.scope === 'channel');
-    expect(commands.map((c) => c.command)).toEqual(['/story', '/story-status', '/story-admin']);
+    expect(commands.map((c) => c.command)).toEqual(['/story', '/story-candidates', '/story-status', '/story-admin']);
     for (const def of channelCommands) {
       const command = commands.find((c) => c.command === slashName(def))!;
       expect(command.description).toBe(def.description);
@@ -48,14 +48,19 @@ describe('the Slack app manifest', () => {
       }
     }
     expect(commands.find((c) => c.command === '/story')!.usage_hint).toBe(
-      '<opening> [--temperature 0.1-2] [--length 20-1000]',
+      '<opening> [--temperature 0.1-2] [--length 20-1000] [--candidates 1-5]',
+    );
+    // The words after /story-candidates are its count; `for` is a flag (core/text-command.ts reads them so).
+    expect(commands.find((c) => c.command === '/story-candidates')!.usage_hint).toBe(
+      '<count 1-5> [--for story | channel]',
     );
     expect(commands.find((c) => c.command === '/story-admin')!.usage_hint).toBe(CONTROL_COMMANDS.join(' | '));
   });
 
-  it('offers every thread command of commands/ as a mention', () => {
-    const threadCommands = COMMANDS.filter((c) => c.scope === 'thread').map((c) => c.name);
+  it('offers every thread command of commands/ as a mention, and /candidates (a story’s own number)', () => {
+    const threadCommands = COMMANDS.filter((c) => c.scope === 'thread' || c.name === 'candidates').map((c) => c.name);
     expect(MENTION_COMMANDS.map((c) => c.name)).toEqual(threadCommands);
+    expect(threadCommands).toEqual(expect.arrayContaining(['vote', 'pick', 'candidates']));
     for (const def of MENTION_COMMANDS) expect(mentionHelp()).toContain(`• ${def.name}`);
     expect(mentionHelp()).toContain('• add <text>: Add your own line to this story');
   });

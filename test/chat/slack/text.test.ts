@@ -31,6 +31,10 @@ describe('Slack markup', () => {
     expect(slackWording('Use /export for the whole story. Try /status, or /admin pause; /story stays.')).toBe(
       'Use @storyloom export for the whole story. Try /story-status, or /story-admin pause; /story stays.',
     );
+    expect(slackWording('ann or an admin can /pick one now; /vote 2, or set /candidates (see /branches).')).toBe(
+      'ann or an admin can @storyloom pick one now; @storyloom vote 2, or set @storyloom candidates ' +
+        '(see @storyloom branches).',
+    );
   });
 });
 

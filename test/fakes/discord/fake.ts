@@ -134,6 +134,14 @@ export class DiscordFake extends GatewayControls {
     return this.ctx.messages.get(id)?.message;
   }
 
+  /**
+   * Every version of a message, oldest first: as it was created, then as each edit (Edit Message with the bot token,
+   * or an interaction's webhook) left it. Shows what readers saw change, e.g. counts going up in place.
+   */
+  messageRevisions(id: string): APIMessage[] {
+    return this.ctx.messages.revisions(id);
+  }
+
   /** An attachment's metadata and bytes. */
   attachment(id: string): StoredAttachment | undefined {
     return this.ctx.attachments.get(id);

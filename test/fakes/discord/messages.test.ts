@@ -5,6 +5,8 @@ import {
   ButtonStyle,
   DiscordAPIError,
   Events,
+  PermissionFlagsBits,
+  type APIMessage,
   type AnyThreadChannel,
   type ChatInputCommandInteraction,
   type TextChannel,
@@ -134,5 +136,48 @@ describe('discord fake: channel messages and threads', () => {
     expect([...fetched.keys()]).toEqual([second.id, first.id]);
     expect(fetched.get(first.id)?.editedTimestamp).not.toBeNull();
     expect((await channel.messages.fetch({ message: first.id, force: true })).content).toBe('one, edited');
+  });
+
+  it('edits the bot’s message with the bot token (Edit Message): content and buttons, read back edited', async () => {
+    const sent = await channel.send({ content: 'Vote: 0', components: [buttons('one', 'two')] });
+    const edited = await channel.messages.edit(sent.id, { content: 'Vote: 1', components: [buttons('one', 'two')] });
+    expect(edited.content).toBe('Vote: 1');
+    const edit = h.fake.requests({ method: 'PATCH', route: '/channels/:channelId/messages/:messageId' })[0]!;
+    expect(edit.headers.authorization).toBe(`Bot ${h.fake.botToken}`);
+    // `components: []` takes the buttons off; a GET reads the message back as the last edit left it.
+    await channel.messages.edit(sent.id, { content: 'Closed', components: [] });
+    const read = (await h.client.rest.get(`/channels/${h.channelId}/messages/${sent.id}`)) as APIMessage;
+    expect(read).toMatchObject({ id: sent.id, content: 'Closed', components: [] });
+    expect(read.edited_timestamp).not.toBeNull();
+    const versions = h.fake.messageRevisions(sent.id);
+    expect(versions.map((m) => [m.content, m.components?.length])).toEqual([
+      ['Vote: 0', 1],
+      ['Vote: 1', 1],
+      ['Closed', 0],
+    ]);
+    // An edit is checked like a new message: over 2000 characters is refused, and the message stays as it was.
+    const long = await channel.messages.edit(sent.id, { content: 'x'.repeat(2001) }).catch((e: unknown) => e);
+    expect(long).toMatchObject({ code: 50035, status: 400 });
+    expect(h.fake.message(sent.id)!.content).toBe('Closed');
+    expect(h.fake.channelMessages(h.channelId)).toHaveLength(1);
+  });
+
+  it('reads messages back only with Read Message History, as Discord’s Get Channel Message(s) say', async () => {
+    const P = PermissionFlagsBits;
+    const guild = h.fake.addGuild({
+      name: 'No history',
+      everyonePermissions: 0n,
+      botPermissions: P.ViewChannel | P.SendMessages,
+    });
+    const where = guild.channels[0]!.id;
+    const sent = (await h.client.rest.post(`/channels/${where}/messages`, { body: { content: 'hi' } })) as APIMessage;
+    await expect(h.client.rest.get(`/channels/${where}/messages/${sent.id}`)).rejects.toMatchObject({
+      status: 403,
+      code: 50013,
+    });
+    expect(await h.client.rest.get(`/channels/${where}/messages`)).toEqual([]);
+    // Editing its own message needs no history: the bot still edits it.
+    await h.client.rest.patch(`/channels/${where}/messages/${sent.id}`, { body: { content: 'edited' } });
+    expect(h.fake.message(sent.id)!.content).toBe('edited');
   });
 });

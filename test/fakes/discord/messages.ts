@@ -50,6 +50,8 @@ const SETTABLE_FLAGS = MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifi
  */
 export class MessageStore {
   private readonly records = new Map<string, MessageRecord>();
+  /** Every version of each message, oldest first: as created, then after each edit. */
+  private readonly versions = new Map<string, APIMessage[]>();
 
   constructor(
     private readonly world: World,
@@ -90,6 +92,7 @@ export class MessageStore {
     };
     const ephemeral = (flags & MessageFlags.Ephemeral) !== 0;
     this.records.set(id, { message, ephemeral });
+    this.versions.set(id, [structuredClone(message)]);
     if (!ephemeral) {
       channel.last_message_id = id;
       if (isThread(channel)) {
@@ -120,6 +123,7 @@ export class MessageStore {
     message.flags = ((current & ~SETTABLE_FLAGS) | settable) & ~clearFlags;
     Object.assign(message, resolveMentions(this.world, message.content, body.allowed_mentions));
     message.edited_timestamp = new Date().toISOString();
+    this.versions.get(id)?.push(structuredClone(message));
     if (!record.ephemeral) this.dispatchUpdate(message);
     return message;
   }
@@ -135,6 +139,11 @@ export class MessageStore {
       { id, channel_id: record.message.channel_id, guild_id: guildId },
       GatewayIntentBits.GuildMessages,
     );
+  }
+
+  /** Every version of a message, oldest first: as it was created, then as each edit left it (empty if unknown). */
+  revisions(id: string): APIMessage[] {
+    return this.versions.get(id) ?? [];
   }
 
   /** Returns a stored message (ephemeral ones included), if any. */

@@ -28,6 +28,12 @@ export interface ClickButtonInput extends DeliverOptions {
   /** Overrides the button's own `value`. */
   value?: string;
   user?: string;
+  /**
+   * The message as the person's screen still shows it, when that is older than what is stored: a press on a button
+   * an update has since removed (a client that has not shown the update yet). The press carries that copy; the app
+   * must not trust the button to still be there.
+   */
+  shown?: StoredMessage;
 }
 
 /** `fake.sendEvent` options: delivery choices plus a fixed `event_id` (to resend "the same" event). */
@@ -85,10 +91,14 @@ export class InteractionDriver {
     return this.dispatcher.deliver('slash_commands', payload, input, responseUrl);
   }
 
-  /** Clicks a button on a stored message (`block_actions`); throws if the message has no such button. */
+  /**
+   * Clicks a button on a stored message (`block_actions`), or on the copy of it `shown` on the person's screen;
+   * throws if that message has no such button.
+   */
   clickButton(input: ClickButtonInput): Promise<Delivery> {
-    const message = this.messages.find(input.message.channel, input.message.ts);
-    if (!message) throw new Error(`Slack fake: no message ${input.message.ts} in ${input.message.channel}`);
+    const stored = this.messages.find(input.message.channel, input.message.ts);
+    if (!stored) throw new Error(`Slack fake: no message ${input.message.ts} in ${input.message.channel}`);
+    const message = input.shown ?? stored;
     const action = findAction(message, input.actionId);
     if (!action) throw new Error(`Slack fake: message ${message.ts} has no element with action_id ${input.actionId}`);
     const channel = this.workspace.requireChannel(message.channel);

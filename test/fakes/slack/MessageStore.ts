@@ -37,12 +37,16 @@ export class MessageStore {
     return target.thread_ts ?? target.ts;
   }
 
-  /** Changes a message's content and marks it edited; undefined when it does not exist. */
+  /**
+   * Changes a message's content and marks it edited; undefined when it does not exist. A change left undefined
+   * keeps what the message had; `blocks: []` removes its blocks (as `chat.update` does).
+   */
   update(channel: string, ts: string, changes: MessageChanges, editor: string): StoredMessage | undefined {
     const message = this.find(channel, ts);
     if (!message) return undefined;
     for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) Object.assign(message, { [key]: value });
+      if (key === 'blocks' && Array.isArray(value) && value.length === 0) delete message.blocks;
+      else if (value !== undefined) Object.assign(message, { [key]: value });
     }
     message.edited = { user: editor, ts: this.ids.nextTs() };
     return message;

@@ -107,6 +107,27 @@ describe('Slack fake Web API, through the real WebClient', () => {
     expect(fake.message(channel, posted.ts!)).toBeUndefined();
   });
 
+  it('updates as chat.update is documented: blocks and metadata kept unless given, [] removes the blocks', async () => {
+    const section = (text: string) => [{ type: 'section', text: { type: 'mrkdwn', text } }];
+    const metadata = { event_type: 'storyloom_vote', event_payload: { vote_id: 'v1' } };
+    const posted = await client.chat.postMessage({ channel, text: 'vote', blocks: section('open'), metadata });
+    await client.chat.update({ channel, ts: posted.ts!, text: 'counted' });
+    expect(fake.message(channel, posted.ts!)).toMatchObject({
+      text: 'counted',
+      blocks: [{ type: 'section' }],
+      metadata,
+    });
+    await client.chat.update({ channel, ts: posted.ts!, text: 'closed', blocks: section('closed') });
+    expect((fake.message(channel, posted.ts!)!.blocks![0].text as { text: string }).text).toBe('closed');
+    await client.chat.update({ channel, ts: posted.ts!, text: 'plain', blocks: [] });
+    expect(fake.message(channel, posted.ts!)).toMatchObject({ text: 'plain', metadata });
+    expect(fake.message(channel, posted.ts!)!.blocks).toBeUndefined();
+    // A forced edit_window_closed answers as Slack would, and changes nothing.
+    fake.failNext('chat.update', 'edit_window_closed');
+    expect(await slackError(client.chat.update({ channel, ts: posted.ts!, text: 'late' }))).toBe('edit_window_closed');
+    expect(fake.message(channel, posted.ts!)!.text).toBe('plain');
+  });
+
   it('pages conversations.replies with a cursor, root first', async () => {
     const root = await client.chat.postMessage({ channel, text: 'root' });
     for (const n of [1, 2, 3, 4, 5]) await client.chat.postMessage({ channel, text: `reply ${n}`, thread_ts: root.ts });

@@ -36,9 +36,10 @@ export class PlaygroundClient {
     return started.storyId;
   }
 
-  /** Runs any command line as `user` (`/status`, say); returns the reply's text. */
-  async command(user: string, text: string): Promise<string> {
-    return (await json<{ reply: { text: string } }>(`${this.url}/api/command`, { user, text })).reply.text;
+  /** Runs any command line as `user` (`/status`, say; in a story's thread with `thread`); returns the reply's text. */
+  async command(user: string, text: string, thread?: string): Promise<string> {
+    const body = { user, text, ...(thread ? { thread } : {}) };
+    return (await json<{ reply: { text: string } }>(`${this.url}/api/command`, body)).reply.text;
   }
 
   /** `GET /api/stories/:id`. */

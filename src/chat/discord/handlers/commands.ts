@@ -4,7 +4,9 @@
  * line), a public thread starts from it, named after the opening, and the model's
  * lines go into that thread; the opening's status line shows the first line's
  * progress. A thread command acts on the story of the thread it is run in,
- * holding the story's deliveries until its reply is tied to its job.
+ * holding the story's deliveries until its reply is tied to its job (but /vote
+ * and /pick, which queue none, and may close a vote, whose winner's line goes
+ * out before their answer).
  */
 import {
   ChannelType,
@@ -26,6 +28,9 @@ import { showReply } from '../show-reply.ts';
 /** What a waiting line's status message says when its story ends first. */
 export const STORY_ENDED = '🛑 The story ended before this line was written.';
 
+/** Thread commands that queue no job: nothing of theirs to tie to a reply, so they hold no deliveries back. */
+const QUEUE_NOTHING = new Set(['vote', 'pick']);
+
 /** Runs a slash command: `/story` makes its thread; thread commands act on the thread's story. */
 export async function runCommand(
   parts: DiscordParts,
@@ -41,7 +46,9 @@ export async function runCommand(
     return showReply(parts.status, responder, ctx, await core.run(ctx, name, raw));
   }
   const storyId = core.storyIdIn(ctx);
-  await runOnStory(parts, storyId, responder, ctx, () => core.run(ctx, name, raw, { storyId }));
+  const call = () => core.run(ctx, name, raw, { storyId });
+  if (QUEUE_NOTHING.has(name)) return showReply(parts.status, responder, ctx, await call());
+  await runOnStory(parts, storyId, responder, ctx, call);
 }
 
 /** Runs a command on one story, holding its deliveries meanwhile; a job that /end withdrew gets its status closed. */

@@ -3,16 +3,19 @@
  * storyloom's buttons. Each interaction is deferred first (within Discord's 3 s),
  * then handed to core with its context. Button ids carry everything
  * (`sl:<action>:<storyId>:<version>`), so buttons keep working after a restart.
+ * A vote's button (`sl:vote:<storyId>:<voteId>:<n>`) is deferred privately, so
+ * only the voter sees the answer ("You voted for candidate 2."), refusals too.
  * What the work throws goes to the error edge (edge.ts).
  */
 import type { ButtonInteraction, Interaction, RepliableInteraction } from 'discord.js';
 import { findCommand } from '../../../../commands/index.ts';
-import { parseButtonId } from '../../../core/buttons.ts';
+import { parseButtonId, readButtonId } from '../../../core/buttons.ts';
 import type { CommandContext } from '../../../core/types.ts';
 import { contextOf } from '../context.ts';
 import { report } from '../edge.ts';
 import type { DiscordParts } from '../parts.ts';
 import { Responder } from '../responder.ts';
+import { showReply } from '../show-reply.ts';
 import { runCommand, runOnStory } from './commands.ts';
 
 type Work = (responder: Responder, ctx: CommandContext) => Promise<void>;
@@ -27,7 +30,11 @@ export class InteractionHandler {
       const ephemeral = findCommand(interaction.commandName)?.ephemeral ?? false;
       await this.run(interaction, ephemeral, (responder, ctx) => runCommand(this.parts, interaction, responder, ctx));
     } else if (interaction.isButton() && interaction.customId.startsWith('sl:')) {
-      await this.run(interaction, false, (responder, ctx) => this.button(interaction, responder, ctx));
+      if (readButtonId(interaction.customId)?.action === 'vote') {
+        await this.run(interaction, true, (responder, ctx) => this.vote(interaction, responder, ctx));
+      } else {
+        await this.run(interaction, false, (responder, ctx) => this.button(interaction, responder, ctx));
+      }
     }
   }
 
@@ -39,6 +46,14 @@ export class InteractionHandler {
     } catch (error) {
       await report(responder, error, this.parts.log);
     }
+  }
+
+  /**
+   * A vote: answered privately. It queues no job, so it holds no deliveries back: the vote may close on it, and
+   * its closing edit and the winner's line go out before the answer.
+   */
+  private async vote(interaction: ButtonInteraction, responder: Responder, ctx: CommandContext): Promise<void> {
+    await showReply(this.parts.status, responder, ctx, await this.parts.core.press(ctx, interaction.customId));
   }
 
   private async button(interaction: ButtonInteraction, responder: Responder, ctx: CommandContext): Promise<void> {

@@ -39,7 +39,7 @@ async function call(method, path, body) {
 
 export const api = {
   command: (user, text, thread) => call('POST', '/api/command', { user, text, ...(thread ? { thread } : {}) }),
-  button: (user, customId) => call('POST', '/api/button', { user, customId }),
+  button: (user, customId, thread) => call('POST', '/api/button', { user, customId, ...(thread ? { thread } : {}) }),
   stories: () => call('GET', '/api/stories'),
   story: (id) => call('GET', `/api/stories/${encodeURIComponent(id)}`),
   whoami: (user) => call('GET', `/api/whoami?user=${encodeURIComponent(user)}`),

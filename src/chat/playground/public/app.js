@@ -4,6 +4,7 @@ import { composer, limitOf } from './composer.js';
 import { connect } from './connection.js';
 import { pinNewestLine, renderButtons, renderThread } from './thread.js';
 import { notice, renderMe, renderServerDown, renderStories, renderWorker, showPane } from './view.js';
+import { tickVote } from './vote.js';
 
 const state = {
   user: '',
@@ -55,6 +56,7 @@ function summaries() {
       owner: s.owner,
       lines: s.lines?.length ?? s.lines,
       pending: Boolean(s.pending),
+      voting: Boolean(s.vote?.open ?? s.voting),
     }));
 }
 
@@ -69,6 +71,9 @@ const buttonWiring = () => ({
   onButton: press,
   onExport: () => send('thread', '/export'),
   onBranch: (n) => send('thread', `/branch ${n}`),
+  onContinue: (n) => send('thread', `/continue ${n}`),
+  onVote: press,
+  onPick: (n) => send('thread', `/pick ${n}`),
 });
 
 function draw() {
@@ -144,7 +149,7 @@ async function send(where, text) {
 
 async function press(button) {
   try {
-    replied('thread', await api.button(state.user, button.customId));
+    replied('thread', await api.button(state.user, button.customId, state.current));
     draw();
   } catch (error) {
     refused('thread', error, button.action);
@@ -188,6 +193,13 @@ function listen() {
       },
       progress: ({ storyId, jobId, text }) => {
         state.progress.set(storyId, { jobId, text });
+        draw();
+      },
+      // A vote shown: it opened (with what the job wrote, in place of its progress), counted a ballot, or closed.
+      vote: ({ story: s, storyId, text }) => {
+        remember(s);
+        state.progress.delete(storyId);
+        if (text && storyId === state.current) notice('thread', text);
         draw();
       },
       failure: ({ storyId, text }) => {
@@ -242,6 +254,8 @@ async function boot() {
   renderWorker((await api.health()).worker);
   draw();
   listen();
+  // The open vote's countdown.
+  setInterval(tickVote, 250);
   // A countdown on a refused button ticks down, and the button comes back when it is over.
   setInterval(() => {
     if (!state.cooldowns.size) return;

@@ -1,7 +1,9 @@
 // Rendering of the open story's thread: the lines of its current branch (each earlier
-// one with a "branch here" for those who may move the story back to it), the progress
-// of a line being written, the buttons this viewer may press, and the composer's state.
+// one with a "branch here" for those who may move the story back to it), its vote, the
+// progress of a line being written, the buttons this viewer may press (Continue with a
+// chooser of how many candidate lines to write), and the composer's state.
 import { el } from './view.js';
+import { renderVote } from './vote.js';
 
 const $ = (selector) => document.querySelector(selector);
 const list = () => $('[data-testid=lines]');
@@ -43,9 +45,19 @@ function branchHere(n, onBranch) {
   return button;
 }
 
-/** Whether the viewer may move `story` back to an earlier line now: it is open, idle, and they are allowed. */
+/** Whether the viewer may move `story` back to an earlier line now: it is open, idle, not voting, and they may. */
 function mayBranch(story, me) {
-  return story?.status === 'open' && !story.pending && mayPress(story.branch?.who ?? { ids: [] }, me);
+  const idle = !story?.pending && !story?.vote?.open;
+  return story?.status === 'open' && idle && mayPress(story.branch?.who ?? { ids: [] }, me);
+}
+
+/** " · voted in: candidate 2 of 3 (Ann, Bo)" or " · picked by Ann: candidate 3 of 3" on a line that won a vote. */
+function voteNote(line) {
+  const vote = line.vote;
+  if (!vote?.won) return '';
+  const who = vote.voters.length ? ` (${vote.voters.join(', ')})` : ', no votes';
+  if (vote.closedBy === 'pick') return ` · picked by ${vote.pickedBy}: candidate ${vote.n} of ${vote.of}${who}`;
+  return ` · voted in: candidate ${vote.n} of ${vote.of}${who}`;
 }
 
 function renderLines(story, { me, onBranch }) {
@@ -58,7 +70,7 @@ function renderLines(story, { me, onBranch }) {
       const model = line.model ? ` (${line.model})` : '';
       const by =
         line.kind === 'model'
-          ? `storyloom${model} for ${line.author.name}`
+          ? `storyloom${model} for ${line.author.name}${voteNote(line)}`
           : line.kind === 'seed'
             ? `${line.by} · opening`
             : line.by;
@@ -75,24 +87,56 @@ function renderLines(story, { me, onBranch }) {
   }
 }
 
+/** By story id: how many candidate lines its Continue asks for ('' for the story's own number), as last chosen. */
+const chosen = new Map();
+
+/**
+ * The chooser beside Continue: how many candidate lines to write, 1 (a line, no vote) to 5 (the channel votes),
+ * or the story's own number (its /candidates, else the channel's).
+ */
+function candidatesChooser(story) {
+  const own = story.candidates ? `as set (${story.candidates})` : 'as set';
+  const select = el('select', { className: 'candidates-chooser', title: 'How many candidate lines Continue writes' });
+  select.setAttribute('aria-label', 'How many candidate lines Continue writes: more than 1 puts them to a vote');
+  select.dataset.testid = 'candidates-chooser';
+  select.dataset.storyId = story.id;
+  select.append(el('option', { value: '', textContent: own }));
+  for (let n = 1; n <= 5; n++) {
+    select.append(el('option', { value: String(n), textContent: n === 1 ? '1 line' : `${n} to vote` }));
+  }
+  select.value = chosen.get(story.id) ?? '';
+  select.addEventListener('change', () => chosen.set(story.id, select.value));
+  return select;
+}
+
 /**
  * The buttons under the newest line: the ones this viewer may press (an ended story
- * gets Export). A button refused with a wait shows a countdown and stays disabled until
- * `cooldowns.get(action)` (a time in ms) has passed.
+ * gets Export), Continue with its candidates chooser. A button refused with a wait shows a
+ * countdown and stays disabled until `cooldowns.get(action)` (a time in ms) has passed.
+ * `onContinue(n)` continues with n candidate lines when the chooser names a number.
  */
-export function renderButtons(story, { me, cooldowns, onButton, onExport }) {
+export function renderButtons(story, { me, cooldowns, onButton, onExport, onContinue }) {
   let buttons = [];
   if (story?.status === 'ended') buttons = [{ action: 'export', label: 'Export', style: 'primary' }];
   else if (story && !story.pending) buttons = story.buttons.filter((b) => mayPress(b.who, me));
-  $('[data-testid=buttons]').replaceChildren(
-    ...buttons.map((b) => {
+  const box = $('[data-testid=buttons]');
+  // Redrawn while the chooser is open (a countdown, another person's change) it would close under the pointer.
+  const open = box.querySelector('select');
+  const keep = open && document.activeElement === open && open.dataset.storyId === story?.id ? open : null;
+  box.replaceChildren(
+    ...buttons.flatMap((b) => {
       const wait = Math.ceil(((cooldowns.get(b.action) ?? 0) - Date.now()) / 1000);
       const label = wait > 0 ? `${b.label} · ${wait} s` : b.label;
       const button = el('button', { type: 'button', className: b.style, textContent: label, disabled: wait > 0 });
       button.dataset.action = b.action;
       if (b.action === 'export') button.title = 'Download the whole story as Markdown, with who wrote what';
-      button.addEventListener('click', () => (b.action === 'export' ? onExport() : onButton(b)));
-      return button;
+      const click = () => {
+        if (b.action === 'export') return onExport();
+        const n = b.action === 'continue' ? chosen.get(story.id) : '';
+        return n ? onContinue(Number(n)) : onButton(b);
+      };
+      button.addEventListener('click', click);
+      return b.action === 'continue' ? [button, keep ?? candidatesChooser(story)] : [button];
     }),
   );
 }
@@ -104,7 +148,8 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   title.title = story ? story.title : '';
   const n = story?.lines.length ?? 0;
   const forks = story?.branches > 1 ? ` · ${story.branches} branches` : '';
-  const count = story?.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}${forks}`;
+  const voting = story?.vote?.open ? ' · voting' : '';
+  const count = story?.status === 'ended' ? 'ended' : `${n} line${n === 1 ? '' : 's'}${forks}${voting}`;
   $('[data-testid=thread-status]').textContent = story ? count : '';
   const box = $('[data-testid=progress]');
   box.hidden = !progress;
@@ -112,13 +157,16 @@ export function renderThread(story, { progress, stale, ...buttons }) {
   box.classList.toggle('stale', Boolean(progress && stale));
   box.title = progress && stale ? 'The server is not answering: this may be out of date.' : '';
   renderButtons(story, buttons);
+  renderVote(story, { ...buttons, mayPress });
   const input = $('[data-testid=thread-composer] input');
   // An ended story keeps its composer for /export (and says so); plain text there gets core's "has ended".
   input.disabled = !story;
   input.placeholder =
     story?.status === 'ended'
       ? 'This story has ended: press Export, or type /export'
-      : 'Add your own line, or /continue /retry /undo /branch /switch /end /export';
+      : story?.vote?.open
+        ? 'The channel is voting on the next line: press Vote, or type /vote 2'
+        : 'Add your own line, or /continue /retry /undo /branch /switch /end /export';
   // Last: the buttons and progress above decide how much room the lines have.
   renderLines(story, buttons);
 }

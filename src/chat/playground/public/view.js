@@ -40,7 +40,7 @@ export function renderStories(stories, currentId, onOpen) {
   const list = $('[data-testid=stories]');
   list.replaceChildren(
     ...stories.map((s) => {
-      const state = s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : '';
+      const state = s.status === 'ended' ? ' · ended' : s.pending ? ' · writing…' : s.voting ? ' · voting…' : '';
       const meta = `${s.owner.name} · ${s.lines} line${s.lines === 1 ? '' : 's'}${state}`;
       const title = el('span', { className: 'title', textContent: s.displayTitle ?? s.title, title: s.title });
       const item = el('li', { className: s.id === currentId ? 'current' : '' }, title);

@@ -1,8 +1,12 @@
 /**
- * The story buttons. One global handler takes every action id that starts with
- * `sl:` and hands it to core, which decodes the action, story and version: so
- * buttons keep working after a restart. A resent press (same trigger_id) is
- * acked and otherwise ignored.
+ * The story buttons and the vote buttons. One global handler takes every action
+ * id that starts with `sl:` and hands it to core, which decodes the action, story
+ * and version (a vote's button: its story, vote and candidate): so buttons keep
+ * working after a restart. A vote press is answered to the voter alone, through
+ * the interaction's response_url (ephemeral, `replace_original: false`, so the
+ * vote's message stays as chat.update keeps it), and so is a refusal (a closed
+ * vote, another story's button); the counts everyone sees change on the vote's
+ * message. A resent press (same trigger_id) is acked and otherwise ignored.
  */
 import type { App } from '@slack/bolt';
 import { guard } from '../edge.ts';

@@ -1,16 +1,19 @@
 /**
  * Mentions of the bot: in a story's thread, `@storyloom add <text>`, `continue`,
- * `retry`, `undo`, `branch <line>`, `branches`, `switch <branch>`, `end` and
- * `export` act on that story (the thread commands of commands/); `status` and
- * `help` work anywhere. The words after the verb fill the command's one option
- * (the line's text, the line's or the branch's number): Slack sends a mention as
- * text that starts with the bot's `<@U…>`, as in its app_mention example
+ * `vote <candidate>`, `pick <candidate>`, `candidates <count>`, `retry`, `undo`,
+ * `branch <line>`, `branches`, `switch <branch>`, `end` and `export` act on that
+ * story (the thread commands of commands/, and /candidates); `status` and `help`
+ * work anywhere. The words after the verb fill the command's free option (the
+ * line's text, a number) and `--name value` its others (`candidates 3 --for
+ * channel`); the text of `add` is taken whole. Slack sends a mention as text that
+ * starts with the bot's `<@U…>`, as in its app_mention example
  * "<@U0LAN0Z89> is it everything a river should be?"
  * (https://api.slack.com/events/app_mention). A retried event (same event_id) or a
  * mention seen before (same message ts) is ignored.
  */
 import type { App } from '@slack/bolt';
-import { freeOption } from '../../../core/text-command.ts';
+import type { CommandDefinition } from '../../../../commands/index.ts';
+import { freeOption, parseOptions } from '../../../core/text-command.ts';
 import { mentionCommand } from '../args.ts';
 import { guard } from '../edge.ts';
 import { contextFor } from '../context.ts';
@@ -38,10 +41,17 @@ export function registerMentions(app: App, parts: SlackParts): void {
         await tell(verb === 'help' || verb === '' ? mentionHelp() : `I don’t know “${verb}”.\n${mentionHelp()}`);
         return;
       }
-      const option = freeOption(def);
-      const reply = await parts.core.run(ctx, verb, option ? { [option.name]: rest } : {});
+      const reply = await parts.core.run(ctx, verb, mentionArgs(def, rest));
       if (verb === 'add') await acknowledgeLine(parts, event.channel, event.ts);
       else await parts.replies.show(reply, place, tell);
     });
   });
+}
+
+/** A mention's words as the command's raw arguments: free text whole (`add`), else its options read as typed. */
+function mentionArgs(def: CommandDefinition, rest: string): Record<string, string> {
+  const option = freeOption(def);
+  if (!option) return {};
+  if (option.type === 'string' && !option.choices) return { [option.name]: rest };
+  return parseOptions(def, rest);
 }

@@ -1,8 +1,9 @@
-import { GatewayDispatchEvents, GatewayIntentBits, type APIMessage } from 'discord.js';
+import { GatewayDispatchEvents, GatewayIntentBits, PermissionFlagsBits, type APIMessage } from 'discord.js';
 import type { FakeContext } from '../context.ts';
 import { apiError, ErrorCode } from '../errors.ts';
 import type { RouteRequest, Router } from '../rest/router.ts';
 import { isObject, validateMessage, validNonce } from '../validation.ts';
+import { hasPermission } from '../permissions.ts';
 import { openForMessages, requireBotPermission, sendPermission } from './access.ts';
 
 /**
@@ -10,22 +11,27 @@ import { openForMessages, requireBotPermission, sendPermission } from './access.
  */
 export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
   router.add('POST', '/channels/:channelId/messages', (req) => ({ status: 200, body: sendMessage(ctx, req) }));
+  // Get Channel Messages (https://discord.com/developers/docs/resources/message#get-channel-messages): it "requires
+  // the current user to have the VIEW_CHANNEL permission", and "If the current user is missing the
+  // READ_MESSAGE_HISTORY permission in the channel, then no messages will be returned."
   router.add('GET', '/channels/:channelId/messages', ({ params, query }) => {
-    ctx.world.requireChannel(params.channelId!);
+    const channel = ctx.world.requireChannel(params.channelId!);
+    requireBotPermission(ctx, channel, 0n);
+    if (!botHas(ctx, channel.guild_id, PermissionFlagsBits.ReadMessageHistory)) return { status: 200, body: [] };
     return { status: 200, body: page(ctx.messages.inChannel(params.channelId!), query) };
   });
+  // Get Channel Message (https://discord.com/developers/docs/resources/message#get-channel-message): "If operating
+  // on a guild channel, this endpoint requires the current user to have the VIEW_CHANNEL and READ_MESSAGE_HISTORY
+  // permissions." It answers the message as it is now, edits included.
   router.add('GET', '/channels/:channelId/messages/:messageId', ({ params }) => {
-    ctx.world.requireChannel(params.channelId!);
+    const channel = ctx.world.requireChannel(params.channelId!);
+    requireBotPermission(ctx, channel, PermissionFlagsBits.ReadMessageHistory);
     return { status: 200, body: ctx.messages.requireInChannel(params.channelId!, params.messageId!) };
   });
-  router.add('PATCH', '/channels/:channelId/messages/:messageId', ({ params, body, files }) => {
-    ctx.world.requireChannel(params.channelId!);
-    const message = ctx.messages.requireInChannel(params.channelId!, params.messageId!);
-    if (message.author.id !== ctx.bot.user.id) throw apiError(ErrorCode.EditByOtherUser);
-    const json = isObject(body) ? body : {};
-    validateMessage(json, { files: files.length });
-    return { status: 200, body: ctx.messages.edit(message.id, json, files) };
-  });
+  router.add('PATCH', '/channels/:channelId/messages/:messageId', (req) => ({
+    status: 200,
+    body: editMessage(ctx, req),
+  }));
   router.add('DELETE', '/channels/:channelId/messages/:messageId', ({ params }) => {
     ctx.world.requireChannel(params.channelId!);
     ctx.messages.delete(ctx.messages.requireInChannel(params.channelId!, params.messageId!).id);
@@ -48,6 +54,31 @@ export function registerMessageRoutes(router: Router, ctx: FakeContext): void {
     },
     'cdn',
   );
+}
+
+/**
+ * Edit Message (https://discord.com/developers/docs/resources/message#edit-message): "The fields content, embeds,
+ * and flags can be edited by the original message author. Other users can only edit flags and only if they have
+ * the MANAGE_MESSAGES permission in the corresponding channel." Every message the fake holds is the bot's (users
+ * post none), so another user's is only ever a case to refuse (50005). The author edits components and
+ * attachments too (the JSON params list them; "the attachments array must contain all attachments that should be
+ * present after edit"), and `components: []` takes every button off. The answer is the edited message, and it
+ * "Fires a Message Update Gateway event". The bot token edits any message of the bot's this way, an interaction's
+ * public reply included; an ephemeral one is not in the channel (10008).
+ */
+function editMessage(ctx: FakeContext, { params, body, files }: RouteRequest): APIMessage {
+  const channel = ctx.world.requireChannel(params.channelId!);
+  requireBotPermission(ctx, channel, 0n);
+  const message = ctx.messages.requireInChannel(params.channelId!, params.messageId!);
+  if (message.author.id !== ctx.bot.user.id) throw apiError(ErrorCode.EditByOtherUser);
+  const json = isObject(body) ? body : {};
+  validateMessage(json, { files: files.length });
+  return ctx.messages.edit(message.id, json, files);
+}
+
+/** Whether the bot has `permission` in a guild (always, outside one). */
+function botHas(ctx: FakeContext, guildId: string | undefined, permission: bigint): boolean {
+  return !guildId || hasPermission(ctx.world.memberPermissions(guildId, ctx.bot.user.id), permission);
 }
 
 function sendMessage(ctx: FakeContext, { params, body, files }: RouteRequest): APIMessage {

@@ -10,6 +10,18 @@ export function chatMethods(services: ApiServices): Record<string, ApiMethod> {
   const { identity } = services.workspace;
   return {
     'chat.postMessage': { token: 'bot', handle: (args) => postMessage(services, args) },
+    // chat.update (https://api.slack.com/methods/chat.update, https://docs.slack.dev/reference/methods/chat.update):
+    // `channel` and `ts` name the message; `text` and/or `blocks` are its new content ("When attachments or blocks
+    // are included, text will be used as fallback text for notifications only"). Blocks left out are kept, and
+    // "To remove previous blocks, include an empty array for this field"; metadata left out is kept too ("If you
+    // don't include this field, the message's previous metadata will be retained"). Errors: `message_not_found`
+    // ("No message exists with the requested timestamp"), `cant_update_message` ("Authenticated user does not have
+    // permission to update this message": here, any message but the bot's own), `channel_not_found`, `no_text`,
+    // `msg_too_long`, `invalid_blocks`; `edit_window_closed` ("The message cannot be edited due to the team message
+    // edit settings") applies to people's messages, so a test forces it with `fake.failNext('chat.update', …)`.
+    // (The errors' words as listed at https://hexdocs.pm/slack_web/Slack.Web.Chat-function-update.html.)
+    // Rate limits: Tier 3, 50+ per minute (https://docs.slack.dev/apis/web-api/rate-limits), not enforced: a test
+    // forces a 429 with `fake.rateLimitNext('chat.update')`.
     'chat.update': {
       token: 'bot',
       handle: (args) => {
@@ -20,10 +32,11 @@ export function chatMethods(services: ApiServices): Record<string, ApiMethod> {
           'cant_update_message',
         );
         const content = messageContent(args);
+        const removeBlocks = Array.isArray(args.blocks) && args.blocks.length === 0;
         services.messages.update(
           channel.id,
           message.ts,
-          { ...content, metadata: metadataArg(args.metadata) },
+          { ...content, ...(removeBlocks ? { blocks: [] } : {}), metadata: metadataArg(args.metadata) },
           identity.botUserId,
         );
         return {
