@@ -70,8 +70,9 @@ describe('npm run deploy:discord', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(
       [
-        `Registered 12 commands in server ${guild.id} (available now): ` +
-          '/story /continue /add /retry /undo /branch /branches /switch /end /export /status /admin',
+        `Registered 15 commands in server ${guild.id} (available now): ` +
+          '/story /continue /vote /pick /candidates /add /retry /undo /branch /branches /switch /end /export ' +
+          '/status /admin',
         `Invite storyloom to a server: ${inviteUrl(fake.applicationId, guild.id)}`,
         '',
       ].join('\n'),
