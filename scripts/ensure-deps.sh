@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure everything the test suites need is on this machine: node_modules,
 # Debian's Python with torch, requests, pytest and matplotlib, the Python style
-# tools (black, flake8, mypy with typeshed's stubs), Chromium for the browser test,
+# tools (black, flake8, mypy with typeshed's stubs), Chromium for the browser test, R's
+# janeaustenr and tokenizers for the multi-source corpus (Jane Austen's novels and Moby-Dick),
 # and podman, runc, mmdebstrap and podman-compose for the container test (scripts/container/ensure-tools.sh).
 # Installs what is missing when it can (root with apt-get), and otherwise stops with a
 # message that names exactly what is missing.
@@ -32,16 +33,25 @@ fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # Emoji in progress messages; without it, browser screenshots show empty boxes.
 [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+# The multi-source corpus (npm run build:corpus, test/corpus.test.ts): their R data, read with Rscript.
+# Without recommends they bring only r-base-core, not R's compilers and documentation.
+r_missing=()
+[ -d /usr/lib/R/site-library/janeaustenr/data ] || r_missing+=(r-cran-janeaustenr)
+[ -d /usr/lib/R/site-library/tokenizers/data ] || r_missing+=(r-cran-tokenizers)
 
-if [ ${#missing[@]} -gt 0 ]; then
+all_missing=("${missing[@]}" "${r_missing[@]}")
+if [ ${#all_missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "storyloom: installing Debian packages: ${missing[*]}"
+    echo "storyloom: installing Debian packages: ${all_missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q >/dev/null
-    apt-get install -y -q "${missing[@]}" >/dev/null
+    [ ${#missing[@]} -eq 0 ] || apt-get install -y -q "${missing[@]}" >/dev/null
+    [ ${#r_missing[@]} -eq 0 ] || apt-get install -y -q --no-install-recommends "${r_missing[@]}" >/dev/null
   else
-    echo "storyloom: missing Debian packages: ${missing[*]}" >&2
-    echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+    echo "storyloom: missing Debian packages: ${all_missing[*]}" >&2
+    [ ${#missing[@]} -eq 0 ] || echo "install them with: sudo apt-get install -y ${missing[*]}" >&2
+    [ ${#r_missing[@]} -eq 0 ] ||
+      echo "install them with: sudo apt-get install -y --no-install-recommends ${r_missing[*]}" >&2
     exit 1
   fi
 fi
