@@ -12,6 +12,23 @@ export const MIN_CHARS = 40;
 /** The nucleus (top-p) the chat samples with (src/app.ts gives it to core). */
 export const TOP_P = 0.95;
 
+/**
+ * The styles a story may ask for: `any` (no particular one, the default), Brown's six fiction categories, and the
+ * manners of Jane Austen and Herman Melville (the multi-source training text's styles, docs/model.md). A model
+ * without a style writes with none; the line records what it used.
+ */
+export const STYLES = [
+  'any',
+  'general',
+  'mystery',
+  'science-fiction',
+  'adventure',
+  'romance',
+  'humor',
+  'austen',
+  'melville',
+] as const;
+
 /** `/story`'s free text: the words the story begins with (not the sampler's random seed). */
 export const opening: CommandOption = {
   name: 'opening',
@@ -47,5 +64,12 @@ export const story: CommandDefinition<'story'> = {
       description: `The most characters in a model line, ${LENGTH.min} to ${LENGTH.max} (default ${LENGTH.default})`,
     },
     candidatesOption,
+    {
+      name: 'style',
+      type: 'string',
+      choices: STYLES,
+      example: 'austen',
+      description: 'A voice for the model: a Brown fiction category, austen or melville (default any)',
+    },
   ],
 };

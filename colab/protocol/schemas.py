@@ -63,6 +63,8 @@ Sampling = obj(
     refine=_min_le_max,
 )
 Person = obj({"id": Id, "name": string(0, 200)})
+# A style's name, as models list them (`any`, `austen`, `science-fiction`...).
+StyleName = string(1, 40, pattern=re.compile(r"^[a-z][a-z-]*$"), message="a style is lower-case letters and dashes")
 ReplyTo = obj({"platform": enum(*PLATFORMS), "channel": Id, "thread": nullable(Id)})
 
 
@@ -87,6 +89,8 @@ Request = obj(
         "reply": ReplyTo,
         # Revision 2: how many candidate lines; candidate i samples with candidate_seed(seed, i).
         "candidates": optional(integer(1, MAX_CANDIDATES)),
+        # Revision 3: the story's style; a model without it writes with none (result.style says which was used).
+        "style": optional(StyleName),
     }
 )
 Candidate = obj({"text": string(0, 20_000), "stop": enum(*STOP_REASONS), "seed": Seed, "chars": integer(0)})
@@ -107,6 +111,7 @@ Result = obj(
         "device": string(),
         "ms": number(0),
         "candidates": optional(array(Candidate, MAX_CANDIDATES, min_len=1)),  # revision 2: every candidate
+        "style": optional(nullable(StyleName)),  # revision 3: the style used, null for none
     },
     refine=_first_candidate_is_the_result,
 )

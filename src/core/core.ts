@@ -24,7 +24,7 @@ import {
   undo,
   checkOpen,
 } from '../stories/story.ts';
-import { markdownFile, storySize } from '../stories/text.ts';
+import { markdownFile, storySize, styleText } from '../stories/text.ts';
 import { treeFile } from '../stories/tree-file.ts';
 import { headLine } from '../stories/tree.ts';
 import { branchedText, branchesText, exportText, switchedText, writerOf } from './branch-text.ts';
@@ -180,6 +180,8 @@ export class Core implements Commands {
       max_chars: (args.length as number | undefined) ?? this.settings.defaultLength,
       // Given with /story, it is the story's own number from then on.
       ...(candidates !== undefined ? { candidates } : {}),
+      // `any` is no particular style: the story asks for none.
+      ...(args.style && args.style !== 'any' ? { style: args.style as string } : {}),
     };
     let story = createStory(seed, ctx.person, ctx.place, settings);
     const n = this.candidatesFor(story);
@@ -346,9 +348,15 @@ export class Core implements Commands {
     };
   }
 
-  /** `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up. */
+  /**
+   * `/status`: worker health, the queue, and the asker's jobs; for admins, also whether the mailbox is filling up;
+   * in a story's thread, its style.
+   */
   status(ctx: CommandContext): Reply {
-    return statusReply(ctx, this.workerParts);
+    const reply = statusReply(ctx, this.workerParts);
+    // In a story's thread, also the story's style and whether the worker writes in it.
+    const story = ctx.place.thread ? this.stories.findByThread(ctx.place.platform, ctx.place.thread) : undefined;
+    return story ? { ...reply, text: `${reply.text}\n${styleText(story)}` } : reply;
   }
 
   /** `/admin action`: for admins only; confirmed by the worker's heartbeat. */

@@ -109,6 +109,8 @@ export class StoryJobs implements JobHandler {
       reply: { platform: story.place.platform, channel: story.place.channel, thread: story.place.thread },
       // Revision 2: asked for only when more than one, so a one-line request is what it was before votes.
       ...(story.pending?.candidates ? { candidates: story.pending.candidates } : {}),
+      // Revision 3: only a story with a style asks for one.
+      ...(story.settings.style ? { style: story.settings.style } : {}),
     };
     return { request, contextStart };
   }
@@ -192,14 +194,15 @@ export class StoryJobs implements JobHandler {
       return;
     }
     if (written.length > 1 && !story.pending.replaces_line) {
-      await this.votes.open(story.id, request, written, response.result.model);
+      await this.votes.open(story.id, request, written, response.result);
       observeCommandToLine(story.place.platform, (Date.now() - askedAt) / 1000);
       return;
     }
     const [only] = written;
     const sampling = { ...request.sampling, seed: only.seed };
     const { story: after, line } = await this.stories.update(story.id, (s) => {
-      const out = applyResult(s, request.job_id, only.text.trim(), sampling, response.result.model);
+      const style = request.style ? (response.result.style ?? null) : undefined;
+      const out = applyResult(s, request.job_id, only.text.trim(), sampling, response.result.model, style);
       return { story: out.story, result: out };
     });
     this.emit({ kind: 'line', story: after, line });

@@ -11,7 +11,7 @@
  * closing edit is recorded (`shown`), so a restart makes it if it was missed. The
  * winner is then posted as the story's next line, like any line.
  */
-import type { Candidate, Request } from '../jobs/protocol.ts';
+import type { Candidate, Request, Result } from '../jobs/protocol.ts';
 import { reasonOf } from '../log-text.ts';
 import { defaultLogger, type Logger } from '../log.ts';
 import { UserError } from '../stories/errors.ts';
@@ -64,8 +64,9 @@ export class StoryVotes {
   ) {}
 
   /** A candidates job's response: the story's job is done, and the channel votes on its candidates. */
-  async open(storyId: string, request: Request, candidates: Candidate[], model: string): Promise<void> {
-    const opening = { jobId: request.job_id, candidates, sampling: request.sampling, model };
+  async open(storyId: string, request: Request, candidates: Candidate[], result: Result): Promise<void> {
+    const style = request.style ? (result.style ?? null) : undefined;
+    const opening = { jobId: request.job_id, candidates, sampling: request.sampling, model: result.model, style };
     const { story, vote } = await this.stories.update(storyId, (s) => {
       const out = beginVote(s, { ...opening, windowMs: this.settings.windowMs, now: Date.now() });
       return { story: out.story, result: out };

@@ -4,7 +4,8 @@
  * (valid and invalid files) are checked by both test suites so they cannot drift.
  * Field names are snake_case on the wire, the same words on both sides. Unknown
  * extra fields are ignored (additions stay compatible within a version): revision 2 adds `candidates`, and an
- * older reader, which drops it, still reads a request as one line and a response as its first candidate.
+ * older reader, which drops it, still reads a request as one line and a response as its first candidate;
+ * revision 3 adds `style`, which an older worker drops and writes without (as for a story with no style).
  */
 import { z } from 'zod';
 
@@ -24,6 +25,12 @@ export const PLATFORMS = ['discord', 'slack', 'playground', 'cli', 'test'] as co
 export const PURPOSES = ['start', 'continue', 'retry', 'regenerate'] as const;
 /** The stop rules of the sampler. */
 export const STOP_RULES = ['sentence', 'line', 'none'] as const;
+/** A style's name, as models list them (`any`, `austen`, `science-fiction`…). */
+export const StyleName = z
+  .string()
+  .max(40)
+  .regex(/^[a-z][a-z-]*$/, 'a style is lower-case letters and dashes');
+
 /** The most candidate lines one request may ask for (`candidates`, 1 to this; absent means 1). */
 export const MAX_CANDIDATES = 5;
 /** Why a line ended: its stop rule fired, or it reached max_chars. */
@@ -74,6 +81,11 @@ export const Request = z.object({
    * `candidateSeed(sampling.seed, i)` (src/model/rng.ts), so candidate 0 is the line a request without it gets.
    */
   candidates: z.number().int().min(1).max(MAX_CANDIDATES).optional(),
+  /**
+   * The story's style (revision 3; absent: none, as before it): a worker whose model has it writes in it; one
+   * whose model lacks it (or has no styles) writes with none and says so in `result.style`.
+   */
+  style: StyleName.optional(),
 });
 
 /** One candidate line: its text, why it stopped, the seed it was sampled with, and its length in characters. */
@@ -96,6 +108,8 @@ export const Result = z
     ms: z.number().min(0),
     /** Every candidate, in order (revision 2): present when the request carried `candidates`. */
     candidates: z.array(Candidate).min(1).max(MAX_CANDIDATES).optional(),
+    /** The style the lines were written in (revision 3): null when none (the model has none, or not that one). */
+    style: StyleName.nullable().optional(),
   })
   // zod runs this even when `candidates` failed its own checks (an empty list): hence the `?.`.
   .refine((r) => !r.candidates?.[0] || (r.candidates[0].text === r.text && r.candidates[0].stop === r.stop), {

@@ -19,6 +19,7 @@ import {
   STOP_REASONS,
   Sampling,
   Seed,
+  StyleName,
   Time,
   Ulid,
 } from '../jobs/protocol.ts';
@@ -62,6 +63,8 @@ export const Line = z.object({
   parent: Ulid.nullable().optional(),
   /** For a line that was a candidate of a vote: that vote (absent for every other line). */
   vote: LineVote.optional(),
+  /** For a model line: the style the worker wrote it in (null: none; absent: asked for none, or before styles). */
+  style: StyleName.nullable().optional(),
 });
 
 /** A line of a loaded story, which always names its parent. */
@@ -105,6 +108,8 @@ export const Vote = z.object({
   /** The sampling the job used (each candidate's own seed is in `candidates`). */
   sampling: Sampling,
   model: z.string(),
+  /** The style the worker wrote them in (null: none), when the story asked for one. */
+  style: StyleName.nullable().optional(),
   /** The people active in the story when it opened: once each has voted, it closes. */
   participants: z.array(Person),
   ballots: z.array(Ballot),
@@ -124,6 +129,8 @@ export const StorySettings = z.object({
   max_chars: z.number().int().min(20).max(1000),
   /** How many candidate lines Continue writes for a vote (1: no vote); absent, the channel's default. */
   candidates: z.number().int().min(1).max(MAX_CANDIDATES).optional(),
+  /** The style the story asks its lines in (absent: any, no particular one). */
+  style: StyleName.optional(),
 });
 
 /** A whole story, as its file holds it (`head` and each line's `parent` may be missing: a flat story). */

@@ -135,10 +135,11 @@ export function applyResult(
   text: string,
   sampling: Sampling,
   model: string,
+  style?: string | null,
 ): { story: Story; line: TreeLine } {
   const pending = story.pending;
   if (!pending || pending.job_id !== jobId) throw new Error(`story ${story.id} is not waiting for job ${jobId}`);
-  const made = { job_id: jobId, sampling, model, delivered: false };
+  const made = { job_id: jobId, sampling, model, delivered: false, ...(style !== undefined ? { style } : {}) };
   const replaced = pending.replaces_line ? story.lines.find((l) => l.id === pending.replaces_line) : undefined;
   if (!replaced) {
     const added = line('model', text, pending.requested_by, story.head, made);

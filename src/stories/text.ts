@@ -63,6 +63,22 @@ function voteNote(l: Line): string {
 }
 
 /**
+ * What a story's style is, in words, for /status in its thread: none asked for; asked for; or, once the model has
+ * written, whether its newest line is in that style or the worker's model has none such.
+ */
+export function styleText(story: Story): string {
+  const style = story.settings.style;
+  if (!style) return 'This story asks for no particular style (any).';
+  const newest = currentBranch(story)
+    .filter((l) => l.kind === 'model' && l.style !== undefined)
+    .at(-1);
+  if (!newest) return `This story asks for the ${style} style.`;
+  if (newest.style === style) return `This story is written in the ${style} style.`;
+  const none = "the worker's model has no such style: its newest line was written in none";
+  return `This story asks for the ${style} style, but ${none}.`;
+}
+
+/**
  * How much a story's current branch holds: "5 lines by 2 people and the model", "1 line by 1 person" (the model
  * once it wrote).
  */
@@ -91,6 +107,7 @@ export function toMarkdown(story: Story): string {
     `*A storyloom story started by ${escapeMarkdown(story.owner.name || story.owner.id)} ` +
       `on ${story.created_at.slice(0, 10)}; ` +
       `${count(lines.length, 'line')} by ${escapeMarkdown(people.join(', '))}${model}.` +
+      `${story.settings.style ? ` In the ${story.settings.style} style.` : ''}` +
       `${story.status === 'ended' ? ' The end.' : ''}*`,
     '',
     ...branchNote(story),

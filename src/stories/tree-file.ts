@@ -25,6 +25,7 @@ export function treeDocument(story: Story) {
     created_at: story.created_at,
     updated_at: story.updated_at,
     head: story.head,
+    style: story.settings.style ?? 'any',
     current_branch: current,
     branches: branches(story).length,
     lines: story.lines.map((l) => ({
@@ -37,6 +38,7 @@ export function treeDocument(story: Story) {
       sampling: l.sampling,
       at: l.at,
       vote: l.vote ?? null,
+      style: l.style ?? null,
       on_current_branch: onBranch.has(l.id),
     })),
   };

@@ -66,6 +66,8 @@ export interface VoteOpening {
   candidates: Candidate[];
   sampling: Sampling;
   model: string;
+  /** The style the worker wrote them in (null: none), when the story asked for one. */
+  style?: string | null;
   windowMs: number;
   now: number;
 }
@@ -88,6 +90,7 @@ export function beginVote(story: Story, opening: VoteOpening): { story: Story; v
     candidates: opening.candidates.map((c) => ({ text: c.text.trim(), stop: c.stop, seed: c.seed })),
     sampling: opening.sampling,
     model: opening.model,
+    ...(opening.style !== undefined ? { style: opening.style } : {}),
     participants: participantsOf(story, pending.requested_by, now),
     ballots: [],
     message: null,
@@ -221,6 +224,7 @@ export function closeVote(
     job_id: i + 1 === winner ? vote.job_id : null,
     sampling: { ...vote.sampling, seed: c.seed },
     model: vote.model,
+    ...(vote.style !== undefined ? { style: vote.style } : {}),
     // The winner is posted as the story's next line; the others were shown in the vote's message.
     delivered: i + 1 !== winner,
     parent: vote.parent,

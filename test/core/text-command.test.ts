@@ -36,7 +36,7 @@ describe('typed commands', () => {
 
   it('an unknown option lists the -- options there are; the opening is the rest of the line, not one of them', () => {
     expect(() => parseCommandLine('/story The keeper --seed 3')).toThrow(
-      '/story has no option --seed. Its options: --temperature, --length, --candidates. ' +
+      '/story has no option --seed. Its options: --temperature, --length, --candidates, --style. ' +
         'The rest of the line is its opening.',
     );
     expect(() => parseCommandLine('/add Hi --bold')).toThrow(

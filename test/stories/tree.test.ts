@@ -340,6 +340,7 @@ describe('the export of a tree', () => {
       sampling: SAMPLING,
       at: headLine(grown).at,
       vote: null,
+      style: null,
       on_current_branch: true,
     });
     expect(doc.lines.map((l) => l.on_current_branch)).toEqual([true, true, false, false, true]);

@@ -5,6 +5,7 @@
  */
 import { PermissionFlagsBits } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STYLES } from '../../../commands/story.ts';
 import { COMMANDS, findCommand } from '../../../commands/index.ts';
 import { inviteUrl } from '../../../src/chat/discord/invite.ts';
 import { applicationCommands, deployCommands } from '../../../src/chat/discord/registration.ts';
@@ -62,6 +63,13 @@ describe('Discord: command registration and the invite', () => {
         required: false,
         min_value: 1,
         max_value: 5,
+      },
+      {
+        type: 3,
+        name: 'style',
+        description: 'A voice for the model: a Brown fiction category, austen or melville (default any)',
+        required: false,
+        choices: STYLES.map((s) => ({ name: s, value: s })),
       },
     ]);
     expect(payload.find((c) => c.name === 'continue')!.options).toEqual([

@@ -48,7 +48,8 @@ describe('the Slack app manifest', () => {
       }
     }
     expect(commands.find((c) => c.command === '/story')!.usage_hint).toBe(
-      '<opening> [--temperature 0.1-2] [--length 20-1000] [--candidates 1-5]',
+      '<opening> [--temperature 0.1-2] [--length 20-1000] [--candidates 1-5] ' +
+        '[--style any | general | mystery | science-fiction | adventure | romance | humor | austen | melville]',
     );
     // The words after /story-candidates are its count; `for` is a flag (core/text-command.ts reads them so).
     expect(commands.find((c) => c.command === '/story-candidates')!.usage_hint).toBe(
