@@ -79,7 +79,11 @@ describe('Slack: votes across a restart', () => {
     expect(done.metadata).toEqual({ event_type: 'storyloom_done', event_payload: { job_id: request.job_id } });
     const order = world.fake.threadReplies(channel, root.ts).map((m) => m.ts);
     expect(order.indexOf(status.ts)).toBeLessThan(order.indexOf(vote.ts));
-    const opened = storyOf(world, root.ts).vote!;
+    // The message's ts is saved in the story once Slack has answered the post (a moment after the fake shows it).
+    const opened = await until(() => {
+      const saved = storyOf(world, root.ts).vote!;
+      return saved.message !== null && saved;
+    }, 'the vote message’s ts saved in the story');
     expect(opened).toMatchObject({ status: 'open', message: vote.ts });
 
     await restartGracefully(world);
