@@ -11,10 +11,13 @@ of two (the padding rows are done from the start), width is the longest max_char
 rounded up likewise. Graphs are kept in a small LRU. Finished streams stay in the
 batch and idle (a graph's shapes are fixed); their text and state no longer change.
 The results are the eager path's (colab/sampling/generate.py): same draws, same stop rules.
+A model with styles needs nothing more: each stream's style id sits in the Lockstep's
+`styles` buffer, which `load` fills in place, so a graph recorded once replays any mix
+of styles.
 
 Usage:
     graphs = LockstepGraphs(model, vocabulary, torch.device("cuda"))
-    sampled = graphs.sample(logits, state, options, on_sync=None, capture=True)
+    sampled = graphs.sample(logits, state, options, on_sync=None, capture=True)   # [, styles=[ids]]
 """
 from __future__ import annotations
 
@@ -93,6 +96,7 @@ class LockstepGraphs:
         options: Sequence[SamplingOptions],
         on_sync: Optional[Callable[[], None]] = None,
         capture: bool = False,
+        styles: Optional[Sequence[int]] = None,
     ) -> Sampled:
         """Samples continuations for primed streams -> Sampled (as colab.sampling.generate.sample_streams)."""
         width = bucket(max(o.max_chars for o in options), 64)
@@ -102,7 +106,7 @@ class LockstepGraphs:
         filters = (use_top_k, True) if self.compile else (use_top_k, use_top_p)
         shape = (bucket(len(options)), width, filters, bool(capture))
         run, graph = self._recorded(shape)
-        run.load(options, logits, state)
+        run.load(options, logits, state, styles)
         # Every stream is done within its max_chars steps; more replays would mean a bug.
         for _ in range(-(-width // self.steps) + 1):
             graph.replay()

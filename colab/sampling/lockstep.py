@@ -3,11 +3,13 @@
 `Lockstep` holds all a batch's per-stream tensors and updates them in place, so the
 same steps run eagerly (colab/sampling/generate.py, which also drops finished streams) and
 replayed from a CUDA graph (colab/sampling/cuda_graphs.py, which keeps every row and lets
-finished ones idle). Rows past the batch are padding: done from the start.
+finished ones idle). Rows past the batch are padding: done from the start. A model with
+styles feeds each stream's style id at every step (`styles`, a row field like the rest,
+filled in place by `load`, so a recorded graph reads each batch's own styles).
 
 Usage:
     run = Lockstep(model, vocabulary, batch=8, width=280, device="cuda")
-    run.load(options, logits, state)       # logits (B, V), state ((L, B, H), (L, B, H))
+    run.load(options, logits, state)       # logits (B, V), state ((L, B, H), (L, B, H)) [, styles: ids (B,)]
     run.sample(); run.feed()               # one character for every stream
     sampled = run.results(len(options))
 """
@@ -59,9 +61,11 @@ class Sampled:
 
 
 @torch.no_grad()
-def step(model: CharLSTM, ids: torch.Tensor, state: Optional[State]) -> tuple[torch.Tensor, State]:
-    """One character for every stream: ids (B,) -> logits (B, V), state."""
-    y, after = model.lstm(model.embedding(ids.unsqueeze(1)), state)  # (B, 1, H)
+def step(
+    model: CharLSTM, ids: torch.Tensor, state: Optional[State], styles: Optional[torch.Tensor] = None
+) -> tuple[torch.Tensor, State]:
+    """One character for every stream: ids (B,) [+ style ids (B,), a model with styles] -> logits (B, V), state."""
+    y, after = model.lstm(model.inputs(ids.unsqueeze(1), styles), state)  # (B, 1, H)
     return model.head(y[:, 0]), after
 
 
@@ -100,6 +104,8 @@ class Lockstep:
         self.limits: list[int] = []  # each stream's max_chars, on the host
         self.ids: torch.Tensor  # the characters just sampled, set by `sample`
         self.final = (zeros(batch, V), zeros(L, batch, H), zeros(L, batch, H)) if capture else None
+        # Each stream's style id (a model with styles; padding rows `any`); None: no style input at all.
+        self.styles: Optional[torch.Tensor] = zeros(batch, dtype=torch.long) if cfg.styled else None
 
     @classmethod
     def for_options(
@@ -114,8 +120,15 @@ class Lockstep:
         width = max(o.max_chars for o in options)
         return cls(model, vocabulary, len(options), width, device, capture, filters_in_use(options))
 
-    def load(self, options: Sequence[SamplingOptions], logits: torch.Tensor, state: State) -> None:
-        """Copies a batch in: options, logits (B, V) and state after priming. Rows past B are padding."""
+    def load(
+        self,
+        options: Sequence[SamplingOptions],
+        logits: torch.Tensor,
+        state: State,
+        styles: Optional[Sequence[int]] = None,
+    ) -> None:
+        """Copies a batch in: options, logits (B, V) and state after priming, and each stream's style id (a
+        model with styles: the one it was primed with; None: `any`). Rows past B are padding."""
         B, pad = len(options), self.rows.shape[0] - len(options)
         rule, min_chars, max_chars = stop_settings(options)
         self.limits = max_chars
@@ -130,6 +143,10 @@ class Lockstep:
         put(self.min_chars, min_chars, torch.long)
         put(self.max_chars, max_chars, torch.long, 1)
         put(self.done, [False] * B, torch.bool, True)
+        if self.styles is not None:
+            put(self.styles, styles if styles is not None else [0] * B, torch.long)
+        elif styles is not None and any(styles):
+            raise ValueError("this model has no styles: every style id must be 0")
         seeds = torch.tensor([o.seed for o in options] + [0] * pad, dtype=torch.long).to(self.device)
         self.draws.copy_(uniform_table(seeds, self.width + 1))
         for buffer in (self.n, self.n_out, self.after_terminal, self.out, self.logits, self.h, self.c):
@@ -159,7 +176,7 @@ class Lockstep:
 
     def feed(self) -> None:
         """Runs the characters just sampled through the model, in place."""
-        logits, (h, c) = step(self.model, self.ids, (self.h, self.c))
+        logits, (h, c) = step(self.model, self.ids, (self.h, self.c), self.styles)
         self.logits.copy_(logits)
         self.h.copy_(h)
         self.c.copy_(c)
@@ -181,6 +198,8 @@ class Lockstep:
             setattr(self, name, getattr(self, name)[live])
         self.ids = self.ids[live]
         self.h, self.c = self.h[:, live], self.c[:, live]
+        if self.styles is not None:
+            self.styles = self.styles[live]
 
     def results(self, count: int) -> Sampled:
         """The first `count` streams' results -> Sampled (final state copied off these buffers)."""

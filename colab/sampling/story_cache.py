@@ -1,14 +1,16 @@
 """A bounded LRU of LSTM states, so a story's next line primes only its new text.
 
 An entry holds the state and the last logits after a story's primed ids, keyed by
-the story id and a hash of those ids. A request whose primed ids start with a
-cached entry's ids starts from that entry and primes only the rest; the result is
-the same as priming from scratch (colab/tests/sampling/test_engine.py checks it).
+the story id, the style id the ids were primed with (a model with styles; 0 otherwise:
+a state primed in one style is not the state of another), and a hash of those ids. A
+request whose primed ids start with a cached entry's ids (in its style) starts from that
+entry and primes only the rest; the result is the same as priming from scratch
+(colab/tests/sampling/test_engine.py checks it).
 
 Usage:
     cache = StoryCache(max_entries=256)
-    hit = cache.lookup(story_id, ids)          # -> (n, logits (V,), h (L, H), c (L, H)) or None
-    cache.store(story_id, ids, logits, h, c)
+    hit = cache.lookup(story_id, ids, style=0)          # -> (n, logits (V,), h (L, H), c (L, H)) or None
+    cache.store(story_id, ids, logits, h, c, style=0)
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from typing import Optional, Sequence, Tuple
 
 import torch
 
-# (story id, how many ids, sha256 of those ids)
-Key = Tuple[str, int, bytes]
+# (story id, style id, how many ids, sha256 of those ids)
+Key = Tuple[str, int, int, bytes]
 # the logits (V,), h and c (L, H) after the ids
 Entry = Tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
@@ -52,29 +54,37 @@ class StoryCache:
         return len(self.entries)
 
     def lookup(
-        self, story_id: str, ids: Sequence[int]
+        self, story_id: str, ids: Sequence[int], style: int = 0
     ) -> Optional[tuple[int, torch.Tensor, torch.Tensor, torch.Tensor]]:
-        """The longest cached prefix of `ids` for this story -> (n, logits, h, c), or None."""
+        """The longest cached prefix of `ids` for this story in this style -> (n, logits, h, c), or None."""
         if not self.enabled:
             return None
         packed = _pack(ids)
         best: Optional[Key] = None
         for key in self.by_story.get(story_id, ()):
-            _, n, digest = key
-            if n <= len(ids) and (best is None or n > best[1]) and _digest(packed, n) == digest:
+            _, key_style, n, digest = key
+            if key_style == style and n <= len(ids) and (best is None or n > best[2]) and _digest(packed, n) == digest:
                 best = key
         if best is None:
             self.misses += 1
             return None
         self.hits += 1
         self.entries.move_to_end(best)
-        return (best[1], *self.entries[best])
+        return (best[2], *self.entries[best])
 
-    def store(self, story_id: str, ids: Sequence[int], logits: torch.Tensor, h: torch.Tensor, c: torch.Tensor) -> None:
-        """Keeps the state after `ids`: logits (V,), h and c (L, H), copied off any batch tensor."""
+    def store(
+        self,
+        story_id: str,
+        ids: Sequence[int],
+        logits: torch.Tensor,
+        h: torch.Tensor,
+        c: torch.Tensor,
+        style: int = 0,
+    ) -> None:
+        """Keeps the state after `ids` primed in `style`: logits (V,), h and c (L, H), copied off any batch tensor."""
         if not self.enabled or not ids:
             return
-        key = (story_id, len(ids), _digest(_pack(ids), len(ids)))
+        key = (story_id, style, len(ids), _digest(_pack(ids), len(ids)))
         self.entries[key] = (logits.detach().clone(), h.detach().clone(), c.detach().clone())
         self.entries.move_to_end(key)
         self.by_story.setdefault(story_id, set()).add(key)

@@ -110,3 +110,20 @@ def colab_stub(monkeypatch):
     gauth.transport = transport
     module("google", colab=module("google.colab", auth=auth), auth=gauth)
     return calls
+
+
+@pytest.fixture(scope="session")
+def styled_model(tmp_path_factory):
+    """A tiny model with styles (any, mystery, humor, austen, melville), trained a little on a tiny styled text
+    (colab/tests/helpers/styled.py): enough that each style's own text is likelier in its own style."""
+    from colab.tests.helpers.styled import train_tiny_styled
+
+    return train_tiny_styled(tmp_path_factory.mktemp("styled"), steps=300, extra=["--lr", "2e-2"])
+
+
+@pytest.fixture(scope="session")
+def random_styled_model(tmp_path_factory):
+    """A random-weights model with styles (any, general, austen, melville): colab/tools/make_test_model.py's."""
+    from colab.tools.make_test_model import DEFAULT_STYLES, write_test_model
+
+    return write_test_model(str(tmp_path_factory.mktemp("random-styled")), "tiny-styled", DEFAULT_STYLES)

@@ -5,10 +5,12 @@ lengths) it compares the CUDA-graph sampler with eager lockstep sampling, report
 many greedy requests in a batch get what they get alone (GPU rounding depends on the
 batch's shape, so a near-tie may flip), and checks that continuing from the story cache
 gives what priming from scratch gives. Exit status 1 if graphs and eager sampling, or the
-cache and priming from scratch, give different greedy text.
+cache and priming from scratch, give different greedy text. With a model that has styles,
+the requests cycle through its styles, so every batch mixes them.
 
 Usage:
     python -m colab.tools.check_gpu --model colab/models/small.json
+    python -m colab.tools.check_gpu --model colab/models/styled.json     # a model with styles
 """
 from __future__ import annotations
 
@@ -30,8 +32,8 @@ PROMPTS = [
 ]
 
 
-def requests(n: int, greedy: bool) -> list[dict[str, Any]]:
-    """`n` mixed requests: every filter and stop rule, several lengths; greedy or sampled."""
+def requests(n: int, greedy: bool, styles: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """`n` mixed requests: every filter and stop rule, several lengths (and styles); greedy or sampled."""
     reqs = []
     for k in range(n):
         sampling = {
@@ -43,7 +45,9 @@ def requests(n: int, greedy: bool) -> list[dict[str, Any]]:
             "stop": ("sentence", "line", "none")[k % 3],
             "seed": 1000 + k,
         }
-        reqs.append({"story_id": f"s{k}", "prompt": PROMPTS[k % len(PROMPTS)] + f"({k}) ", "sampling": sampling})
+        prompt = PROMPTS[k % len(PROMPTS)] + f"({k}) "
+        req: dict[str, Any] = {"story_id": f"s{k}", "prompt": prompt, "sampling": sampling}
+        reqs.append({**req, "style": styles[k % len(styles)]} if styles else req)
     return reqs
 
 
@@ -70,9 +74,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(
         f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}, model {artifact.name}; "
         f"CUDA graphs {'on' if graphed.graphs is not None else 'UNAVAILABLE'}"
+        + (f"; styles {', '.join(artifact.styles)}" if artifact.styles else "")
     )
-    failures = 0
-    reqs = requests(args.streams, True)
+    failures, styles = 0, artifact.styles
+    reqs = requests(args.streams, True, styles)
     together = graphed.generate(reqs)
     alone = [eager.generate([r])[0] for r in reqs]
     differ = [k for k, (x, y) in enumerate(zip(together, alone)) if x != y]
@@ -83,12 +88,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         + "".join(f"; #{k} differs from char {_first_difference(together[k][0], alone[k][0])}" for k in differ)
     )
     for greedy in (True, False):
-        reqs = requests(args.streams, greedy)
+        reqs = requests(args.streams, greedy, styles)
         a, b = graphed.generate(reqs), eager.generate(reqs)
         same = sum(x == y for x, y in zip(a, b))
         print(f"{'greedy' if greedy else 'sampled'}: {same}/{len(reqs)} requests identical, graphs vs eager")
         failures += greedy and same < len(reqs)
-    reqs = requests(8, True)
+    reqs = requests(8, True, styles)
     first = graphed.generate(reqs)
     nxt = [dict(r, prompt=r["prompt"] + text + " ") for r, (text, _) in zip(reqs, first)]
     hits_before = graphed.cache.hits

@@ -5,6 +5,8 @@ Usage:
     python -m colab.tools.generate --cases cases.json --json   # [{"prompt", "options"[, "candidates"]}...]
     python -m colab.tools.generate "The old house" --candidates 3 --seed 1   # 3 candidate lines, as a worker makes
     python -m colab.tools.generate --logits "The old house"      # logits after priming
+    python -m colab.tools.generate "The old house" --model tiny-styled.json --style austen   # in a style
+A case may name its own "style"; a style the model lacks (or any, on a model without styles) writes with none.
 """
 from __future__ import annotations
 
@@ -37,6 +39,7 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p.add_argument("--candidates", type=int, default=None, help="candidate lines to write (1 to 5), as a worker does")
     p.add_argument("--cases", help="a JSON file of [{prompt, options, candidates?}] to run as one batch")
     p.add_argument("--logits", action="store_true", help="print the logits after priming the prompt")
+    p.add_argument("--style", default=None, help="the style to write in (a model with styles; default: any)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--device", default="cpu", help="torch device")
     return p.parse_args(argv)
@@ -47,8 +50,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parse_args(argv)
     torch.set_num_threads(1)
     model, artifact = load_artifact(args.model, device=args.device)
+
+    def style_ids(names: Sequence[Optional[str]]) -> Optional[list[int]]:
+        """Style names -> the model's ids (a style it lacks: 0, `any`), or None on a model without styles."""
+        return [artifact.style_id(n) or 0 for n in names] if artifact.styles else None
+
     if args.logits:
-        logits, _ = prime(model, [encode_prompt(artifact, args.prompt or "")], args.device)
+        ids = style_ids([args.style])
+        logits, _ = prime(model, [encode_prompt(artifact, args.prompt or "")], args.device, styles=ids)
         print(json.dumps(logits[0].tolist()))
         return 0
     if args.cases:
@@ -57,6 +66,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prompts = [c["prompt"] for c in cases]
         options = [SamplingOptions(**c.get("options", {})) for c in cases]
         counts = [c.get("candidates") for c in cases]
+        styles = [c.get("style", args.style) for c in cases]
     else:
         prompts = [args.prompt or ""]
         options = [
@@ -65,9 +75,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             )
         ]
         counts = [args.candidates]
+        styles = [args.style]
     if any(n is not None for n in counts):
-        return _print_candidates(Engine(model, artifact, args.device), prompts, options, counts, args.json)
-    results = generate(model, artifact, prompts, options, args.device)
+        engine = Engine(model, artifact, args.device)
+        return _print_candidates(engine, prompts, options, counts, styles, args.json)
+    results = generate(model, artifact, prompts, options, args.device, styles=style_ids(styles))
     if args.json:
         print(json.dumps([{"text": t, "stop": r} for t, r in results], ensure_ascii=False))
     else:
@@ -81,12 +93,15 @@ def _print_candidates(
     prompts: Sequence[str],
     options: Sequence[SamplingOptions],
     counts: Sequence[Optional[int]],
+    styles: Sequence[Optional[str]],
     as_json: bool,
 ) -> int:
     """Runs the cases as a worker runs requests (a story each, no cache) and prints every candidate -> 0."""
     requests: list[dict[str, Any]] = []
-    for k, (prompt, o, n) in enumerate(zip(prompts, options, counts)):
+    for k, (prompt, o, n, style) in enumerate(zip(prompts, options, counts, styles)):
         request: dict[str, Any] = {"story_id": f"case-{k}", "prompt": prompt, "sampling": o.check().to_dict()}
+        if style is not None:
+            request["style"] = style
         requests.append(request if n is None else {**request, "candidates": n})
     lines = engine.generate_candidates(requests)
     if as_json:

@@ -4,6 +4,7 @@
 - train.py: the loop (truncated BPTT, AdamW, mixed precision) and the artifact at the end
 - state.py: progress, validation, devices, resumable checkpoints
 - data.py:  the training text: vocabulary, split, batches
+- styled.py: a styled training text (source<TAB>style<TAB>text): style ids, style dropout, validation by source
 - sync.py:  keeps a notebook run's checkpoint and model in the mailbox, beyond a Colab recycle
 - plot.py:  the loss curve
 """

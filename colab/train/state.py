@@ -17,7 +17,7 @@ from typing import Any, Optional
 import torch
 from torch import nn
 
-from colab.model.lstm import CharLSTM
+from colab.model.lstm import CharLSTM, config_dict
 from colab.train.data import Corpus, StreamBatches
 
 
@@ -40,9 +40,9 @@ class TrainState:
         if self.step % 50 == 0:
             self.history.append({"step": self.step, "chars": self.chars_seen, "train_loss": self.recent_train_loss()})
 
-    def record_val(self, val: float) -> None:
-        """One validation loss, in the history."""
-        self.history.append({"step": self.step, "chars": self.chars_seen, "val_loss": val})
+    def record_val(self, val: float, **more: Any) -> None:
+        """One validation loss (and `more`, e.g. val_styled), in the history."""
+        self.history.append({"step": self.step, "chars": self.chars_seen, "val_loss": val, **more})
 
     def recent_train_loss(self) -> float:
         """The mean training loss of the last 100 steps (NaN before the first)."""
@@ -57,18 +57,22 @@ def evaluate(
     amp_dtype: Optional[torch.dtype] = None,
     rows: int = 8,
     window: int = 256,
+    styles: Optional[torch.Tensor] = None,
 ) -> float:
-    """Mean cross-entropy in nats per character over `ids`, carrying state along rows."""
+    """Mean cross-entropy in nats per character over `ids`, carrying state along rows; `styles` (N,): the style
+    id fed with each character (a model with styles; None: `any`)."""
     model.eval()
     n = (len(ids) - 1) // rows
     x_all = ids[: n * rows].view(rows, n)
     y_all = ids[1 : n * rows + 1].view(rows, n)
+    s_all = styles[: n * rows].view(rows, n) if styles is not None else None
     total, count, state = 0.0, 0, None
     for start in range(0, n, window):
         x = x_all[:, start : start + window].to(device)
         y = y_all[:, start : start + window].to(device)
+        s = s_all[:, start : start + window].to(device) if s_all is not None else None
         with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
-            logits, state = model(x, state)
+            logits, state = model(x, state, s)
         loss = nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum")
         total += float(loss)
         count += y.numel()
@@ -134,9 +138,11 @@ class Checkpoint:
         state.elapsed = elapsed
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         blob = {
-            "config": asdict(model.config),
+            "config": config_dict(model.config),
             "corpus_sha256": corpus.sha256,
             "vocabulary": corpus.vocabulary,
+            "styles": getattr(corpus, "styles", []),
+            "style_seed": getattr(batches, "style_seed", None),
             "model": model.state_dict(),
             "optimizer": optimizer.state_dict(),
             "scaler": scaler.state_dict() if scaler else None,
@@ -166,12 +172,16 @@ class Checkpoint:
             print(f"storyloom train: no checkpoint at {self.path}; starting fresh", flush=True)
             return TrainState()
         blob = load_trusted(self.path)
-        if blob["corpus_sha256"] != corpus.sha256 or blob["vocabulary"] != corpus.vocabulary:
+        if (
+            blob["corpus_sha256"] != corpus.sha256
+            or blob["vocabulary"] != corpus.vocabulary
+            or blob.get("styles", []) != getattr(corpus, "styles", [])
+        ):
             raise SystemExit(
                 f"storyloom train: checkpoint {self.path} was trained on another text; "
-                "pass --checkpoint with a new path, or the same --text"
+                "pass --checkpoint with a new path, or the same --text (and --styles)"
             )
-        if blob["config"] != asdict(model.config):
+        if blob["config"] != config_dict(model.config):
             raise SystemExit(
                 f"storyloom train: checkpoint {self.path} has architecture {blob['config']}, "
                 "which differs from the flags given"
@@ -181,6 +191,9 @@ class Checkpoint:
         if scaler and blob["scaler"]:
             scaler.load_state_dict(blob["scaler"])
         batches.pos = blob["pos"]
+        restore_styles = getattr(batches, "restore_styles", None)
+        if restore_styles is not None and blob.get("style_seed") is not None:
+            restore_styles(blob["style_seed"])  # this epoch's style dropout, as it was
         generator.set_state(blob["generator"])
         torch.set_rng_state(blob["torch_rng"])
         random.setstate(blob["python_rng"])

@@ -3,6 +3,7 @@
 Usage:
     amp_dtype, scaler = amp_settings(args, device)
     loss, hidden = train_step(model, optimizer, scaler, amp_dtype, batches.next(), hidden, args, device)
+    loss, hidden = train_step(model, optimizer, scaler, amp_dtype, (x, y, fresh), hidden, args, device, styles)
 """
 from __future__ import annotations
 
@@ -48,15 +49,16 @@ def amp_settings(args: argparse.Namespace, device: torch.device) -> tuple[Option
 
 
 def forward_weight_dropped(
-    model: CharLSTM, ids: torch.Tensor, hidden: Optional[State], p: float
+    model: CharLSTM, ids: torch.Tensor, hidden: Optional[State], p: float, styles: Optional[torch.Tensor] = None
 ) -> tuple[torch.Tensor, State]:
-    """The model's forward pass with DropConnect on every weight_hh (one mask per window) -> logits, state.
+    """The model's forward pass with DropConnect on every weight_hh (one mask per window) -> logits, state;
+    `styles` (B, T): the style ids, a model with styles.
 
     The dropped weights go to the same LSTM kernel nn.LSTM calls (cuDNN on a GPU);
     nn.LSTM itself always reads its own weights, so it cannot take them.
     """
     lstm = model.lstm
-    x = model.embedding(ids)  # (B, T, E)
+    x = model.inputs(ids, styles)  # (B, T, E [+ S])
     if hidden is None:
         zeros = x.new_zeros(lstm.num_layers, ids.shape[0], lstm.hidden_size)
         hidden = (zeros, zeros)
@@ -81,16 +83,20 @@ def train_step(
     hidden: Optional[State],
     args: argparse.Namespace,
     device: torch.device,
+    styles: Optional[torch.Tensor] = None,
 ) -> tuple[torch.Tensor, State]:
-    """One step of truncated BPTT on a batch -> (loss, the state to carry into the next window)."""
+    """One step of truncated BPTT on a batch (with its style ids (B, T), a model with styles) -> (loss, the
+    state to carry into the next window)."""
     x, y, fresh = batch
     x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+    if styles is not None:
+        styles = styles.to(device, non_blocking=True)
     carried = None if fresh or hidden is None else (hidden[0].detach(), hidden[1].detach())
     with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
         if args.weight_drop > 0:
-            logits, after = forward_weight_dropped(model, x, carried, args.weight_drop)
+            logits, after = forward_weight_dropped(model, x, carried, args.weight_drop, styles)
         else:
-            logits, after = model(x, carried)
+            logits, after = model(x, carried, styles)
         loss = nn.functional.cross_entropy(logits.float().reshape(-1, logits.shape[-1]), y.reshape(-1))
     optimizer.zero_grad(set_to_none=True)
     if scaler:

@@ -5,17 +5,18 @@
 - Any other exception in a batch of several jobs: run each job alone, so only the
   job that really fails gets an error.
 
-A job's result is its candidate lines (one unless the request asks for `candidates`).
+A job's result is its candidate lines (one unless the request asks for `candidates`). A request that names a
+style (revision 3) gets `result.style`: the style the model wrote in, or null when it has none or not that one.
 
 Usage:
     outcomes = run_batch(jobs, run, on_halve=lambda cap: ...)   # [(job, result) or (job, exception)]
-    responses, chars = batch_responses(outcomes, worker_id, loaded, device, seconds, log)
+    responses, chars = batch_responses(outcomes, worker_id, loaded, device, seconds, log, style_of)
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Optional, Sequence, TypeVar, Union
 
-from colab.sampling.engine import Candidate
+from colab.sampling.engine import Candidate, requested_style
 from colab.sampling.oom import free_gpu_memory, is_oom
 from colab.worker.io import ModelIdentity, failure_response, ok_response
 
@@ -87,8 +88,12 @@ def batch_responses(
     device: str,
     seconds: float,
     log: Callable[[str], None],
+    style_of: Optional[Callable[[dict[str, Any]], Optional[str]]] = None,
 ) -> tuple[dict[str, dict[str, Any]], int]:
-    """A response for each job of a batch -> ({`<job_id>.json`: response}, characters generated in all)."""
+    """A response for each job of a batch -> ({`<job_id>.json`: response}, characters generated in all).
+
+    `style_of(request)`: the style a job was written in (Engine.style_of's name; None: none). Only a request
+    that names a style gets `result.style`, so one that does not gets exactly the response it always got."""
     responses: dict[str, dict[str, Any]] = {}
     for request, outcome in outcomes:
         job_id = request["job_id"]
@@ -98,8 +103,10 @@ def batch_responses(
         else:
             first, extra = outcome[0], candidates_field(request, outcome)
             ms = seconds * 1000
+            styled = requested_style(request) is not None
+            style = style_of(request) if styled and style_of is not None else None
             responses[f"{job_id}.json"] = ok_response(
-                job_id, worker_id, first.text, first.stop, loaded, device, ms, extra
+                job_id, worker_id, first.text, first.stop, loaded, device, ms, extra, styled, style
             )
     chars = sum(len(c.text) for _, o in outcomes if not isinstance(o, Exception) for c in o)
     return responses, chars

@@ -5,6 +5,7 @@ structured error.
 Usage:
     incoming = read_incoming(data)                       # a request dict, or the ProtocolError
     response = ok_response(job_id, worker_id, text, stop, loaded, device_label, ms)   # + candidates=[...]
+    response = ok_response(..., styled=True, style="austen")   # revision 3: the style used (None: none)
     response = error_response(job_id, worker_id, "bad_request", "invalid request: sampling.top_p: ...")
     write_response(transport, f"{job_id}.json", response)
 """
@@ -59,9 +60,12 @@ def ok_response(
     device: str,
     ms: float,
     candidates: Optional[list[dict[str, Any]]] = None,
+    styled: bool = False,
+    style: Optional[str] = None,
 ) -> dict[str, Any]:
     """A line: the text, why it stopped, the model and device, and how long the batch took; with `candidates`
-    (revision 2: a request that asked for them), every candidate line, the first being `text` and `stop`."""
+    (revision 2: a request that asked for them), every candidate line, the first being `text` and `stop`; with
+    `styled` (revision 3: a request that named a style), `style`: the style written in, None for none."""
     result: dict[str, Any] = {
         "text": text,
         "stop": stop,
@@ -72,6 +76,8 @@ def ok_response(
     }
     if candidates is not None:
         result["candidates"] = candidates
+    if styled:
+        result["style"] = style
     return {**_head(job_id, worker_id, True), "result": result}
 
 

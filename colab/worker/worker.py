@@ -198,7 +198,8 @@ class Worker:
             self.active_jobs = []
         seconds = time.monotonic() - started
         label = device_label(device_info(self.device))
-        responses, chars = batch_responses(outcomes, self.options.worker_id, loaded, label, seconds, self.log)
+        worker_id, style_of = self.options.worker_id, lambda request: engine.style_of(request)[1]
+        responses, chars = batch_responses(outcomes, worker_id, loaded, label, seconds, self.log, style_of)
         self.metrics.record_batch(chars, seconds)
         writes = self.pool.map(lambda item: self.put_response(*item), responses.items())
         for (name, response), written in zip(responses.items(), writes):

@@ -92,9 +92,9 @@ def test_each_prompt_primes_once_and_every_candidate_samples_in_one_lockstep(sma
     rows = []
     sample = e.sample
 
-    def counted(logits, state, options, on_sync=None):
+    def counted(logits, state, options, on_sync=None, styles=None):
         rows.append(len(options))
-        return sample(logits, state, options, on_sync)
+        return sample(logits, state, options, on_sync, styles)
 
     monkeypatch.setattr(e, "sample", counted)
     many = next(c for c in CASES if c.get("candidates") == 3)
