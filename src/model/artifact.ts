@@ -14,12 +14,17 @@ export class ArtifactError extends Error {
   override name = 'ArtifactError';
 }
 
-/** The architecture of a character LSTM, as the artifact's json records it. */
+/**
+ * The architecture of a character LSTM, as the artifact's json records it. A model with styles (`numStyles` > 0)
+ * feeds concat(embedding[c], style_embedding[s]) to layer 0 at every step; without, both are 0.
+ */
 export interface ModelConfig {
   vocabSize: number;
   embeddingDim: number;
   hiddenSize: number;
   numLayers: number;
+  numStyles: number;
+  styleDim: number;
 }
 
 /** A checked artifact: its description and its float32 weights by tensor name. */
@@ -31,6 +36,8 @@ export interface Artifact {
   normalization: NormalizationRules;
   sampling: { primePrefix: string; contextChars: number };
   weightsSha256: string;
+  /** The styles the model writes in, by id (`any` first); empty for a model without styles. */
+  styles: string[];
   doc: Record<string, unknown>;
   tensors: Map<string, Tensor>;
 }
@@ -38,17 +45,22 @@ export interface Artifact {
 const VERSION = 1;
 const ARCHITECTURE = 'char-lstm';
 const REQUIRED_KEYS = ['v', 'name', 'architecture', 'vocabulary', 'normalization', 'weights'];
+/** The style every styled model lists first: no particular style. */
+export const ANY_STYLE = 'any';
+/** A style's name: the protocol's StyleName (src/jobs/protocol.ts). */
+const STYLE_NAME = /^[a-z][a-z-]*$/;
 
 /** The tensor names and shapes an artifact of this architecture must hold. */
 export function expectedShapes(c: ModelConfig): Map<string, number[]> {
-  const { vocabSize: V, embeddingDim: E, hiddenSize: H } = c;
+  const { vocabSize: V, embeddingDim: E, hiddenSize: H, numStyles, styleDim } = c;
   const shapes = new Map<string, number[]>([
     ['embedding.weight', [V, E]],
     ['head.weight', [V, H]],
     ['head.bias', [V]],
   ]);
+  if (numStyles > 0) shapes.set('style_embedding.weight', [numStyles, styleDim]);
   for (let k = 0; k < c.numLayers; k++) {
-    shapes.set(`lstm.weight_ih_l${k}`, [4 * H, k === 0 ? E : H]);
+    shapes.set(`lstm.weight_ih_l${k}`, [4 * H, k === 0 ? E + styleDim : H]);
     shapes.set(`lstm.weight_hh_l${k}`, [4 * H, H]);
     shapes.set(`lstm.bias_ih_l${k}`, [4 * H]);
     shapes.set(`lstm.bias_hh_l${k}`, [4 * H]);
@@ -87,7 +99,51 @@ function positiveInt(path: string, arch: Record<string, unknown>, key: string): 
   return value as number;
 }
 
-function checkDoc(path: string, doc: Record<string, unknown>): ModelConfig {
+/** `architecture.<key>`: absent or a non-negative integer (0 when absent). */
+function countOf(path: string, arch: Record<string, unknown>, key: string): number {
+  const value = arch[key] ?? 0;
+  if (!Number.isInteger(value) || (value as number) < 0)
+    throw new ArtifactError(`model file ${path}: architecture.${key} must be a non-negative integer`);
+  return value as number;
+}
+
+/** The style sizes and names: none (both sizes absent or 0, no `styles`), or `any` first and one name per id. */
+function checkStyles(path: string, doc: Record<string, unknown>, arch: Record<string, unknown>) {
+  const numStyles = countOf(path, arch, 'num_styles');
+  const styleDim = countOf(path, arch, 'style_dim');
+  const styles = doc.styles;
+  if (numStyles === 0 && styleDim === 0 && styles === undefined) return { numStyles, styleDim, styles: [] };
+  if (numStyles === 0 || styleDim === 0) {
+    throw new ArtifactError(
+      `model file ${path}: a model with styles needs architecture.num_styles and architecture.style_dim ` +
+        `both positive (got ${numStyles} and ${styleDim})`,
+    );
+  }
+  if (!Array.isArray(styles)) {
+    throw new ArtifactError(`model file ${path}: architecture.num_styles is ${numStyles} but 'styles' is not a list`);
+  }
+  if (styles.length !== numStyles) {
+    throw new ArtifactError(
+      `model file ${path}: 'styles' lists ${styles.length} styles but architecture.num_styles is ${numStyles}`,
+    );
+  }
+  if (
+    !styles.every((x) => typeof x === 'string' && x.length <= 40 && STYLE_NAME.test(x)) ||
+    new Set(styles).size !== styles.length
+  ) {
+    throw new ArtifactError(
+      `model file ${path}: 'styles' must be distinct names of lower-case letters and dashes (40 at most)`,
+    );
+  }
+  if (styles[0] !== ANY_STYLE) {
+    throw new ArtifactError(
+      `model file ${path}: 'styles' must start with '${ANY_STYLE}', not ${JSON.stringify(styles[0])}`,
+    );
+  }
+  return { numStyles, styleDim, styles: styles as string[] };
+}
+
+function checkDoc(path: string, doc: Record<string, unknown>): { config: ModelConfig; styles: string[] } {
   const missing = REQUIRED_KEYS.filter((k) => !(k in doc));
   if (missing.length)
     throw new ArtifactError(`model file ${path} is missing ${missing.map((k) => `'${k}'`).join(', ')}`);
@@ -102,12 +158,14 @@ function checkDoc(path: string, doc: Record<string, unknown>): ModelConfig {
       `model file ${path} has unknown architecture ${JSON.stringify(kind)}; this storyloom runs '${ARCHITECTURE}'`,
     );
   }
-  const config = {
+  const sizes = {
     vocabSize: positiveInt(path, arch, 'vocab_size'),
     embeddingDim: positiveInt(path, arch, 'embedding_dim'),
     hiddenSize: positiveInt(path, arch, 'hidden_size'),
     numLayers: positiveInt(path, arch, 'num_layers'),
   };
+  const { numStyles, styleDim, styles } = checkStyles(path, doc, arch);
+  const config = { ...sizes, numStyles, styleDim };
   const vocab = doc.vocabulary;
   if (
     !Array.isArray(vocab) ||
@@ -121,7 +179,7 @@ function checkDoc(path: string, doc: Record<string, unknown>): ModelConfig {
   if (typeof weights !== 'object' || weights === null || typeof weights.file !== 'string') {
     throw new ArtifactError(`model file ${path}: weights.file must name the safetensors file`);
   }
-  return config;
+  return { config, styles };
 }
 
 async function readWeights(jsonPath: string, doc: Record<string, unknown>) {
@@ -169,7 +227,7 @@ function checkTensors(path: string, config: ModelConfig, tensors: Map<string, Te
 export async function loadArtifact(path: string): Promise<Artifact> {
   const jsonPath = jsonPathOf(path);
   const doc = await readJson(jsonPath);
-  const config = checkDoc(jsonPath, doc);
+  const { config, styles } = checkDoc(jsonPath, doc);
   const weights = await readWeights(jsonPath, doc);
   checkTensors(weights.path, config, weights.tensors);
   const sampling = (doc.sampling ?? {}) as { prime_prefix?: string; context_chars?: number };
@@ -181,6 +239,7 @@ export async function loadArtifact(path: string): Promise<Artifact> {
     normalization: doc.normalization as NormalizationRules,
     sampling: { primePrefix: sampling.prime_prefix ?? '\n', contextChars: sampling.context_chars ?? 2000 },
     weightsSha256: weights.sha256,
+    styles,
     doc,
     tensors: weights.tensors,
   };

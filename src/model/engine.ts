@@ -3,7 +3,9 @@
  * The twin of colab/sampling/engine.py: the same priming (prime prefix + normalized
  * prompt), the same sampler and stop rules, so greedy output is identical. A request
  * for several candidate lines primes its prompt once and forks the state, one
- * stream per candidate, each with its own seed (candidateSeed).
+ * stream per candidate, each with its own seed (candidateSeed). A request may name a style: on a model that has
+ * it, every stream of the request (priming and sampling, every candidate) is written in it; otherwise it is
+ * written with none (id 0, `any`, or no style input at all) and the result says `style: null`.
  */
 import { ArtifactError, loadArtifact, type Artifact } from './artifact.ts';
 import { LstmRuntime, type LstmState } from './lstm.ts';
@@ -19,6 +21,11 @@ export type StopReason = 'stop_rule' | 'max_chars';
 export interface Generation {
   text: string;
   stop: StopReason;
+  /**
+   * The style it was written in, present when the request named one: that name when the model has it, else null
+   * (the model has no styles, or not that one: written with none).
+   */
+  style?: string | null;
 }
 
 /** One candidate line of a request: a continuation, and the seed it was sampled with. */
@@ -33,6 +40,8 @@ export interface EngineInfo {
   parameters: number;
   vocabSize: number;
   contextChars: number;
+  /** The styles the model writes in, by id (`any` first); empty for a model without styles. */
+  styles: string[];
 }
 
 /** A continuation to generate; `cacheKey` (a story id) lets the story cache skip text primed before. */
@@ -42,6 +51,14 @@ export interface GenerationRequest {
   cacheKey?: string;
   /** How many candidate lines (1 to MAX_CANDIDATES; 1 when unset): candidate i samples with candidateSeed(seed, i). */
   candidates?: number;
+  /** The style to write in (a name the model lists; see Generation.style); unset: none, and no `style` in results. */
+  style?: string;
+}
+
+/** A request's style as the model runs it: the id its streams carry, and what its results say (see Generation). */
+interface StyleUse {
+  id: number;
+  said: string | null | undefined;
 }
 
 /** A stream while it is being generated. */
@@ -54,7 +71,10 @@ interface Stream {
   fed: number[];
   logits?: Float32Array;
   options: SamplingOptions;
+  /** Its state, which carries its style id. */
   state: LstmState;
+  /** What its result says of the style (undefined: the request named none). */
+  style: string | null | undefined;
   tracker: StopTracker;
   out: string;
   n: number;
@@ -68,6 +88,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** A loaded model that generates text on the CPU. */
 export class Engine {
   private readonly index: Map<string, number>;
+  private readonly styleIds: Map<string, number>;
   /** States after each story's latest text (see StoryCache). */
   readonly cache = new StoryCache();
   /** Characters run through priming so far: what the story cache saves (colab's `primed_chars`). */
@@ -79,6 +100,7 @@ export class Engine {
     private readonly normalizer: Normalizer,
   ) {
     this.index = new Map(artifact.vocabulary.map((ch, i) => [ch, i]));
+    this.styleIds = new Map(artifact.styles.map((name, i) => [name, i]));
   }
 
   /** Loads `x.json` (or `x.safetensors`); throws ArtifactError for a broken artifact. */
@@ -102,7 +124,18 @@ export class Engine {
       parameters,
       vocabSize: this.artifact.config.vocabSize,
       contextChars: this.artifact.sampling.contextChars,
+      styles: [...this.artifact.styles],
     };
+  }
+
+  /**
+   * How a request's style runs: its id when the model lists it; otherwise id 0 (`any`, or no style input), and
+   * the result says null. A request without one gets id 0 and no `style` in its result.
+   */
+  styleOf(name: string | undefined): StyleUse {
+    if (name === undefined) return { id: 0, said: undefined };
+    const id = this.styleIds.get(name);
+    return id === undefined ? { id: 0, said: null } : { id, said: name };
   }
 
   /** Maps text to vocabulary characters, by the artifact's rules. */
@@ -115,9 +148,9 @@ export class Engine {
     return [...this.normalize(this.artifact.sampling.primePrefix + prompt)].map((ch) => this.index.get(ch)!);
   }
 
-  /** The logits after priming `prompt` (for tests and parity checks). */
-  logitsAfter(prompt: string): Float32Array {
-    const state = this.runtime.newState();
+  /** The logits after priming `prompt`, in `style` when the model has it (for tests and parity checks). */
+  logitsAfter(prompt: string, style?: string): Float32Array {
+    const state = this.runtime.newState(this.styleOf(style).id);
     let logits = new Float32Array(0);
     for (const id of this.encode(prompt)) logits = this.runtime.step([id], [state]).slice();
     return logits;
@@ -158,7 +191,8 @@ export class Engine {
   private stream(request: GenerationRequest): Stream {
     const checked = checkSampling(request.options ?? {});
     const ids = this.encode(request.prompt);
-    const cached = request.cacheKey ? this.cache.lookup(request.cacheKey, ids) : undefined;
+    const style = this.styleOf(request.style);
+    const cached = request.cacheKey ? this.cache.lookup(request.cacheKey, ids, style.id) : undefined;
     // With nothing new to prime the cached logits stand in; otherwise priming makes new ones.
     return {
       ids,
@@ -167,7 +201,8 @@ export class Engine {
       fed: [...ids],
       logits: cached?.logits,
       options: checked,
-      state: cached?.state ?? this.runtime.newState(),
+      state: cached?.state ?? this.runtime.newState(style.id),
+      style: style.said,
       tracker: new StopTracker(checked),
       out: '',
       n: 0,
@@ -180,7 +215,7 @@ export class Engine {
   /** Continues each prompt with its options, all streams in lockstep: each request's candidate 0. */
   async generate(requests: GenerationRequest[]): Promise<Generation[]> {
     const all = await this.generateCandidates(requests);
-    return all.map(([first]) => ({ text: first.text, stop: first.stop }));
+    return all.map(([{ text, stop, style }]) => (style === undefined ? { text, stop } : { text, stop, style }));
   }
 
   /**
@@ -202,7 +237,7 @@ export class Engine {
       const prompt = forks[b][0] === s ? [] : [{ ids: s.ids, state: s.state, logits: s.logits! }];
       this.cache.storeAll(s.cacheKey, [...prompt, ...finals]);
     });
-    return forks.map((group) => group.map((s) => ({ text: s.out, stop: s.stop, seed: s.options.seed })));
+    return forks.map((group) => group.map(candidateOf));
   }
 
   /** Samples primed streams (their `logits` set) in lockstep until each stops. */
@@ -247,8 +282,14 @@ function fork(s: Stream, n: number): Stream[] {
       ...s,
       fed: [...s.ids],
       options,
-      state: { h: s.state.h.slice(), c: s.state.c.slice() },
+      state: { h: s.state.h.slice(), c: s.state.c.slice(), style: s.state.style },
       tracker: new StopTracker(options),
     };
   });
+}
+
+/** A finished stream as a candidate line (with its style when the request named one). */
+function candidateOf(s: Stream): Candidate {
+  const line = { text: s.out, stop: s.stop, seed: s.options.seed };
+  return s.style === undefined ? line : { ...line, style: s.style };
 }

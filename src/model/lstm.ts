@@ -1,18 +1,25 @@
 /**
  * The LSTM forward pass on typed arrays, batched across streams, with every
  * matrix product in the SIMD kernel. PyTorch's gate order (i, f, g, o) and
- * equations. Two rearrangements make a step cheaper than PyTorch's own:
+ * equations. Three rearrangements make a step cheaper than PyTorch's own:
  *   - layer 0's input projection of every character is precomputed
  *     (table[v] = W_ih0 · E[v] + b_ih0 + b_hh0), so the embedding costs nothing;
+ *   - a model with styles feeds [E[v]; S[s]] to layer 0, and W_ih0 · [e; s] = W_ih0[:, :E] · e + W_ih0[:, E:] · s:
+ *     the table holds the first part, and each style's constant second part (style0[s]) is precomputed too,
+ *     added to layer 0's gates every step (a batch may mix styles: each stream carries its own);
  *   - layers above 0 multiply [h_below; h] by [W_ih | W_hh] in one product.
  */
 import type { Artifact } from './artifact.ts';
 import { createKernel, type Kernel } from './kernel.ts';
 
-/** One stream's recurrent state: h and c for every layer, layer-major (L × H). */
+/**
+ * One stream's recurrent state: h and c for every layer, layer-major (L × H), and the style id it is written in
+ * for its whole life (0: `any`, or no style input on a model without styles).
+ */
 export interface LstmState {
   h: Float32Array;
   c: Float32Array;
+  style: number;
 }
 
 const align = (n: number) => Math.ceil(n / 16) * 16;
@@ -26,6 +33,8 @@ export class LstmRuntime {
   readonly V: number;
   readonly H: number;
   readonly L: number;
+  /** How many styles the model has (0: none). */
+  readonly numStyles: number;
   private readonly f32: Float32Array;
   private readonly at: Record<string, number> = {};
 
@@ -35,7 +44,7 @@ export class LstmRuntime {
     readonly maxBatch: number,
     layout: Map<string, number>,
   ) {
-    ({ vocabSize: this.V, hiddenSize: this.H, numLayers: this.L } = artifact.config);
+    ({ vocabSize: this.V, hiddenSize: this.H, numLayers: this.L, numStyles: this.numStyles } = artifact.config);
     this.f32 = new Float32Array(kernel.memory.buffer);
     for (const [name, offset] of layout) this.at[name] = offset;
     this.fill(artifact);
@@ -43,9 +52,10 @@ export class LstmRuntime {
 
   /** Lays the artifact's weights out in a new kernel memory. */
   static async create(artifact: Artifact, maxBatch = 64): Promise<LstmRuntime> {
-    const { vocabSize: V, hiddenSize: H, numLayers: L } = artifact.config;
+    const { vocabSize: V, hiddenSize: H, numLayers: L, numStyles } = artifact.config;
     const sizes: [string, number][] = [
       ['table0', V * 4 * H],
+      ['style0', numStyles * 4 * H],
       ['whh0', 4 * H * H],
     ];
     for (let k = 1; k < L; k++) sizes.push([`wcat${k}`, 4 * H * 2 * H], [`bias${k}`, 4 * H]);
@@ -68,15 +78,24 @@ export class LstmRuntime {
   private fill(artifact: Artifact): void {
     const { V, H, L, f32, at } = this;
     const t = (name: string) => artifact.tensors.get(name)!.data;
-    const E = artifact.config.embeddingDim;
+    const { embeddingDim: E, styleDim: S } = artifact.config;
+    // W_ih0's rows are [E | S] wide: the character's columns, then the style's.
     const emb = t('embedding.weight'),
       wih0 = t('lstm.weight_ih_l0');
     const b0 = t('lstm.bias_ih_l0').map((b, i) => b + t('lstm.bias_hh_l0')[i]);
     for (let v = 0; v < V; v++) {
       for (let r = 0; r < 4 * H; r++) {
         let sum = 0;
-        for (let e = 0; e < E; e++) sum += wih0[r * E + e] * emb[v * E + e];
+        for (let e = 0; e < E; e++) sum += wih0[r * (E + S) + e] * emb[v * E + e];
         f32[at.table0 + v * 4 * H + r] = sum + b0[r];
+      }
+    }
+    const semb = this.numStyles > 0 ? t('style_embedding.weight') : new Float32Array(0);
+    for (let s = 0; s < this.numStyles; s++) {
+      for (let r = 0; r < 4 * H; r++) {
+        let sum = 0;
+        for (let e = 0; e < S; e++) sum += wih0[r * (E + S) + E + e] * semb[s * S + e];
+        f32[at.style0 + s * 4 * H + r] = sum;
       }
     }
     f32.set(t('lstm.weight_hh_l0'), at.whh0);
@@ -95,9 +114,11 @@ export class LstmRuntime {
     f32.set(t('head.bias'), at.bout);
   }
 
-  /** A zero state for a new stream. */
-  newState(): LstmState {
-    return { h: new Float32Array(this.L * this.H), c: new Float32Array(this.L * this.H) };
+  /** A zero state for a new stream written in style `style` (an id; 0 on a model without styles). */
+  newState(style = 0): LstmState {
+    if (!(Number.isInteger(style) && style >= 0 && style < Math.max(1, this.numStyles)))
+      throw new RangeError(`style id ${style} is not one of this model's ${this.numStyles} styles`);
+    return { h: new Float32Array(this.L * this.H), c: new Float32Array(this.L * this.H), style };
   }
 
   private cell(k: number, states: LstmState[]): void {
@@ -128,7 +149,14 @@ export class LstmRuntime {
     const { V, H, L, f32, at } = this;
     const gemm = this.kernel.gemmAcc;
     ids.forEach((id, b) => {
-      f32.copyWithin(at.gates + b * 4 * H, at.table0 + id * 4 * H, at.table0 + (id + 1) * 4 * H);
+      const g = at.gates + b * 4 * H;
+      f32.copyWithin(g, at.table0 + id * 4 * H, at.table0 + (id + 1) * 4 * H);
+      if (this.numStyles > 0) {
+        const style = states[b].style;
+        if (!(style >= 0 && style < this.numStyles)) throw new RangeError(`stream ${b} has no style id ${style}`);
+        const s = at.style0 + style * 4 * H;
+        for (let r = 0; r < 4 * H; r++) f32[g + r] += f32[s + r];
+      }
       f32.set(states[b].h.subarray(0, H), at.x + b * H);
     });
     gemm(at.whh0 * 4, at.x * 4, at.gates * 4, 4 * H, H, B);

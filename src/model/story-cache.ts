@@ -5,7 +5,9 @@
  * Matching is on ids, after normalization, so results are identical to priming
  * from scratch. A job with several candidate lines leaves several states (its
  * prompt, and each candidate after it): whichever the story goes on with, the
- * longest one that is a prefix is used. Bounded: the least recently used story goes first.
+ * longest one that is a prefix is used. A state is only ever reused in its own style (each state carries its
+ * style id, and a lookup names the style it wants): a state primed in one style is not the state of another, so
+ * the key is in effect (story, style). Bounded: the least recently used story goes first.
  */
 import type { LstmState } from './lstm.ts';
 
@@ -17,7 +19,7 @@ export interface CachedState {
 }
 
 function copy(state: LstmState): LstmState {
-  return { h: state.h.slice(), c: state.c.slice() };
+  return { h: state.h.slice(), c: state.c.slice(), style: state.style };
 }
 
 /** An LRU map from story to the states after its latest text (the twin of colab's `StoryCache`). */
@@ -28,10 +30,14 @@ export class StoryCache {
 
   constructor(private readonly capacity = 256) {}
 
-  /** The longest cached entry for `key` whose ids are a prefix of `ids` (a copy, safe to step). */
-  lookup(key: string, ids: readonly number[]): CachedState | undefined {
+  /**
+   * The longest cached entry for `key` in style `style` (an id; 0 without styles) whose ids are a prefix of `ids`
+   * (a copy, safe to step).
+   */
+  lookup(key: string, ids: readonly number[], style = 0): CachedState | undefined {
     const all = this.entries.get(key) ?? [];
-    const isPrefix = (e: CachedState) => e.ids.length <= ids.length && e.ids.every((id, i) => ids[i] === id);
+    const isPrefix = (e: CachedState) =>
+      e.state.style === style && e.ids.length <= ids.length && e.ids.every((id, i) => ids[i] === id);
     const entry = all
       .filter(isPrefix)
       .reduce<CachedState | undefined>((a, e) => (a && a.ids.length >= e.ids.length ? a : e), undefined);

@@ -1,7 +1,8 @@
 /**
  * Generating one batch on the CPU engine: a response for each job, or an error response for each when
  * generation fails (the worker writes them). colab's `Worker.run` does the same on the GPU. A job that asks
- * for several candidates gets them all from its one primed prompt, in the same lockstep as the other jobs.
+ * for several candidates gets them all from its one primed prompt, in the same lockstep as the other jobs; a job
+ * that names a style is written in it when the model has it (else with none), and its result says which.
  *
  *   const outcome = await generateBatch(engine, batch, 'embedded-1');
  *   for (const { response, ok } of outcome.responses) await writeResponse(transport, response);
@@ -48,7 +49,8 @@ export async function generateBatch(engine: Engine, batch: Request[], workerId: 
 
 /**
  * A job's result: candidate 0's text and stop, and, when the request asked for `candidates` (revision 2), every
- * candidate; a request that did not ask gets exactly the result it got before candidates existed.
+ * candidate; when it named a `style` (revision 3), the style used (null: none, the model lacks it). A request
+ * that asked for neither gets exactly the result it got before they existed.
  */
 export function resultOf(
   request: Request,
@@ -57,6 +59,7 @@ export function resultOf(
 ): Result {
   const [first] = candidates;
   const result: Result = { text: first.text, stop: first.stop, ...made };
+  if (request.style !== undefined) result.style = first.style ?? null;
   if (request.candidates === undefined) return result;
   const wire = candidates.map(
     (c): WireCandidate => ({ text: c.text, stop: c.stop, seed: c.seed, chars: [...c.text].length }),
@@ -64,7 +67,7 @@ export function resultOf(
   return { ...result, candidates: wire };
 }
 
-/** A request as the engine takes it: prompt, sampling settings, story (for the story cache) and candidates. */
+/** A request as the engine takes it: prompt, sampling settings, story (for the story cache), candidates, style. */
 function generationRequest(r: Request): GenerationRequest {
   const s = r.sampling;
   const options = {
@@ -76,5 +79,5 @@ function generationRequest(r: Request): GenerationRequest {
     stop: s.stop,
     seed: s.seed,
   };
-  return { prompt: r.prompt, options, cacheKey: r.story_id, candidates: r.candidates ?? 1 };
+  return { prompt: r.prompt, options, cacheKey: r.story_id, candidates: r.candidates ?? 1, style: r.style };
 }

@@ -36,7 +36,7 @@ describe('story state cache', () => {
 
   it('is bounded, least recently used first', () => {
     const cache = new StoryCache(2);
-    const state = { h: new Float32Array(2), c: new Float32Array(2) };
+    const state = { h: new Float32Array(2), c: new Float32Array(2), style: 0 };
     cache.store('a', [1], state, new Float32Array(1));
     cache.store('b', [1], state, new Float32Array(1));
     expect(cache.lookup('a', [1, 2])).toBeDefined();
