@@ -1,12 +1,13 @@
 /**
- * `npm run generate -- "<opening>" [--model small] [--temperature 0.8] [--length 280] [--seed N]
+ * `npm run generate -- "<opening>" [--model small] [--temperature 0.8] [--length 280] [--style austen] [--seed N]
  *  [--top-k 0] [--top-p 0.95] [--min-chars 40] [--stop sentence|line|none] [--raw] [--json]`
  *
  * Writes the line the chat would write after a story's opening, with /story's ranges, defaults and
  * messages (commands/story.ts), and prints it the way a story shows its lines: each line, then who wrote
  * it. `--seed` is the sampler's random seed (the same seed writes the same line); `--max-chars` is the
  * old name of `--length`; `--raw` sends the opening as it is, without the space the chat adds. `--model`
- * takes a shipped model's name (colab/models/<name>.json) or a path to an artifact. Bad input exits 2.
+ * takes a shipped model's name (colab/models/<name>.json) or a path to an artifact. `--style` is /story's: a
+ * model without that style writes in none, and the byline says so. Bad input exits 2.
  */
 import { existsSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
@@ -23,7 +24,7 @@ import { runCli } from './run.ts';
 
 const USAGE =
   `usage: npm run generate -- "<opening>" [--model small] [--temperature ${TEMPERATURE.default}] ` +
-  `[--length ${LENGTH.default}]\n       [--seed N] [--top-k K] [--top-p P] [--min-chars N] ` +
+  `[--length ${LENGTH.default}] [--style any]\n       [--seed N] [--top-k K] [--top-p P] [--min-chars N] ` +
   `[--stop ${STOP_RULES.join('|')}] [--raw] [--json]`;
 
 /** The options: /story's own (temperature, length), then the sampler's, with the ranges the worker takes. */
@@ -32,7 +33,7 @@ const GENERATE: CommandDefinition = {
   description: 'The model writes the next line after an opening',
   scope: 'channel',
   options: [
-    ...findCommand('story')!.options.filter((o) => o.name === 'temperature' || o.name === 'length'),
+    ...findCommand('story')!.options.filter((o) => ['temperature', 'length', 'style'].includes(o.name)),
     { name: 'seed', description: 'The random seed', type: 'integer', min: 0, max: 0xffffffff },
     { name: 'top-k', description: 'Only the k likeliest characters (0: all)', type: 'integer', min: 0, max: 1e5 },
     { name: 'top-p', description: 'Sample from the likeliest making up p', type: 'number', min: 0.01, max: 1 },
@@ -47,6 +48,8 @@ interface Asked {
   prompt: string;
   model: string;
   options: SamplingOptions;
+  /** The style asked for (`any` and none: none). */
+  style: string | undefined;
   json: boolean;
 }
 
@@ -66,6 +69,7 @@ function read(argv: string[]): Asked {
       'top-k': string,
       'top-p': string,
       stop: string,
+      style: string,
       raw: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -93,7 +97,8 @@ function read(argv: string[]): Asked {
   };
   // As in the chat, a trailing space makes the model start a new word instead of finishing the opening's last one.
   const prompt = values.raw ? given : `${opening} `;
-  return { opening, prompt, model: values.model!, options, json: values.json ?? false };
+  const style = args.style === 'any' ? undefined : (args.style as string | undefined);
+  return { opening, prompt, model: values.model!, options, style, json: values.json ?? false };
 }
 
 /** Writes the line after the opening asked for; resolves with the exit code. */
@@ -103,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!existsSync(path)) throw new ArtifactError(`no model at ${path}`);
   const engine = await loadModel(path, 1);
   const started = performance.now();
-  const [result] = await engine.generate([{ prompt: asked.prompt, options: asked.options }]);
+  const [result] = await engine.generate([{ prompt: asked.prompt, options: asked.options, style: asked.style }]);
   const ms = Math.round(performance.now() - started);
   const { name } = engine.info;
   if (asked.json) {
@@ -114,7 +119,9 @@ export async function main(argv: string[]): Promise<number> {
   // As a story shows its lines: each line, then who wrote it.
   const { temperature, seed } = asked.options;
   console.log(`${asked.opening}\n  📖 the opening\n${result.text.trim() || '(the model wrote nothing)'}`);
-  console.log(`  ✍️ the model (${name}), temperature ${temperature}, seed ${seed}`);
+  const style =
+    asked.style === undefined ? '' : result.style ? `, style ${result.style}` : `, no style (it has no ${asked.style})`;
+  console.log(`  ✍️ the model (${name}), temperature ${temperature}, seed ${seed}${style}`);
   return 0;
 }
 

@@ -9,6 +9,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { findCommand } from '../../commands/index.ts';
 import { checkArgs } from '../../src/core/options.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { writeStyledModel } from '../helpers/models.ts';
 import { ROOT } from '../helpers/python.ts';
 
 const CLI = join(ROOT, 'src/cli/generate.ts');
@@ -48,6 +51,24 @@ describe('npm run generate', () => {
     expect(Object.keys(out)).toEqual(['model', 'seed', 'text', 'stop', 'ms', 'opening', 'prompt']);
     expect(lines.slice(2, -1).join('\n')).toBe((out.text as string).trim());
     expect((out.text as string).length).toBeLessThanOrEqual(120);
+  }, 60_000);
+
+  it('writes in the style asked for, and says when the model has none such; /story’s styles only', async () => {
+    const model = writeStyledModel(mkdtempSync(join(tmpdir(), 'storyloom-generate-')), { styles: ['any', 'austen'] });
+    const styled = await generate('The old house', '--model', model, '--style', 'austen', '--seed', '3');
+    expect(styled.code).toBe(0);
+    expect(styled.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '  ✍️ the model (styled), temperature 0.8, seed 3, style austen',
+    );
+    const lacking = await generate('The old house', '--model', model, '--style', 'mystery', '--seed', '3');
+    expect(lacking.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '  ✍️ the model (styled), temperature 0.8, seed 3, no style (it has no mystery)',
+    );
+    const json = JSON.parse((await generate('x', '--model', model, '--style', 'austen', '--json')).stdout);
+    expect(json.style).toBe('austen');
+    const refused = await generate('The old house', '--style', 'gothic');
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toContain(chatMessage({ style: 'gothic' }));
   }, 60_000);
 
   it.each([
