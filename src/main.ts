@@ -19,8 +19,24 @@ let log: Logger = startupLogger(BOT_NAME);
 
 let stopping = false;
 let chatCount = -1;
+/** The graceful stop, once the bot is up; a signal that comes while it starts waits for it (stopAsked). */
+let stopNow: (() => Promise<void>) | null = null;
+let stopAsked = false;
+
+/** SIGINT and SIGTERM: stop gracefully now, or as soon as the bot has started (never die half started). */
+function onStopSignal(): void {
+  if (stopNow) {
+    void stopNow();
+    return;
+  }
+  if (!stopAsked) log.info('storyloom: asked to stop while starting; stopping once started…');
+  stopAsked = true;
+}
 
 async function main(): Promise<void> {
+  // First of all: a stop asked for while the bot starts (a deploy that changes its mind) is a graceful one too.
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
   // The process stays up: a stray rejection (a chat platform or Drive misbehaving) is logged, not fatal.
   process.on('unhandledRejection', (reason) => {
     log.error(`storyloom: unhandled error: ${reason instanceof Error ? reason.stack : String(reason)}`);
@@ -94,8 +110,8 @@ async function main(): Promise<void> {
     log.info(`storyloom: stopped in ${Date.now() - started} ms`);
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  stopNow = stop;
+  if (stopAsked) void stop();
 }
 
 main().catch((error: Error) => {

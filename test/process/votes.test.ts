@@ -79,7 +79,7 @@ describe('npm start: a vote across restarts', () => {
     await new Promise((r) => setTimeout(r, Date.parse(next.closes_at) - Date.now() + 200));
 
     const third = npmStart('npm start (vote, after its window)', env);
-    await third.playgroundUrl();
+    playground = new PlaygroundClient(await third.playgroundUrl());
     const late = await until(
       () => {
         const vote = storyFile(dataDir, id).vote!;
@@ -92,6 +92,9 @@ describe('npm start: a vote across restarts', () => {
     const after = storyFile(dataDir, id);
     expect(after.lines.filter((l) => l.vote?.vote_id === next.id && l.vote.won)).toHaveLength(1);
     expect(after.lines.filter((l) => l.vote?.vote_id === next.id)).toHaveLength(2);
+    // The winner is posted (marked delivered) and the bot answers, before it is stopped.
+    await until(() => (storyFile(dataDir, id).lines.every((l) => l.delivered) ? true : undefined), 'the winner posted');
+    expect((await playground.health()).ok).toBe(true);
     await stopCleanly(third, { signal: 'SIGTERM', target: 'process' });
   }, 240_000);
 });
