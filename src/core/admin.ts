@@ -1,5 +1,6 @@
 /**
- * Admin commands: write a control file, then wait until the target worker's
+ * Admin commands: write a control file for the target worker (one for each
+ * fresh worker with `/admin <command> all`), then wait until that worker's
  * heartbeat shows the effect (a new `started_at` after a restart, a new
  * `model.loaded_at` after a reload, the new state otherwise). Then the bot
  * deletes the control file itself: it wrote it, so it may, even in My Drive
@@ -11,6 +12,7 @@ import type { Control, ControlCommand, Heartbeat, Person } from '../jobs/protoco
 import type { WorkerMonitor, WorkerView } from '../jobs/workers.ts';
 import type { Transport } from '../transport/transport.ts';
 import { UserError } from '../stories/errors.ts';
+import { count } from '../stories/plural.ts';
 
 /** What a confirmed command means beyond its state: a drained worker differs from a paused one only in this. */
 const MEANING: Partial<Record<ControlCommand, string>> = {
@@ -19,11 +21,22 @@ const MEANING: Partial<Record<ControlCommand, string>> = {
     'or on another worker.',
 };
 
+/** The same, once for the workers of `/admin <command> all`. */
+const MEANING_EACH: Partial<Record<ControlCommand, string>> = {
+  drain:
+    'Each one confirmed holds no line and takes no new ones, so it is safe to stop; lines waiting run after ' +
+    '/admin resume, or on another worker.',
+};
+
 /** What an admin command came to. */
 export interface AdminOutcome {
+  /** For `all`: whether every worker confirmed. */
   confirmed: boolean;
+  /** The worker's id, or `all`. */
   worker: string;
   text: string;
+  /** For `all`: each worker's outcome, in the order of the workers (freshest first). */
+  each?: AdminOutcome[];
 }
 
 function applied(beat: Heartbeat, commandId: string): boolean {
@@ -47,6 +60,9 @@ export function showsEffect(command: ControlCommand, commandId: string, before: 
   }
 }
 
+/** The `worker` option's word for every fresh worker. */
+export const ALL_WORKERS = 'all';
+
 /** Picks the worker an admin command is for: the freshest one that is not standing by. */
 export function targetWorker(workers: WorkerView[]): WorkerView {
   const fresh = workers.filter((w) => w.fresh);
@@ -55,15 +71,75 @@ export function targetWorker(workers: WorkerView[]): WorkerView {
   return target;
 }
 
-/** Sends an admin command and waits for its confirmation. */
+/**
+ * The workers an admin command is for: without `worker`, the one {@link targetWorker} picks; with a worker's
+ * id (its case aside), that fresh worker; with `all`, every fresh one. An id that no fresh worker has is refused
+ * with the ids there are.
+ */
+export function targetWorkers(workers: WorkerView[], worker?: string): WorkerView[] {
+  const wanted = worker?.trim() ?? '';
+  if (wanted === '') return [targetWorker(workers)];
+  const fresh = workers.filter((w) => w.fresh);
+  if (fresh.length === 0) throw new UserError('not_found', 'No worker is online to take that command.');
+  if (wanted.toLowerCase() === ALL_WORKERS) return fresh;
+  const byId = (exact: boolean) =>
+    fresh.filter((w) => (exact ? w.heartbeat.worker_id === wanted : sameId(w.heartbeat.worker_id, wanted)));
+  const found = byId(true);
+  if (found.length === 1) return found;
+  const loose = byId(false);
+  if (loose.length === 1) return loose;
+  const ids = fresh.map((w) => w.heartbeat.worker_id).join(', ');
+  const stale = workers.find((w) => !w.fresh && sameId(w.heartbeat.worker_id, wanted));
+  const why = stale ? `${stale.heartbeat.worker_id} is offline` : `No worker online is called ${wanted}`;
+  throw new UserError('not_found', `${why}. The workers online: ${ids}; or ${ALL_WORKERS} for every one of them.`);
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * Sends an admin command and waits for its confirmation: to one worker (`worker` unset: the one
+ * {@link targetWorker} picks; or that worker's id), or to every fresh worker (`all`): a control file each, each
+ * confirmed by that worker's own heartbeat, all waited for together.
+ */
 export async function runAdmin(
   transport: Transport,
   monitor: WorkerMonitor,
   command: ControlCommand,
   by: Person,
   timeoutMs: number,
+  worker?: string,
 ): Promise<AdminOutcome> {
-  const target = targetWorker(monitor.workers());
+  const targets = targetWorkers(monitor.workers(), worker);
+  const all = worker?.trim().toLowerCase() === ALL_WORKERS;
+  if (!all) return sendOne(transport, monitor, command, by, timeoutMs, targets[0]);
+  const outcomes = await Promise.all(targets.map((t) => sendOne(transport, monitor, command, by, timeoutMs, t, true)));
+  return allOutcome(command, outcomes);
+}
+
+/** The answer to `all`: how many confirmed, then each worker's outcome (and what a drain means, once). */
+function allOutcome(command: ControlCommand, outcomes: AdminOutcome[]): AdminOutcome {
+  const confirmed = outcomes.filter((o) => o.confirmed).length;
+  const late = outcomes.length - confirmed;
+  const tally = late === 0 ? 'all confirmed' : `${confirmed} confirmed, ${late} not in time`;
+  const lines = [`Sent ${command} to ${count(outcomes.length, 'worker')}: ${tally}.`];
+  lines.push(...outcomes.map((o) => `• ${o.text}`));
+  const meaning = MEANING_EACH[command];
+  if (meaning && confirmed > 0) lines.push(meaning);
+  return { confirmed: late === 0, worker: ALL_WORKERS, text: lines.join('\n'), each: outcomes };
+}
+
+/** Writes one control file for `target`, waits for its heartbeat to show the effect, and deletes the file. */
+async function sendOne(
+  transport: Transport,
+  monitor: WorkerMonitor,
+  command: ControlCommand,
+  by: Person,
+  timeoutMs: number,
+  target: WorkerView,
+  brief = false,
+): Promise<AdminOutcome> {
   const before = target.heartbeat;
   const control: Control = {
     v: 1,
@@ -84,17 +160,21 @@ export async function runAdmin(
   // housekeeping (control files older than an hour), and a worker applies each command id once anyway.
   await transport.delete('control', `${control.command_id}.json`).catch(() => undefined);
   const after = monitor.workers().find((w) => w.heartbeat.worker_id === before.worker_id)?.heartbeat;
-  if (confirmed) {
-    const text = `✅ ${before.worker_id}: ${command} confirmed (state ${after?.state}).${MEANING[command] ?? ''}`;
-    return { confirmed, worker: before.worker_id, text };
-  }
-  const note = after?.message ? ` It says: ${after.message}` : '';
   const waited = Math.round(timeoutMs / 1000);
+  const note = after?.message ? ` It says: ${after.message}` : '';
+  const worker = before.worker_id;
+  if (confirmed) {
+    const meaning = brief ? '' : (MEANING[command] ?? '');
+    return { confirmed, worker, text: `✅ ${worker}: ${command} confirmed (state ${after?.state}).${meaning}` };
+  }
+  if (brief) {
+    return { confirmed, worker, text: `⚠️ ${worker}: ${command} not confirmed within ${waited} s.${note}` };
+  }
   return {
     confirmed,
-    worker: before.worker_id,
+    worker,
     text:
-      `⚠️ Sent ${command} to ${before.worker_id}, but its heartbeat has not shown the effect within ` +
+      `⚠️ Sent ${command} to ${worker}, but its heartbeat has not shown the effect within ` +
       `${waited} s; ` +
       `a worker that has not taken the command by now will not.${note}`,
   };

@@ -15,11 +15,21 @@ export function roughly(seconds: number): string {
   return `about ${(seconds / 3600).toFixed(1)} h`;
 }
 
-/** One line that says where a waiting job stands. */
+/** "a", "a and b", "a, b and c". */
+function andList(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/**
+ * One line that says where a waiting job stands; a line being written names the worker writing it ("✍️ Writing on
+ * colab-a100… (about 20 s)"), or both where two hold it.
+ */
 export function progressText(p: Progress): string {
   switch (p.state) {
-    case 'writing':
-      return p.etaS === null ? '✍️ Writing…' : `✍️ Writing… (${roughly(p.etaS)})`;
+    case 'writing': {
+      const on = p.writers?.length ? ` on ${andList(p.writers)}` : '';
+      return `✍️ Writing${on}…${p.etaS === null ? '' : ` (${roughly(p.etaS)})`}`;
+    }
     case 'queued':
       return `⏳ #${p.position} in line${p.etaS === null ? '' : `, ${roughly(p.etaS)}`}`;
     case 'paused':
@@ -77,6 +87,12 @@ function stateWords(state: Heartbeat['state']): string {
   return state;
 }
 
+/** "5,120 chars/s": whole characters a second, grouped by thousands. */
+function speed(charsPerSecond: number): string {
+  return `${Math.round(charsPerSecond).toLocaleString('en-US')} chars/s`;
+}
+
+/** A fresh worker in full (kind, device, throughput, lines in hand and written, state, runtime end); else briefly. */
 function workerLine(w: WorkerView): string {
   const b: Heartbeat = w.heartbeat;
   const state = w.fresh ? stateWords(b.state) : `offline, last seen ${ago(b.at)} ago`;
@@ -85,7 +101,8 @@ function workerLine(w: WorkerView): string {
     const { memory_total_mb: total, memory_used_mb: used } = b.device;
     parts.push(`${b.device.name}${total ? ` ${Math.round(used ?? 0)}/${Math.round(total)} MB` : ''}`);
     if (b.model) parts.push(`model ${b.model.name}`);
-    parts.push(`${Math.round(b.chars_per_second)} chars/s`, `${count(b.jobs_done, 'line')} written`);
+    parts.push(speed(b.chars_per_second), `${count(b.active_jobs.length, 'line')} in hand`);
+    parts.push(`${count(b.jobs_done, 'line')} written`);
     if (b.runtime_ends_at) {
       parts.push(`runtime ends in ${roughly(Math.max(0, (Date.parse(b.runtime_ends_at) - Date.now()) / 1000))}`);
     }
@@ -94,12 +111,33 @@ function workerLine(w: WorkerView): string {
   return `• ${parts.join(' · ')}`;
 }
 
-/** The status report: workers, the queue, and the asker's own jobs. */
+/** How many offline workers /status names before it counts the rest (the workers list them freshest first). */
+export const OFFLINE_SHOWN = 3;
+
+/** The workers, for /status: every fresh one in full, then the offline ones briefly, the oldest only counted. */
+function workerLines(workers: readonly WorkerView[]): string[] {
+  const offline = workers.filter((w) => !w.fresh);
+  const lines = [...workers.filter((w) => w.fresh), ...offline.slice(0, OFFLINE_SHOWN)].map(workerLine);
+  const rest = offline.slice(OFFLINE_SHOWN);
+  if (rest.length > 0) {
+    // Freshest first, so the first of the rest was seen last.
+    lines.push(`• ${rest.length} more offline, last seen ${ago(rest[0].heartbeat.at)} ago or earlier`);
+  }
+  return lines;
+}
+
+/** The status report: the workers (the pool's combined speed when several write), the queue, the asker's jobs. */
 export function statusText(workers: WorkerView[], queueLength: number, mine: Progress[]): string {
   const online = workers.filter((w) => w.fresh);
   const none = 'No worker is online. Requests are saved and will run when one is back.';
-  const lines = [online.length ? `Workers online: ${online.length}` : none];
-  lines.push(...workers.slice(0, 5).map(workerLine));
+  const of = online.length < workers.length ? ` of ${workers.length}` : '';
+  let head = online.length ? `Workers online: ${online.length}${of}` : none;
+  const running = online.filter((w) => w.heartbeat.state === 'running');
+  if (running.length > 1) {
+    const together = running.reduce((sum, w) => sum + w.heartbeat.chars_per_second, 0);
+    head += `; ${running.length} take lines, about ${speed(together)} together`;
+  }
+  const lines = [head, ...workerLines(workers)];
   lines.push(`Queue: ${count(queueLength, 'line')} waiting.`);
   lines.push(mine.length ? `Your lines: ${mine.map(progressText).join('; ')}` : 'You have no lines waiting.');
   return lines.join('\n');

@@ -1,7 +1,8 @@
 /**
  * Keeps waiting users informed: every second it recomputes every waiting job's
- * progress and hands the ones that changed (state, place in line, or ETA by more
- * than a few seconds) to their platform's adapter, which throttles its own edits.
+ * progress and hands the ones that changed (state, place in line, the worker
+ * writing it, or ETA by more than a few seconds) to their platform's adapter,
+ * which throttles its own edits.
  */
 import type { JobClient } from '../jobs/client.ts';
 import type { Progress } from '../jobs/progress.ts';
@@ -13,6 +14,8 @@ import { defaultLogger, type Logger } from '../log.ts';
 
 function changed(a: Progress | undefined, b: Progress): boolean {
   if (!a || a.state !== b.state || a.position !== b.position) return true;
+  // Another worker took the line over: its progress names the worker.
+  if ((a.writers ?? []).join() !== (b.writers ?? []).join()) return true;
   if ((a.etaS === null) !== (b.etaS === null)) return true;
   return a.etaS !== null && b.etaS !== null && Math.abs(a.etaS - b.etaS) >= 5;
 }

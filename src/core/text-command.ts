@@ -2,7 +2,9 @@
  * Typed commands, for chats where a command is a line of text (the playground,
  * Slack): `/story The lighthouse keeper --temperature 0.9 --length=200`. Options
  * come as `--name value` or `--name=value`; the rest of the line fills the command's
- * one free-text option (the opening, the line), or its first option. One parser
+ * one free-text option (the opening, the line), or its first option; a required
+ * option with choices besides a free one takes the first word when it is one of
+ * them (`/admin pause colab-a100`: {@link leadingOption}). One parser
  * serves every such chat: {@link parseCommandLine} reads a whole line (the
  * playground), {@link parseOptions} the text after a command's name (Slack's
  * slash commands, whose name Slack has read already).
@@ -57,7 +59,17 @@ export function parseOptions(def: CommandDefinition, text: string, options: Pars
     // The value was this token, or the next word after the space.
     if (!inline) i += 2;
   }
-  const rest = words.join('').trim();
+  let rest = words.join('').trim();
+  const lead = leadingOption(def);
+  if (lead && args[lead.name] === undefined) {
+    // `/admin pause colab-a100`: the first word is the action, when it is one; the rest is the worker.
+    const [first = '', after = ''] = /^(\S+)\s*([\s\S]*)$/.exec(rest)?.slice(1) ?? [];
+    const choice = lead.choices?.find((c) => c.toLowerCase() === first.toLowerCase());
+    if (choice !== undefined) {
+      args[lead.name] = choice;
+      rest = after;
+    }
+  }
   const free = freeOption(def);
   if (rest) {
     if (!free) throw new UserError('bad_option', `/${def.name} takes no text.`);
@@ -71,19 +83,33 @@ export function freeOption(def: CommandDefinition): CommandOption | undefined {
   return def.options.find((o) => o.type === 'string' && !o.choices) ?? def.options[0];
 }
 
+/**
+ * The option a command line's first word fills before its free text (`/admin pause colab-a100`: the action, then
+ * the worker): a required option with choices, when the free text is another option's. Given as `--name`, the
+ * words are all free text.
+ */
+export function leadingOption(def: CommandDefinition): CommandOption | undefined {
+  const free = freeOption(def);
+  return def.options.find((o) => o !== free && o.required && o.choices);
+}
+
 /** The error for `--flag` that `def` does not take: its `--` options, and what the rest of the line is. */
 export function unknownOption(def: CommandDefinition, flag: string): UserError {
   const free = freeOption(def);
   const flags = def.options.filter((o) => o !== free).map((o) => `--${o.name}`);
   const listed = flags.length ? ` Its options: ${flags.join(', ')}.` : free ? '' : ' It takes no options.';
-  const rest = free ? ` The rest of the line is its ${free.name}.` : '';
+  const lead = leadingOption(def);
+  const first = lead ? `${lead.name}, then its ` : '';
+  const rest = free ? ` The rest of the line is its ${first}${free.name}.` : '';
   return new UserError('bad_option', `/${def.name} has no option --${flag}.${listed}${rest}`);
 }
 
 /** The error for an option given without a value: how to give one, with the examples of commands/. */
 function missingValue(def: CommandDefinition, option: CommandOption): UserError {
   const free = freeOption(def);
-  const opening = free?.example ? ` ${free.example}` : '';
-  const example = option.example ? `, e.g. /${def.name}${opening} --${option.name} ${option.example}` : '.';
+  // The words before the flag in the example: the leading option's and the free text's, where they have one.
+  const words = [leadingOption(def), free === option ? undefined : free];
+  const before = words.map((o) => (o?.example ? ` ${o.example}` : ''));
+  const example = option.example ? `, e.g. /${def.name}${before.join('')} --${option.name} ${option.example}` : '.';
   return new UserError('bad_option', `--${option.name} needs a value${example}`);
 }

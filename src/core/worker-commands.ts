@@ -1,7 +1,8 @@
 /**
  * The commands about the workers rather than a story: `/status` (worker health, the
  * queue, and the asker's jobs; for admins, also whether the mailbox is filling up)
- * and `/admin` (a control file, confirmed by the worker's heartbeat: admin.ts).
+ * and `/admin` (a control file, confirmed by the worker's heartbeat; to one
+ * worker or all of them: admin.ts).
  */
 import { findCommand } from '../../commands/index.ts';
 import type { JobClient } from '../jobs/client.ts';
@@ -35,7 +36,11 @@ export function statusReply(ctx: CommandContext, { jobs, workers, transport }: W
   return { text: cleanup ? `${text}\n${cleanupText(cleanup)}` : text, ephemeral: true };
 }
 
-/** `/admin action`: for admins only; confirmed by the worker's heartbeat within `timeoutMs`. */
+/**
+ * `/admin action [worker]`: for admins only; confirmed by the worker's heartbeat within `timeoutMs`. `worker`: a
+ * worker's id, or `all` (each fresh worker, each confirmed by its own heartbeat); without it, the worker
+ * targetWorker picks (admin.ts).
+ */
 export async function adminReply(
   ctx: CommandContext,
   raw: Record<string, unknown>,
@@ -43,7 +48,8 @@ export async function adminReply(
   timeoutMs: number,
 ): Promise<Reply> {
   if (!ctx.admin) throw new UserError('forbidden', 'Only storyloom admins can control the worker.');
-  const { action } = checkArgs(findCommand('admin')!, raw);
-  const outcome = await runAdmin(transport, workers, action as ControlCommand, ctx.person, timeoutMs);
+  const { action, worker } = checkArgs(findCommand('admin')!, raw);
+  const command = action as ControlCommand;
+  const outcome = await runAdmin(transport, workers, command, ctx.person, timeoutMs, worker as string | undefined);
   return { text: outcome.text, ephemeral: true };
 }

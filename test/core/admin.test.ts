@@ -24,14 +24,34 @@ async function setup(overrides: Record<string, string> = {}) {
   return { bot, delivery, config };
 }
 
-async function inProcessWorker(bot: Bot): Promise<Worker> {
-  const worker = await startTestWorker(bot.config, await tinyModel());
+async function inProcessWorker(bot: Bot, workerId = 'embedded-test'): Promise<Worker> {
+  const worker = await startTestWorker(bot.config, await tinyModel(), { workerId });
   cleanups.push(async () => {
     await worker.stop();
     await worker.transport.close();
   });
-  await until(() => bot.workers.workers().length > 0, 10_000, 'a heartbeat');
+  await until(() => bot.workers.workers().some((w) => w.heartbeat.worker_id === workerId), 10_000, 'a heartbeat');
   return worker;
+}
+
+/** A heartbeat that never takes a command: fresh for a minute, or seen `agoS` seconds ago. */
+async function ghost(bot: Bot, workerId: string, agoS = 0): Promise<void> {
+  const beat = JSON.parse(readFileSync(join(ROOT, 'contract/protocol/valid/heartbeat-colab.json'), 'utf8'));
+  const at = new Date(Date.now() - agoS * 1000).toISOString();
+  const heartbeat = { ...beat, worker_id: workerId, at, started_at: at, interval_s: 20 };
+  await bot.transport.put('workers', `${workerId}.json`, JSON.stringify(heartbeat));
+  await until(() => bot.workers.workers().some((w) => w.heartbeat.worker_id === workerId), 10_000, 'the heartbeat');
+}
+
+/** The control files the bot writes, as they are written. */
+function controlsSent(bot: Bot): { target: string; command: string }[] {
+  const sent: { target: string; command: string }[] = [];
+  const put = bot.transport.put.bind(bot.transport);
+  bot.transport.put = async (folder, name, text) => {
+    if (folder === 'control') sent.push(JSON.parse(text));
+    return put(folder, name, text);
+  };
+  return sent;
 }
 
 const admin = ctx('root', { admin: true });
@@ -137,6 +157,68 @@ describe('admin commands', () => {
     expect(reply.text).toMatch(/⚠️ Sent pause to ghost, but its heartbeat has not shown the effect within 5 s; /);
     expect(reply.text).toMatch(/a worker that has not taken the command by now will not\./);
     expect(readdirSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control'))).toEqual([]);
+  });
+
+  it('with a worker: that worker only; an id no worker online has is refused with the ids there are', async () => {
+    const { bot } = await setup();
+    const a = await inProcessWorker(bot, 'embedded-a');
+    const b = await inProcessWorker(bot, 'embedded-b');
+    await ghost(bot, 'gone', 3600);
+    const sent = controlsSent(bot);
+    const reply = await bot.core.admin(admin, { action: 'pause', worker: 'embedded-b' });
+    expect(reply.text).toBe('✅ embedded-b: pause confirmed (state paused).');
+    expect([a.state, b.state]).toEqual(['running', 'paused']);
+    // Its id as typed in another case is the same worker.
+    expect((await bot.core.admin(admin, { action: 'resume', worker: 'Embedded-B' })).text).toMatch(/✅ embedded-b/);
+    expect(sent.map((c) => [c.command, c.target])).toEqual([
+      ['pause', 'embedded-b'],
+      ['resume', 'embedded-b'],
+    ]);
+    const unknown = await bot.core.admin(admin, { action: 'pause', worker: 'colab-a100' }).catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(UserError);
+    expect((unknown as UserError).message).toMatch(
+      /^No worker online is called colab-a100\. The workers online: embedded-[ab], embedded-[ab]; or all for every one/,
+    );
+    await expect(bot.core.admin(admin, { action: 'pause', worker: 'gone' })).rejects.toThrow(/^gone is offline\./);
+    expect(sent).toHaveLength(2);
+    expect([a.state, b.state]).toEqual(['running', 'running']);
+  });
+
+  it('with all: a control file per worker online, each confirmed by its own heartbeat, or said not to be', async () => {
+    const { bot, config } = await setup({ STORYLOOM_ADMIN_TIMEOUT_S: '5' });
+    const a = await inProcessWorker(bot, 'embedded-a');
+    const b = await inProcessWorker(bot, 'embedded-b');
+    await ghost(bot, 'ghost');
+    await ghost(bot, 'gone', 3600);
+    const sent = controlsSent(bot);
+    const reply = await bot.core.admin(admin, { action: 'pause', worker: 'all' });
+    const lines = reply.text.split('\n');
+    expect(lines[0]).toBe('Sent pause to 3 workers: 2 confirmed, 1 not in time.');
+    expect(lines.slice(1).sort()).toEqual([
+      '• ⚠️ ghost: pause not confirmed within 5 s.',
+      '• ✅ embedded-a: pause confirmed (state paused).',
+      '• ✅ embedded-b: pause confirmed (state paused).',
+    ]);
+    expect(reply.ephemeral).toBe(true);
+    expect([a.state, b.state]).toEqual(['paused', 'paused']);
+    // One file each, the offline worker left out; every one deleted, confirmed or not.
+    expect(sent.map((c) => c.target).sort()).toEqual(['embedded-a', 'embedded-b', 'ghost']);
+    expect(new Set(sent.map((c) => JSON.stringify(c))).size).toBe(3);
+    expect(readdirSync(join(config.STORYLOOM_DATA_DIR, 'mailbox/control'))).toEqual([]);
+  });
+
+  it('with all, drain says once what a drained worker means', async () => {
+    const { bot } = await setup();
+    await inProcessWorker(bot, 'embedded-a');
+    await inProcessWorker(bot, 'embedded-b');
+    const reply = await bot.core.admin(admin, { action: 'drain', worker: 'ALL' });
+    expect(reply.text.split('\n')).toEqual([
+      'Sent drain to 2 workers: all confirmed.',
+      expect.stringMatching(/^• ✅ embedded-[ab]: drain confirmed \(state draining\)\.$/),
+      expect.stringMatching(/^• ✅ embedded-[ab]: drain confirmed \(state draining\)\.$/),
+      'Each one confirmed holds no line and takes no new ones, so it is safe to stop; lines waiting run after ' +
+        '/admin resume, or on another worker.',
+    ]);
   });
 
   it('status shows the worker, the queue and your own lines', async () => {

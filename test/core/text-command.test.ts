@@ -17,6 +17,10 @@ describe('typed commands', () => {
     ['/add Then the light went out.', { name: 'add', args: { text: 'Then the light went out.' } }],
     ['  /Continue  ', { name: 'continue', args: {} }],
     ['/admin pause', { name: 'admin', args: { action: 'pause' } }],
+    ['/admin Pause colab-a100', { name: 'admin', args: { action: 'pause', worker: 'colab-a100' } }],
+    ['/admin drain --worker all', { name: 'admin', args: { action: 'drain', worker: 'all' } }],
+    ['/admin --worker all resume', { name: 'admin', args: { action: 'resume', worker: 'all' } }],
+    ['/admin --action reload kaggle-t4', { name: 'admin', args: { action: 'reload', worker: 'kaggle-t4' } }],
     ['/story The keeper --length=120', { name: 'story', args: { opening: 'The keeper', length: '120' } }],
   ])('%j', (line, expected) => {
     expect(parseCommandLine(line)).toEqual(expected);
@@ -29,6 +33,8 @@ describe('typed commands', () => {
     ['/story opening --temperature', /needs a value/],
     ['/story opening --temperature --length 40', /--temperature needs a value, e\.g\. \/story Once upon a time/],
     ['/branches with words', /takes no text/],
+    ['/admin pause --worker', /--worker needs a value, e\.g\. \/admin pause --worker all/],
+    ['/admin pause --force', /\/admin has no option --force\. Its options: --action\. .*its action, then its worker\./],
   ])('%j is refused clearly', (line, message) => {
     expect(() => parseCommandLine(line)).toThrow(UserError);
     expect(() => parseCommandLine(line)).toThrow(message);

@@ -1,6 +1,6 @@
 /**
  * Reading what people type: `/story` text with its `--temperature` and
- * `--length` flags, `/story-admin` actions, and mentions of the bot
+ * `--length` flags, `/story-admin` actions and workers, and mentions of the bot
  * (`@storyloom add …`). Text arrives in Slack's markup and is read as plain
  * words first.
  */
@@ -16,9 +16,13 @@ export function storyArgs(text: string): Record<string, string> {
   return parseOptions(findCommand('story')!, slackToPlain(text), { unknownFlags: 'keep' });
 }
 
-/** `/story-admin` text as core's raw arguments. */
+/**
+ * `/story-admin` text as core's raw arguments: the action, then the worker (`pause colab-a100`, `drain all`, or
+ * `--worker all`), read as typed commands are (core/text-command.ts). Throws a UserError for a flag it lacks or
+ * one without a value.
+ */
 export function adminArgs(text: string): Record<string, string> {
-  return { action: slackToPlain(text).trim().split(/\s+/)[0]?.toLowerCase() ?? '' };
+  return parseOptions(findCommand('admin')!, slackToPlain(text));
 }
 
 /** A mention of the bot, read: the verb (lower case) and the rest of the text. */

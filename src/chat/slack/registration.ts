@@ -13,7 +13,7 @@
  */
 import { stringify } from 'yaml';
 import { COMMANDS, type CommandDefinition, type CommandOption } from '../../../commands/index.ts';
-import { freeOption } from '../../core/text-command.ts';
+import { freeOption, leadingOption } from '../../core/text-command.ts';
 
 /** The commands that are Slack slash commands. */
 export const SLASH_COMMANDS: readonly CommandDefinition[] = COMMANDS.filter((c) => c.scope === 'channel');
@@ -36,8 +36,9 @@ function range(option: CommandOption): string {
 }
 
 /**
- * An option in a usage hint. The words after the command fill its free option (core/text-command.ts): shown bare
- * (`<opening>`, `<count 1-5>`, `restart | reload`); the others are `--name value` flags.
+ * An option in a usage hint. The words after the command fill its free option (core/text-command.ts), after its
+ * leading one if it has one: shown bare (`<opening>`, `<count 1-5>`, `restart | reload [worker]`); the others are
+ * `--name value` flags.
  */
 function optionHint(option: CommandOption, free: boolean): string {
   const choices = option.choices?.join(' | ');
@@ -50,7 +51,10 @@ function optionHint(option: CommandOption, free: boolean): string {
 /** The usage hint Slack shows while typing a slash command (empty for a command without options). */
 export function usageHint(def: CommandDefinition): string {
   const free = freeOption(def);
-  return def.options.map((option) => optionHint(option, option === free)).join(' ');
+  const lead = leadingOption(def);
+  // A leading option (/story-admin's action) comes first, bare, as the words do.
+  const ordered = lead ? [lead, ...def.options.filter((o) => o !== lead)] : def.options;
+  return ordered.map((option) => optionHint(option, option === free || option === lead)).join(' ');
 }
 
 function mentionUsage(def: CommandDefinition): string {

@@ -69,7 +69,8 @@ describe('Discord: the progress of a waiting line', () => {
     await standInBeat([]);
     await w.fake.waitForOriginal(sent.id, /\n\n⏳ #1 in line, about 20 s$/, 10_000);
     await standInBeat([jobId]);
-    await w.fake.waitForOriginal(sent.id, /\n\n✍️ Writing… \(about 20 s\)$/, 10_000);
+    // The progress names the worker writing the line.
+    await w.fake.waitForOriginal(sent.id, /\n\n✍️ Writing on stand-in… \(about 20 s\)$/, 10_000);
     await w.startWorker();
     await w.fake.waitForOriginal(sent.id, new RegExp(`\n\n${LINE_POSTED}$`), 30_000);
 
@@ -88,7 +89,7 @@ function kindOf(status: string): string {
   if (status.startsWith('⏳ Handing')) return 'handing over';
   if (status.startsWith('💤')) return 'offline';
   if (/^⏳ #\d+ in line, about \d+ (s|min)$/.test(status)) return 'in line';
-  if (status.startsWith('✍️ Writing…')) return 'writing';
+  if (status.startsWith('✍️ Writing')) return 'writing';
   if (status === LINE_POSTED) return 'posted';
   return `unexpected: ${status}`;
 }

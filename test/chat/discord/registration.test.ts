@@ -101,6 +101,14 @@ describe('Discord: command registration and the invite', () => {
         required: true,
         choices: ['restart', 'reload', 'pause', 'resume', 'drain'].map((a) => ({ name: a, value: a })),
       },
+      // A worker's id, or all; without it, the worker /admin picked before there were several.
+      {
+        type: 3,
+        name: 'worker',
+        description: findCommand('admin')!.options[1].description,
+        required: false,
+        max_length: 200,
+      },
     ]);
   });
 

@@ -110,7 +110,7 @@ describe('the playground in a browser: progress, authors, and catching up after 
     });
   const progressSeen = (page: Page) => page.evaluate(() => (window as ProgressWindow).progressSeen as string[]);
 
-  it('a waiting story shows "#1 in line", then "Writing…"; both users see every line’s author', async () => {
+  it('a waiting story shows "#1 in line", then "Writing on" its worker; both see every line’s author', async () => {
     const ann = await as('Ann');
     const bob = await as('Bob');
     await recordProgress(ann);
@@ -129,11 +129,11 @@ describe('the playground in a browser: progress, authors, and catching up after 
     // The worker takes the job: its heartbeat lists it as active.
     const jobId = w.pg.bot.jobs.pending()[0].job_id;
     writeHeartbeat(w.pg.config, { worker_id: 'busy-worker', interval_s: 30, active_jobs: [jobId] });
-    await expect.poll(() => ann.getByTestId('progress').textContent()).toBe('✍️ Writing…');
-    await expect.poll(() => bob.getByTestId('progress').textContent()).toBe('✍️ Writing…');
+    await expect.poll(() => ann.getByTestId('progress').textContent()).toBe('✍️ Writing on busy-worker…');
+    await expect.poll(() => bob.getByTestId('progress').textContent()).toBe('✍️ Writing on busy-worker…');
     const seen = await progressSeen(ann);
     expect(seen.indexOf('⏳ #1 in line')).toBeGreaterThanOrEqual(0);
-    expect(seen.indexOf('✍️ Writing…')).toBeGreaterThan(seen.indexOf('⏳ #1 in line'));
+    expect(seen.indexOf('✍️ Writing on busy-worker…')).toBeGreaterThan(seen.indexOf('⏳ #1 in line'));
 
     // The hand-written worker goes away and a real one writes the line.
     rmSync(join(w.pg.config.STORYLOOM_DATA_DIR, 'mailbox/workers/busy-worker.json'));

@@ -61,8 +61,10 @@ export function adminTests(get: () => SlackWorld): void {
       expect(report.answer.text).toContain('Queue: 1 line waiting.');
       expect(report.answer.text).toContain('Your lines: ⏸️');
     } finally {
-      const resumed = await slash(world, '/story-admin', 'resume', channel, ADMIN_ID);
-      expect(resumed.answer.text).toMatch(/resume confirmed \(state running\)/);
+      // Named by its id, as /story-status lists it.
+      const resumed = await slash(world, '/story-admin', 'resume embedded-test', channel, ADMIN_ID);
+      expect(resumed.ack.payload).toMatchObject({ text: expect.stringContaining('Sending resume to embedded-test;') });
+      expect(resumed.answer.text).toMatch(/^✅ embedded-test: resume confirmed \(state running\)/);
     }
     await waitForLines(world, channel, rootTs, 1);
     // The status message makes way for the line: the thread holds only the line.

@@ -55,7 +55,10 @@ describe('the Slack app manifest', () => {
     expect(commands.find((c) => c.command === '/story-candidates')!.usage_hint).toBe(
       '<count 1-5> [--for story | channel]',
     );
-    expect(commands.find((c) => c.command === '/story-admin')!.usage_hint).toBe(CONTROL_COMMANDS.join(' | '));
+    // The action first, then the worker (an id, or all): `/story-admin pause colab-a100`.
+    expect(commands.find((c) => c.command === '/story-admin')!.usage_hint).toBe(
+      `${CONTROL_COMMANDS.join(' | ')} [worker]`,
+    );
   });
 
   it('offers every thread command of commands/ as a mention, and /candidates (a story’s own number)', () => {

@@ -20,7 +20,7 @@ import {
   type SlackWorld,
 } from './harness.ts';
 import { storyWaitingOn } from './scripted-worker-rules.ts';
-import { ScriptedWorker } from './scripted-worker.ts';
+import { SCRIPTED_WORKER_ID, ScriptedWorker } from './scripted-worker.ts';
 
 describe('Slack: status messages across a restart', () => {
   let world: SlackWorld;
@@ -75,7 +75,7 @@ describe('Slack: status messages across a restart', () => {
     const restartedAt = await restart();
     await worker.beat('running', [first.jobId]);
     await until(
-      () => world.fake.message(first.channel, before1.ts)?.text === '✍️ Writing…',
+      () => world.fake.message(first.channel, before1.ts)?.text === `✍️ Writing on ${SCRIPTED_WORKER_ID}…`,
       'the old status message edited to writing',
     );
     await until(

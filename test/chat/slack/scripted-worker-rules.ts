@@ -74,13 +74,13 @@ export function scriptedWorkerTests(mode: 'socket' | 'http'): void {
     expect(edits.map((c) => c.body.text)).toEqual([
       '⏸️ The worker is paused. Your request is saved (#1 in line) ' +
         'and will run once an admin resumes the worker (/story-admin resume).',
-      '✍️ Writing…',
+      `✍️ Writing on ${SCRIPTED_WORKER_ID}…`,
     ]);
     // The post counts as the first edit.
     const times = [...post, ...edits].map((c: ApiCall) => c.at);
     for (let i = 1; i < times.length; i++)
       expect(times[i] - times[i - 1], `gap before edit ${i}`).toBeGreaterThanOrEqual(EDIT_INTERVAL_MS);
-    expect(fake.message(channel, status.ts)?.text).toBe('✍️ Writing…');
+    expect(fake.message(channel, status.ts)?.text).toBe(`✍️ Writing on ${SCRIPTED_WORKER_ID}…`);
 
     await worker.answer(jobId, 'The clock struck two.');
     await waitForLines(world, channel, root.ts, 1);

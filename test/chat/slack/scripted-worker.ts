@@ -28,7 +28,7 @@ export class ScriptedWorker {
 
   /**
    * Writes a heartbeat: `state`, and the jobs it says it is writing. No speed is
-   * reported, so the bot shows no ETA ("⏳ #1 in line", "✍️ Writing…").
+   * reported, so the bot shows no ETA ("⏳ #1 in line", "✍️ Writing on scripted…").
    */
   async beat(state: 'running' | 'paused', activeJobs: string[] = []): Promise<void> {
     const heartbeat: Heartbeat = {

@@ -60,7 +60,10 @@ describe('reading commands and mentions', () => {
   });
 
   it('reads admin actions and mentions of the bot', () => {
-    expect(adminArgs('  Pause now')).toEqual({ action: 'pause' });
+    expect(adminArgs('  Pause')).toEqual({ action: 'pause' });
+    expect(adminArgs('Drain colab-a100')).toEqual({ action: 'drain', worker: 'colab-a100' });
+    expect(adminArgs('resume --worker all')).toEqual({ action: 'resume', worker: 'all' });
+    expect(() => adminArgs('pause --worker')).toThrow(/--worker needs a value/);
     expect(mentionCommand('<@UBOT> add The sea &amp; the <@U7|sky>.', 'UBOT')).toEqual({
       verb: 'add',
       rest: 'The sea & the @sky.',

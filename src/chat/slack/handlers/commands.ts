@@ -24,6 +24,15 @@ import { SLASH_COMMANDS, slashName } from '../registration.ts';
 /** The actions /story-admin takes (the choices of /admin's one option). */
 const ACTIONS: readonly string[] = findCommand('admin')!.options[0].choices!;
 
+/** What `read` returns, or null where it throws (the same call made again inside a guard tells why). */
+function readable<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
 /** The slash commands with handlers of their own below; the others share one. */
 const OWN_HANDLERS = new Set(['story', 'status', 'admin']);
 
@@ -56,17 +65,21 @@ export function registerCommands(app: App, parts: SlackParts): void {
   });
 
   app.command(slashName(findCommand('admin')!), async ({ command, ack, respond, context }) => {
-    const args = adminArgs(command.text);
-    const willRun = parts.people.isAdmin(command.user_id) && ACTIONS.includes(args.action);
+    // Text it cannot read is answered below, inside the guard, where its error reaches the admin.
+    const args = readable(() => adminArgs(command.text));
+    const willRun = parts.people.isAdmin(command.user_id) && args !== null && ACTIONS.includes(args.action);
     // The confirmation waits for the worker's heartbeat, so an admin hears at once that it is on its way.
-    const sending = `⏳ Sending ${args.action} to the worker; I’ll confirm once its heartbeat shows it.`;
+    const all = args?.worker?.toLowerCase() === 'all';
+    const to = all ? 'every worker online' : (args?.worker ?? 'the worker');
+    const shows = all ? 'each one’s heartbeat shows' : 'its heartbeat shows';
+    const sending = `⏳ Sending ${args?.action} to ${to}; I’ll confirm once ${shows} it.`;
     await ack(willRun ? { response_type: 'ephemeral', text: plainMessage(sending).text } : undefined);
     if (!firstTime(parts, [`trigger:${command.trigger_id}`], context)) return;
     const tell = tellByResponseUrl(respond);
     await guard('/story-admin', parts.log, tell, async () => {
       const place = { channel: command.channel_id, thread: null };
       const ctx = await contextFor(parts.people, command.user_id, place, command.user_name);
-      await tell((await parts.core.run(ctx, 'admin', args)).text);
+      await tell((await parts.core.run(ctx, 'admin', args ?? adminArgs(command.text))).text);
     });
   });
 
