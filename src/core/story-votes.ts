@@ -173,7 +173,9 @@ export class StoryVotes {
     const timer = setTimeout(
       () => {
         this.timers.delete(storyId);
-        if (wait > MAX_TIMER_MS) return this.schedule(storyId, vote);
+        // A wait past Node's longest timer is taken in steps; and a timer may fire a millisecond early (Node's
+        // timers keep their own clock): the vote never closes before its time.
+        if (Date.parse(vote.closes_at) > Date.now()) return this.schedule(storyId, vote);
         const closing = this.close(storyId, vote.id, { how: 'window', by: null, now: Date.now() });
         void this.work.track(closing).catch((error: unknown) => {
           this.log.warn(

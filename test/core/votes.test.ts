@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Bot } from '../../src/app.ts';
 import { CANDIDATES as RANGE } from '../../commands/candidates.ts';
 import { candidatesCost, Limits } from '../../src/core/limits.ts';
@@ -189,6 +189,20 @@ describe('a vote', () => {
     const winner = currentBranch(after).at(-1)!;
     expect(winner.text).toBe(CANDIDATES[1]);
     await until(() => delivery.lines.some((d) => d.line.id === winner.id), 'the winner to be posted');
+  });
+
+  it('never closes before its time, even when its timer fires early by the wall clock', async () => {
+    const { bot, story, vote } = await openVoteWorld(300);
+    // From now on the wall clock reads 40 ms behind the timers' clock, as when a timer fires a little early.
+    const real = Date.now.bind(Date);
+    const behind = vi.spyOn(Date, 'now').mockImplementation(() => real() - 40);
+    try {
+      await until(() => bot.stories.get(story.id).vote?.status === 'closed', 'the window to close the vote');
+    } finally {
+      behind.mockRestore();
+    }
+    const winner = currentBranch(bot.stories.get(story.id)).at(-1)!;
+    expect(Date.parse(winner.at)).toBeGreaterThanOrEqual(Date.parse(vote.closes_at));
   });
 
   it('lets the owner or an admin pick, and no one else', async () => {
