@@ -9,17 +9,8 @@
  *
  * Usage: npm run bench:vote-screen -- [--runs 10] [--model small] [--length 120]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { goLive, startBot } from '../src/app.ts';
-import { PlaygroundAdapter } from '../src/chat/playground/adapter.ts';
-import { parseConfig } from '../src/config.ts';
-import { silentLogger } from '../src/log.ts';
-import { resolveModel } from '../src/model/models.ts';
-import { LocalFolderTransport } from '../src/transport/local.ts';
-import { percentile } from './bench-common.ts';
+import { followEvents, percentile, playgroundCommand, startBenchPlayground } from './bench-common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,26 +20,8 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
-const dir = mkdtempSync(join(tmpdir(), 'storyloom-votescreen-'));
-const env = {
-  STORYLOOM_DATA_DIR: dir,
-  STORYLOOM_COOLDOWN_S: '0',
-  STORYLOOM_LOCAL_WORKER: 'always',
-  STORYLOOM_MODEL: resolveModel(values.model!),
-  STORYLOOM_WORKER_ID: 'embedded-votescreen',
-  // Votes stay open until the owner picks: a window never closes one mid-run.
-  STORYLOOM_VOTE_WINDOW_S: '3600',
-  PLAYGROUND_PORT: '0',
-};
-const config = parseConfig(env);
-const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
-  workerEnv: { ...process.env, ...env },
-  log: silentLogger(),
-});
-const playground = new PlaygroundAdapter(config, bot.chat, silentLogger());
-await playground.start();
-await goLive(bot);
-await bot.workers.waitFor((w) => w.some((x) => x.fresh && x.heartbeat.state === 'running'), 60_000);
+// Votes stay open until the owner picks: a window never closes one mid-run.
+const { bot, url, stop } = await startBenchPlayground('votescreen', values.model!, { STORYLOOM_VOTE_WINDOW_S: '3600' });
 
 /** By job id: when the stream first carried its line, its vote (as a story), and its vote shown. */
 const seen = {
@@ -57,29 +30,15 @@ const seen = {
   voteShown: new Map<string, number>(),
 };
 let wake: () => void = () => undefined;
-const stream = await fetch(`${playground.url}/api/events`);
-void (async () => {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of stream.body!) {
-    const at = performance.now();
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = /^data: (.*)$/m.exec(frame)?.[1];
-      if (!event || !data) continue;
-      const body = JSON.parse(data) as { jobId?: string; story?: { vote?: { jobId: string; open: boolean } | null } };
-      const vote = body.story?.vote;
-      const first = (map: Map<string, number>, jobId: string) => map.has(jobId) || map.set(jobId, at);
-      if (event === 'line' && body.jobId) first(seen.line, body.jobId);
-      if (event === 'story' && vote?.open) first(seen.voteStory, vote.jobId);
-      if (event === 'vote' && vote?.open) first(seen.voteShown, vote.jobId);
-    }
-    wake();
-  }
-})().catch(() => undefined);
+const first = (map: Map<string, number>, jobId: string, at: number) => map.has(jobId) || map.set(jobId, at);
+const close = await followEvents(url, (event, data, at) => {
+  const body = data as { jobId?: string; story?: { vote?: { jobId: string; open: boolean } | null } };
+  const vote = body.story?.vote;
+  if (event === 'line' && body.jobId) first(seen.line, body.jobId, at);
+  if (event === 'story' && vote?.open) first(seen.voteStory, vote.jobId, at);
+  if (event === 'vote' && vote?.open) first(seen.voteShown, vote.jobId, at);
+  wake();
+});
 
 /** Resolves once `map` has `jobId`. */
 async function arrival(map: Map<string, number>, jobId: string, what: string): Promise<number> {
@@ -94,16 +53,7 @@ async function arrival(map: Map<string, number>, jobId: string, what: string): P
   return map.get(jobId)!;
 }
 
-async function command(text: string, thread?: string): Promise<{ jobId: string; storyId: string }> {
-  const res = await fetch(`${playground.url}/api/command`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: 'Bench', text, thread }),
-  });
-  const body = (await res.json()) as { reply: { jobId: string }; storyId: string; error?: { message: string } };
-  if (!res.ok) throw new Error(`${text}: ${res.status} ${body.error?.message}`);
-  return { jobId: body.reply.jobId, storyId: body.storyId };
-}
+const command = (text: string, thread?: string) => playgroundCommand(url, 'Bench', text, thread);
 
 const opening = `/story The lighthouse keeper climbed the stairs and counted the ships. --length ${values.length}`;
 const { jobId: openingJob, storyId } = await command(opening);
@@ -175,8 +125,6 @@ for (const [n, what, xs] of rows) {
 }
 console.log(`N = 3 / N = 1, medians: ${(median(three) / median(one)).toFixed(2)}×`);
 
-stream.body?.cancel().catch(() => undefined);
-await playground.stop();
-await bot.stop();
-rmSync(dir, { recursive: true, force: true });
+close();
+await stop();
 process.exit(0);

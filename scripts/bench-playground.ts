@@ -8,17 +8,8 @@
  *
  * Usage: npm run bench:playground -- [--users 200] [--requests 5] [--model small] [--deadline 600]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { goLive, startBot } from '../src/app.ts';
-import { PlaygroundAdapter } from '../src/chat/playground/adapter.ts';
-import { parseConfig } from '../src/config.ts';
-import { resolveModel } from '../src/model/models.ts';
-import { LocalFolderTransport } from '../src/transport/local.ts';
-import { percentile } from './bench-common.ts';
-import { silentLogger } from '../src/log.ts';
+import { followEvents, percentile, playgroundCommand, startBenchPlayground } from './bench-common.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,59 +22,28 @@ const { values } = parseArgs({
 });
 const users = Number(values.users),
   perUser = Number(values.requests);
-const dir = mkdtempSync(join(tmpdir(), 'storyloom-pgload-'));
-const env = {
-  STORYLOOM_DATA_DIR: dir,
-  STORYLOOM_COOLDOWN_S: '0',
+const { url, stop } = await startBenchPlayground('pgload', values.model!, {
   STORYLOOM_MAX_QUEUE: String(users * 2),
-  STORYLOOM_LOCAL_WORKER: 'always',
-  STORYLOOM_MODEL: resolveModel(values.model!),
   STORYLOOM_WORKER_BATCH: values.batch!,
-  STORYLOOM_WORKER_ID: 'embedded-pgload',
-  PLAYGROUND_PORT: '0',
-};
-const config = parseConfig(env);
-const bot = await startBot(config, new LocalFolderTransport(join(dir, 'mailbox')), {
-  workerEnv: { ...process.env, ...env },
-  log: silentLogger(),
 });
-const playground = new PlaygroundAdapter(config, bot.chat, silentLogger());
-await playground.start();
-await goLive(bot);
-await bot.workers.waitFor((w) => w.some((x) => x.fresh && x.heartbeat.state === 'running'), 60_000);
 
 const arrived = new Map<string, number>();
 const failed = new Map<string, string>();
 const submitted = new Set<string>();
 const waiters = new Map<string, () => void>();
-const stream = await fetch(`${playground.url}/api/events`);
-void (async () => {
-  let buffer = '';
-  for await (const chunk of stream.body!) {
-    buffer += new TextDecoder().decode(chunk as Uint8Array);
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (!frame.startsWith('event: line') && !frame.startsWith('event: failure')) continue;
-      const { jobId, text } = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { jobId: string; text?: string };
-      // A failure ends the wait for that job, but it is not an answered line.
-      if (frame.startsWith('event: failure')) failed.set(jobId, text ?? '');
-      else arrived.set(jobId, (arrived.get(jobId) ?? 0) + 1);
-      waiters.get(jobId)?.();
-    }
-  }
-})().catch(() => undefined);
+await followEvents(url, (event, data) => {
+  if (event !== 'line' && event !== 'failure') return;
+  const { jobId, text } = data as { jobId: string; text?: string };
+  // A failure ends the wait for that job, but it is not an answered line.
+  if (event === 'failure') failed.set(jobId, text ?? '');
+  else arrived.set(jobId, (arrived.get(jobId) ?? 0) + 1);
+  waiters.get(jobId)?.();
+});
 
 async function command(user: string, text: string, thread?: string): Promise<{ jobId: string; storyId: string }> {
-  const res = await fetch(`${playground.url}/api/command`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user, text, thread }),
-  });
-  const body = (await res.json()) as { reply: { jobId: string }; storyId: string; error?: { message: string } };
-  if (!res.ok) throw new Error(`${res.status} ${body.error?.message}`);
-  submitted.add(body.reply.jobId);
-  return { jobId: body.reply.jobId, storyId: body.storyId };
+  const sent = await playgroundCommand(url, user, text, thread);
+  submitted.add(sent.jobId);
+  return sent;
 }
 /** Resolves true when the job's line arrived, false when it failed. */
 const line = (jobId: string) =>
@@ -136,9 +96,7 @@ if (timedOut)
 for (const [jobId, text] of failed) console.log(`  failed ${jobId}: ${text}`);
 for (const jobId of unanswered) console.log(`  unanswered ${jobId}`);
 for (const error of errors) console.log(`  command error ${error}`);
-await playground.stop();
-await bot.stop();
-rmSync(dir, { recursive: true, force: true });
+await stop();
 process.exit(
   arrived.size === users * perUser && failed.size === 0 && twice === 0 && !timedOut && errors.length === 0 ? 0 : 1,
 );

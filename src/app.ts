@@ -84,8 +84,10 @@ export async function startBot(config: Config, transport: Transport, options: St
   jobs.setHandler(core.storyJobs);
   const chat = chatCoreOf({ core, stories, workers, deliveries, transport });
   const progress = new ProgressFeed(jobs, stories, deliveries, log);
-  await stories.load();
-  await core.channels.load();
+  // One listing of stories/ serves the stories and the channels' settings beside them.
+  const storyFiles = await transport.list('stories');
+  await stories.load(storyFiles);
+  await core.channels.load(storyFiles);
   await workers.load();
   const unsubscribe = transport.subscribe((change) => {
     const work = change.folder === 'workers' ? workers.onChange(change) : jobs.onChange(change);

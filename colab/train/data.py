@@ -48,16 +48,21 @@ class Corpus:
         }
 
 
-def read_corpus(path: str, min_char_count: int = 1, rules: dict[str, Any] = DEFAULT_RULES) -> Corpus:
-    """Reads a UTF-8 text file and prepares it for training."""
+def read_text(path: str) -> tuple[bytes, str]:
+    """A training text's bytes (for its sha256) and its text; a CorpusError when it is missing or not UTF-8."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
-        text = raw.decode("utf-8")
+        return raw, raw.decode("utf-8")
     except FileNotFoundError:
         raise CorpusError(f"training text {path} does not exist") from None
     except UnicodeDecodeError as e:
         raise CorpusError(f"training text {path} is not UTF-8: {e}") from None
+
+
+def vocabulary_of(text: str, min_char_count: int, rules: dict[str, Any]) -> list[str]:
+    """The characters a model learns from `text`: the printable ones seen `min_char_count` times or more after the
+    rules' Unicode form and replacements, newline and space always, sorted."""
     pre = unicodedata.normalize(rules.get("unicode") or "NFC", text)
     pre = "".join(rules.get("replace", {}).get(ch, ch) for ch in pre)
     counts = Counter(pre)
@@ -66,6 +71,13 @@ def read_corpus(path: str, min_char_count: int = 1, rules: dict[str, Any] = DEFA
         if ch not in vocabulary:
             vocabulary.append(ch)
     vocabulary.sort()
+    return vocabulary
+
+
+def read_corpus(path: str, min_char_count: int = 1, rules: dict[str, Any] = DEFAULT_RULES) -> Corpus:
+    """Reads a UTF-8 text file and prepares it for training."""
+    raw, text = read_text(path)
+    vocabulary = vocabulary_of(text, min_char_count, rules)
     normalized = Normalizer(vocabulary, rules)(text)
     if len(normalized) < 1000:
         raise CorpusError(f"training text {path} has {len(normalized)} usable characters; at least 1000 are needed")

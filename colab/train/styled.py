@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
@@ -35,7 +33,7 @@ from torch import nn
 
 from colab.model.lstm import CharLSTM
 from colab.model.normalize import DEFAULT_RULES, Normalizer
-from colab.train.data import VAL_FRACTION, Corpus, CorpusError, StreamBatches, read_corpus
+from colab.train.data import VAL_FRACTION, Corpus, CorpusError, StreamBatches, read_corpus, read_text, vocabulary_of
 from colab.train.state import evaluate
 
 ANY = "any"
@@ -137,27 +135,13 @@ def read_styled_corpus(
     """Reads a `source<TAB>style<TAB>text` file and prepares it for training with styles.
 
     styles: ["any", ...] to learn (None: the file's own, in order of first appearance; []: learn none)."""
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-        text = raw.decode("utf-8")
-    except FileNotFoundError:
-        raise CorpusError(f"training text {path} does not exist") from None
-    except UnicodeDecodeError as e:
-        raise CorpusError(f"training text {path} is not UTF-8: {e}") from None
+    raw, text = read_text(path)
     rows = _rows(path, text)
     labels = list(styles) if styles else [ANY, *dict.fromkeys(r[1] for r in rows if r[1] != ANY)]
     if len(labels) < 2 and styles is None:
         raise CorpusError(f"training text {path} names no style but {ANY!r}")
-    # The vocabulary exactly as colab/train/data.py makes it, from the text column.
-    pre = unicodedata.normalize(rules.get("unicode") or "NFC", "\n".join(r[2] for r in rows) + "\n")
-    pre = "".join(rules.get("replace", {}).get(ch, ch) for ch in pre)
-    counts = Counter(pre)
-    vocabulary = sorted(ch for ch, n in counts.items() if n >= min_char_count and ch.isprintable() or ch == "\n")
-    for ch in "\n ":
-        if ch not in vocabulary:
-            vocabulary.append(ch)
-    vocabulary.sort()
+    # The vocabulary as read_corpus makes it, from the text column.
+    vocabulary = vocabulary_of("\n".join(r[2] for r in rows) + "\n", min_char_count, rules)
     normalize, index = Normalizer(vocabulary, rules), {ch: i for i, ch in enumerate(vocabulary)}
     style_of = {name: i for i, name in enumerate(labels)}
     paragraph_styles = torch.tensor([style_of.get(r[1], 0) for r in rows], dtype=torch.long)

@@ -82,3 +82,30 @@ export class EditThrottle<T> {
     });
   }
 }
+
+/**
+ * Spaces the edits of each message (by key) at least `intervalMs` apart, counted from the end of its previous post
+ * or edit. For messages whose every edit is awaited for its answer (a vote's: core shows one state at a time per
+ * story, so nothing is coalesced here, unlike {@link EditThrottle}).
+ */
+export class EditSpacing {
+  /** By key: when its last post or edit finished. */
+  private readonly last = new Map<string, number>();
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Resolves once `key` may be edited again. */
+  async turn(key: string): Promise<void> {
+    const wait = (this.last.get(key) ?? Number.NEGATIVE_INFINITY) + this.intervalMs - this.clock();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** Records a post or edit of `key` that just finished; `final`: it will not be edited again (forgotten). */
+  mark(key: string, final = false): void {
+    if (final) this.last.delete(key);
+    else this.last.set(key, this.clock());
+  }
+}

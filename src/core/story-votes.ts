@@ -118,7 +118,7 @@ export class StoryVotes {
 
   /** The story's owner or an admin closes its vote now, with candidate `choice` as the next line. */
   async pick(ctx: CommandContext, storyId: string, choice: number): Promise<Reply> {
-    const vote = checkPick(this.stories.get(storyId), null, ctx.person, ctx.admin);
+    const vote = checkPick(this.stories.get(storyId), ctx.person, ctx.admin);
     const closed = await this.close(storyId, vote.id, { how: 'pick', by: ctx.person, choice, now: Date.now() });
     if (!closed) throw new UserError('vote_closed', 'That vote has just closed.');
     const who = ctx.person.name || ctx.person.id;

@@ -39,9 +39,12 @@ export class ChannelSettings {
     private readonly log: Logger = defaultLogger(),
   ) {}
 
-  /** Loads every channel's settings file; unreadable ones are reported and left alone. */
-  async load(): Promise<number> {
-    for (const name of await this.transport.list('stories')) {
+  /**
+   * Loads every channel's settings file; unreadable ones are reported and left alone. `names`: the `stories/`
+   * folder's listing, when the caller has it already.
+   */
+  async load(names?: string[]): Promise<number> {
+    for (const name of names ?? (await this.transport.list('stories'))) {
       if (!name.startsWith(CHANNEL_PREFIX)) continue;
       const text = await this.transport.get('stories', name);
       if (text === null) continue;

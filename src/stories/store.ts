@@ -39,9 +39,12 @@ export class StoryStore {
     private readonly log: Logger = defaultLogger(),
   ) {}
 
-  /** Loads every story file (not channels' settings); unreadable ones are reported and left alone. */
-  async load(): Promise<number> {
-    for (const name of await this.transport.list('stories')) {
+  /**
+   * Loads every story file (not channels' settings); unreadable ones are reported and left alone. `names`: the
+   * folder's listing, when the caller has it already (one listing serves the stories and the channels at start-up).
+   */
+  async load(names?: string[]): Promise<number> {
+    for (const name of names ?? (await this.transport.list('stories'))) {
       // Channels' settings live beside the stories (channels.ts).
       if (name.startsWith(CHANNEL_PREFIX)) continue;
       const text = await this.transport.get('stories', name);

@@ -251,9 +251,9 @@ export function closeVote(
   return { story: after, winner: winnerLine, closed: true };
 }
 
-/** The owner or an admin picks candidate `choice`: a UserError for anyone else, or without an open vote. */
-export function checkPick(story: Story, voteId: string | null, by: Person, admin: boolean): Vote {
-  const vote = voteNamed(story, voteId);
+/** The open vote, which `by` may close with a pick (the owner or an admin): a UserError for anyone else, or none. */
+export function checkPick(story: Story, by: Person, admin: boolean): Vote {
+  const vote = voteNamed(story, null);
   if (!mayPress(story, 'pick', by, admin)) {
     throw new UserError('forbidden', `Only ${story.owner.name} (who started this story) or an admin can pick.`);
   }

@@ -1,6 +1,6 @@
-/** Edits to one progress message, at most one per interval (src/chat/throttle.ts). */
+/** Edits to one message, at most one per interval: coalesced (EditThrottle) or awaited (EditSpacing). */
 import { describe, expect, it } from 'vitest';
-import { EditThrottle } from '../../src/chat/throttle.ts';
+import { EditSpacing, EditThrottle } from '../../src/chat/throttle.ts';
 
 describe('EditThrottle', () => {
   it('sends at most once per interval, the latest value winning', async () => {
@@ -60,5 +60,28 @@ describe('EditThrottle', () => {
     await throttle.settle('m');
     await new Promise((r) => setTimeout(r, 50));
     expect(sent).toEqual([1]);
+  });
+});
+
+describe('EditSpacing', () => {
+  it('lets a message be edited again only an interval after its last post or edit, and forgets a final one', async () => {
+    let now = 1_000;
+    const spacing = new EditSpacing(200, () => now);
+    const waited = async (key: string) => {
+      const started = Date.now();
+      await spacing.turn(key);
+      return Date.now() - started;
+    };
+    // Never posted or edited here: at once.
+    expect(await waited('m')).toBeLessThan(50);
+    spacing.mark('m');
+    now += 50;
+    // 150 ms of the interval are left.
+    expect(await waited('m')).toBeGreaterThanOrEqual(140);
+    now += 300;
+    expect(await waited('m')).toBeLessThan(50);
+    // Other messages keep their own pace; a final edit is forgotten.
+    spacing.mark('n', true);
+    expect(await waited('n')).toBeLessThan(50);
   });
 });

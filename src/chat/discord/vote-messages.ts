@@ -15,6 +15,7 @@
 import { DiscordAPIError, RESTJSONErrorCodes, type Message, type SendableChannels } from 'discord.js';
 import { readButtonId } from '../../core/buttons.ts';
 import type { Logger } from '../../log.ts';
+import { EditSpacing } from '../throttle.ts';
 import { customIdsOf, lineNonce, postLine, recentMessages } from './bot-posts.ts';
 import { NO_MENTIONS, type VoteBodies } from './render.ts';
 
@@ -39,8 +40,8 @@ export interface VotePostOptions {
 
 /** Posts votes' messages once and edits them, paced. */
 export class VoteMessages {
-  /** By message id: when it was last posted or edited (forgotten once it shows its vote closed). */
-  private readonly lastEdit = new Map<string, number>();
+  /** By message id: the pacing of its edits (forgotten once it shows its vote closed). */
+  private readonly spacing = new EditSpacing(VOTE_EDIT_INTERVAL_MS);
 
   constructor(
     private readonly botId: () => string,
@@ -52,7 +53,7 @@ export class VoteMessages {
    * deleted it): the caller posts it again.
    */
   async edit(channel: SendableChannels, messageId: string, bodies: VoteBodies, closed: boolean): Promise<boolean> {
-    await this.pace(messageId);
+    await this.spacing.turn(messageId);
     try {
       await channel.messages.edit(messageId, { ...bodies.vote, allowedMentions: NO_MENTIONS });
       return true;
@@ -61,8 +62,7 @@ export class VoteMessages {
       this.log.info(`storyloom discord: the vote message ${messageId} is gone; posting the vote again`);
       return false;
     } finally {
-      if (closed) this.lastEdit.delete(messageId);
-      else this.lastEdit.set(messageId, Date.now());
+      this.spacing.mark(messageId, closed);
     }
   }
 
@@ -82,14 +82,8 @@ export class VoteMessages {
     }
     const nonce = lineNonce(`vote:${voteId}`, 0);
     const sent = await channel.send({ ...bodies.vote, nonce, enforceNonce: true, allowedMentions: NO_MENTIONS });
-    if (!options.closed) this.lastEdit.set(sent.id, Date.now());
+    this.spacing.mark(sent.id, options.closed);
     return sent.id;
-  }
-
-  /** Waits until the message may be edited again. */
-  private async pace(messageId: string): Promise<void> {
-    const wait = (this.lastEdit.get(messageId) ?? 0) + VOTE_EDIT_INTERVAL_MS - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

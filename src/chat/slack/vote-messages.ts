@@ -11,6 +11,7 @@
  * is retried by the Web API client after its Retry-After.
  */
 import type { Logger } from '../../log.ts';
+import { EditSpacing } from '../throttle.ts';
 import type { BotPosts } from './bot-posts.ts';
 import type { MessageRef, SlackPlace, SlackPoster } from './poster.ts';
 import type { MessageBody } from './render.ts';
@@ -23,22 +24,24 @@ function slackErrorCode(error: unknown): string | undefined {
 
 /** Posts, finds and edits vote messages. */
 export class VoteMessages {
-  /** By message ts: when its last post or edit finished (only open votes' messages are kept). */
-  private readonly lastChange = new Map<string, number>();
+  /** By message ts: the pacing of its edits (only open votes' messages are kept). */
+  private readonly spacing: EditSpacing;
 
   constructor(
     private readonly poster: SlackPoster,
     private readonly posts: BotPosts,
     private readonly log: Logger,
-    private readonly editIntervalMs = 1000,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    editIntervalMs = 1000,
+    clock: () => number = Date.now,
+  ) {
+    this.spacing = new EditSpacing(editIntervalMs, clock);
+  }
 
   /** Posts a vote's message in the place; resolves with where it is. */
   async post(place: SlackPlace, body: MessageBody): Promise<MessageRef> {
     const ref = await this.poster.post(place, body);
     if (!ref) throw new Error('storyloom slack: the vote message was not posted');
-    this.lastChange.set(ref.ts, this.clock());
+    this.spacing.mark(ref.ts);
     return ref;
   }
 
@@ -64,9 +67,7 @@ export class VoteMessages {
    * someone deleted it), so that the vote can be posted again; rejects on any other error.
    */
   async edit(ref: MessageRef, body: MessageBody, last: boolean): Promise<boolean> {
-    const previous = this.lastChange.get(ref.ts);
-    const wait = last || previous === undefined ? 0 : previous + this.editIntervalMs - this.clock();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (!last) await this.spacing.turn(ref.ts);
     try {
       await this.poster.update(ref, body);
       return true;
@@ -77,8 +78,7 @@ export class VoteMessages {
       }
       throw error;
     } finally {
-      if (last) this.lastChange.delete(ref.ts);
-      else this.lastChange.set(ref.ts, this.clock());
+      this.spacing.mark(ref.ts, last);
     }
   }
 }

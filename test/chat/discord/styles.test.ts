@@ -7,47 +7,30 @@
  * a hand-made interaction can send: the fake, like Discord's API, does not check choices) is refused by core,
  * privately, naming the styles.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApplicationCommandOptionType, MessageFlags, type APIMessage } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STYLES } from '../../../commands/story.ts';
 import { LINE_POSTED } from '../../../src/chat/discord/delivery.ts';
 import type { Request } from '../../../src/jobs/protocol.ts';
-import type { Story } from '../../../src/stories/schema.ts';
 import type { treeDocument } from '../../../src/stories/tree-file.ts';
 import type { SentInteraction } from '../../fakes/discord/index.ts';
-import { startTestWorker } from '../../helpers/bot.ts';
-import { writeStyledModel } from '../../helpers/models.ts';
+import { NO_SUCH_STYLE, recordRequests, startStyledWorker, storyFileOf } from '../../helpers/styles.ts';
 import { customIds, startDiscordWorld, type DiscordWorld } from './world.ts';
-
-const MODEL_STYLES = ['any', 'general', 'mystery', 'austen'];
-const NO_SUCH_STYLE =
-  "This story asks for the melville style, but the worker's model has no such style: its newest line was written in " +
-  'none.';
 
 describe('Discord: story styles with a styled model', () => {
   let w: DiscordWorld;
   /** Every request the bot wrote into the mailbox, as written. */
-  const requests: Request[] = [];
+  let requests: Request[] = [];
   beforeAll(async () => {
     w = await startDiscordWorld({ worker: false });
-    const model = writeStyledModel(mkdtempSync(join(tmpdir(), 'storyloom-discord-styles-')), { styles: MODEL_STYLES });
-    w.worker = await startTestWorker(w.config, model);
-    const transport = w.bot.transport;
-    const put = transport.put.bind(transport);
-    vi.spyOn(transport, 'put').mockImplementation(async (folder, name, content) => {
-      if (folder === 'requests') requests.push(JSON.parse(content) as Request);
-      return put(folder, name, content);
-    });
+    w.worker = await startStyledWorker(w.config, 'discord');
+    requests = recordRequests(w.bot.transport);
   });
   afterAll(() => w?.close());
 
   const story = (id: string) => w.bot.stories.get(id);
   /** The story as its file in the mailbox holds it. */
-  const storyFile = (id: string) =>
-    JSON.parse(readFileSync(join(w.config.STORYLOOM_DATA_DIR, 'mailbox', 'stories', `${id}.json`), 'utf8')) as Story;
+  const storyFile = (id: string) => storyFileOf(w.config, id);
   const requestFor = (jobId: string) => requests.find((r) => r.job_id === jobId)!;
   const posted = (sent: SentInteraction) => w.fake.waitForOriginal(sent.id, new RegExp(LINE_POSTED), 30_000);
   const lineMessages = (threadId: string) => w.fake.channelMessages(threadId).filter((m) => customIds(m).length > 0);

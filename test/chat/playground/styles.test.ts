@@ -6,45 +6,29 @@
  * `--style any`) asks for none; `/export`'s tree JSON carries the style and each line's; a style not in the list
  * is a 400 naming them. The page's reads (/api/stories/:id and /api/stories) show styled stories as any other.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STYLES } from '../../../commands/story.ts';
 import type { CommandResult } from '../../../src/chat/playground/api.ts';
 import type { storySummary, storyView } from '../../../src/chat/playground/render.ts';
 import type { Request } from '../../../src/jobs/protocol.ts';
-import type { Story } from '../../../src/stories/schema.ts';
 import type { treeDocument } from '../../../src/stories/tree-file.ts';
 import type { Worker } from '../../../src/worker/worker.ts';
-import { startTestWorker } from '../../helpers/bot.ts';
-import { writeStyledModel } from '../../helpers/models.ts';
+import { NO_SUCH_STYLE, recordRequests, startStyledWorker, storyFileOf } from '../../helpers/styles.ts';
 import { startTestPlayground, type TestPlayground } from '../../helpers/playground.ts';
 import { until } from '../../helpers/worker-process.ts';
 
 type StoryView = ReturnType<typeof storyView>;
 type Answer = CommandResult & { error?: { code: string; message: string } };
 
-const MODEL_STYLES = ['any', 'general', 'mystery', 'austen'];
-const NO_SUCH_STYLE =
-  "This story asks for the melville style, but the worker's model has no such style: its newest line was written in " +
-  'none.';
-
 describe('playground API: story styles with a styled model', () => {
   let pg: TestPlayground;
   let worker: Worker;
   /** Every request the bot wrote into the mailbox, as written. */
-  const requests: Request[] = [];
+  let requests: Request[] = [];
   beforeAll(async () => {
     pg = await startTestPlayground();
-    const model = writeStyledModel(mkdtempSync(join(tmpdir(), 'storyloom-pg-styles-')), { styles: MODEL_STYLES });
-    worker = await startTestWorker(pg.config, model);
-    const transport = pg.bot.transport;
-    const put = transport.put.bind(transport);
-    vi.spyOn(transport, 'put').mockImplementation(async (folder, name, content) => {
-      if (folder === 'requests') requests.push(JSON.parse(content) as Request);
-      return put(folder, name, content);
-    });
+    worker = await startStyledWorker(pg.config, 'pg');
+    requests = recordRequests(pg.bot.transport);
   });
   afterAll(async () => {
     await worker?.stop();
@@ -76,8 +60,7 @@ describe('playground API: story styles with a styled model', () => {
   };
   const story = (id: string) => pg.bot.stories.get(id);
   /** The story as its file in the mailbox holds it. */
-  const storyFile = (id: string) =>
-    JSON.parse(readFileSync(join(pg.config.STORYLOOM_DATA_DIR, 'mailbox', 'stories', `${id}.json`), 'utf8')) as Story;
+  const storyFile = (id: string) => storyFileOf(pg.config, id);
   const requestFor = (jobId: string) => requests.find((r) => r.job_id === jobId)!;
   const lineCount = (id: string, n: number) => until(() => story(id).lines.length >= n, 30_000, `${n} lines in ${id}`);
 

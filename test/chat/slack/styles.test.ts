@@ -6,16 +6,11 @@
  * `--style any`) asks for none; `@storyloom export`'s tree JSON carries the style and each line's; a style that is
  * not one of the list is refused privately, naming them.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STYLES } from '../../../commands/story.ts';
 import type { Request } from '../../../src/jobs/protocol.ts';
-import type { Story } from '../../../src/stories/schema.ts';
 import type { treeDocument } from '../../../src/stories/tree-file.ts';
-import { startTestWorker } from '../../helpers/bot.ts';
-import { writeStyledModel } from '../../helpers/models.ts';
+import { NO_SUCH_STYLE, recordRequests, startStyledWorker, storyFileOf } from '../../helpers/styles.ts';
 import {
   press,
   startSlackWorld,
@@ -27,37 +22,23 @@ import {
   type SlackWorld,
 } from './harness.ts';
 
-const MODEL_STYLES = ['any', 'general', 'mystery', 'austen'];
-const NO_SUCH_STYLE =
-  "This story asks for the melville style, but the worker's model has no such style: its newest line was written in " +
-  'none.';
-
 describe('Slack: story styles with a styled model', () => {
   let world: SlackWorld;
   let channel: string;
   let bob: string;
   /** Every request the bot wrote into the mailbox, as written. */
-  const requests: Request[] = [];
+  let requests: Request[] = [];
   beforeAll(async () => {
     world = await startSlackWorld('socket', { worker: false });
-    const model = writeStyledModel(mkdtempSync(join(tmpdir(), 'storyloom-slack-styles-')), { styles: MODEL_STYLES });
-    world.worker = await startTestWorker(world.config, model);
-    const transport = world.bot.transport;
-    const put = transport.put.bind(transport);
-    vi.spyOn(transport, 'put').mockImplementation(async (folder, name, content) => {
-      if (folder === 'requests') requests.push(JSON.parse(content) as Request);
-      return put(folder, name, content);
-    });
+    world.worker = await startStyledWorker(world.config, 'slack');
+    requests = recordRequests(world.bot.transport);
     channel = world.fake.addChannel({ name: 'styles' }).id;
     bob = world.fake.addUser({ name: 'bob' }).id;
   });
   afterAll(() => stopSlackWorld(world));
 
   /** The story as its file in the mailbox holds it. */
-  const storyFile = (id: string) =>
-    JSON.parse(
-      readFileSync(join(world.config.STORYLOOM_DATA_DIR, 'mailbox', 'stories', `${id}.json`), 'utf8'),
-    ) as Story;
+  const storyFile = (id: string) => storyFileOf(world.config, id);
   const requestFor = (jobId: string) => requests.find((r) => r.job_id === jobId)!;
 
   /** `/story <text>`: waits for its first line; returns the thread's root ts and the line messages. */
