@@ -64,7 +64,7 @@ describe('EditThrottle', () => {
 });
 
 describe('EditSpacing', () => {
-  it('lets a message be edited again only an interval after its last post or edit, and forgets a final one', async () => {
+  it('lets a message be edited again an interval after its last post or edit; forgets a final one', async () => {
     let now = 1_000;
     const spacing = new EditSpacing(200, () => now);
     const waited = async (key: string) => {

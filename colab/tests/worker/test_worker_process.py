@@ -125,3 +125,24 @@ def test_a_missing_or_broken_model_at_start_is_a_clear_error(tmp_path, model, sa
     hb = heartbeat(box, "w2")
     assert hb["state"] == "stopping" and says in hb["message"]
     assert json.loads(box.get("workers", "w2.json"))["model"] is None
+
+
+def test_the_worker_process_writes_in_a_requests_style_and_says_which(tmp_path, random_styled_model):
+    """`python -m colab.worker` on a styled model, as a user runs it: each request's style is used (or none, for one
+    the model lacks), the result says which, and SIGTERM stops it cleanly."""
+    box = LocalFolderTransport(str(tmp_path / "mailbox"))
+    asked = {20: "austen", 21: "mystery", 22: None}  # mystery is not among the test model's styles
+    for n, style in asked.items():
+        req = request(n, "The old house ", max_chars=30)
+        box.put("requests", f"{ulid(n)}.json", dumps(req if style is None else {**req, "style": style}))
+    proc = spawn(tmp_path, box.root, random_styled_model, "styled")
+    try:
+        wait_for(lambda: len(box.list("responses")) == 3, 60, what="three responses")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    finally:
+        stop(proc)
+    results = {n: json.loads(box.get("responses", f"{ulid(n)}.json"))["result"] for n in asked}
+    assert results[20]["style"] == "austen"
+    assert results[21]["style"] is None
+    assert "style" not in results[22]
