@@ -85,6 +85,10 @@ function draw() {
 
 function remember(s) {
   if (!state.order.includes(s.id)) state.order.unshift(s.id);
+  // A story read before a change can arrive after that change's event (a catch-up's read, a slow open): an older
+  // copy never replaces a newer one.
+  const known = state.stories.get(s.id);
+  if (known?.updatedAt && s.updatedAt && known.updatedAt > s.updatedAt) return;
   state.stories.set(s.id, s);
 }
 
